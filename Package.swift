@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "panel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "panel", targets: ["panel"]),
+        .executable(name: "panel-bench", targets: ["panel-bench"]),
+        .library(name: "PanelCore", targets: ["PanelCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+    ],
+    targets: [
+        // The only door to libxml2: a modulemap and a shim header, nothing else.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Hardened wrapper: no libxml2 pointer leaves this module.
+        .target(
+            name: "PanelXML",
+            dependencies: [
+                "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The functional core: model, events, decisions, references, adapters.
+        .target(
+            name: "PanelCore",
+            dependencies: [
+                "PanelXML",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The only door to SQLite.
+        .target(
+            name: "PanelSQLite",
+            dependencies: [
+                "PanelCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "panel",
+            dependencies: [
+                "PanelCore",
+                "PanelSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "panel-bench",
+            dependencies: [
+                "PanelCore",
+                "PanelSQLite",
+                "PanelXML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"]),
+        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML"]),
+        .testTarget(name: "PanelSQLiteTests", dependencies: ["PanelSQLite", "PanelCore"]),
+        .testTarget(name: "PanelCLITests", dependencies: ["PanelCore", "PanelSQLite"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,203 @@
+import Foundation
+import CLibXML2
+import Crypto
+
+/// A parsed document. Owns its libxml2 tree and frees it on deinit; nodes and
+/// XPath results keep it alive. Not Sendable: convert what you need into
+/// Swift values before handing anything to another thread.
+public final class XMLDocument {
+    let pointer: xmlDocPtr
+    private var xpathContext: xmlXPathContextPtr?
+    private var registeredNamespaces: [String: String] = [:]
+    /// Recoverable problems seen while parsing (undeclared entities, ...).
+    public let warnings: [XMLDiagnostic]
+
+    init(owning pointer: xmlDocPtr, warnings: [XMLDiagnostic]) {
+        self.pointer = pointer
+        self.warnings = warnings
+    }
+
+    deinit {
+        if let xpathContext { xmlXPathFreeContext(xpathContext) }
+        xmlFreeDoc(pointer)
+    }
+
+    /// The document element.
+    public var root: XMLNode? {
+        xmlDocGetRootElement(pointer).map { XMLNode(document: self, pointer: $0) }
+    }
+
+    // MARK: XPath
+
+    /// Evaluates a compiled expression with `node` (default: the document) as context.
+    public func evaluate(_ expression: XPathExpression, at node: XMLNode? = nil) throws -> XPathValue {
+        let context = try prepareContext(for: expression)
+        context.pointee.node = node?.pointer ?? UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self)
+        guard let result = xmlXPathCompiledEval(expression.compiled, context) else {
+            let message = context.pointee.lastError.message.map { String(cString: $0) }?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "evaluation failed"
+            throw XPathError(expression: expression.source, message: message)
+        }
+        defer { xmlXPathFreeObject(result) }
+        return XPathValue(result, document: self)
+    }
+
+    /// The string value of the expression (XPath `string()` semantics), or nil when empty.
+    public func string(_ expression: XPathExpression, at node: XMLNode? = nil) -> String? {
+        guard let value = try? evaluate(expression, at: node) else { return nil }
+        let text = value.stringValue
+        return text.isEmpty ? nil : text
+    }
+
+    /// The string value of every node the expression selects, empty ones dropped.
+    public func strings(_ expression: XPathExpression, at node: XMLNode? = nil) -> [String] {
+        guard let value = try? evaluate(expression, at: node) else { return [] }
+        switch value {
+        case .nodes(let nodes): return nodes.map(\.stringValue).filter { !$0.isEmpty }
+        default:
+            let text = value.stringValue
+            return text.isEmpty ? [] : [text]
+        }
+    }
+
+    /// The nodes the expression selects (empty when it selects none or is not a node-set).
+    public func nodes(_ expression: XPathExpression, at node: XMLNode? = nil) -> [XMLNode] {
+        guard case .nodes(let nodes)? = try? evaluate(expression, at: node) else { return [] }
+        return nodes
+    }
+
+    private func prepareContext(for expression: XPathExpression) throws -> xmlXPathContextPtr {
+        if xpathContext == nil {
+            guard let made = xmlXPathNewContext(pointer) else {
+                throw XPathError(expression: expression.source, message: "cannot create an XPath context")
+            }
+            made.pointee.error = { _, _ in }
+            xpathContext = made
+        }
+        let context = xpathContext!
+        for (prefix, uri) in expression.namespaces where registeredNamespaces[prefix] != uri {
+            xmlXPathRegisterNs(context, prefix, uri)
+            registeredNamespaces[prefix] = uri
+        }
+        return context
+    }
+
+    // MARK: Canonical form
+
+    /// SHA-256 (hex) of the document's Canonical XML 1.0 form, without comments:
+    /// the same content gives the same hash whatever its attribute order,
+    /// quoting, whitespace inside tags, encoding or DOCTYPE line.
+    public func canonicalSHA256() throws -> String {
+        let sink = DigestSink()
+        try writeCanonical(into: sink)
+        return sink.hasher.finalize().hexString
+    }
+
+    /// The Canonical XML 1.0 bytes.
+    public func canonicalBytes() throws -> [UInt8] {
+        let sink = DigestSink()
+        sink.keepBytes = true
+        try writeCanonical(into: sink)
+        return sink.bytes
+    }
+
+    private func writeCanonical(into sink: DigestSink) throws {
+        LibXML.prepareThread()
+        let opaque = Unmanaged.passUnretained(sink).toOpaque()
+        guard let output = xmlOutputBufferCreateIO(
+            { raw, bytes, length in
+                guard let raw, let bytes, length >= 0 else { return -1 }
+                let sink = Unmanaged<DigestSink>.fromOpaque(raw).takeUnretainedValue()
+                sink.write(UnsafeRawBufferPointer(start: bytes, count: Int(length)))
+                return length
+            },
+            { _ in 0 },
+            opaque, nil)
+        else { throw XPathError(expression: "c14n", message: "cannot create an output buffer") }
+        let written = xmlC14NDocSaveTo(pointer, nil, Int32(XML_C14N_1_0.rawValue), nil, 0, output)
+        let closed = xmlOutputBufferClose(output)
+        if written < 0 || closed < 0 {
+            throw XPathError(expression: "c14n", message: "canonicalisation failed")
+        }
+    }
+
+    /// The document serialised as UTF-8 XML.
+    public func serialized() -> String {
+        var memory: UnsafeMutablePointer<xmlChar>?
+        var size: Int32 = 0
+        xmlDocDumpMemoryEnc(pointer, &memory, &size, "UTF-8")
+        return LibXML.takeString(memory) ?? ""
+    }
+}
+
+final class DigestSink {
+    var hasher = SHA256()
+    var keepBytes = false
+    var bytes: [UInt8] = []
+
+    func write(_ chunk: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: chunk)
+        if keepBytes { bytes.append(contentsOf: chunk) }
+    }
+}
+
+/// A node of a document; keeps its document alive.
+public struct XMLNode {
+    public let document: XMLDocument
+    let pointer: xmlNodePtr
+
+    init(document: XMLDocument, pointer: xmlNodePtr) {
+        self.document = document
+        self.pointer = pointer
+    }
+
+    public enum Kind: Sendable { case element, attribute, text, other }
+
+    public var kind: Kind {
+        switch pointer.pointee.type {
+        case XML_ELEMENT_NODE: .element
+        case XML_ATTRIBUTE_NODE: .attribute
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE: .text
+        default: .other
+        }
+    }
+
+    /// Local name (no prefix).
+    public var localName: String { LibXML.string(pointer.pointee.name) ?? "" }
+
+    public var namespaceURI: String? {
+        guard pointer.pointee.type == XML_ELEMENT_NODE || pointer.pointee.type == XML_ATTRIBUTE_NODE,
+              let ns = pointer.pointee.ns else { return nil }
+        return LibXML.string(ns.pointee.href)
+    }
+
+    /// XPath string-value: all descendant text, in document order.
+    public var stringValue: String {
+        LibXML.takeString(xmlXPathCastNodeToString(pointer)) ?? ""
+    }
+
+    /// An attribute's value by local name, in no namespace unless one is given.
+    public func attribute(_ name: String, namespace: String? = nil) -> String? {
+        guard pointer.pointee.type == XML_ELEMENT_NODE else { return nil }
+        if let namespace {
+            return LibXML.takeString(xmlGetNsProp(pointer, name, namespace))
+        }
+        return LibXML.takeString(xmlGetNoNsProp(pointer, name))
+    }
+
+    /// Element children, in order.
+    public var elementChildren: [XMLNode] {
+        var result: [XMLNode] = []
+        var child = pointer.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                result.append(XMLNode(document: document, pointer: current))
+            }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// The line the node starts on.
+    public var line: Int { Int(xmlGetLineNo(pointer)) }
+}

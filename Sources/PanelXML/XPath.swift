@@ -1,0 +1,102 @@
+import Foundation
+import CLibXML2
+
+/// A failed XPath compilation or evaluation.
+public struct XPathError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var expression: String
+    public var message: String
+
+    public init(expression: String, message: String) {
+        self.expression = expression
+        self.message = message
+    }
+
+    public var description: String { "invalid XPath '\(expression)': \(message)" }
+}
+
+/// An XPath 1.0 expression compiled once by libxml2 and reused on any number
+/// of documents. Prefixes used in it resolve through `namespaces`.
+public final class XPathExpression {
+    public let source: String
+    public let namespaces: [(prefix: String, uri: String)]
+    let compiled: xmlXPathCompExprPtr
+
+    public init(_ source: String, namespaces: [String: String] = [:]) throws {
+        LibXML.prepareThread()
+        self.source = source
+        self.namespaces = namespaces.sorted { $0.key < $1.key }.map { (prefix: $0.key, uri: $0.value) }
+        guard let context = xmlXPathNewContext(nil) else {
+            throw XPathError(expression: source, message: "cannot create an XPath context")
+        }
+        defer { xmlXPathFreeContext(context) }
+        context.pointee.error = { _, _ in }
+        guard let compiled = xmlXPathCtxtCompile(context, source) else {
+            var message = context.pointee.lastError.message.map { String(cString: $0) } ?? "cannot compile"
+            message = message.trimmingCharacters(in: .whitespacesAndNewlines)
+            throw XPathError(expression: source, message: message)
+        }
+        self.compiled = compiled
+    }
+
+    deinit { xmlXPathFreeCompExpr(compiled) }
+}
+
+/// The result of an XPath evaluation, converted to Swift values except for
+/// nodes, which stay views into their (retained) document.
+public enum XPathValue {
+    case nodes([XMLNode])
+    case string(String)
+    case number(Double)
+    case boolean(Bool)
+
+    init(_ object: xmlXPathObjectPtr, document: XMLDocument) {
+        switch object.pointee.type {
+        case XPATH_NODESET:
+            var nodes: [XMLNode] = []
+            if let set = object.pointee.nodesetval, set.pointee.nodeNr > 0, let table = set.pointee.nodeTab {
+                nodes.reserveCapacity(Int(set.pointee.nodeNr))
+                for index in 0..<Int(set.pointee.nodeNr) {
+                    if let node = table[index], node.pointee.type != XML_NAMESPACE_DECL {
+                        nodes.append(XMLNode(document: document, pointer: node))
+                    }
+                }
+            }
+            self = .nodes(nodes)
+        case XPATH_BOOLEAN:
+            self = .boolean(object.pointee.boolval != 0)
+        case XPATH_NUMBER:
+            self = .number(object.pointee.floatval)
+        case XPATH_STRING:
+            self = .string(LibXML.string(object.pointee.stringval) ?? "")
+        default:
+            self = .string("")
+        }
+    }
+
+    /// XPath `string()`: for nodes, the first node's string-value.
+    public var stringValue: String {
+        switch self {
+        case .nodes(let nodes): nodes.first?.stringValue ?? ""
+        case .string(let text): text
+        case .number(let number):
+            number.isNaN ? "NaN" : (number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))
+        case .boolean(let flag): flag ? "true" : "false"
+        }
+    }
+
+    /// XPath `boolean()`.
+    public var booleanValue: Bool {
+        switch self {
+        case .nodes(let nodes): !nodes.isEmpty
+        case .string(let text): !text.isEmpty
+        case .number(let number): number != 0 && !number.isNaN
+        case .boolean(let flag): flag
+        }
+    }
+
+    /// XPath `number()`; for node-sets, the node count is more useful and is what this gives.
+    public var count: Int {
+        if case .nodes(let nodes) = self { return nodes.count }
+        return booleanValue ? 1 : 0
+    }
+}

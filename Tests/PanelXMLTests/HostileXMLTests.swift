@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+@testable import PanelXML
+
+/// The hostile corpus, generated here: every document must give a clean
+/// error or a safe parse, read no file, open no socket, and finish quickly.
+@Suite("Hostile XML")
+struct HostileXMLTests {
+    let parser = XMLParser()
+
+    func outcome(_ text: String) -> Result<XMLDocument, XMLParseError> {
+        outcome(Array(text.utf8))
+    }
+
+    func outcome(_ bytes: [UInt8]) -> Result<XMLDocument, XMLParseError> {
+        do {
+            return .success(try parser.document(bytes: bytes, source: "hostile.xml"))
+        } catch let error as XMLParseError {
+            return .failure(error)
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return .failure(XMLParseError(source: "", reason: .malformed, diagnostic: .init(severity: .fatal, line: 0, column: 0, message: "")))
+        }
+    }
+
+    func expectRefused(_ text: String, _ reason: XMLParseError.Reason, containing fragment: String? = nil,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        switch outcome(text) {
+        case .success(let document):
+            Issue.record("parsed, expected \(reason): \(document.serialized().prefix(200))", sourceLocation: sourceLocation)
+        case .failure(let error):
+            #expect(error.reason == reason, "\(error)", sourceLocation: sourceLocation)
+            if let fragment {
+                #expect(error.description.contains(fragment), "\(error)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func billionLaughsIsRefusedAtTheDeclaration() {
+        var text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            let previous = level == 1 ? "lol" : "lol\(level - 1)"
+            text += "<!ENTITY lol\(level) \"" + String(repeating: "&\(previous);", count: 10) + "\">\n"
+        }
+        text += "]>\n<lolz>&lol9;</lolz>\n"
+        let started = Date()
+        expectRefused(text, .entityDeclaration, containing: "hostile.xml:3:")
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+
+    @Test func quadraticBlowupIsRefused() {
+        let big = String(repeating: "A", count: 100_000)
+        let text = "<!DOCTYPE q [<!ENTITY a \"\(big)\">]><q>" + String(repeating: "&a;", count: 2_000) + "</q>"
+        expectRefused(text, .entityDeclaration)
+    }
+
+    @Test(arguments: [
+        "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><x>&xxe;</x>",
+        "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><x a=\"&xxe;\"/>",
+        "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"http://127.0.0.1:9/secret\">]><x>&xxe;</x>",
+        "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"http://127.0.0.1:9/secret\">]><x a=\"&xxe;\"/>",
+        "<!DOCTYPE x [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]><x/>",
+        "<!DOCTYPE x [<!ENTITY % p SYSTEM \"http://127.0.0.1:9/p.dtd\"> %p;]><x/>",
+    ])
+    func externalEntitiesAreRefused(text: String) {
+        expectRefused(text, .entityDeclaration, containing: "entity declarations are not allowed")
+    }
+
+    @Test(arguments: [
+        "<!DOCTYPE x SYSTEM \"file:///etc/passwd\"><x>safe</x>",
+        "<!DOCTYPE x PUBLIC \"-//X//DTD X//EN\" \"http://127.0.0.1:9/x.dtd\"><x>safe</x>",
+    ])
+    func externalDTDIsNeverLoaded(text: String) throws {
+        let started = Date()
+        let document = try outcome(text).get()
+        #expect(document.root?.stringValue == "safe")
+        #expect(!document.serialized().contains("root:"))
+        #expect(Date().timeIntervalSince(started) < 2)
+    }
+
+    @Test func deepNestingHitsTheDepthLimit() {
+        let text = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
+        expectRefused(text, .limitExceeded, containing: "nested deeper than 200")
+    }
+
+    @Test func manyAttributesHitTheAttributeLimit() {
+        var text = "<x"
+        for index in 0..<50_000 { text += " a\(index)=\"v\"" }
+        text += "/>"
+        let started = Date()
+        expectRefused(text, .limitExceeded, containing: "50000 attributes")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func hugeAttributeValueIsBounded() {
+        let text = "<x a=\"" + String(repeating: "v", count: 20_000_000) + "\"/>"
+        switch outcome(text) {
+        case .success: Issue.record("a 20 MB attribute value was accepted")
+        case .failure(let error): #expect(error.reason == .malformed || error.reason == .limitExceeded)
+        }
+    }
+
+    @Test func oversizedDocumentHitsTheSizeLimit() {
+        let small = XMLParser(limits: XMLLimits(maxDocumentBytes: 100_000))
+        let text = "<x>" + String(repeating: "<p>text</p>", count: 100_000) + "</x>"
+        #expect(throws: XMLParseError.self) { try small.document(bytes: Array(text.utf8), source: "big.xml") }
+        do {
+            _ = try small.document(bytes: Array(text.utf8), source: "big.xml")
+        } catch let error as XMLParseError {
+            #expect(error.reason == .limitExceeded)
+        } catch {}
+    }
+
+    @Test func invalidUTF8IsMalformedWithItsLine() {
+        var bytes = Array("<x>\n<p>ok</p>\n<p>".utf8)
+        bytes += [0xC3, 0x28, 0xFF]
+        bytes += Array("</p></x>".utf8)
+        guard case .failure(let error) = outcome(bytes) else {
+            Issue.record("invalid UTF-8 accepted")
+            return
+        }
+        #expect(error.reason == .malformed)
+        #expect(error.diagnostic.line == 3)
+        #expect(error.description.hasPrefix("hostile.xml:3:"))
+    }
+
+    @Test func lyingEncodingDeclarationIsCleanErrorOrSafeParse() {
+        let texts = [
+            "<?xml version=\"1.0\" encoding=\"UTF-16\"?><x>caf\u{E9}</x>",
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><x>caf\u{E9}</x>",
+            "<?xml version=\"1.0\" encoding=\"no-such-encoding\"?><x>text</x>",
+        ]
+        for text in texts {
+            switch outcome(text) {
+            case .success(let document): #expect(document.root?.localName == "x")
+            case .failure(let error): #expect(error.reason == .malformed)
+            }
+        }
+    }
+
+    @Test func nulBytesAreMalformed() {
+        var bytes = Array("<x>a".utf8)
+        bytes += [0, 0, 0]
+        bytes += Array("b</x>".utf8)
+        guard case .failure(let error) = outcome(bytes) else {
+            Issue.record("NUL bytes accepted")
+            return
+        }
+        #expect(error.reason == .malformed)
+    }
+
+    @Test func emptyFileIsMalformed() {
+        guard case .failure(let error) = outcome([UInt8]()) else {
+            Issue.record("empty input accepted")
+            return
+        }
+        #expect(error.description == "hostile.xml:1:1: empty file: no XML document")
+    }
+
+    @Test func proseIsNotXML() {
+        guard case .failure(let error) = outcome("This is a memo, not a document.\nRegards.") else {
+            Issue.record("prose accepted")
+            return
+        }
+        #expect(error.reason == .malformed)
+        #expect(error.diagnostic.line == 1)
+        #expect(error.description == "hostile.xml:1:1: Document is empty")
+    }
+
+    @Test func fileThatDoesNotExistIsUnreadable() {
+        #expect(throws: XMLParseError.self) { try parser.document(fileAt: "/nonexistent/panel/file.xml") }
+    }
+
+    /// libxml2 must not write to stderr itself: every message comes back as a value.
+    @Test func libxml2PrintsNothing() throws {
+        let capture = try StderrCapture()
+        _ = outcome("<x><y></x>")
+        _ = outcome("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>")
+        _ = outcome("<x>&undefined;</x>")
+        _ = outcome("<x xmlns:a=\"\"><b:c/></x>")
+        _ = try? XPathExpression("//[broken")
+        let printed = capture.finish()
+        #expect(!printed.contains("parser error"), "\(printed)")
+        #expect(!printed.contains("namespace error"), "\(printed)")
+        #expect(!printed.contains("XPath error"), "\(printed)")
+        #expect(!printed.contains("Opening and ending tag mismatch"), "\(printed)")
+    }
+}
+
+/// Redirects fd 2 to a file for the duration of a check.
+final class StderrCapture {
+    private let saved: Int32
+    private let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "panel-stderr-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: path, contents: nil)
+        saved = dup(2)
+        let descriptor = open(path, O_WRONLY)
+        dup2(descriptor, 2)
+        close(descriptor)
+    }
+
+    func finish() -> String {
+        fflush(nil)
+        dup2(saved, 2)
+        close(saved)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+}

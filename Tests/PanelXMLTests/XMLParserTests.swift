@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+@testable import PanelXML
+
+@Suite("XML parsing, XPath, C14N, writer")
+struct XMLParserTests {
+    let parser = XMLParser()
+
+    @Test func namedEntitiesFromPublishingDTDsReadAsCharacters() throws {
+        let text = """
+            <!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.3//EN" "JATS-archivearticle1-3.dtd">
+            <article><p>5&nbsp;%&emsp;x&mdash;y</p></article>
+            """
+        let document = try parser.document(bytes: Array(text.utf8), source: "a.xml")
+        #expect(document.root?.stringValue == "5\u{A0}%\u{2003}x\u{2014}y")
+        #expect(document.warnings.isEmpty)
+    }
+
+    @Test func namedEntitiesWorkWithoutADoctypeToo() throws {
+        let document = try parser.document(bytes: Array("<p>a&nbsp;b&hellip;</p>".utf8), source: "a.xml")
+        #expect(document.root?.stringValue == "a\u{A0}b\u{2026}")
+    }
+
+    @Test func unknownEntityIsKeptAsTextWithAWarning() throws {
+        let document = try parser.document(bytes: Array("<p>\nx &frobnicate; y</p>".utf8), source: "a.xml")
+        #expect(document.root?.stringValue == "\nx &frobnicate; y")
+        #expect(document.warnings == [XMLDiagnostic(severity: .warning, line: 2, column: 15,
+                                                     message: "undeclared entity '&frobnicate;' kept as text")])
+    }
+
+    @Test func mismatchedTagGivesLineAndColumn() {
+        do {
+            _ = try parser.document(bytes: Array("<a>\n  <b>text</c>\n</a>".utf8), source: "m.xml")
+            Issue.record("accepted a mismatched tag")
+        } catch let error as XMLParseError {
+            #expect(error.reason == .malformed)
+            #expect(error.description.hasPrefix("m.xml:2:"))
+            #expect(error.diagnostic.message.contains("Opening and ending tag mismatch"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func recordsAreStreamedOneAtATime() throws {
+        var text = "<set>\n"
+        for index in 0..<1_000 { text += "  <rec n=\"\(index)\"><t>title \(index)</t></rec>\n  <!-- gap -->\n" }
+        text += "</set>"
+        var seen: [String] = []
+        let title = try XPathExpression("string(/rec/t)")
+        let summary = try parser.parse(bytes: Array(text.utf8), source: "set.xml", plan: { root in
+            #expect(root.localName == "set")
+            return .records(path: ["set", "rec"])
+        }) { record in
+            #expect(record.root?.localName == "rec")
+            seen.append(record.string(title) ?? "")
+        }
+        #expect(seen.count == 1_000)
+        #expect(seen.first == "title 0")
+        #expect(seen.last == "title 999")
+        #expect(summary.documents == 1_000)
+        #expect(summary.root?.localName == "set")
+    }
+
+    @Test func recordsKeepNamespacesDeclaredOnTheRoot() throws {
+        let text = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>f</title>
+            <entry><id>tag:a,2025:1</id></entry><entry><id>tag:a,2025:2</id></entry></feed>
+            """
+        let id = try XPathExpression("string(/a:entry/a:id)", namespaces: ["a": "http://www.w3.org/2005/Atom"])
+        var ids: [String] = []
+        try parser.parse(bytes: Array(text.utf8), source: "f.atom", plan: { _ in .records(path: ["feed", "entry"]) }) {
+            ids.append($0.string(id) ?? "")
+        }
+        #expect(ids == ["tag:a,2025:1", "tag:a,2025:2"])
+    }
+
+    @Test func handlerErrorStopsTheParseAndIsRethrown() throws {
+        struct Stop: Error {}
+        let text = "<set><rec/><rec/><rec/></set>"
+        var count = 0
+        #expect(throws: Stop.self) {
+            try parser.parse(bytes: Array(text.utf8), source: "s.xml", plan: { _ in .records(path: ["set", "rec"]) }) { _ in
+                count += 1
+                if count == 2 { throw Stop() }
+            }
+        }
+        #expect(count == 2)
+    }
+
+    @Test func canonicalHashIgnoresSerialisationDetails() throws {
+        let one = try parser.document(bytes: Array("<?xml version=\"1.0\"?><r b='2' a=\"1\"><e/></r>".utf8), source: "1")
+        let two = try parser.document(bytes: Array("<r  a=\"1\" b=\"2\"><e></e></r>".utf8), source: "2")
+        let three = try parser.document(bytes: Array("<r a=\"1\" b=\"3\"><e/></r>".utf8), source: "3")
+        #expect(try one.canonicalSHA256() == two.canonicalSHA256())
+        #expect(try one.canonicalSHA256() != three.canonicalSHA256())
+        #expect(String(decoding: try one.canonicalBytes(), as: UTF8.self) == "<r a=\"1\" b=\"2\"><e></e></r>")
+    }
+
+    @Test func rawBytesAreHashed() throws {
+        let summary = try parser.parse(bytes: Array("<x/>".utf8), source: "x") { _ in }
+        // sha256("<x/>")
+        #expect(summary.sha256 == "2a31f44da4bd7decbbd3ddfd1a37ae04d02ec665e2c2688816ccc65631586ed1")
+        #expect(summary.byteCount == 4)
+    }
+
+    @Test func xpathCompilesOnceAndEvaluatesWithNamespaces() throws {
+        let expression = try XPathExpression("//a:b[@k='v']", namespaces: ["a": "urn:x"])
+        for _ in 0..<3 {
+            let document = try parser.document(bytes: Array("<r xmlns=\"urn:x\"><b k=\"v\">one</b><b>two</b></r>".utf8), source: "x")
+            #expect(document.strings(expression) == ["one"])
+            #expect(try document.evaluate(expression).count == 1)
+        }
+    }
+
+    @Test func invalidXPathIsATypedError() {
+        #expect(throws: XPathError.self) { try XPathExpression("//[") }
+        do {
+            _ = try XPathExpression("count(//a")
+        } catch let error as XPathError {
+            #expect(error.expression == "count(//a")
+            #expect(!error.message.isEmpty)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func writerEscapesAndNests() throws {
+        let writer = XMLWriter(indent: false)
+        writer.startElement("feed", namespace: "http://www.w3.org/2005/Atom")
+        writer.element("title", text: "Risks & <warnings>")
+        writer.element("link", attributes: [("href", "https://example.org/?a=1&b=\"2\"")])
+        writer.endElement()
+        let output = try #require(writer.finish())
+        #expect(output.contains("<title>Risks &amp; &lt;warnings&gt;</title>"))
+        #expect(output.contains("href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\""))
+        let reparsed = try parser.document(bytes: Array(output.utf8), source: "w")
+        #expect(reparsed.root?.namespaceURI == "http://www.w3.org/2005/Atom")
+    }
+}
