@@ -330,6 +330,10 @@ final class ParseSession {
     func record(_ diagnostic: XMLDiagnostic) {
         switch diagnostic.severity {
         case .fatal:
+            var diagnostic = diagnostic
+            if diagnostic.message == "Document is empty" {
+                diagnostic.message = "not an XML document: no root element found"
+            }
             if firstFatal == nil { firstFatal = diagnostic }
             if firstFailure == nil {
                 firstFailure = XMLParseError(source: source, reason: .malformed, diagnostic: diagnostic)

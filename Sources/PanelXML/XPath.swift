@@ -21,7 +21,7 @@ public final class XPathExpression {
     public let namespaces: [(prefix: String, uri: String)]
     let compiled: xmlXPathCompExprPtr
 
-    public init(_ source: String, namespaces: [String: String] = [:]) throws {
+    public init(_ source: String, namespaces: [String: String] = [:]) throws(XPathError) {
         LibXML.prepareThread()
         self.source = source
         self.namespaces = namespaces.sorted { $0.key < $1.key }.map { (prefix: $0.key, uri: $0.value) }
@@ -31,11 +31,48 @@ public final class XPathExpression {
         defer { xmlXPathFreeContext(context) }
         context.pointee.error = { _, _ in }
         guard let compiled = xmlXPathCtxtCompile(context, source) else {
-            var message = context.pointee.lastError.message.map { String(cString: $0) } ?? "cannot compile"
-            message = message.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw XPathError(expression: source, message: message)
+            throw XPathError(expression: source, message: Self.message(context.pointee.lastError))
         }
         self.compiled = compiled
+        try dryRun()
+    }
+
+    /// Evaluates once on an empty document, so unknown prefixes and functions
+    /// fail here, at load time, rather than on the first real document.
+    private func dryRun() throws(XPathError) {
+        guard let document = xmlNewDoc("1.0") else { return }
+        defer { xmlFreeDoc(document) }
+        xmlDocSetRootElement(document, xmlNewDocNode(document, nil, "empty", nil))
+        guard let context = xmlXPathNewContext(document) else { return }
+        defer { xmlXPathFreeContext(context) }
+        context.pointee.error = { _, _ in }
+        for (prefix, uri) in namespaces { xmlXPathRegisterNs(context, prefix, uri) }
+        context.pointee.node = xmlDocGetRootElement(document)
+        if let result = xmlXPathCompiledEval(compiled, context) {
+            xmlXPathFreeObject(result)
+        } else if context.pointee.lastError.code != 0 {
+            throw XPathError(expression: source, message: Self.message(context.pointee.lastError))
+        }
+    }
+
+    private static let messages = [
+        "ok", "number encoding", "unfinished literal", "start of literal", "expected $ for variable reference",
+        "undefined variable", "invalid predicate", "invalid expression", "missing closing curly brace",
+        "unregistered function", "invalid operand", "invalid type", "invalid number of arguments",
+        "invalid context size", "invalid context position", "memory allocation error", "syntax error",
+        "resource error", "sub resource error", "undefined namespace prefix", "encoding error",
+        "character out of XML range", "invalid or incomplete context", "stack usage error", "forbidden variable",
+    ]
+
+    /// libxml2 leaves the message of XPath errors empty and keeps only the
+    /// code and the offending offset; this spells them out.
+    private static func message(_ error: xmlError) -> String {
+        if let text = error.message {
+            return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let index = Int(error.code) - Int(XML_XPATH_EXPRESSION_OK.rawValue)
+        let what = messages.indices.contains(index) ? messages[index] : "error \(error.code)"
+        return error.int1 > 0 ? "\(what) at character \(error.int1 + 1)" : what
     }
 
     deinit { xmlXPathFreeCompExpr(compiled) }

@@ -164,7 +164,7 @@ struct HostileXMLTests {
         }
         #expect(error.reason == .malformed)
         #expect(error.diagnostic.line == 1)
-        #expect(error.description == "hostile.xml:1:1: Document is empty")
+        #expect(error.description == "hostile.xml:1:1: not an XML document: no root element found")
     }
 
     @Test func fileThatDoesNotExistIsUnreadable() {

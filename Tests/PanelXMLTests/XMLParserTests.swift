@@ -118,10 +118,18 @@ struct XMLParserTests {
             _ = try XPathExpression("count(//a")
         } catch let error as XPathError {
             #expect(error.expression == "count(//a")
-            #expect(!error.message.isEmpty)
+            #expect(error.description == "invalid XPath 'count(//a': invalid expression at character 10")
         } catch {
             Issue.record("\(error)")
         }
+    }
+
+    @Test func unknownPrefixAndFunctionFailAtCompileTime() {
+        #expect(throws: XPathError(expression: "//q:x", message: "undefined namespace prefix")) {
+            try XPathExpression("//q:x")
+        }
+        #expect(throws: XPathError.self) { try XPathExpression("frobnicate(1)") }
+        #expect(throws: Never.self) { try XPathExpression("//q:x", namespaces: ["q": "urn:q"]) }
     }
 
     @Test func writerEscapesAndNests() throws {

@@ -1,0 +1,81 @@
+import PanelXML
+
+/// Crossref deposit XML (`doi_batch`): streamed journal by journal, each
+/// `journal_article` a reference.
+public final class CrossrefAdapter: ReferenceAdapter {
+    public let name = "crossref"
+    public let format = ReferenceFormat.crossref
+    private var byNamespace: [String: Expressions] = [:]
+
+    private struct Expressions {
+        let journalTitle, articles, title, people, given, surname, organisation, affiliations, abstract,
+            date, year, month, day, doi, resource: XPathExpression
+
+        init(namespace: String) throws {
+            let ns = ["c": namespace]
+            journalTitle = try XPathExpression("/c:journal/c:journal_metadata/c:full_title", namespaces: ns)
+            articles = try XPathExpression("/c:journal/c:journal_article", namespaces: ns)
+            title = try XPathExpression("c:titles/c:title", namespaces: ns)
+            people = try XPathExpression("c:contributors/c:person_name[@contributor_role='author' or not(@contributor_role)] | c:contributors/c:organization", namespaces: ns)
+            given = try XPathExpression("c:given_name", namespaces: ns)
+            surname = try XPathExpression("c:surname", namespaces: ns)
+            organisation = try XPathExpression("self::c:organization", namespaces: ns)
+            affiliations = try XPathExpression("c:affiliations/c:institution/c:institution_name | c:affiliation", namespaces: ns)
+            abstract = try XPathExpression("*[local-name()='abstract']", namespaces: ns)
+            date = try XPathExpression("(c:publication_date[@media_type='online'] | c:publication_date)[1]", namespaces: ns)
+            year = try XPathExpression("c:year", namespaces: ns)
+            month = try XPathExpression("c:month", namespaces: ns)
+            day = try XPathExpression("c:day", namespaces: ns)
+            doi = try XPathExpression("c:doi_data/c:doi", namespaces: ns)
+            resource = try XPathExpression("c:doi_data/c:resource", namespaces: ns)
+        }
+    }
+
+    public init() throws {}
+
+    public func accepts(_ root: XMLRootInfo) -> Bool {
+        root.localName == "doi_batch" && (root.namespaceURI ?? "").hasPrefix("http://www.crossref.org/schema/")
+    }
+
+    public func readPlan(for root: XMLRootInfo) -> XMLReadPlan {
+        .records(path: ["doi_batch", "body", "journal"])
+    }
+
+    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+        let namespace = document.root?.namespaceURI ?? ""
+        let x: Expressions
+        if let cached = byNamespace[namespace] {
+            x = cached
+        } else {
+            x = try Expressions(namespace: namespace)
+            byNamespace[namespace] = x
+        }
+        let journal = document.text(x.journalTitle)
+        return document.nodes(x.articles).map { article in
+            var metadata = ReferenceMetadata()
+            metadata.title = document.text(x.title, at: article) ?? ""
+            metadata.container = journal
+            if let value = document.text(x.doi, at: article) { metadata.identifiers.append(ReferenceIdentifier(.doi, value)) }
+            metadata.url = document.text(x.resource, at: article)
+            for person in document.nodes(x.people, at: article) {
+                let name: String
+                if person.localName == "organization" {
+                    name = person.stringValue.collapsingWhitespace
+                } else {
+                    name = [document.text(x.given, at: person), document.text(x.surname, at: person)]
+                        .compactMap { $0 }.joined(separator: " ")
+                }
+                guard !name.isEmpty else { continue }
+                metadata.authors.append(Author(name: name, affiliations: document.texts(x.affiliations, at: person)))
+            }
+            metadata.abstract = document.text(x.abstract, at: article) ?? ""
+            if let date = document.nodes(x.date, at: article).first {
+                metadata.published = PartialDate.make(
+                    year: document.text(x.year, at: date), month: document.text(x.month, at: date),
+                    day: document.text(x.day, at: date))
+            }
+            metadata.documentType = article.attribute("publication_type").map { "journal-article-\($0)" } ?? "journal-article"
+            return metadata
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import PanelXML
+
+/// Atom 1.0 feeds: streamed, each entry a reference.
+public final class AtomAdapter: ReferenceAdapter {
+    public static let namespace = "http://www.w3.org/2005/Atom"
+    public let name = "atom"
+    public let format = ReferenceFormat.atom
+
+    private let id, title, published, updated, authors, link, categories, summary, content, contentType: XPathExpression
+
+    public init() throws {
+        let ns = ["a": Self.namespace]
+        id = try XPathExpression("/a:entry/a:id", namespaces: ns)
+        title = try XPathExpression("/a:entry/a:title", namespaces: ns)
+        published = try XPathExpression("/a:entry/a:published", namespaces: ns)
+        updated = try XPathExpression("/a:entry/a:updated", namespaces: ns)
+        authors = try XPathExpression("/a:entry/a:author/a:name", namespaces: ns)
+        link = try XPathExpression("string((/a:entry/a:link[@rel='alternate' or not(@rel)])[1]/@href)", namespaces: ns)
+        categories = try XPathExpression("/a:entry/a:category/@term", namespaces: ns)
+        summary = try XPathExpression("/a:entry/a:summary", namespaces: ns)
+        content = try XPathExpression("/a:entry/a:content", namespaces: ns)
+        contentType = try XPathExpression("string(/a:entry/a:content/@type)", namespaces: ns)
+    }
+
+    public func accepts(_ root: XMLRootInfo) -> Bool {
+        root.localName == "feed" && root.namespaceURI == Self.namespace
+    }
+
+    public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .records(path: ["feed", "entry"]) }
+
+    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+        var metadata = ReferenceMetadata()
+        if let value = document.text(id) { metadata.identifiers.append(ReferenceIdentifier(.uri, value)) }
+        metadata.title = document.text(title) ?? ""
+        metadata.published = PartialDate.fromISO(document.text(published) ?? document.text(updated))
+        metadata.authors = document.texts(authors).map { Author(name: $0) }
+        metadata.url = document.text(link)
+        metadata.keywords = document.texts(categories).uniqued
+        let isHTML = (document.text(contentType) ?? "").contains("html")
+        let summaryText = document.text(summary) ?? ""
+        let contentText = document.text(content) ?? ""
+        metadata.abstract = summaryText.strippingHTMLTags
+        metadata.body = isHTML ? contentText.strippingHTMLTags : contentText
+        metadata.documentType = "feed-entry"
+        return [metadata]
+    }
+}
+
+/// RSS 2.0 feeds: streamed, each item a reference.
+public final class RSSAdapter: ReferenceAdapter {
+    public let name = "rss"
+    public let format = ReferenceFormat.rss
+
+    private let title, link, guid, date, dcDate, creators, authorField, categories, description, encoded: XPathExpression
+
+    public init() throws {
+        let ns = ["dc": "http://purl.org/dc/elements/1.1/", "content": "http://purl.org/rss/1.0/modules/content/"]
+        title = try XPathExpression("/item/title", namespaces: ns)
+        link = try XPathExpression("/item/link", namespaces: ns)
+        guid = try XPathExpression("/item/guid", namespaces: ns)
+        date = try XPathExpression("/item/pubDate", namespaces: ns)
+        dcDate = try XPathExpression("/item/dc:date", namespaces: ns)
+        creators = try XPathExpression("/item/dc:creator", namespaces: ns)
+        authorField = try XPathExpression("/item/author", namespaces: ns)
+        categories = try XPathExpression("/item/category", namespaces: ns)
+        description = try XPathExpression("/item/description", namespaces: ns)
+        encoded = try XPathExpression("/item/content:encoded", namespaces: ns)
+    }
+
+    public func accepts(_ root: XMLRootInfo) -> Bool {
+        root.localName == "rss" && root.namespaceURI == nil
+    }
+
+    public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .records(path: ["rss", "channel", "item"]) }
+
+    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+        var metadata = ReferenceMetadata()
+        if let value = document.text(guid) ?? document.text(link) {
+            metadata.identifiers.append(ReferenceIdentifier(.uri, value))
+        }
+        metadata.title = document.text(title) ?? ""
+        metadata.url = document.text(link)
+        metadata.published = PartialDate.fromRFC822(document.text(date)) ?? PartialDate.fromISO(document.text(dcDate))
+        metadata.authors = (document.texts(creators) + document.texts(authorField)).uniqued.map { Author(name: $0) }
+        metadata.keywords = document.texts(categories).uniqued
+        metadata.abstract = (document.text(description) ?? "").strippingHTMLTags
+        metadata.body = (document.text(encoded) ?? "").strippingHTMLTags
+        metadata.documentType = "feed-item"
+        return [metadata]
+    }
+}

@@ -1,0 +1,82 @@
+import PanelXML
+
+/// JATS (NISO Z39.96) journal articles: one article per file.
+public final class JATSAdapter: ReferenceAdapter {
+    public let name = "jats"
+    public let format = ReferenceFormat.jats
+
+    private let title, journal, doi, pmid, contributors, givenNames, surname, stringName, collab,
+        affiliationRefs, inlineAffiliations, affiliations, affiliationText, keywords, abstract, body,
+        pubDate, year, month, day, country, articleType: XPathExpression
+
+    public init() throws {
+        let meta = "/article/front/article-meta"
+        title = try XPathExpression("\(meta)/title-group/article-title")
+        journal = try XPathExpression("/article/front/journal-meta//journal-title")
+        doi = try XPathExpression("\(meta)/article-id[@pub-id-type='doi']")
+        pmid = try XPathExpression("\(meta)/article-id[@pub-id-type='pmid']")
+        contributors = try XPathExpression("\(meta)//contrib[@contrib-type='author' or not(@contrib-type)]")
+        givenNames = try XPathExpression("name/given-names")
+        surname = try XPathExpression("name/surname")
+        stringName = try XPathExpression("string-name")
+        collab = try XPathExpression("collab")
+        affiliationRefs = try XPathExpression("xref[@ref-type='aff']/@rid")
+        inlineAffiliations = try XPathExpression("aff")
+        affiliations = try XPathExpression("\(meta)//aff[@id] | /article/front//aff[@id]")
+        affiliationText = try XPathExpression("node()[not(self::label)]")
+        keywords = try XPathExpression("\(meta)/kwd-group/kwd")
+        abstract = try XPathExpression("\(meta)/abstract")
+        body = try XPathExpression("/article/body")
+        pubDate = try XPathExpression(
+            "(\(meta)/pub-date[@pub-type='epub' or @date-type='pub' or @pub-type='ppub' or @publication-format='electronic'] | \(meta)/pub-date)[1]")
+        year = try XPathExpression("year")
+        month = try XPathExpression("month")
+        day = try XPathExpression("day")
+        country = try XPathExpression("(\(meta)//aff//country)[1]/@country | (\(meta)//aff//country)[1]")
+        articleType = try XPathExpression("string(/article/@article-type)")
+    }
+
+    public func accepts(_ root: XMLRootInfo) -> Bool {
+        root.localName == "article" && (root.namespaceURI == nil || root.namespaceURI == "")
+    }
+
+    public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .wholeDocument }
+
+    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+        var affiliationByID: [String: String] = [:]
+        for node in document.nodes(affiliations) {
+            guard let id = node.attribute("id") else { continue }
+            let text = document.nodes(affiliationText, at: node).map(\.stringValue).joined().collapsingWhitespace
+            affiliationByID[id] = text.trimmingCharacters(in: CharacterSet(charactersIn: ", "))
+        }
+
+        var metadata = ReferenceMetadata()
+        metadata.title = document.text(title) ?? ""
+        metadata.container = document.text(journal)
+        if let value = document.text(doi) { metadata.identifiers.append(ReferenceIdentifier(.doi, value)) }
+        if let value = document.text(pmid) { metadata.identifiers.append(ReferenceIdentifier(.pmid, value)) }
+        for contributor in document.nodes(contributors) {
+            var name = [document.text(givenNames, at: contributor), document.text(surname, at: contributor)]
+                .compactMap { $0 }.joined(separator: " ")
+            if name.isEmpty { name = document.text(stringName, at: contributor) ?? document.text(collab, at: contributor) ?? "" }
+            guard !name.isEmpty else { continue }
+            var affiliations = document.strings(affiliationRefs, at: contributor)
+                .flatMap { $0.split(separator: " ").map(String.init) }
+                .compactMap { affiliationByID[$0] }
+            affiliations += document.nodes(inlineAffiliations, at: contributor).map { $0.stringValue.collapsingWhitespace }
+            metadata.authors.append(Author(name: name, affiliations: affiliations.uniqued))
+        }
+        metadata.keywords = document.texts(keywords).uniqued
+        metadata.abstract = document.text(abstract) ?? ""
+        metadata.body = document.text(body) ?? ""
+        if let date = document.nodes(pubDate).first {
+            metadata.published = PartialDate.make(
+                year: document.text(year, at: date), month: document.text(month, at: date), day: document.text(day, at: date))
+        }
+        metadata.country = document.text(country).map(CountryNames.code(for:))
+        metadata.documentType = document.text(articleType) ?? "article"
+        return [metadata]
+    }
+}
+
+import Foundation

@@ -1,0 +1,146 @@
+/// The source format a reference came from.
+public enum ReferenceFormat: String, Codable, Sendable, CaseIterable {
+    case jats, akn, pubmed, crossref, atom, rss, generic
+}
+
+/// A stable identifier of the thing a reference describes.
+public struct ReferenceIdentifier: Hashable, Codable, Sendable, CustomStringConvertible {
+    public enum Scheme: String, Codable, Sendable, CaseIterable {
+        case doi, pmid, frbr, symbol, uri, id
+    }
+
+    public var scheme: Scheme
+    public var value: String
+
+    /// DOIs are case-insensitive: they are kept lower-cased, without a resolver prefix.
+    public init(_ scheme: Scheme, _ value: String) {
+        self.scheme = scheme
+        var text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if scheme == .doi {
+            for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"]
+            where text.lowercased().hasPrefix(prefix) {
+                text = String(text.dropFirst(prefix.count))
+            }
+            text = text.lowercased()
+        }
+        self.value = text
+    }
+
+    public var description: String { "\(scheme.rawValue):\(value)" }
+
+    /// Parses `doi:10.5555/x`, `pmid:123`, or a bare DOI (`10.` prefix).
+    public init?(parsing text: String) {
+        if text.hasPrefix("10."), text.contains("/") {
+            self.init(.doi, text)
+            return
+        }
+        guard let colon = text.firstIndex(of: ":"),
+              let scheme = Scheme(rawValue: String(text[..<colon]).lowercased()) else { return nil }
+        self.init(scheme, String(text[text.index(after: colon)...]))
+    }
+}
+
+public struct Author: Codable, Sendable, Equatable, Hashable {
+    public var name: String
+    public var affiliations: [String]
+
+    public init(name: String, affiliations: [String] = []) {
+        self.name = name
+        self.affiliations = affiliations
+    }
+}
+
+/// What an adapter reads out of one document or record.
+public struct ReferenceMetadata: Codable, Sendable, Equatable {
+    public var identifiers: [ReferenceIdentifier] = []
+    public var title: String = ""
+    public var authors: [Author] = []
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    public var published: String?
+    /// Journal, feed or issuing body.
+    public var container: String?
+    /// ISO 3166 alpha-2 (or `un`) where the format gives one.
+    public var country: String?
+    /// `research-article`, `resolution`, `report`, `feed-entry`, ...
+    public var documentType: String?
+    public var keywords: [String] = []
+    public var abstract: String = ""
+    public var body: String = ""
+    public var url: String?
+
+    public init() {}
+}
+
+/// An ingested reference: metadata plus where it came from.
+public struct Reference: Codable, Sendable, Equatable {
+    public var id: String
+    public var format: ReferenceFormat
+    public var adapter: String
+    public var metadata: ReferenceMetadata
+    /// SHA-256 of the record's canonical XML (C14N 1.0).
+    public var canonicalHash: String
+    /// SHA-256 of the source file's original bytes, kept in the object store.
+    public var object: String
+    public var source: String
+    /// Position of the record within its source file (0 for a single document).
+    public var recordIndex: Int
+    public var ingestedAt: String
+
+    public init(id: String, format: ReferenceFormat, adapter: String, metadata: ReferenceMetadata,
+                canonicalHash: String, object: String, source: String, recordIndex: Int, ingestedAt: String) {
+        self.id = id
+        self.format = format
+        self.adapter = adapter
+        self.metadata = metadata
+        self.canonicalHash = canonicalHash
+        self.object = object
+        self.source = source
+        self.recordIndex = recordIndex
+        self.ingestedAt = ingestedAt
+    }
+
+    /// References are named by their content: `ref-` and 12 hex digits of the canonical hash.
+    public static func id(canonicalHash: String) -> String {
+        "ref-" + canonicalHash.prefix(12)
+    }
+}
+
+/// Dates as the formats give them, normalised to `YYYY[-MM[-DD]]`.
+public enum PartialDate {
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    public static func make(year: String?, month: String? = nil, day: String? = nil) -> String? {
+        guard let year = year?.trimmingCharacters(in: .whitespaces), year.count == 4, Int(year) != nil else { return nil }
+        guard let month = month.flatMap(monthNumber) else { return year }
+        let monthText = month < 10 ? "0\(month)" : "\(month)"
+        guard let dayText = day?.trimmingCharacters(in: .whitespaces), let dayNumber = Int(dayText),
+              (1...31).contains(dayNumber) else { return "\(year)-\(monthText)" }
+        return "\(year)-\(monthText)-\(dayNumber < 10 ? "0" : "")\(dayNumber)"
+    }
+
+    static func monthNumber(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if let number = Int(trimmed), (1...12).contains(number) { return number }
+        guard trimmed.count >= 3, let index = months.firstIndex(of: String(trimmed.prefix(3))) else { return nil }
+        return index + 1
+    }
+
+    /// The date part of an ISO 8601 timestamp or date (`2025-06-02T10:00:00Z` → `2025-06-02`).
+    public static func fromISO(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 4 else { return nil }
+        let parts = text.prefix(10).split(separator: "-").map(String.init)
+        return make(year: parts.first, month: parts.count > 1 ? parts[1] : nil, day: parts.count > 2 ? parts[2] : nil)
+    }
+
+    /// RFC 822 dates as RSS uses them: `Tue, 04 Nov 2025 09:30:00 +0000`.
+    public static func fromRFC822(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
+        guard let yearIndex = words.firstIndex(where: { $0.count == 4 && Int($0) != nil }), yearIndex >= 2 else {
+            return fromISO(text)
+        }
+        return make(year: words[yearIndex], month: words[yearIndex - 1], day: words[yearIndex - 2])
+    }
+}
+
+import Foundation

@@ -1,0 +1,308 @@
+import Crypto
+import Foundation
+import PanelXML
+
+/// A reference that was already there.
+public struct DuplicateNote: Sendable, Equatable, Codable {
+    public var source: String
+    public var existing: String
+    public var reason: String
+}
+
+/// A file that was not ingested, and why: `file:line:column: message`.
+public struct Rejection: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var source: String
+    public var message: String
+    public var description: String { message }
+}
+
+/// What one ingest run did.
+public struct IngestReport: Sendable, Equatable, Codable {
+    public var files = 0
+    public var bytes = 0
+    public var added: [String] = []
+    public var duplicates: [DuplicateNote] = []
+    public var rejected: [Rejection] = []
+    public var warnings: [String] = []
+    public var seconds = 0.0
+
+    public init() {}
+}
+
+public struct IngestProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var elapsed: Double
+}
+
+/// Why a file could not be read as references (besides XML errors).
+public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownFormat(source: String, root: String, namespace: String?, known: [String])
+    case wrongFormat(source: String, adapter: String, root: String)
+    case noReferences(source: String, adapter: String)
+    case unknownAdapter(String, known: [String])
+    case missing(String)
+
+    public var description: String {
+        switch self {
+        case .unknownFormat(let source, let root, let namespace, let known):
+            let name = namespace.map { "{\($0)}\(root)" } ?? root
+            return "\(source):1:1: no adapter reads a <\(name)> document (known: \(known.joined(separator: ", ")); add a generic mapping in panel.yaml)"
+        case .wrongFormat(let source, let adapter, let root):
+            return "\(source):1:1: --format \(adapter) does not read a <\(root)> document"
+        case .noReferences(let source, let adapter):
+            return "\(source): no references found (read as \(adapter))"
+        case .unknownAdapter(let name, let known):
+            return "unknown reference format '\(name)' (known: \(known.joined(separator: ", ")))"
+        case .missing(let path):
+            return "\(path): no such file or directory"
+        }
+    }
+}
+
+/// Reads XML files into references: detects the format from the root
+/// element, streams collections record by record, de-duplicates by
+/// identifier and canonical hash, keeps the original bytes, and commits each
+/// file in one transaction with its event. One bad file never stops a run.
+public final class ReferenceIngester {
+    /// Extensions taken when a folder is walked; files named explicitly are always read.
+    public static let folderExtensions: Set<String> = ["xml", "nxml", "jats", "akn", "atom", "rss", "rdf"]
+
+    private let store: any PanelStore
+    private let objects: ObjectStore
+    private let registry: ReferenceAdapterRegistry
+    private let clock: any PanelClock
+    private let actor: String
+    private let parser: XMLParser
+    private let forced: (any ReferenceAdapter)?
+
+    public init(store: any PanelStore, objects: ObjectStore, registry: ReferenceAdapterRegistry,
+                clock: any PanelClock, actor: String, limits: XMLLimits = .default, format: String? = nil) throws {
+        self.store = store
+        self.objects = objects
+        self.registry = registry
+        self.clock = clock
+        self.actor = actor
+        self.parser = XMLParser(limits: limits)
+        if let format {
+            guard let adapter = registry.adapter(named: format) else {
+                throw IngestError.unknownAdapter(format, known: registry.names)
+            }
+            forced = adapter
+        } else {
+            forced = nil
+        }
+    }
+
+    /// Files under the given paths: folders walked recursively in name order.
+    public static func expand(_ paths: [String]) -> (files: [(path: String, size: Int)], missing: [Rejection]) {
+        var files: [(String, Int)] = []
+        var missing: [Rejection] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                missing.append(Rejection(source: path, message: IngestError.missing(path).description))
+                continue
+            }
+            if !isDirectory.boolValue {
+                files.append((absolute(path), size(of: path)))
+                continue
+            }
+            guard let walker = manager.enumerator(atPath: path) else { continue }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                let name = (relative as NSString).lastPathComponent
+                if name.hasPrefix(".") {
+                    walker.skipDescendants()
+                    continue
+                }
+                let full = (path as NSString).appendingPathComponent(relative)
+                var nested: ObjCBool = false
+                if manager.fileExists(atPath: full, isDirectory: &nested), !nested.boolValue,
+                   folderExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                    found.append(full)
+                }
+            }
+            files += found.sorted().map { (absolute($0), size(of: $0)) }
+        }
+        return (files, missing)
+    }
+
+    private static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL.path
+    }
+
+    private static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> IngestReport {
+        let started = Date()
+        let (files, missing) = Self.expand(paths)
+        var report = IngestReport()
+        report.rejected = missing
+        let bytesTotal = files.reduce(0) { $0 + $1.size }
+        var bytesBefore = 0
+        for (index, file) in files.enumerated() {
+            report.files += 1
+            ingest(file: file.path, into: &report) { fileBytes in
+                progress?(IngestProgress(
+                    filesDone: index, filesTotal: files.count, bytesDone: bytesBefore + fileBytes,
+                    bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+            }
+            bytesBefore += file.size
+            progress?(IngestProgress(
+                filesDone: index + 1, filesTotal: files.count, bytesDone: bytesBefore,
+                bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+        }
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+
+    private struct FileResult {
+        var added: [String] = []
+        var duplicates: [DuplicateNote] = []
+        var bytes = 0
+        var warnings: [String] = []
+    }
+
+    private func ingest(file path: String, into report: inout IngestReport, progress: @escaping (Int) -> Void) {
+        let writer: ObjectWriter
+        do {
+            writer = try objects.beginWrite()
+        } catch {
+            report.rejected.append(Rejection(source: path, message: "\(path): cannot write to the object store: \(error.localizedDescription)"))
+            return
+        }
+        do {
+            let result = try store.ingest { session in try read(path, session: session, writer: writer, progress: progress) }
+            report.bytes += result.bytes
+            report.added += result.added
+            report.duplicates += result.duplicates
+            report.warnings += result.warnings
+        } catch {
+            writer.abandon()
+            report.rejected.append(Rejection(source: path, message: Self.message(for: error, source: path)))
+        }
+    }
+
+    static func message(for error: any Error, source: String) -> String {
+        switch error {
+        case let error as XMLParseError: error.description
+        case let error as IngestError: error.description
+        case let error as XPathError: "\(source): \(error)"
+        default: "\(source): \(error)"
+        }
+    }
+
+    private func read(_ path: String, session: any ReferenceIngestSession, writer: ObjectWriter,
+                      progress: @escaping (Int) -> Void) throws -> FileResult {
+        var result = FileResult()
+        var adapter: (any ReferenceAdapter)?
+        var recordIndex = 0
+        var seenHashes: [String: String] = [:]
+        var seenIdentifiers: [ReferenceIdentifier: String] = [:]
+        var pending: [Reference] = []
+        var bytesRead = 0
+        var lastReport = 0
+        let now = Timestamp.format(clock.now())
+
+        let summary = try parser.parse(
+            fileAt: path,
+            plan: { root in
+                if let forced {
+                    guard forced.accepts(root) else {
+                        throw IngestError.wrongFormat(source: path, adapter: forced.name, root: root.localName)
+                    }
+                    adapter = forced
+                } else {
+                    guard let detected = registry.detect(root) else {
+                        throw IngestError.unknownFormat(
+                            source: path, root: root.localName, namespace: root.namespaceURI, known: registry.names)
+                    }
+                    adapter = detected
+                }
+                return adapter!.readPlan(for: root)
+            },
+            onChunk: { chunk in
+                writer.write(chunk)
+                bytesRead += chunk.count
+                if bytesRead - lastReport >= 8 << 20 {
+                    lastReport = bytesRead
+                    progress(bytesRead)
+                }
+            },
+            handle: { document in
+                guard let adapter else { return }
+                let found = try adapter.references(in: document)
+                guard !found.isEmpty else { return }
+                let canonical = try document.canonicalSHA256()
+                for (offset, metadata) in found.enumerated() {
+                    defer { recordIndex += 1 }
+                    let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
+                    if let existing = try seenHashes[hash] ?? session.reference(withCanonicalHash: hash) {
+                        result.duplicates.append(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
+                        continue
+                    }
+                    var duplicate: DuplicateNote?
+                    for identifier in metadata.identifiers {
+                        if let existing = try seenIdentifiers[identifier] ?? session.reference(withIdentifier: identifier) {
+                            duplicate = DuplicateNote(source: path, existing: existing, reason: "same \(identifier)")
+                            break
+                        }
+                    }
+                    if let duplicate {
+                        result.duplicates.append(duplicate)
+                        continue
+                    }
+                    let id = Reference.id(canonicalHash: hash)
+                    seenHashes[hash] = id
+                    for identifier in metadata.identifiers { seenIdentifiers[identifier] = id }
+                    pending.append(Reference(
+                        id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
+                        canonicalHash: hash, object: "", source: path, recordIndex: recordIndex, ingestedAt: now))
+                    if pending.count >= 256 { try flush(&pending, into: session, result: &result) }
+                }
+            })
+
+        result.bytes = summary.byteCount
+        result.warnings = summary.warnings.map { "\(path):\($0)" }
+        if summary.warningCount > summary.warnings.count {
+            result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
+        }
+        try flush(&pending, into: session, result: &result)
+        if result.added.isEmpty && result.duplicates.isEmpty {
+            throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
+        }
+        // The original bytes are in place before the transaction commits.
+        try writer.commit(as: summary.sha256)
+        try session.assignObject(summary.sha256)
+        if !result.added.isEmpty {
+            try session.append(NewEvent(
+                ReferencesIngested(
+                    source: path, object: summary.sha256, adapter: adapter?.name ?? "?",
+                    added: result.added.count, duplicates: result.duplicates.count,
+                    references: Array(result.added.prefix(1_000))),
+                subject: "references", actor: actor, time: clock.now()))
+        }
+        return result
+    }
+
+    private func flush(_ pending: inout [Reference], into session: any ReferenceIngestSession,
+                       result: inout FileResult) throws {
+        for reference in pending {
+            try session.insert(reference)
+            result.added.append(reference.id)
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).hexString
+    }
+}
+

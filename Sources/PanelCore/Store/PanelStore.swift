@@ -1,0 +1,80 @@
+/// What the core needs from a store. The embedded SQLite store implements it;
+/// nothing above this protocol knows which database is underneath.
+public protocol PanelStore: AnyObject {
+    /// Appends events (sealing them into the hash chain) in one transaction.
+    @discardableResult
+    func append(_ events: [NewEvent]) throws -> [EventRecord]
+    /// Events after `sequence`, oldest first.
+    func events(after sequence: Int64, limit: Int?) throws -> [EventRecord]
+    /// Every event in stored order (by rowid, not by sequence), for verification.
+    func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws
+    /// The last sequence and hash the store recorded when it appended.
+    func recordedHead() throws -> (sequence: Int64, hash: String)?
+
+    /// Runs `body` in one write transaction: everything it inserts lands, or nothing does.
+    func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T
+    /// By id, DOI, PMID, FRBR URI or other identifier.
+    func reference(matching key: String) throws -> Reference?
+    func references(limit: Int, offset: Int) throws -> [Reference]
+    func referenceCount() throws -> Int
+    func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
+}
+
+extension PanelStore {
+    /// Walks the whole log and proves the chain, or names the first bad event.
+    public func verifyChain() throws -> ChainVerifier {
+        var verifier = ChainVerifier()
+        try forEachStoredEvent { verifier.check($0) }
+        verifier.finish(recordedHead: try recordedHead())
+        return verifier
+    }
+}
+
+/// The writes of one ingest transaction.
+public protocol ReferenceIngestSession {
+    func reference(withCanonicalHash hash: String) throws -> String?
+    func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
+    /// Inserts a reference; its `object` may still be empty (see `assignObject`).
+    func insert(_ reference: Reference) throws
+    /// Sets the source object on every reference this transaction inserted
+    /// without one: a streamed file's hash is known only at its end.
+    func assignObject(_ hash: String) throws
+    @discardableResult
+    func append(_ event: NewEvent) throws -> EventRecord
+}
+
+/// A full-text search with optional filters.
+public struct ReferenceQuery: Sendable, Equatable {
+    public var text: String
+    public var format: ReferenceFormat?
+    /// Inclusive bounds on the publication date, `YYYY[-MM[-DD]]`.
+    public var from: String?
+    public var to: String?
+    public var keyword: String?
+    public var country: String?
+    public var limit: Int
+
+    public init(text: String, format: ReferenceFormat? = nil, from: String? = nil, to: String? = nil,
+                keyword: String? = nil, country: String? = nil, limit: Int = 20) {
+        self.text = text
+        self.format = format
+        self.from = from
+        self.to = to
+        self.keyword = keyword
+        self.country = country
+        self.limit = limit
+    }
+}
+
+public struct ReferenceHit: Sendable, Equatable, Codable {
+    public var reference: Reference
+    /// BM25 rank as SQLite reports it: lower is better.
+    public var rank: Double
+    public var snippet: String
+
+    public init(reference: Reference, rank: Double, snippet: String) {
+        self.reference = reference
+        self.rank = rank
+        self.snippet = snippet
+    }
+}

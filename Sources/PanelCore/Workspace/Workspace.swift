@@ -1,0 +1,210 @@
+import Foundation
+import Yams
+
+/// Failures of the workspace itself, with what to do about them.
+public enum WorkspaceError: Error, Sendable, Equatable, CustomStringConvertible {
+    case notFound(searchedFrom: String)
+    case notAWorkspace(String)
+    case alreadyExists(String)
+    case invalid(ValidationFailure)
+
+    public var description: String {
+        switch self {
+        case .notFound(let start):
+            return "no panel workspace found: no panel.yaml in \(start) or any folder above it; pass --workspace DIR, set PANEL_WORKSPACE, or run 'panel init'"
+        case .notAWorkspace(let path):
+            return "\(path): not a panel workspace (no panel.yaml); run 'panel init \(path)'"
+        case .alreadyExists(let path):
+            return "\(path): a workspace already exists here (panel.yaml); nothing was changed"
+        case .invalid(let failure):
+            return failure.description
+        }
+    }
+}
+
+/// `panel.yaml`: where the workspace keeps things, and generic XML mappings.
+public struct WorkspaceConfig: Sendable, Equatable {
+    public static let fileName = "panel.yaml"
+
+    public var name: String
+    public var store: String
+    public var objects: String
+    public var inbox: String
+    public var mappings: [GenericMapping]
+
+    public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
+                inbox: String = "inbox", mappings: [GenericMapping] = []) {
+        self.name = name
+        self.store = store
+        self.objects = objects
+        self.inbox = inbox
+        self.mappings = mappings
+    }
+
+    /// Strict parse: unknown keys and bad values are all reported, with positions.
+    public static func parse(_ text: String, file: String) throws(ValidationFailure) -> WorkspaceConfig {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.root(of: text) else { throw reader.failure()! }
+        if let version = root.int("version", required: true), version != 1 {
+            reader.report(at: root.value("version"), "unsupported version \(version); this panel reads version 1")
+        }
+        var config = WorkspaceConfig(name: root.string("name", required: true) ?? "")
+        if let store = root.string("store") { config.store = store }
+        if let objects = root.string("objects") { config.objects = objects }
+        if let inbox = root.string("inbox") { config.inbox = inbox }
+        if let references = root.map("references") {
+            for node in references.list("mappings") ?? [] {
+                if let mapping = parseMapping(node, reader: reader) { config.mappings.append(mapping) }
+            }
+            references.finish()
+        }
+        root.finish()
+        if let failure = reader.failure() { throw failure }
+        return config
+    }
+
+    private static func parseMapping(_ node: Node, reader: YAMLReader) -> GenericMapping? {
+        guard let map = reader.map(node, what: "a mapping") else { return nil }
+        let name = map.string("name", required: true)
+        let root = map.string("root", required: true)
+        let namespace = map.string("namespace")
+        let record = map.string("record").map { $0.split(separator: "/").map(String.init) } ?? []
+        let prefixes = map.stringMap("prefixes") ?? [:]
+        var fields: [GenericMapping.Field: String] = [:]
+        if let fieldMap = map.map("fields", required: true) {
+            for key in fieldMap.keys {
+                guard let field = GenericMapping.Field(rawValue: key) else {
+                    let known = GenericMapping.Field.allCases.map(\.rawValue).joined(separator: ", ")
+                    reader.report(at: fieldMap.keyNode(key), "unknown field '\(key)' (known: \(known))")
+                    _ = fieldMap.value(key)
+                    continue
+                }
+                guard let source = fieldMap.string(key, required: true) else { continue }
+                do {
+                    _ = try PanelXMLBridge.compile(source, namespaces: prefixes)
+                    fields[field] = source
+                } catch {
+                    reader.report(at: fieldMap.value(key), "\(error)")
+                }
+            }
+            fieldMap.finish()
+            if !fieldMap.has("title") && !fieldMap.has("identifier") {
+                reader.report(at: fieldMap.node, "a mapping needs at least a 'title' or an 'identifier' field")
+            }
+        }
+        map.finish()
+        guard let name, let root else { return nil }
+        return GenericMapping(name: name, root: root, namespace: namespace, record: record, prefixes: prefixes,
+                              fields: fields, location: reader.location(node))
+    }
+
+    public func yaml() -> String {
+        """
+        # panel workspace. Paths are relative to this file.
+        version: 1
+        name: "\(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))"
+        store: \(store)
+        objects: \(objects)
+        inbox: \(inbox)
+        # Generic XML formats: map a root element and XPath 1.0 per field.
+        # references:
+        #   mappings:
+        #     - name: incident-register
+        #       root: register
+        #       namespace: urn:example:incidents
+        #       record: incident
+        #       prefixes: { i: "urn:example:incidents" }
+        #       fields:
+        #         identifier: "@code"
+        #         title: "i:headline"
+        #         published: "i:reported"
+
+        """
+    }
+}
+
+/// A folder with `panel.yaml`: the unit everything happens in.
+public struct Workspace: Sendable {
+    public let root: URL
+    public let config: WorkspaceConfig
+
+    public var configURL: URL { root.appendingPathComponent(WorkspaceConfig.fileName) }
+    public var storeURL: URL { resolve(config.store) }
+    public var objectsURL: URL { resolve(config.objects) }
+    public var inboxURL: URL { resolve(config.inbox) }
+    public var objects: ObjectStore { ObjectStore(root: objectsURL) }
+
+    private func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+    }
+
+    /// `--workspace`, else `PANEL_WORKSPACE`, else the nearest `panel.yaml` upward.
+    public static func locate(explicit: String?, environment: [String: String], currentDirectory: String) throws -> Workspace {
+        if let explicit { return try load(at: URL(fileURLWithPath: explicit, relativeTo: URL(fileURLWithPath: currentDirectory)).standardizedFileURL) }
+        if let fromEnvironment = environment["PANEL_WORKSPACE"], !fromEnvironment.isEmpty {
+            return try load(at: URL(fileURLWithPath: fromEnvironment, relativeTo: URL(fileURLWithPath: currentDirectory)).standardizedFileURL)
+        }
+        var directory = URL(fileURLWithPath: currentDirectory).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: directory.appendingPathComponent(WorkspaceConfig.fileName).path) {
+                return try load(at: directory)
+            }
+            let parent = directory.deletingLastPathComponent()
+            if parent.path == directory.path { break }
+            directory = parent
+        }
+        throw WorkspaceError.notFound(searchedFrom: currentDirectory)
+    }
+
+    public static func load(at root: URL) throws -> Workspace {
+        let file = root.appendingPathComponent(WorkspaceConfig.fileName)
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw WorkspaceError.notAWorkspace(root.path)
+        }
+        do {
+            let config = try WorkspaceConfig.parse(String(decoding: data, as: UTF8.self), file: file.path)
+            return Workspace(root: root, config: config)
+        } catch {
+            throw WorkspaceError.invalid(error)
+        }
+    }
+
+    /// Lays out a new workspace: `panel.yaml`, `inbox/`, the object store.
+    /// The caller creates the store and records the first event.
+    public static func create(at root: URL, name: String) throws -> Workspace {
+        let config = WorkspaceConfig(name: name)
+        return try create(at: root, config: config, text: config.yaml())
+    }
+
+    /// Lays out a new workspace from a user's `panel.yaml`, validated first.
+    public static func create(at root: URL, configText: String, file: String) throws -> Workspace {
+        let config: WorkspaceConfig
+        do {
+            config = try WorkspaceConfig.parse(configText, file: file)
+        } catch {
+            throw WorkspaceError.invalid(error)
+        }
+        return try create(at: root, config: config, text: configText)
+    }
+
+    private static func create(at root: URL, config: WorkspaceConfig, text: String) throws -> Workspace {
+        let manager = FileManager.default
+        let file = root.appendingPathComponent(WorkspaceConfig.fileName)
+        if manager.fileExists(atPath: file.path) { throw WorkspaceError.alreadyExists(root.path) }
+        let workspace = Workspace(root: root, config: config)
+        try manager.createDirectory(at: workspace.inboxURL, withIntermediateDirectories: true)
+        try manager.createDirectory(at: workspace.objectsURL, withIntermediateDirectories: true)
+        try manager.createDirectory(at: workspace.storeURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file, options: .atomic)
+        return workspace
+    }
+
+    public init(root: URL, config: WorkspaceConfig) {
+        self.root = root
+        self.config = config
+    }
+
+    public func adapterRegistry() throws -> ReferenceAdapterRegistry {
+        try ReferenceAdapterRegistry(generic: config.mappings)
+    }
+}

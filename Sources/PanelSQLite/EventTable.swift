@@ -1,0 +1,33 @@
+import GRDB
+import PanelCore
+
+enum EventTable {
+    static func head(_ db: Database) throws -> (sequence: Int64, hash: String)? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM chain_head WHERE id = 1")) else {
+            return nil
+        }
+        return (row["sequence"], row["hash"])
+    }
+
+    /// Seals the event onto the chain and moves the head, inside the caller's transaction.
+    static func append(_ event: NewEvent, db: Database) throws -> EventRecord {
+        let head = try head(db)
+        let record = EventChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? EventChain.genesis)
+        try db.cachedStatement(sql: """
+            INSERT INTO event (sequence, time, actor, type, subject, payload, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [record.sequence, record.time, record.actor, record.type, record.subject,
+                                     record.payload, record.previousHash, record.hash])
+        try db.cachedStatement(sql: """
+            INSERT INTO chain_head (id, sequence, hash) VALUES (1, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
+            """).execute(arguments: [record.sequence, record.hash])
+        return record
+    }
+
+    static func record(_ row: Row) -> EventRecord {
+        EventRecord(
+            sequence: row["sequence"], time: row["time"], actor: row["actor"], type: row["type"],
+            subject: row["subject"], payload: row["payload"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import PanelCore
+
+enum ReferenceTable {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private static func json<T: Encodable>(_ value: T) -> String {
+        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
+        try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+
+    static func insert(_ reference: Reference, db: Database) throws {
+        let metadata = reference.metadata
+        try db.cachedStatement(sql: """
+            INSERT INTO reference (id, format, adapter, title, authors, published, container, country,
+                document_type, keywords, identifiers, abstract, url, canonical_hash, object, source,
+                record_index, ingested_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                reference.id, reference.format.rawValue, reference.adapter, metadata.title, json(metadata.authors),
+                metadata.published, metadata.container, metadata.country, metadata.documentType,
+                json(metadata.keywords), json(metadata.identifiers), metadata.abstract, metadata.url,
+                reference.canonicalHash, reference.object, reference.source, reference.recordIndex,
+                reference.ingestedAt,
+            ])
+        let rowid = db.lastInsertedRowID
+        for identifier in metadata.identifiers {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO reference_identifier (scheme, value, reference) VALUES (?, ?, ?)")
+                .execute(arguments: [identifier.scheme.rawValue, identifier.value, reference.id])
+        }
+        for keyword in metadata.keywords {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO reference_keyword (keyword, reference) VALUES (?, ?)")
+                .execute(arguments: [keyword, rowid])
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO reference_text (rowid, title, authors, keywords, abstract, body) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                rowid, metadata.title, metadata.authors.map(\.name).joined(separator: "; "),
+                metadata.keywords.joined(separator: "; "), metadata.abstract, metadata.body,
+            ])
+    }
+
+    static func reference(_ row: Row, db: Database, withBody: Bool) throws -> Reference {
+        var metadata = ReferenceMetadata()
+        metadata.title = row["title"]
+        metadata.authors = decode([Author].self, row["authors"]) ?? []
+        metadata.published = row["published"]
+        metadata.container = row["container"]
+        metadata.country = row["country"]
+        metadata.documentType = row["document_type"]
+        metadata.keywords = decode([String].self, row["keywords"]) ?? []
+        metadata.identifiers = decode([ReferenceIdentifier].self, row["identifiers"]) ?? []
+        metadata.abstract = row["abstract"]
+        metadata.url = row["url"]
+        if withBody {
+            metadata.body = try String.fetchOne(db, sql: "SELECT body FROM reference_text WHERE rowid = ?",
+                                                arguments: [row["rowid"] as Int64]) ?? ""
+        }
+        return Reference(
+            id: row["id"], format: ReferenceFormat(rawValue: row["format"]) ?? .generic, adapter: row["adapter"],
+            metadata: metadata, canonicalHash: row["canonical_hash"], object: row["object"], source: row["source"],
+            recordIndex: row["record_index"], ingestedAt: row["ingested_at"])
+    }
+
+    /// Turns what a user typed into an FTS5 query: each word quoted, all
+    /// required. A query already in FTS5 syntax (quotes, AND/OR/NOT, NEAR,
+    /// column filters, prefix stars) passes through.
+    static func matchExpression(_ text: String) -> String {
+        let operators = ["\"", " AND ", " OR ", " NOT ", "NEAR(", "*", ":"]
+        if operators.contains(where: text.contains) { return text }
+        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        return words.map { "\"\($0)\"" }.joined(separator: " ")
+    }
+
+    static func search(_ query: ReferenceQuery, db: Database) throws -> [ReferenceHit] {
+        let match = matchExpression(query.text)
+        var sql = """
+            SELECT r.*, bm25(reference_text, 10.0, 4.0, 6.0, 3.0, 1.0) AS score,
+                   snippet(reference_text, -1, '[', ']', '…', 14) AS excerpt
+            FROM reference_text JOIN reference r ON r.rowid = reference_text.rowid
+            WHERE reference_text MATCH ?
+            """
+        var arguments: StatementArguments = [match]
+        if let format = query.format {
+            sql += " AND r.format = ?"
+            arguments += [format.rawValue]
+        }
+        if let from = query.from {
+            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, length(?)) >= ?"
+            arguments += [from, from]
+        }
+        if let to = query.to {
+            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, length(?)) <= ?"
+            arguments += [to, to]
+        }
+        if let keyword = query.keyword {
+            sql += " AND EXISTS (SELECT 1 FROM reference_keyword k WHERE k.keyword = ? AND k.reference = r.rowid)"
+            arguments += [keyword]
+        }
+        if let country = query.country {
+            sql += " AND r.country = ? COLLATE NOCASE"
+            arguments += [country]
+        }
+        sql += " ORDER BY score LIMIT ?"
+        arguments += [query.limit]
+        do {
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                ReferenceHit(reference: try reference(row, db: db, withBody: false), rank: row["score"], snippet: row["excerpt"])
+            }
+        } catch let error as DatabaseError where error.message?.contains("fts5") == true || error.message?.contains("syntax") == true {
+            throw SearchSyntaxError(query: query.text, message: error.message ?? "invalid query")
+        }
+    }
+}
+
+/// A full-text query SQLite could not read.
+public struct SearchSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var query: String
+    public var message: String
+    public var description: String { "invalid search query '\(query)': \(message)" }
+}

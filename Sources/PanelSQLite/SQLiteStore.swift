@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import PanelCore
+
+/// The embedded store: one SQLite file in WAL mode through GRDB. Events and
+/// the query tables derived from them change in the same transaction.
+public final class SQLiteStore: PanelStore {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating and migrating if needed) the store at `path`.
+    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Schema.migrator.migrate(pool)
+    }
+
+    /// Whether a store file exists at `path` (without creating one).
+    public static func exists(at path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path)
+    }
+
+    // MARK: Events
+
+    @discardableResult
+    public func append(_ events: [NewEvent]) throws -> [EventRecord] {
+        try pool.write { db in try events.map { try EventTable.append($0, db: db) } }
+    }
+
+    public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
+        try pool.read { db in
+            var sql = "SELECT * FROM event WHERE sequence > ? ORDER BY sequence"
+            var arguments: StatementArguments = [sequence]
+            if let limit {
+                sql += " LIMIT ?"
+                arguments += [limit]
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(EventTable.record)
+        }
+    }
+
+    public func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws {
+        try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM event ORDER BY rowid")
+            while let row = try rows.next() { try body(EventTable.record(row)) }
+        }
+    }
+
+    public func recordedHead() throws -> (sequence: Int64, hash: String)? {
+        try pool.read { db in try EventTable.head(db) }
+    }
+
+    // MARK: References
+
+    public func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
+        try pool.write { db in try body(IngestSession(db: db)) }
+    }
+
+    public func reference(matching key: String) throws -> Reference? {
+        try pool.read { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference WHERE id = ?", arguments: [key]) {
+                return try ReferenceTable.reference(row, db: db, withBody: true)
+            }
+            let identifiers = ReferenceIdentifier(parsing: key).map { [$0] }
+                ?? ReferenceIdentifier.Scheme.allCases.map { ReferenceIdentifier($0, key) }
+            for identifier in identifiers {
+                if let row = try Row.fetchOne(db, sql: """
+                    SELECT r.* FROM reference_identifier i JOIN reference r ON r.id = i.reference
+                    WHERE i.scheme = ? AND i.value = ?
+                    """, arguments: [identifier.scheme.rawValue, identifier.value]) {
+                    return try ReferenceTable.reference(row, db: db, withBody: true)
+                }
+            }
+            return nil
+        }
+    }
+
+    public func references(limit: Int, offset: Int) throws -> [Reference] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM reference ORDER BY rowid LIMIT ? OFFSET ?", arguments: [limit, offset])
+                .map { try ReferenceTable.reference($0, db: db, withBody: false) }
+        }
+    }
+
+    public func referenceCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
+    }
+
+    public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
+        try pool.read { db in try ReferenceTable.search(query, db: db) }
+    }
+}
+
+/// One ingest transaction's writes.
+struct IngestSession: ReferenceIngestSession {
+    let db: Database
+
+    func reference(withCanonicalHash hash: String) throws -> String? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM reference WHERE canonical_hash = ?"), arguments: [hash])
+    }
+
+    func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT reference FROM reference_identifier WHERE scheme = ? AND value = ?"),
+            arguments: [identifier.scheme.rawValue, identifier.value])
+    }
+
+    func insert(_ reference: Reference) throws {
+        try ReferenceTable.insert(reference, db: db)
+    }
+
+    func assignObject(_ hash: String) throws {
+        try db.execute(sql: "UPDATE reference SET object = ? WHERE object = ''", arguments: [hash])
+    }
+
+    @discardableResult
+    func append(_ event: NewEvent) throws -> EventRecord {
+        try EventTable.append(event, db: db)
+    }
+}

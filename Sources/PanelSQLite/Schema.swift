@@ -1,0 +1,72 @@
+import GRDB
+
+/// Named, ordered, append-only migrations. Never edit a shipped one: add the next.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-event-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE event (
+                    sequence INTEGER PRIMARY KEY,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    previous_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX event_subject ON event(subject, sequence);
+                CREATE INDEX event_type ON event(type, sequence);
+                CREATE TABLE chain_head (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    sequence INTEGER NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v1-references") { db in
+            try db.execute(sql: """
+                CREATE TABLE reference (
+                    rowid INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    format TEXT NOT NULL,
+                    adapter TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    authors TEXT NOT NULL,
+                    published TEXT,
+                    container TEXT,
+                    country TEXT,
+                    document_type TEXT,
+                    keywords TEXT NOT NULL,
+                    identifiers TEXT NOT NULL,
+                    abstract TEXT NOT NULL,
+                    url TEXT,
+                    canonical_hash TEXT NOT NULL UNIQUE,
+                    object TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    record_index INTEGER NOT NULL,
+                    ingested_at TEXT NOT NULL
+                );
+                CREATE INDEX reference_object ON reference(object);
+                CREATE INDEX reference_published ON reference(published);
+                CREATE TABLE reference_identifier (
+                    scheme TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    PRIMARY KEY (scheme, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE reference_keyword (
+                    keyword TEXT NOT NULL COLLATE NOCASE,
+                    reference INTEGER NOT NULL,
+                    PRIMARY KEY (keyword, reference)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE reference_text USING fts5(
+                    title, authors, keywords, abstract, body,
+                    tokenize = 'porter unicode61 remove_diacritics 2'
+                );
+                """)
+        }
+        return migrator
+    }
+}

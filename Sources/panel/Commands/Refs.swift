@@ -1,0 +1,239 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct Refs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reference documents: ingest XML, search, show, list.",
+        subcommands: [Ingest.self, Search.self, Show.self, List.self])
+}
+
+extension Refs {
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest XML reference documents from files and folders.",
+            discussion: """
+                Formats are detected from the root element: JATS, Akoma Ntoso, PubMed/MEDLINE, Crossref, \
+                Atom, RSS, and the generic mappings of panel.yaml. Folders are walked recursively \
+                (.xml .nxml .jats .akn .atom .rss .rdf); collections are streamed record by record. \
+                Duplicates (same DOI, PMID, FRBR URI or canonical XML) are skipped and reported. \
+                A bad file is reported and skipped; the exit code is 2 when any file was rejected.
+                """)
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        @Argument(help: "Files or folders to ingest.")
+        var paths: [String]
+
+        @Option(help: "Read every file as this format (jats, akn, pubmed, crossref, atom, rss, generic:NAME) instead of detecting it.")
+        var format: String?
+
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+
+        @Flag(help: "Never show progress, even on a terminal.")
+        var quiet = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let ingester = try Console.run {
+                try ReferenceIngester(
+                    store: context.store, objects: context.workspace.objects,
+                    registry: try context.workspace.adapterRegistry(), clock: context.clock,
+                    actor: context.actor, format: format)
+            }
+            let showProgress = !quiet && !json && Console.stderrIsTerminal
+            var lastDraw = Date.distantPast
+            let report = ingester.ingest(paths: paths) { progress in
+                guard showProgress, Date().timeIntervalSince(lastDraw) > 0.2 || progress.filesDone == progress.filesTotal else { return }
+                lastDraw = Date()
+                let megabytes = Double(progress.bytesDone) / 1_048_576
+                let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
+                let line = String(format: "\rfiles %d/%d  %.1f MB  %.1f MB/s ", progress.filesDone, progress.filesTotal, megabytes, rate)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+
+            if json {
+                Console.out(Console.json(report))
+            } else {
+                var bySource: [String: [DuplicateNote]] = [:]
+                var order: [String] = []
+                for note in report.duplicates {
+                    if bySource[note.source] == nil { order.append(note.source) }
+                    bySource[note.source, default: []].append(note)
+                }
+                for source in order {
+                    let notes = bySource[source]!
+                    if notes.count == 1, let note = notes.first {
+                        Console.out("duplicate  \(source): already have \(note.existing) (\(note.reason))")
+                    } else {
+                        let shown = notes.prefix(3).map(\.existing).joined(separator: ", ")
+                        Console.out("duplicate  \(source): \(notes.count) references already present (\(shown)\(notes.count > 3 ? ", …" : ""))")
+                    }
+                }
+                for warning in report.warnings { Console.out("warning    \(warning)") }
+                for rejection in report.rejected { Console.out("rejected   \(rejection.message)") }
+                let megabytes = Double(report.bytes) / 1_048_576
+                Console.out(String(
+                    format: "%d ingested, %d duplicate, %d rejected; %d files, %.2f MB in %.2f s",
+                    report.added.count, report.duplicates.count, report.rejected.count, report.files, megabytes,
+                    report.seconds))
+            }
+            if !report.rejected.isEmpty { throw Exit.badInput }
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Full-text search over ingested references (BM25 ranking).",
+            discussion: """
+                Words are all required. FTS5 syntax passes through when the query uses it: "exact phrase", \
+                OR, NOT, NEAR(a b), prefix*, title:word.
+                """)
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: "What to look for.")
+        var query: String
+
+        @Option(help: "Only this source format (jats, akn, pubmed, crossref, atom, rss, generic).")
+        var source: ReferenceFormat?
+
+        @Option(help: "Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+        var from: String?
+
+        @Option(help: "Published on or before (YYYY, YYYY-MM or YYYY-MM-DD).")
+        var to: String?
+
+        @Option(help: "Only references with this keyword (or MeSH heading, category).")
+        var keyword: String?
+
+        @Option(help: "Only references from this country code.")
+        var country: String?
+
+        @Option(help: "At most this many results.")
+        var limit: Int = 20
+
+        func validate() throws {
+            for (name, value) in [("--from", from), ("--to", to)] {
+                guard let value else { continue }
+                let valid = value.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil
+                if !valid { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
+            }
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let hits = try Console.run {
+                try context.store.search(ReferenceQuery(
+                    text: query, format: source, from: from, to: to, keyword: keyword, country: country, limit: limit))
+            }
+            switch output.format {
+            case .json:
+                Console.out(Console.json(hits))
+            case .text:
+                if hits.isEmpty { Console.out("no references match '\(query)'") }
+                for hit in hits {
+                    let reference = hit.reference
+                    let date = reference.metadata.published ?? "----"
+                    Console.out("\(reference.id)  \(date)  [\(reference.format.rawValue)]  \(reference.metadata.title)")
+                    Console.out("    \(hit.snippet.collapsingWhitespace)")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one reference by id, DOI, PMID or FRBR URI.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: "ref-…, a DOI (10.…/… or doi:…), pmid:…, frbr:/akn/…")
+        var key: String
+
+        @Flag(help: "Include the full body text.")
+        var body = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            guard var reference = try Console.run({ try context.store.reference(matching: key) }) else {
+                Console.error("no reference '\(key)' (try 'panel refs search' or 'panel refs list')")
+                throw Exit.badInput
+            }
+            if !body, output.format == .text { reference.metadata.body = String(reference.metadata.body.prefix(400)) }
+            switch output.format {
+            case .json:
+                Console.out(Console.json(reference))
+            case .text:
+                let metadata = reference.metadata
+                Console.out("\(reference.id)  \(metadata.title)")
+                let fields: [(String, String?)] = [
+                    ("format", "\(reference.format.rawValue) (\(reference.adapter))"),
+                    ("identifiers", metadata.identifiers.map(\.description).joined(separator: ", ").nilIfBlank),
+                    ("published", metadata.published),
+                    ("container", metadata.container),
+                    ("country", metadata.country),
+                    ("type", metadata.documentType),
+                    ("authors", metadata.authors.map { author in
+                        author.affiliations.isEmpty ? author.name : "\(author.name) (\(author.affiliations.joined(separator: "; ")))"
+                    }.joined(separator: "\n               ").nilIfBlank),
+                    ("keywords", metadata.keywords.joined(separator: ", ").nilIfBlank),
+                    ("url", metadata.url),
+                    ("source", "\(reference.source) #\(reference.recordIndex)"),
+                    ("object", reference.object),
+                    ("canonical", reference.canonicalHash),
+                    ("ingested", reference.ingestedAt),
+                    ("abstract", metadata.abstract.nilIfBlank),
+                    ("body", metadata.body.nilIfBlank.map { body ? $0 : $0 + "…" }),
+                ]
+                for (label, value) in fields {
+                    guard let value else { continue }
+                    Console.out("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value)
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List ingested references in the order they arrived.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        @Option(help: "At most this many.")
+        var limit: Int = 100
+
+        @Option(help: "Skip this many first.")
+        var offset: Int = 0
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let (references, total) = try Console.run {
+                (try context.store.references(limit: limit, offset: offset), try context.store.referenceCount())
+            }
+            switch output.format {
+            case .json:
+                Console.out(Console.json(references))
+            case .text:
+                if references.isEmpty { Console.out("no references") }
+                for reference in references {
+                    let date = reference.metadata.published ?? "----"
+                    Console.out("\(reference.id)  \(date)  [\(reference.format.rawValue)]  \(reference.metadata.title)")
+                }
+                if total > offset + references.count {
+                    Console.out("… \(total - offset - references.count) more (use --offset)")
+                }
+            }
+        }
+    }
+}
+
+extension ReferenceFormat: ExpressibleByArgument {}
+
+extension String {
+    var nilIfBlank: String? { isEmpty ? nil : self }
+}

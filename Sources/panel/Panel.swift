@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct Panel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "panel",
+        abstract: "Workflow engine of the Independent International Scientific Panel on AI.",
+        discussion: """
+            Workspace: --workspace DIR, else $PANEL_WORKSPACE, else the nearest panel.yaml upward.
+            Actor: --as MEMBER, else $PANEL_ACTOR. Clock: --now TIME, else $PANEL_NOW, else the system clock.
+
+            Exit codes: 0 success; 1 failure (store, I/O); 2 bad input (a file or value was rejected);
+            3 refused (the request was understood but is not allowed now); 4 tampering found by
+            'audit verify'; 64 usage error.
+            """,
+        subcommands: [Init.self, Demo.self, Refs.self, Log.self, Audit.self]
+    )
+}

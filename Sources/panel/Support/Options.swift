@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+/// Options every command that works in a workspace takes.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The workspace folder (default: $PANEL_WORKSPACE, else the nearest panel.yaml upward).", valueName: "DIR"))
+    var workspace: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who is acting (default: $PANEL_ACTOR).", valueName: "MEMBER"))
+    var actor: String?
+
+    @Option(name: .long, help: ArgumentHelp("Act as if it were this time, ISO 8601 (default: $PANEL_NOW, else now). For tests and replays.", valueName: "TIME"))
+    var now: String?
+
+    func validate() throws {
+        if let now, Timestamp.parse(now) == nil {
+            throw ValidationError("--now must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(now)'")
+        }
+    }
+}
+
+/// `--format text|json` for listings and reports.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+}

@@ -1,0 +1,134 @@
+import Foundation
+import PanelXML
+import Testing
+@testable import PanelCore
+
+@Suite("Reference adapters on the shipped fixtures")
+struct AdapterTests {
+    let registry: ReferenceAdapterRegistry
+    let parser = XMLParser()
+
+    init() throws {
+        let config = try WorkspaceConfig.parse(
+            String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
+        registry = try ReferenceAdapterRegistry(generic: config.mappings)
+    }
+
+    /// Reads a fixture the way the ingester does: detect, plan, extract.
+    func read(_ relative: String) throws -> (adapter: String, references: [ReferenceMetadata]) {
+        var adapter: (any ReferenceAdapter)?
+        var found: [ReferenceMetadata] = []
+        try parser.parse(fileAt: Fixtures.path(relative), plan: { root in
+            adapter = registry.detect(root)
+            return adapter?.readPlan(for: root) ?? .wholeDocument
+        }) { document in
+            found += try adapter?.references(in: document) ?? []
+        }
+        return (adapter?.name ?? "none", found)
+    }
+
+    @Test func jatsArticle() throws {
+        let (adapter, references) = try read("references/jats/election-disinformation.xml")
+        #expect(adapter == "jats")
+        let article = try #require(references.first)
+        #expect(references.count == 1)
+        #expect(article.title.hasPrefix("Synthetic Voices at the Ballot Box"))
+        #expect(article.identifiers.contains(ReferenceIdentifier(.doi, "10.5555/JAIGS.2025.0142")))
+        #expect(article.authors.count == 4)
+        #expect(article.authors.first?.name == "Adaeze Okonkwo-Reyes")
+        #expect(article.authors.first?.affiliations.first?.contains("University of Lagos") == true)
+        #expect(article.published == "2025-09-17")
+        #expect(article.container == "Journal of AI Governance and Society")
+        #expect(article.country == "NG")
+        #expect(!article.keywords.isEmpty)
+        #expect(!article.abstract.isEmpty)
+        #expect(article.body.count > 1_000)
+    }
+
+    @Test func jatsNamedEntitiesBecomeCharacters() throws {
+        let (_, references) = try read("references/jats/entities-nbsp.xml")
+        let article = try #require(references.first)
+        let text = article.title + article.abstract + article.body
+        #expect(text.contains("\u{A0}"))
+        #expect(text.contains("\u{2014}"))
+        #expect(!text.contains("&nbsp;"))
+    }
+
+    @Test func akomaNtosoResolution() throws {
+        let (adapter, references) = try read("references/akn/unga-resolution-ai-panel.xml")
+        #expect(adapter == "akn")
+        let resolution = try #require(references.first)
+        #expect(resolution.identifiers.contains(ReferenceIdentifier(.frbr, "/akn/un/statement/resolution/unga/2025-08-26/79-325")))
+        #expect(resolution.identifiers.contains(ReferenceIdentifier(.symbol, "A/RES/79/325")))
+        #expect(resolution.published == "2025-08-26")
+        #expect(resolution.country == "un")
+        #expect(resolution.documentType == "resolution")
+        #expect(resolution.authors.map(\.name) == ["General Assembly"])
+        #expect(resolution.title.contains("artificial intelligence"))
+        #expect(!resolution.body.isEmpty)
+    }
+
+    @Test func pubmedCollectionIsStreamedPerCitation() throws {
+        let (adapter, references) = try read("references/pubmed/pubmed-ai-health.xml")
+        #expect(adapter == "pubmed")
+        #expect(references.count == 4)
+        #expect(references.map { $0.identifiers.first?.description } == ["pmid:99000001", "pmid:99000002", "pmid:99000003", "pmid:99000004"])
+        #expect(references.allSatisfy { !$0.title.isEmpty && !$0.abstract.isEmpty && !$0.authors.isEmpty })
+        #expect(references[0].keywords.contains("Artificial Intelligence"))
+        #expect(references[3].authors.contains { $0.name.contains(" ") })
+    }
+
+    @Test func crossrefDepositGivesEachArticle() throws {
+        let (adapter, references) = try read("references/crossref/crossref-deposit.xml")
+        #expect(adapter == "crossref")
+        #expect(references.count == 2)
+        #expect(references[0].identifiers == [ReferenceIdentifier(.doi, "10.5555/jaigs.2025.0142")])
+        #expect(references[1].identifiers == [ReferenceIdentifier(.doi, "10.5555/jaigs.2025.0151")])
+        #expect(references.allSatisfy { $0.container == "Journal of AI Governance and Society" })
+        #expect(!references[1].abstract.isEmpty)
+    }
+
+    @Test func atomAndRSSEntries() throws {
+        let atom = try read("references/feeds/incidents.atom")
+        #expect(atom.adapter == "atom")
+        #expect(atom.references.count == 4)
+        #expect(atom.references[0].identifiers.first?.scheme == .uri)
+        #expect(atom.references[0].published == "2025-11-06")
+        #expect(atom.references[0].authors.count == 2)
+        #expect(!atom.references[0].body.contains("<p>"))
+        let rss = try read("references/feeds/policy-news.rss")
+        #expect(rss.adapter == "rss")
+        #expect(rss.references.count == 3)
+        #expect(rss.references.allSatisfy { $0.published?.hasPrefix("2025-1") == true })
+    }
+
+    @Test func genericMappingFromPanelYAML() throws {
+        let (adapter, references) = try read("references/generic/incident-register.xml")
+        #expect(adapter == "generic:incident-register")
+        #expect(references.count == 3)
+        let first = try #require(references.first)
+        #expect(first.identifiers == [ReferenceIdentifier(.id, "incident-register:INC-2025-014")])
+        #expect(first.published == "2025-06-02")
+        #expect(first.country == "BR")
+        #expect(first.keywords == ["misinformation", "elections", "synthetic-media"])
+        #expect(first.container == "Joint Secretariat Incident Register")
+    }
+
+    @Test func unknownRootHasNoAdapter() throws {
+        let (adapter, references) = try read("../fixtures/references-bad/unknown-root.xml")
+        #expect(adapter == "none")
+        #expect(references.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("2025", nil, nil, "2025"), ("2025", "Mar", "14", "2025-03-14"), ("2025", "9", nil, "2025-09"),
+        ("2025", "December", "1", "2025-12-01"), ("25", "1", "1", nil),
+    ] as [(String?, String?, String?, String?)])
+    func partialDates(year: String?, month: String?, day: String?, expected: String?) {
+        #expect(PartialDate.make(year: year, month: month, day: day) == expected)
+    }
+
+    @Test func rfc822Dates() {
+        #expect(PartialDate.fromRFC822("Tue, 04 Nov 2025 09:30:00 +0000") == "2025-11-04")
+    }
+}

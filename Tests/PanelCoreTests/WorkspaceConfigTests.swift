@@ -1,0 +1,64 @@
+import Testing
+@testable import PanelCore
+
+@Suite("panel.yaml")
+struct WorkspaceConfigTests {
+    @Test func shippedFixtureConfigIsValid() throws {
+        let text = try String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8)
+        let config = try WorkspaceConfig.parse(text, file: "panel.yaml")
+        #expect(config.mappings.count == 1)
+        #expect(config.mappings.first?.record == ["incident"])
+    }
+
+    @Test func defaultConfigRoundTrips() throws {
+        let config = WorkspaceConfig(name: "Panel \"quoted\"")
+        #expect(try WorkspaceConfig.parse(config.yaml(), file: "p.yaml") == config)
+    }
+
+    @Test func everyProblemIsReportedWithItsPosition() {
+        let text = """
+            version: 1
+            name: x
+            colour: blue
+            references:
+              mappings:
+                - name: m
+                  root: r
+                  fields:
+                    title: "count(//["
+                    shoe-size: "1"
+            """
+        #expect(throws: ValidationFailure.self) { try WorkspaceConfig.parse(text, file: "p.yaml") }
+        do {
+            _ = try WorkspaceConfig.parse(text, file: "p.yaml")
+        } catch {
+            let lines = error.problems.map(\.description)
+            #expect(lines.contains("p.yaml:3:1: unknown key 'colour'"))
+            #expect(lines.contains { $0.hasPrefix("p.yaml:9:16: invalid XPath 'count(//['") })
+            #expect(lines.contains { $0.hasPrefix("p.yaml:10:9: unknown field 'shoe-size'") })
+            #expect(lines.count == 3)
+        }
+    }
+
+    @Test func notYAMLIsReportedWithItsLine() {
+        do {
+            _ = try WorkspaceConfig.parse("version: 1\nname: [unclosed\n", file: "p.yaml")
+            Issue.record("accepted broken YAML")
+        } catch {
+            #expect(error.problems.count == 1)
+            #expect(error.problems[0].description.hasPrefix("p.yaml:"))
+            #expect(error.problems[0].message.hasPrefix("not valid YAML"))
+        }
+    }
+
+    @Test func missingNameAndWrongVersion() {
+        do {
+            _ = try WorkspaceConfig.parse("version: 2\n", file: "p.yaml")
+            Issue.record("accepted")
+        } catch {
+            let messages = error.problems.map(\.message)
+            #expect(messages.contains("unsupported version 2; this panel reads version 1"))
+            #expect(messages.contains("missing required key 'name'"))
+        }
+    }
+}
