@@ -66,8 +66,14 @@ let package = Package(
         ),
         .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"]),
         .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML"]),
-        .testTarget(name: "PanelSQLiteTests", dependencies: ["PanelSQLite", "PanelCore"]),
-        .testTarget(name: "PanelCLITests", dependencies: ["PanelCore", "PanelSQLite"]),
+        .testTarget(
+            name: "PanelSQLiteTests",
+            dependencies: ["PanelSQLite", "PanelCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "PanelCLITests",
+            dependencies: ["PanelCore", "PanelSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Testing
+
+/// End to end through the built `panel` binary, in temporary workspaces.
+@Suite("panel command line", .serialized)
+struct CLITests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL {
+        // The test bundle sits beside the products in .build/<config>/.
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("panel")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/panel")
+    }
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    @discardableResult
+    func panel(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? Self.repository
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "PANEL_WORKSPACE")
+        env.removeValue(forKey: "PANEL_ACTOR")
+        env["PANEL_NOW"] = "2026-11-30T09:00:00Z"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      output: String(decoding: outData, as: UTF8.self),
+                      error: String(decoding: errData, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("panel-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func fixture(_ relative: String) -> String {
+        Self.repository.appendingPathComponent("fixtures").appendingPathComponent(relative).path
+    }
+
+    @Test func binaryExists() {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
+    }
+
+    @Test func initIngestSearchShowVerify() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+
+        let created = try panel(["init", ws, "--config", fixture("panel.yaml")])
+        #expect(created.status == 0, "\(created.error)")
+        for item in ["panel.yaml", "inbox", ".panel/panel.sqlite", ".panel/objects"] {
+            #expect(FileManager.default.fileExists(atPath: ws + "/" + item), "\(item)")
+        }
+
+        let again = try panel(["init", ws])
+        #expect(again.status == 2)
+        #expect(again.error == "panel: \(ws): a workspace already exists here (panel.yaml); nothing was changed\n")
+
+        let ingest = try panel(["refs", "ingest", fixture("references"), "--workspace", ws])
+        #expect(ingest.status == 0, "\(ingest.output)\(ingest.error)")
+        #expect(ingest.output.contains("20 ingested, 1 duplicate, 0 rejected; 10 files"))
+        #expect(ingest.error.isEmpty, "no progress when stderr is not a terminal")
+
+        let repeated = try panel(["refs", "ingest", fixture("references"), "--workspace", ws, "--json"])
+        #expect(repeated.status == 0)
+        let report = try JSONSerialization.jsonObject(with: Data(repeated.output.utf8)) as? [String: Any]
+        #expect((report?["added"] as? [Any])?.count == 0)
+        #expect((report?["duplicates"] as? [Any])?.count == 21)
+
+        // The workspace is found upward from a subfolder, and through PANEL_WORKSPACE.
+        let nested = URL(fileURLWithPath: ws).appendingPathComponent("inbox")
+        let search = try panel(["refs", "search", "autonomous replication", "--format", "json"], in: nested)
+        #expect(search.status == 0, "\(search.error)")
+        let hits = try JSONSerialization.jsonObject(with: Data(search.output.utf8)) as? [[String: Any]]
+        #expect((hits?.count ?? 0) >= 1)
+        let viaEnvironment = try panel(["refs", "list", "--limit", "3"], in: root, environment: ["PANEL_WORKSPACE": ws])
+        #expect(viaEnvironment.status == 0)
+        #expect(viaEnvironment.output.contains("17 more"))
+
+        let show = try panel(["refs", "show", "pmid:99000001", "--workspace", ws])
+        #expect(show.status == 0)
+        #expect(show.output.contains("pmid:99000001"))
+        let missing = try panel(["refs", "show", "doi:10.9999/none", "--workspace", ws])
+        #expect(missing.status == 2)
+
+        let bad = try panel(["refs", "ingest", fixture("references-bad"), "--workspace", ws])
+        #expect(bad.status == 2)
+        #expect(bad.output.contains("rejected   \(fixture("references-bad"))/mismatched-tags.xml:12:111: Opening and ending tag mismatch"))
+        #expect(bad.output.contains("0 ingested, 0 duplicate, 7 rejected"))
+
+        let log = try panel(["log", "--format", "json", "--workspace", ws])
+        let events = try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]]
+        #expect(events?.first?["type"] as? String == "workspace.initialized")
+        #expect(events?.count == 10)
+
+        let verified = try panel(["audit", "verify", "--workspace", ws])
+        #expect(verified.status == 0)
+        #expect(verified.output.hasPrefix("OK: 10 events"))
+
+        // Tamper behind the tool's back.
+        let queue = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        try queue.write { try $0.execute(sql: "UPDATE event SET actor = 'intruder' WHERE sequence = 4") }
+        let tampered = try panel(["audit", "verify", "--workspace", ws])
+        #expect(tampered.status == 4)
+        #expect(tampered.output.hasPrefix("FAILED: event 4: contents do not match the recorded hash"))
+    }
+
+    @Test func noWorkspaceIsAClearError() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try panel(["log"], in: root)
+        #expect(result.status == 2)
+        #expect(result.error.hasPrefix("panel: no panel workspace found"))
+    }
+
+    @Test func invalidConfigListsEveryProblem() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let config = root.appendingPathComponent("bad.yaml")
+        try Data("version: 1\nname: x\nstorage: y\nreferences: {mappings: [{name: m, root: r, fields: {title: \"//[\"}}]}\n".utf8).write(to: config)
+        let result = try panel(["init", root.appendingPathComponent("ws").path, "--config", config.path])
+        #expect(result.status == 2)
+        let lines = result.error.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.contains { $0.hasPrefix("panel: \(config.path):3:1: unknown key 'storage'") })
+        #expect(lines.contains { $0.contains("invalid XPath '//['") })
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("ws/panel.yaml").path))
+    }
+
+    @Test func usageErrorsExit64() throws {
+        let result = try panel(["refs", "search", "x", "--from", "last-week"])
+        #expect(result.status == 64)
+        #expect(result.error.contains("--from must be YYYY"))
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import GRDB
+import Testing
+@testable import PanelCore
+@testable import PanelSQLite
+
+/// A fresh workspace folder and store per test.
+final class TemporaryStore {
+    let directory: URL
+    let store: SQLiteStore
+    let objects: ObjectStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("panel-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appendingPathComponent("panel.sqlite").path)
+        objects = ObjectStore(root: directory.appendingPathComponent("objects"))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    /// Edits the database behind the store's back, as an attacker would.
+    func tamper(_ sql: String) throws {
+        let queue = try DatabaseQueue(path: store.path)
+        try queue.write { try $0.execute(sql: sql) }
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+}
+
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures")
+
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+}
+
+@Suite("Event log in SQLite")
+struct EventLogTests {
+    let time = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func seeded(_ count: Int) throws -> TemporaryStore {
+        let temporary = try TemporaryStore()
+        for index in 1...count {
+            try temporary.store.append([NewEvent(type: "test.event", subject: "s", actor: "exp-01", time: time, payload: "{\"n\":\(index)}")])
+        }
+        return temporary
+    }
+
+    @Test func appendedEventsChainAndVerify() throws {
+        let temporary = try seeded(5)
+        let events = try temporary.store.events(after: 0, limit: nil)
+        #expect(events.map(\.sequence) == [1, 2, 3, 4, 5])
+        #expect(events[0].previousHash == EventChain.genesis)
+        #expect(events[1].previousHash == events[0].hash)
+        let verifier = try temporary.store.verifyChain()
+        #expect(verifier.firstBreak == nil)
+        #expect(verifier.checked == 5)
+    }
+
+    @Test func alteredRowIsCaught() throws {
+        let temporary = try seeded(5)
+        try temporary.tamper("UPDATE event SET payload = '{\"n\":42}' WHERE sequence = 3")
+        #expect(try temporary.store.verifyChain().firstBreak?.sequence == 3)
+    }
+
+    @Test func alteredActorIsCaught() throws {
+        let temporary = try seeded(5)
+        try temporary.tamper("UPDATE event SET actor = 'exp-99' WHERE sequence = 4")
+        #expect(try temporary.store.verifyChain().firstBreak?.sequence == 4)
+    }
+
+    @Test func removedRowIsCaught() throws {
+        let temporary = try seeded(5)
+        try temporary.tamper("DELETE FROM event WHERE sequence = 2")
+        #expect(try temporary.store.verifyChain().firstBreak?.sequence == 2)
+    }
+
+    @Test func removedLastRowIsCaught() throws {
+        let temporary = try seeded(5)
+        try temporary.tamper("DELETE FROM event WHERE sequence = 5")
+        #expect(try temporary.store.verifyChain().firstBreak?.sequence == 5)
+    }
+
+    @Test func reorderedRowsAreCaught() throws {
+        let temporary = try seeded(5)
+        try temporary.tamper("""
+            UPDATE event SET sequence = -1 WHERE sequence = 2;
+            UPDATE event SET sequence = 2 WHERE sequence = 3;
+            UPDATE event SET sequence = 3 WHERE sequence = -1;
+            """)
+        #expect(try temporary.store.verifyChain().firstBreak?.sequence == 2)
+    }
+
+    @Test func migrationsAreIdempotent() throws {
+        let temporary = try seeded(2)
+        let reopened = try SQLiteStore(path: temporary.store.path)
+        #expect(try reopened.events(after: 0, limit: nil).count == 2)
+    }
+}
+
+@Suite("Reference ingestion into SQLite")
+struct IngestTests {
+    let clock = FixedClock(Date(timeIntervalSince1970: 1_790_000_000))
+
+    func ingester(_ temporary: TemporaryStore, format: String? = nil) throws -> ReferenceIngester {
+        let config = try WorkspaceConfig.parse(String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
+        return try ReferenceIngester(
+            store: temporary.store, objects: temporary.objects, registry: ReferenceAdapterRegistry(generic: config.mappings),
+            clock: clock, actor: "cron", format: format)
+    }
+
+    @Test func fixturesIngestOnceAndOnlyOnce() throws {
+        let temporary = try TemporaryStore()
+        let first = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
+        #expect(first.rejected == [])
+        #expect(first.files == 10)
+        #expect(first.added.count == 20)
+        #expect(first.duplicates.map(\.reason) == ["same doi:10.5555/jaigs.2025.0142"])
+        // One event per file that added something: the JATS copy of the Crossref article added nothing.
+        let eventsAfterFirst = try temporary.store.events(after: 0, limit: nil).count
+        #expect(eventsAfterFirst == 9)
+
+        let second = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
+        #expect(second.added.isEmpty)
+        #expect(second.duplicates.count == 21)
+        #expect(try temporary.store.events(after: 0, limit: nil).count == eventsAfterFirst)
+        #expect(try temporary.store.referenceCount() == 20)
+        #expect(try temporary.store.verifyChain().firstBreak == nil)
+    }
+
+    @Test func originalBytesAreKeptByContent() throws {
+        let temporary = try TemporaryStore()
+        let path = Fixtures.path("references/jats/autonomous-replication.xml")
+        let report = try ingester(temporary).ingest(paths: [path])
+        let reference = try #require(try temporary.store.reference(matching: report.added[0]))
+        #expect(try temporary.objects.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
+        let event = try #require(try temporary.store.events(after: 0, limit: nil).last)
+        #expect(event.payload(as: ReferencesIngested.self)?.object == reference.object)
+    }
+
+    @Test func badFilesAreRejectedWithPositionAndChangeNothing() throws {
+        let temporary = try TemporaryStore()
+        let report = try ingester(temporary).ingest(paths: [Fixtures.path("references-bad")])
+        #expect(report.added.isEmpty)
+        let messages = report.rejected.map { $0.message.replacingOccurrences(of: Fixtures.path("references-bad") + "/", with: "") }
+        #expect(messages == [
+            "empty.xml:1:1: empty file: no XML document",
+            "entity-declaration.xml:3:35: entity declarations are not allowed (found 'org')",
+            "external-entity.xml:3:43: entity declarations are not allowed (found 'xxe')",
+            "mismatched-tags.xml:12:111: Opening and ending tag mismatch: p line 12 and title",
+            "not-xml.xml:1:1: not an XML document: no root element found",
+            "truncated.xml:31:146: AttValue: ' expected",
+            "unknown-root.xml:1:1: no adapter reads a <{urn:example:warehouse}inventory> document (known: jats, akn, pubmed, crossref, atom, rss, generic:incident-register; add a generic mapping in panel.yaml)",
+        ])
+        #expect(try temporary.store.referenceCount() == 0)
+        #expect(try temporary.store.events(after: 0, limit: nil).isEmpty)
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: temporary.objects.root.appendingPathComponent("tmp").path)) ?? []
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func collectionBrokenHalfwayAddsNothing() throws {
+        let temporary = try TemporaryStore()
+        var text = "<PubmedArticleSet>\n"
+        for index in 1...3 {
+            text += "<PubmedArticle><MedlineCitation><PMID>9900010\(index)</PMID><Article><ArticleTitle>T\(index)</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+        }
+        text += "<PubmedArticle><MedlineCitation><PMID>1</PMID></Oops></PubmedArticleSet>"
+        let path = try temporary.write("broken.xml", text)
+        let report = try ingester(temporary).ingest(paths: [path])
+        #expect(report.rejected.count == 1)
+        #expect(report.rejected[0].message.hasPrefix(path + ":5:"))
+        #expect(try temporary.store.referenceCount() == 0)
+        #expect(try temporary.store.events(after: 0, limit: nil).isEmpty)
+    }
+
+    @Test func forcedFormatMustFitTheDocument() throws {
+        let temporary = try TemporaryStore()
+        let report = try ingester(temporary, format: "pubmed").ingest(paths: [Fixtures.path("references/jats/autonomous-replication.xml")])
+        #expect(report.rejected.first?.message.hasSuffix("--format pubmed does not read a <article> document") == true)
+        #expect(throws: IngestError.self) { try ingester(temporary, format: "docbook") }
+    }
+
+    @Test func missingPathIsReported() throws {
+        let temporary = try TemporaryStore()
+        let report = try ingester(temporary).ingest(paths: ["/nonexistent/refs"])
+        #expect(report.rejected == [Rejection(source: "/nonexistent/refs", message: "/nonexistent/refs: no such file or directory")])
+    }
+
+    @Test func searchRanksFiltersAndSnippets() throws {
+        let temporary = try TemporaryStore()
+        _ = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
+        let hits = try temporary.store.search(ReferenceQuery(text: "election disinformation"))
+        #expect(hits.first?.reference.metadata.identifiers.contains(ReferenceIdentifier(.doi, "10.5555/jaigs.2025.0142")) == true)
+        #expect(hits.first?.snippet.contains("[") == true)
+        let pubmedOnly = try temporary.store.search(ReferenceQuery(text: "privacy", format: .pubmed))
+        #expect(!pubmedOnly.isEmpty)
+        #expect(pubmedOnly.allSatisfy { $0.reference.format == .pubmed })
+        let dated = try temporary.store.search(ReferenceQuery(text: "AI", from: "2026", to: "2026"))
+        #expect(dated.allSatisfy { $0.reference.metadata.published?.hasPrefix("2026") == true })
+        let keyword = try temporary.store.search(ReferenceQuery(text: "deepfake OR election OR elections", keyword: "elections"))
+        #expect(!keyword.isEmpty)
+        #expect(keyword.allSatisfy { $0.reference.metadata.keywords.contains { $0.lowercased() == "elections" } })
+        let brazil = try temporary.store.search(ReferenceQuery(text: "candidate", country: "BR"))
+        #expect(brazil.map(\.reference.metadata.country) == ["BR"])
+        #expect(try temporary.store.search(ReferenceQuery(text: "zebrafish")).isEmpty)
+    }
+
+    @Test func lookupByAnyIdentifier() throws {
+        let temporary = try TemporaryStore()
+        _ = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
+        #expect(try temporary.store.reference(matching: "pmid:99000002")?.format == .pubmed)
+        #expect(try temporary.store.reference(matching: "99000002")?.format == .pubmed)
+        #expect(try temporary.store.reference(matching: "https://doi.org/10.5555/JAIGS.2025.0142")?.format == .crossref)
+        #expect(try temporary.store.reference(matching: "doi:10.5555/JAIGS.2025.0142")?.metadata.title.hasPrefix("Synthetic") == true)
+        #expect(try temporary.store.reference(matching: "frbr:/akn/un/statement/resolution/unga/2025-08-26/79-325")?.format == .akn)
+        let byID = try #require(try temporary.store.references(limit: 1, offset: 0).first)
+        #expect(try temporary.store.reference(matching: byID.id)?.id == byID.id)
+    }
+}
