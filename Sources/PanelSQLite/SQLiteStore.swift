@@ -57,8 +57,8 @@ public final class SQLiteStore: PanelStore {
 
     // MARK: References
 
-    public func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
-        try pool.write { db in try body(IngestSession(db: db)) }
+    public func ingestBatch<T>(_ body: (any IngestBatch) throws -> T) throws -> T {
+        try pool.write { db in try body(SavepointBatch(db: db)) }
     }
 
     public func reference(matching key: String) throws -> Reference? {
@@ -91,8 +91,28 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
     }
 
+    public func object(_ hash: String) throws -> [UInt8]? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }
+        }
+    }
+
     public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
         try pool.read { db in try ReferenceTable.search(query, db: db) }
+    }
+}
+
+/// Files of one transaction, each in its own savepoint.
+struct SavepointBatch: IngestBatch {
+    let db: Database
+
+    func file<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            result = try body(IngestSession(db: db))
+            return .commit
+        }
+        return result!
     }
 }
 
@@ -112,6 +132,11 @@ struct IngestSession: ReferenceIngestSession {
 
     func insert(_ reference: Reference) throws {
         try ReferenceTable.insert(reference, db: db)
+    }
+
+    func putObject(_ hash: String, bytes: [UInt8]) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO object (hash, size, bytes) VALUES (?, ?, ?)")
+            .execute(arguments: [hash, bytes.count, Data(bytes)])
     }
 
     func assignObject(_ hash: String) throws {

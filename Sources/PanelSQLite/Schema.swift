@@ -67,6 +67,15 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v1-objects") { db in
+            try db.execute(sql: """
+                CREATE TABLE object (
+                    hash TEXT PRIMARY KEY,
+                    size INTEGER NOT NULL,
+                    bytes BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

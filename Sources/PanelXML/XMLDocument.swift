@@ -60,6 +60,22 @@ public final class XMLDocument {
         }
     }
 
+    /// The text of the first selected node (or the string result) with runs
+    /// of whitespace collapsed to one space and the ends trimmed, gathered in
+    /// one pass over the tree: the fast path for large bodies of text.
+    public func collapsedText(_ expression: XPathExpression, at node: XMLNode? = nil) -> String? {
+        guard let value = try? evaluate(expression, at: node) else { return nil }
+        switch value {
+        case .nodes(let nodes):
+            guard let first = nodes.first else { return nil }
+            let text = first.collapsedText
+            return text.isEmpty ? nil : text
+        default:
+            let text = TextCollector.collapse(value.stringValue)
+            return text.isEmpty ? nil : text
+        }
+    }
+
     /// The nodes the expression selects (empty when it selects none or is not a node-set).
     public func nodes(_ expression: XPathExpression, at node: XMLNode? = nil) -> [XMLNode] {
         guard case .nodes(let nodes)? = try? evaluate(expression, at: node) else { return [] }
@@ -176,6 +192,21 @@ public struct XMLNode {
         LibXML.takeString(xmlXPathCastNodeToString(pointer)) ?? ""
     }
 
+    /// The string-value with whitespace collapsed, in one pass over the subtree.
+    public var collapsedText: String {
+        var collector = TextCollector()
+        switch pointer.pointee.type {
+        case XML_ELEMENT_NODE, XML_DOCUMENT_NODE:
+            collector.walk(pointer)
+        default:
+            if let content = xmlXPathCastNodeToString(pointer) {
+                collector.append(content)
+                panel_xml_free(content)
+            }
+        }
+        return collector.finish()
+    }
+
     /// An attribute's value by local name, in no namespace unless one is given.
     public func attribute(_ name: String, namespace: String? = nil) -> String? {
         guard pointer.pointee.type == XML_ELEMENT_NODE else { return nil }
@@ -200,4 +231,72 @@ public struct XMLNode {
 
     /// The line the node starts on.
     public var line: Int { Int(xmlGetLineNo(pointer)) }
+}
+
+
+/// Gathers text with whitespace collapsed: one pass, one String at the end.
+struct TextCollector {
+    private var bytes: [UInt8] = []
+    private var pendingSpace = false
+
+    static func collapse(_ text: String) -> String {
+        var collector = TextCollector()
+        for byte in text.utf8 { collector.push(byte) }
+        return collector.finish()
+    }
+
+    mutating func push(_ byte: UInt8) {
+        switch byte {
+        case 0x20, 0x09, 0x0A, 0x0D:
+            pendingSpace = !bytes.isEmpty
+        default:
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+            }
+            bytes.append(byte)
+        }
+    }
+
+    mutating func append(_ text: UnsafePointer<xmlChar>) {
+        var cursor = text
+        while cursor.pointee != 0 {
+            push(cursor.pointee)
+            cursor += 1
+        }
+    }
+
+    /// Text and CDATA of the subtree in document order (attributes excluded),
+    /// iteratively, so deep trees cannot exhaust the stack.
+    mutating func walk(_ root: xmlNodePtr) {
+        if bytes.capacity == 0 { bytes.reserveCapacity(4096) }
+        var node: xmlNodePtr? = root.pointee.children
+        while let current = node {
+            switch current.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { append(content) }
+            case XML_ELEMENT_NODE:
+                if let child = current.pointee.children {
+                    node = child
+                    continue
+                }
+            default:
+                break
+            }
+            // Next sibling, or climb until one exists (stopping at the root).
+            var climb: xmlNodePtr? = current
+            node = nil
+            while let up = climb, up != root {
+                if let sibling = up.pointee.next {
+                    node = sibling
+                    break
+                }
+                climb = up.pointee.parent
+            }
+        }
+    }
+
+    func finish() -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
 }

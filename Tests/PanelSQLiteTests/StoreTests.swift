@@ -140,9 +140,23 @@ struct IngestTests {
         let path = Fixtures.path("references/jats/autonomous-replication.xml")
         let report = try ingester(temporary).ingest(paths: [path])
         let reference = try #require(try temporary.store.reference(matching: report.added[0]))
-        #expect(try temporary.objects.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try temporary.store.object(reference.object) == original)
         let event = try #require(try temporary.store.events(after: 0, limit: nil).last)
         #expect(event.payload(as: ReferencesIngested.self)?.object == reference.object)
+    }
+
+    @Test func largeCollectionsAreKeptAsFiles() throws {
+        let temporary = try TemporaryStore()
+        var small = temporary.objects
+        small.inlineLimit = 1_000
+        let path = Fixtures.path("references/pubmed/pubmed-ai-health.xml")
+        let ingester = try ReferenceIngester(
+            store: temporary.store, objects: small, registry: ReferenceAdapterRegistry(), clock: clock, actor: "cron")
+        let report = ingester.ingest(paths: [path])
+        let reference = try #require(try temporary.store.reference(matching: report.added[0]))
+        #expect(try temporary.store.object(reference.object) == nil)
+        #expect(try small.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
     @Test func badFilesAreRejectedWithPositionAndChangeNothing() throws {

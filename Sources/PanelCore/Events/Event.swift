@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PanelXML
 
 /// A fact about to be appended to the log.
 public struct NewEvent: Sendable, Equatable {
@@ -60,9 +61,13 @@ public protocol EventPayload: Codable, Sendable, Equatable {
 }
 
 public enum EventCoding {
-    public static func encode<P: Encodable>(_ payload: P) -> String {
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    public static func encode<P: Encodable>(_ payload: P) -> String {
         guard let data = try? encoder.encode(payload) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
     }
@@ -90,7 +95,7 @@ public enum EventChain {
             hasher.update(data: Data(field.utf8))
             hasher.update(data: Data("\n".utf8))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hexString
     }
 }
 

@@ -1,12 +1,20 @@
 import Foundation
 
-/// Original bytes, kept by content: `objects/sha256/ab/abcdef...`. Writes go
-/// to a temporary file first and are renamed into place, so an object either
-/// exists whole or not at all.
+/// Original bytes, kept by content. Small objects (most documents) go into
+/// the store's own object table, in the same transaction as what refers to
+/// them: creating one file per document costs more than parsing it. Large
+/// ones (collections) go to `objects/sha256/ab/abcdef...`, written to a
+/// temporary file first and renamed into place, so an object exists whole or
+/// not at all.
 public struct ObjectStore: Sendable {
     public let root: URL
+    /// Objects up to this size stay in memory and go into the store's table.
+    public var inlineLimit: Int
 
-    public init(root: URL) { self.root = root }
+    public init(root: URL, inlineLimit: Int = 4 << 20) {
+        self.root = root
+        self.inlineLimit = inlineLimit
+    }
 
     public func url(for hash: String) -> URL {
         root.appendingPathComponent("sha256").appendingPathComponent(String(hash.prefix(2)))
@@ -17,39 +25,45 @@ public struct ObjectStore: Sendable {
         FileManager.default.fileExists(atPath: url(for: hash).path)
     }
 
-    public func beginWrite() throws -> ObjectWriter {
-        let temporary = root.appendingPathComponent("tmp")
-        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-        return try ObjectWriter(store: self, temporary: temporary.appendingPathComponent(UUID().uuidString))
+    public func beginWrite() -> ObjectWriter {
+        ObjectWriter(store: self)
     }
 
-    /// Stores `bytes` and returns their hash.
-    public func put(_ bytes: [UInt8], hash: String) throws {
-        let writer = try beginWrite()
-        bytes.withUnsafeBytes { writer.write($0) }
-        try writer.commit(as: hash)
-    }
-
+    /// The bytes of a file object (inline objects are read from the store).
     public func read(_ hash: String) throws -> Data {
         try Data(contentsOf: url(for: hash))
     }
+
+    fileprivate func temporaryFile() throws -> (URL, FileHandle) {
+        let directory = root.appendingPathComponent("tmp")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(UUID().uuidString)
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        }
+        return (url, try FileHandle(forWritingTo: url))
+    }
 }
 
-/// One object being written.
+/// Where an object ended up.
+public enum StoredObject: Equatable {
+    /// Small: the caller puts these bytes into the store's object table.
+    case inline([UInt8])
+    /// Large: already in place in the object folder.
+    case file
+}
+
+/// One object being written: in memory until it outgrows the inline limit,
+/// then in a temporary file.
 public final class ObjectWriter {
     private let store: ObjectStore
-    private let temporary: URL
-    private let handle: FileHandle
+    private var memory: [UInt8] = []
+    private var spill: (url: URL, handle: FileHandle)?
     private var failure: (any Error)?
     private var finished = false
 
-    init(store: ObjectStore, temporary: URL) throws {
+    init(store: ObjectStore) {
         self.store = store
-        self.temporary = temporary
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path])
-        }
-        handle = try FileHandle(forWritingTo: temporary)
     }
 
     deinit {
@@ -59,25 +73,36 @@ public final class ObjectWriter {
     public func write(_ chunk: UnsafeRawBufferPointer) {
         guard failure == nil, chunk.count > 0 else { return }
         do {
-            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: chunk.baseAddress!),
-                                              count: chunk.count, deallocator: .none))
+            if spill == nil, memory.count + chunk.count <= store.inlineLimit {
+                memory.append(contentsOf: chunk)
+                return
+            }
+            if spill == nil {
+                spill = try store.temporaryFile()
+                try spill!.handle.write(contentsOf: memory)
+                memory = []
+            }
+            try spill!.handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: chunk.baseAddress!),
+                                                    count: chunk.count, deallocator: .none))
         } catch {
             failure = error
         }
     }
 
-    /// Moves the bytes into place under `hash` (keeping an identical existing copy).
-    public func commit(as hash: String) throws {
+    /// Finishes the object under `hash`: small ones come back to be stored
+    /// inline; large ones are moved into place (an identical copy is kept).
+    public func commit(as hash: String) throws -> StoredObject {
         finished = true
-        try handle.close()
         if let failure {
-            try? FileManager.default.removeItem(at: temporary)
+            abandon()
             throw failure
         }
+        guard let (temporary, handle) = spill else { return .inline(memory) }
+        try handle.close()
         let target = store.url(for: hash)
         if FileManager.default.fileExists(atPath: target.path) {
             try? FileManager.default.removeItem(at: temporary)
-            return
+            return .file
         }
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         if rename(temporary.path, target.path) != 0 {
@@ -85,11 +110,16 @@ public final class ObjectWriter {
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSLocalizedDescriptionKey: reason])
         }
+        return .file
     }
 
     public func abandon() {
         finished = true
-        try? handle.close()
-        try? FileManager.default.removeItem(at: temporary)
+        memory = []
+        if let (temporary, handle) = spill {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            spill = nil
+        }
     }
 }

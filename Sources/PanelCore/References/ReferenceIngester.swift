@@ -140,6 +140,10 @@ public final class ReferenceIngester {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
+    /// Files share a transaction until a batch holds this many files or bytes.
+    public var batchFiles = 256
+    public var batchBytes = 32 << 20
+
     public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> IngestReport {
         let started = Date()
         let (files, missing) = Self.expand(paths)
@@ -147,17 +151,50 @@ public final class ReferenceIngester {
         report.rejected = missing
         let bytesTotal = files.reduce(0) { $0 + $1.size }
         var bytesBefore = 0
-        for (index, file) in files.enumerated() {
-            report.files += 1
-            ingest(file: file.path, into: &report) { fileBytes in
-                progress?(IngestProgress(
-                    filesDone: index, filesTotal: files.count, bytesDone: bytesBefore + fileBytes,
-                    bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+        var next = 0
+        while next < files.count {
+            var end = next
+            var batchSize = 0
+            while end < files.count, end - next < batchFiles, batchSize < batchBytes || end == next {
+                batchSize += files[end].size
+                end += 1
             }
-            bytesBefore += file.size
-            progress?(IngestProgress(
-                filesDone: index + 1, filesTotal: files.count, bytesDone: bytesBefore,
-                bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+            let batch = files[next..<end]
+            var outcomes: [(path: String, result: Result<FileResult, any Error>)] = []
+            do {
+                try store.ingestBatch { transaction in
+                    for file in batch {
+                        let base = bytesBefore
+                        let done = next + outcomes.count
+                        let outcome = ingest(file: file.path, in: transaction) { fileBytes in
+                            progress?(IngestProgress(
+                                filesDone: done, filesTotal: files.count, bytesDone: base + fileBytes,
+                                bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+                        }
+                        outcomes.append((file.path, outcome))
+                        bytesBefore += file.size
+                        progress?(IngestProgress(
+                            filesDone: done + 1, filesTotal: files.count, bytesDone: bytesBefore,
+                            bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+                    }
+                }
+            } catch {
+                // The batch did not commit: none of its files was recorded.
+                outcomes = batch.map { ($0.path, .failure(error)) }
+            }
+            for (path, outcome) in outcomes {
+                report.files += 1
+                switch outcome {
+                case .success(let result):
+                    report.bytes += result.bytes
+                    report.added += result.added
+                    report.duplicates += result.duplicates
+                    report.warnings += result.warnings
+                case .failure(let error):
+                    report.rejected.append(Rejection(source: path, message: Self.message(for: error, source: path)))
+                }
+            }
+            next = end
         }
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -170,23 +207,14 @@ public final class ReferenceIngester {
         var warnings: [String] = []
     }
 
-    private func ingest(file path: String, into report: inout IngestReport, progress: @escaping (Int) -> Void) {
-        let writer: ObjectWriter
+    private func ingest(file path: String, in batch: any IngestBatch,
+                        progress: @escaping (Int) -> Void) -> Result<FileResult, any Error> {
+        let writer = objects.beginWrite()
         do {
-            writer = try objects.beginWrite()
-        } catch {
-            report.rejected.append(Rejection(source: path, message: "\(path): cannot write to the object store: \(error.localizedDescription)"))
-            return
-        }
-        do {
-            let result = try store.ingest { session in try read(path, session: session, writer: writer, progress: progress) }
-            report.bytes += result.bytes
-            report.added += result.added
-            report.duplicates += result.duplicates
-            report.warnings += result.warnings
+            return .success(try batch.file { session in try read(path, session: session, writer: writer, progress: progress) })
         } catch {
             writer.abandon()
-            report.rejected.append(Rejection(source: path, message: Self.message(for: error, source: path)))
+            return .failure(error)
         }
     }
 
@@ -278,8 +306,10 @@ public final class ReferenceIngester {
         if result.added.isEmpty && result.duplicates.isEmpty {
             throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
         }
-        // The original bytes are in place before the transaction commits.
-        try writer.commit(as: summary.sha256)
+        // The original bytes are kept before (or, inline, with) the transaction's commit.
+        if case .inline(let bytes) = try writer.commit(as: summary.sha256) {
+            try session.putObject(summary.sha256, bytes: bytes)
+        }
         try session.assignObject(summary.sha256)
         if !result.added.isEmpty {
             try session.append(NewEvent(

@@ -11,13 +11,17 @@ public protocol PanelStore: AnyObject {
     /// The last sequence and hash the store recorded when it appended.
     func recordedHead() throws -> (sequence: Int64, hash: String)?
 
-    /// Runs `body` in one write transaction: everything it inserts lands, or nothing does.
-    func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T
+    /// Runs `body` in one write transaction; each `IngestBatch.file` inside it
+    /// is a savepoint, so one bad file rolls back alone while the batch shares
+    /// one commit (and one full-text index flush).
+    func ingestBatch<T>(_ body: (any IngestBatch) throws -> T) throws -> T
     /// By id, DOI, PMID, FRBR URI or other identifier.
     func reference(matching key: String) throws -> Reference?
     func references(limit: Int, offset: Int) throws -> [Reference]
     func referenceCount() throws -> Int
     func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
+    /// The bytes of an object kept in the store, or nil (then look in the object folder).
+    func object(_ hash: String) throws -> [UInt8]?
 }
 
 extension PanelStore {
@@ -30,12 +34,27 @@ extension PanelStore {
     }
 }
 
+/// One write transaction holding several files.
+public protocol IngestBatch {
+    /// Runs `body` in a savepoint: everything it writes lands with the batch, or nothing does.
+    func file<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T
+}
+
+extension PanelStore {
+    /// One file in a transaction of its own.
+    public func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
+        try ingestBatch { batch in try batch.file(body) }
+    }
+}
+
 /// The writes of one ingest transaction.
 public protocol ReferenceIngestSession {
     func reference(withCanonicalHash hash: String) throws -> String?
     func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
     /// Inserts a reference; its `object` may still be empty (see `assignObject`).
     func insert(_ reference: Reference) throws
+    /// Keeps a small object's bytes in the store (no-op when already there).
+    func putObject(_ hash: String, bytes: [UInt8]) throws
     /// Sets the source object on every reference this transaction inserted
     /// without one: a streamed file's hash is known only at its end.
     func assignObject(_ hash: String) throws

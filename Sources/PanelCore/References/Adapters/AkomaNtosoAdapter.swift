@@ -56,7 +56,7 @@ public final class AkomaNtosoAdapter: ReferenceAdapter {
         metadata.container = metadata.authors.first?.name
         metadata.keywords = document.texts(keywords).uniqued
         metadata.abstract = document.text(preamble) ?? ""
-        metadata.body = document.nodes(body).map { $0.stringValue.collapsingWhitespace }.joined(separator: " ")
+        metadata.body = document.nodes(body).map { $0.collapsedText }.joined(separator: " ")
         return [metadata]
     }
 }

@@ -60,7 +60,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
             for person in document.nodes(x.people, at: article) {
                 let name: String
                 if person.localName == "organization" {
-                    name = person.stringValue.collapsingWhitespace
+                    name = person.collapsedText
                 } else {
                     name = [document.text(x.given, at: person), document.text(x.surname, at: person)]
                         .compactMap { $0 }.joined(separator: " ")

@@ -63,7 +63,7 @@ public final class JATSAdapter: ReferenceAdapter {
             var affiliations = document.strings(affiliationRefs, at: contributor)
                 .flatMap { $0.split(separator: " ").map(String.init) }
                 .compactMap { affiliationByID[$0] }
-            affiliations += document.nodes(inlineAffiliations, at: contributor).map { $0.stringValue.collapsingWhitespace }
+            affiliations += document.nodes(inlineAffiliations, at: contributor).map { $0.collapsedText }
             metadata.authors.append(Author(name: name, affiliations: affiliations.uniqued))
         }
         metadata.keywords = document.texts(keywords).uniqued

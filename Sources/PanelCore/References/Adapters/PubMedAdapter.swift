@@ -48,7 +48,7 @@ public final class PubMedAdapter: ReferenceAdapter {
         }
         metadata.title = document.text(title) ?? ""
         metadata.abstract = document.nodes(abstractParts).map { part in
-            let text = part.stringValue.collapsingWhitespace
+            let text = part.collapsedText
             guard let label = part.attribute("Label"), !label.isEmpty else { return text }
             return "\(label): \(text)"
         }.joined(separator: " ")

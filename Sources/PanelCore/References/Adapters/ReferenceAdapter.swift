@@ -50,12 +50,18 @@ public struct ReferenceAdapterRegistry {
 
 /// Small helpers shared by the adapters.
 extension XMLDocument {
+    /// The first selected node's text (or the string result), whitespace collapsed; nil when empty.
     func text(_ expression: XPathExpression, at node: XMLNode? = nil) -> String? {
-        string(expression, at: node)?.collapsingWhitespace.nilIfEmpty
+        collapsedText(expression, at: node)
     }
 
+    /// Each selected node's text, whitespace collapsed, empty ones dropped.
     func texts(_ expression: XPathExpression, at node: XMLNode? = nil) -> [String] {
-        strings(expression, at: node).map(\.collapsingWhitespace).filter { !$0.isEmpty }
+        guard let value = try? evaluate(expression, at: node) else { return [] }
+        guard case .nodes(let nodes) = value else {
+            return [value.stringValue.collapsingWhitespace].filter { !$0.isEmpty }
+        }
+        return nodes.map(\.collapsedText).filter { !$0.isEmpty }
     }
 }
 
