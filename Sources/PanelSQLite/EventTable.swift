@@ -22,6 +22,7 @@ enum EventTable {
             INSERT INTO chain_head (id, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """).execute(arguments: [record.sequence, record.hash])
+        try Projections.apply(record, db: db)
         return record
     }
 

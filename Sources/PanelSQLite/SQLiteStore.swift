@@ -91,6 +91,10 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
     }
 
+    public func members() throws -> [Member] {
+        try pool.read { db in try Projections.members(db) }
+    }
+
     public func object(_ hash: String) throws -> [UInt8]? {
         try pool.read { db in
             try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }

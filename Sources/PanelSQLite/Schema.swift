@@ -76,6 +76,15 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-members") { db in
+            try db.execute(sql: """
+                CREATE TABLE member (
+                    position INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    record TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

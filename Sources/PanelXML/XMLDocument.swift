@@ -300,3 +300,8 @@ struct TextCollector {
         String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension String {
+    /// Runs of whitespace become one space; leading and trailing space goes.
+    public var collapsingWhitespace: String { TextCollector.collapse(self) }
+}

@@ -189,7 +189,7 @@ struct IngestBench: ParsableCommand {
         if !report.rejected.isEmpty {
             print("warning: \(report.rejected.count) files rejected, e.g. \(report.rejected[0].message)")
         }
-        return (seconds, report.added.count)
+        return (seconds, report.added)
     }
 
     private func which(_ name: String) -> String? {

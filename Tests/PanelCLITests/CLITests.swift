@@ -87,8 +87,9 @@ struct CLITests {
         let repeated = try panel(["refs", "ingest", fixture("references"), "--workspace", ws, "--json"])
         #expect(repeated.status == 0)
         let report = try JSONSerialization.jsonObject(with: Data(repeated.output.utf8)) as? [String: Any]
-        #expect((report?["added"] as? [Any])?.count == 0)
-        #expect((report?["duplicates"] as? [Any])?.count == 21)
+        #expect(report?["added"] as? Int == 0)
+        #expect(report?["duplicates"] as? Int == 21)
+        #expect((report?["duplicateNotes"] as? [Any])?.count == 21)
 
         // The workspace is found upward from a subfolder, and through PANEL_WORKSPACE.
         let nested = URL(fileURLWithPath: ws).appendingPathComponent("inbox")

@@ -121,15 +121,16 @@ struct IngestTests {
         let first = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
         #expect(first.rejected == [])
         #expect(first.files == 10)
-        #expect(first.added.count == 20)
-        #expect(first.duplicates.map(\.reason) == ["same doi:10.5555/jaigs.2025.0142"])
+        #expect(first.added == 20)
+        #expect(first.references.count == 20)
+        #expect(first.duplicateNotes.map(\.reason) == ["same doi:10.5555/jaigs.2025.0142"])
         // One event per file that added something: the JATS copy of the Crossref article added nothing.
         let eventsAfterFirst = try temporary.store.events(after: 0, limit: nil).count
         #expect(eventsAfterFirst == 9)
 
         let second = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
-        #expect(second.added.isEmpty)
-        #expect(second.duplicates.count == 21)
+        #expect(second.added == 0)
+        #expect(second.duplicates == 21)
         #expect(try temporary.store.events(after: 0, limit: nil).count == eventsAfterFirst)
         #expect(try temporary.store.referenceCount() == 20)
         #expect(try temporary.store.verifyChain().firstBreak == nil)
@@ -139,7 +140,7 @@ struct IngestTests {
         let temporary = try TemporaryStore()
         let path = Fixtures.path("references/jats/autonomous-replication.xml")
         let report = try ingester(temporary).ingest(paths: [path])
-        let reference = try #require(try temporary.store.reference(matching: report.added[0]))
+        let reference = try #require(try temporary.store.reference(matching: report.references[0]))
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(try temporary.store.object(reference.object) == original)
         let event = try #require(try temporary.store.events(after: 0, limit: nil).last)
@@ -154,7 +155,7 @@ struct IngestTests {
         let ingester = try ReferenceIngester(
             store: temporary.store, objects: small, registry: ReferenceAdapterRegistry(), clock: clock, actor: "cron")
         let report = ingester.ingest(paths: [path])
-        let reference = try #require(try temporary.store.reference(matching: report.added[0]))
+        let reference = try #require(try temporary.store.reference(matching: report.references[0]))
         #expect(try temporary.store.object(reference.object) == nil)
         #expect(try small.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
     }
@@ -162,7 +163,7 @@ struct IngestTests {
     @Test func badFilesAreRejectedWithPositionAndChangeNothing() throws {
         let temporary = try TemporaryStore()
         let report = try ingester(temporary).ingest(paths: [Fixtures.path("references-bad")])
-        #expect(report.added.isEmpty)
+        #expect(report.added == 0)
         let messages = report.rejected.map { $0.message.replacingOccurrences(of: Fixtures.path("references-bad") + "/", with: "") }
         #expect(messages == [
             "empty.xml:1:1: empty file: no XML document",
@@ -192,6 +193,16 @@ struct IngestTests {
         #expect(report.rejected[0].message.hasPrefix(path + ":5:"))
         #expect(try temporary.store.referenceCount() == 0)
         #expect(try temporary.store.events(after: 0, limit: nil).isEmpty)
+    }
+
+    @Test func repeatedRecordInOneCollectionIsAddedOnce() throws {
+        let temporary = try TemporaryStore()
+        let record = "<PubmedArticle><MedlineCitation><PMID>99000777</PMID><Article><ArticleTitle>Same</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+        let other = "<PubmedArticle><MedlineCitation><PMID>99000777</PMID><Article><ArticleTitle>Revised title</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
+        let path = try temporary.write("twice.xml", "<PubmedArticleSet>\n" + record + record + other + "</PubmedArticleSet>")
+        let report = try ingester(temporary).ingest(paths: [path])
+        #expect(report.added == 1)
+        #expect(report.duplicateNotes.map(\.reason) == ["same canonical XML", "same pmid:99000777"])
     }
 
     @Test func forcedFormatMustFitTheDocument() throws {

@@ -209,3 +209,59 @@ final class StderrCapture {
         return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 }
+
+/// Proof by observation: a listener on loopback sees no connection, and a
+/// secret file's contents never reach a document.
+@Suite("No network, no file", .serialized)
+struct NoNetworkNoFileTests {
+    @Test func nothingConnectsAndNothingIsRead() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(listener >= 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(bound == 0)
+        #expect(listen(listener, 16) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
+        }
+        let port = UInt16(bigEndian: address.sin_port)
+        let url = "http://127.0.0.1:\(port)"
+
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("panel-secret-\(UUID().uuidString).txt")
+        try Data("TOP-SECRET-MARKER".utf8).write(to: secret)
+        defer { try? FileManager.default.removeItem(at: secret) }
+
+        let documents = [
+            "<!DOCTYPE x SYSTEM \"\(url)/x.dtd\"><x>a</x>",
+            "<!DOCTYPE x PUBLIC \"-//X//EN\" \"\(url)/x.dtd\"><x>a</x>",
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"\(url)/e\">]><x>&e;</x>",
+            "<!DOCTYPE x [<!ENTITY % p SYSTEM \"\(url)/p\"> %p;]><x/>",
+            "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"\(url)/i.xml\"/></x>",
+            "<!DOCTYPE x SYSTEM \"\(secret.path)\"><x>a</x>",
+            "<!DOCTYPE x SYSTEM \"file://\(secret.path)\"><x>a</x>",
+            "<!DOCTYPE x [<!ENTITY e SYSTEM \"file://\(secret.path)\">]><x>&e;</x>",
+            "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"\(secret.path)\" parse=\"text\"/></x>",
+        ]
+        let parser = XMLParser()
+        for text in documents {
+            if let document = try? parser.document(bytes: Array(text.utf8), source: "d.xml") {
+                let serialized = document.serialized()
+                let content = document.root?.stringValue ?? ""
+                #expect(serialized.contains("TOP-SECRET-MARKER") == false, "\(text)")
+                #expect(content.contains("TOP-SECRET-MARKER") == false, "\(text)")
+            }
+        }
+        // Nothing is waiting to be accepted: no connection was attempted.
+        _ = fcntl(listener, F_SETFL, fcntl(listener, F_GETFL) | O_NONBLOCK)
+        let accepted = accept(listener, nil, nil)
+        if accepted >= 0 { close(accepted) }
+        #expect(accepted < 0, "the parser connected to \(url)")
+    }
+}

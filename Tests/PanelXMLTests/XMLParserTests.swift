@@ -116,11 +116,9 @@ struct XMLParserTests {
         #expect(throws: XPathError.self) { try XPathExpression("//[") }
         do {
             _ = try XPathExpression("count(//a")
-        } catch let error as XPathError {
+        } catch {
             #expect(error.expression == "count(//a")
             #expect(error.description == "invalid XPath 'count(//a': invalid expression at character 10")
-        } catch {
-            Issue.record("\(error)")
         }
     }
 

@@ -14,7 +14,7 @@ public struct ReferencesIngested: EventPayload {
     public var adapter: String
     public var added: Int
     public var duplicates: Int
-    /// Ids of the added references (the first 1,000 of a large collection).
+    /// Ids of the added references (the first 1,000 of a large collection; `added` counts them all).
     public var references: [String]
 
     public init(source: String, object: String, adapter: String, added: Int, duplicates: Int, references: [String]) {

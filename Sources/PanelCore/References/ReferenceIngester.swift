@@ -18,10 +18,19 @@ public struct Rejection: Sendable, Equatable, Codable, CustomStringConvertible {
 
 /// What one ingest run did.
 public struct IngestReport: Sendable, Equatable, Codable {
+    /// How many ids and duplicate notes a report lists; the counts go on.
+    public static let listLimit = 1_000
+
     public var files = 0
     public var bytes = 0
-    public var added: [String] = []
-    public var duplicates: [DuplicateNote] = []
+    /// References added.
+    public var added = 0
+    /// Their ids (the first `listLimit`).
+    public var references: [String] = []
+    /// References skipped as already present.
+    public var duplicates = 0
+    /// Which ones they duplicate (the first `listLimit`).
+    public var duplicateNotes: [DuplicateNote] = []
     public var rejected: [Rejection] = []
     public var warnings: [String] = []
     public var seconds = 0.0
@@ -188,7 +197,9 @@ public final class ReferenceIngester {
                 case .success(let result):
                     report.bytes += result.bytes
                     report.added += result.added
+                    report.references += result.references.prefix(IngestReport.listLimit - report.references.count)
                     report.duplicates += result.duplicates
+                    report.duplicateNotes += result.duplicateNotes.prefix(IngestReport.listLimit - report.duplicateNotes.count)
                     report.warnings += result.warnings
                 case .failure(let error):
                     report.rejected.append(Rejection(source: path, message: Self.message(for: error, source: path)))
@@ -200,9 +211,25 @@ public final class ReferenceIngester {
         return report
     }
 
+    /// One file's outcome. Memory stays flat however large the file: counts,
+    /// plus the first few ids and notes; de-duplication within the file goes
+    /// through the store, which already holds the file's earlier records.
     private struct FileResult {
-        var added: [String] = []
-        var duplicates: [DuplicateNote] = []
+        var added = 0
+        var references: [String] = []
+        var duplicates = 0
+        var duplicateNotes: [DuplicateNote] = []
+
+        mutating func add(_ id: String) {
+            added += 1
+            if references.count < IngestReport.listLimit { references.append(id) }
+        }
+
+        mutating func skip(_ note: DuplicateNote) {
+            duplicates += 1
+            if duplicateNotes.count < IngestReport.listLimit { duplicateNotes.append(note) }
+        }
+
         var bytes = 0
         var warnings: [String] = []
     }
@@ -232,9 +259,6 @@ public final class ReferenceIngester {
         var result = FileResult()
         var adapter: (any ReferenceAdapter)?
         var recordIndex = 0
-        var seenHashes: [String: String] = [:]
-        var seenIdentifiers: [ReferenceIdentifier: String] = [:]
-        var pending: [Reference] = []
         var bytesRead = 0
         var lastReport = 0
         let now = Timestamp.format(clock.now())
@@ -272,28 +296,26 @@ public final class ReferenceIngester {
                 for (offset, metadata) in found.enumerated() {
                     defer { recordIndex += 1 }
                     let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
-                    if let existing = try seenHashes[hash] ?? session.reference(withCanonicalHash: hash) {
-                        result.duplicates.append(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
+                    if let existing = try session.reference(withCanonicalHash: hash) {
+                        result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
                         continue
                     }
                     var duplicate: DuplicateNote?
                     for identifier in metadata.identifiers {
-                        if let existing = try seenIdentifiers[identifier] ?? session.reference(withIdentifier: identifier) {
+                        if let existing = try session.reference(withIdentifier: identifier) {
                             duplicate = DuplicateNote(source: path, existing: existing, reason: "same \(identifier)")
                             break
                         }
                     }
                     if let duplicate {
-                        result.duplicates.append(duplicate)
+                        result.skip(duplicate)
                         continue
                     }
                     let id = Reference.id(canonicalHash: hash)
-                    seenHashes[hash] = id
-                    for identifier in metadata.identifiers { seenIdentifiers[identifier] = id }
-                    pending.append(Reference(
+                    try session.insert(Reference(
                         id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
                         canonicalHash: hash, object: "", source: path, recordIndex: recordIndex, ingestedAt: now))
-                    if pending.count >= 256 { try flush(&pending, into: session, result: &result) }
+                    result.add(id)
                 }
             })
 
@@ -302,8 +324,7 @@ public final class ReferenceIngester {
         if summary.warningCount > summary.warnings.count {
             result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
         }
-        try flush(&pending, into: session, result: &result)
-        if result.added.isEmpty && result.duplicates.isEmpty {
+        if result.added == 0 && result.duplicates == 0 {
             throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
         }
         // The original bytes are kept before (or, inline, with) the transaction's commit.
@@ -311,24 +332,14 @@ public final class ReferenceIngester {
             try session.putObject(summary.sha256, bytes: bytes)
         }
         try session.assignObject(summary.sha256)
-        if !result.added.isEmpty {
+        if result.added > 0 {
             try session.append(NewEvent(
                 ReferencesIngested(
                     source: path, object: summary.sha256, adapter: adapter?.name ?? "?",
-                    added: result.added.count, duplicates: result.duplicates.count,
-                    references: Array(result.added.prefix(1_000))),
+                    added: result.added, duplicates: result.duplicates, references: result.references),
                 subject: "references", actor: actor, time: clock.now()))
         }
         return result
-    }
-
-    private func flush(_ pending: inout [Reference], into session: any ReferenceIngestSession,
-                       result: inout FileResult) throws {
-        for reference in pending {
-            try session.insert(reference)
-            result.added.append(reference.id)
-        }
-        pending.removeAll(keepingCapacity: true)
     }
 
     static func sha256(_ text: String) -> String {

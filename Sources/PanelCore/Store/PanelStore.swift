@@ -20,6 +20,8 @@ public protocol PanelStore: AnyObject {
     func references(limit: Int, offset: Int) throws -> [Reference]
     func referenceCount() throws -> Int
     func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
+    /// The roster, in the order members joined (the projection of member events).
+    func members() throws -> [Member]
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
 }

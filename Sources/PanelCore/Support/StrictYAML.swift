@@ -80,6 +80,10 @@ public final class YAMLReader {
         SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
+    public func record(_ problem: Problem) {
+        problems.append(problem)
+    }
+
     public func report(at node: Node?, _ message: String) {
         problems.append(Problem(location(node), message))
     }

@@ -1,24 +1,4 @@
 extension String {
-    /// Runs of whitespace become one space; leading and trailing space goes.
-    public var collapsingWhitespace: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(utf8.count)
-        var pendingSpace = false
-        for byte in utf8 {
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0D:
-                pendingSpace = !out.isEmpty
-            default:
-                if pendingSpace {
-                    out.append(0x20)
-                    pendingSpace = false
-                }
-                out.append(byte)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     /// Text of an HTML fragment: tags dropped, the common entities decoded.
     public var strippingHTMLTags: String {
         guard contains("<") || contains("&") else { return self }
@@ -39,3 +19,4 @@ extension String {
 }
 
 import Foundation
+import PanelXML

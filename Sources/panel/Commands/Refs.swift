@@ -42,7 +42,7 @@ extension Refs {
                     registry: try context.workspace.adapterRegistry(), clock: context.clock,
                     actor: context.actor, format: format)
             }
-            let showProgress = !quiet && !json && Console.stderrIsTerminal
+            let showProgress = !quiet && !json && Console.interactive
             var lastDraw = Date.distantPast
             let report = ingester.ingest(paths: paths) { progress in
                 guard showProgress, Date().timeIntervalSince(lastDraw) > 0.2 || progress.filesDone == progress.filesTotal else { return }
@@ -59,7 +59,7 @@ extension Refs {
             } else {
                 var bySource: [String: [DuplicateNote]] = [:]
                 var order: [String] = []
-                for note in report.duplicates {
+                for note in report.duplicateNotes {
                     if bySource[note.source] == nil { order.append(note.source) }
                     bySource[note.source, default: []].append(note)
                 }
@@ -77,7 +77,7 @@ extension Refs {
                 let megabytes = Double(report.bytes) / 1_048_576
                 Console.out(String(
                     format: "%d ingested, %d duplicate, %d rejected; %d files, %.2f MB in %.2f s",
-                    report.added.count, report.duplicates.count, report.rejected.count, report.files, megabytes,
+                    report.added, report.duplicates, report.rejected.count, report.files, megabytes,
                     report.seconds))
             }
             if !report.rejected.isEmpty { throw Exit.badInput }

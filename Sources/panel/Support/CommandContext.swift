@@ -57,7 +57,8 @@ enum Console {
         FileHandle.standardError.write(Data(("panel: " + text + "\n").utf8))
     }
 
-    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    /// Both output streams are a terminal: only then is progress drawn.
+    static var interactive: Bool { isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 }
 
     /// Runs `body`; a library error becomes a one-line message and an exit code.
     static func run<T>(_ body: () throws -> T) throws -> T {

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A command that was understood but is not allowed now, with every reason.
+public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public var reasons: [String]
+
+    public init(_ reasons: [String]) { self.reasons = reasons }
+    public init(_ reason: String) { self.reasons = [reason] }
+
+    public var description: String { reasons.joined(separator: "\n") }
+}
+
+/// Decisions about the roster: pure functions from the current roster and a
+/// command to events, or a refusal.
+public enum RosterDecisions {
+    /// Who may change the roster: anyone while it is empty (the secretariat
+    /// bootstraps it), afterwards only a co-chair or vice-chair on it.
+    public static func authorise(actor: String, current: [Member]) -> Refusal? {
+        guard !current.isEmpty else { return nil }
+        guard let member = current.first(where: { $0.id == actor }) else {
+            return Refusal("'\(actor)' is not on the roster; only a co-chair or vice-chair may change it (use --as MEMBER)")
+        }
+        guard member.has(.coChair) || member.has(.viceChair) else {
+            return Refusal("\(actor) is not a co-chair or vice-chair; only they may change the roster")
+        }
+        return nil
+    }
+
+    /// Registers new members and updates changed ones; unchanged ones yield no event.
+    public static func importRoster(_ incoming: [Member], current: [Member], actor: String,
+                                    time: Date) -> Result<[NewEvent], Refusal> {
+        if let refusal = authorise(actor: actor, current: current) { return .failure(refusal) }
+        let existing = Dictionary(uniqueKeysWithValues: current.map { ($0.id, $0) })
+        var events: [NewEvent] = []
+        for member in incoming {
+            if let old = existing[member.id] {
+                let changed = differences(old, member)
+                if !changed.isEmpty {
+                    events.append(NewEvent(MemberUpdated(member: member, changed: changed), subject: member.id, actor: actor, time: time))
+                }
+            } else {
+                events.append(NewEvent(MemberRegistered(member: member), subject: member.id, actor: actor, time: time))
+            }
+        }
+        return .success(events)
+    }
+
+    static func differences(_ old: Member, _ new: Member) -> [String] {
+        var changed: [String] = []
+        if old.name != new.name { changed.append("name") }
+        if old.nationality != new.nationality { changed.append("nationality") }
+        if old.group != new.group { changed.append("group") }
+        if old.gender != new.gender { changed.append("gender") }
+        if old.affiliation != new.affiliation { changed.append("affiliation") }
+        if old.expertise != new.expertise { changed.append("expertise") }
+        if old.roles != new.roles { changed.append("roles") }
+        if old.conflicts != new.conflicts { changed.append("conflicts") }
+        return changed
+    }
+
+    /// The roster after these events: the fold the store keeps as a table.
+    public static func apply(_ events: [EventRecord], to roster: [Member]) -> [Member] {
+        var byID = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0) })
+        var order = roster.map(\.id)
+        for event in events {
+            let member = event.payload(as: MemberRegistered.self)?.member ?? event.payload(as: MemberUpdated.self)?.member
+            guard let member else { continue }
+            if byID[member.id] == nil { order.append(member.id) }
+            byID[member.id] = member
+        }
+        return order.compactMap { byID[$0] }
+    }
+}

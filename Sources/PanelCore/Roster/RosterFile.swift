@@ -1,0 +1,241 @@
+import Foundation
+import Yams
+
+/// Reads a roster written as YAML (`members: [...]`) or CSV (one member a
+/// row), strictly: every problem in the file is reported with its line,
+/// unknown keys and columns are rejected, and nothing is returned unless the
+/// whole file is good.
+public enum RosterFile {
+    public static let csvColumns = [
+        "id", "name", "nationality", "group", "gender", "affiliation", "expertise", "roles",
+        "conflict_organisations", "conflict_members", "conflict_assessments",
+    ]
+
+    public static func parse(_ text: String, file: String) throws(ValidationFailure) -> [Member] {
+        let members: [Located]
+        var problems: [Problem]
+        if file.lowercased().hasSuffix(".csv") {
+            (members, problems) = parseCSV(text, file: file)
+        } else {
+            (members, problems) = parseYAML(text, file: file)
+        }
+        problems += duplicates(members, file: file)
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return members.map(\.member)
+    }
+
+    /// A member with where it was written.
+    struct Located {
+        var member: Member
+        var location: SourceLocation
+    }
+
+    private static func duplicates(_ members: [Located], file: String) -> [Problem] {
+        var seen: [String: SourceLocation] = [:]
+        var problems: [Problem] = []
+        for entry in members {
+            if let first = seen[entry.member.id] {
+                problems.append(Problem(entry.location, "duplicate member id '\(entry.member.id)' (first at line \(first.line))"))
+            } else {
+                seen[entry.member.id] = entry.location
+            }
+        }
+        return problems
+    }
+
+    // MARK: YAML
+
+    private static func parseYAML(_ text: String, file: String) -> ([Located], [Problem]) {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.root(of: text) else { return ([], reader.problems) }
+        var members: [Located] = []
+        for node in root.list("members", required: true) ?? [] {
+            guard let map = reader.map(node, what: "a member") else { continue }
+            var builder = MemberBuilder(location: reader.location(node))
+            builder.id = map.string("id", required: true)
+            builder.name = map.string("name", required: true)
+            builder.nationality = map.string("nationality", required: true)
+            builder.group = map.string("group", required: true)
+            builder.gender = map.string("gender", required: true)
+            builder.affiliation = map.string("affiliation", required: true)
+            builder.expertise = map.strings("expertise") ?? []
+            builder.roles = map.strings("roles") ?? ["member"]
+            if let conflicts = map.map("conflicts") {
+                builder.conflicts = Conflicts(
+                    organisations: conflicts.strings("organisations") ?? [],
+                    members: conflicts.strings("members") ?? [],
+                    assessments: conflicts.strings("assessments") ?? [])
+                conflicts.finish()
+            }
+            map.finish()
+            let positions: [String: SourceLocation] = Dictionary(uniqueKeysWithValues: map.keys.compactMap { key in
+                map.keyNode(key).map { (key, reader.location($0)) }
+            })
+            if let member = builder.build(positions: positions, report: { reader.record($0) }) {
+                members.append(Located(member: member, location: builder.location))
+            }
+        }
+        root.finish()
+        return (members, reader.problems)
+    }
+
+    // MARK: CSV
+
+    private static func parseCSV(_ text: String, file: String) -> ([Located], [Problem]) {
+        var problems: [Problem] = []
+        let rows = CSV.parse(text)
+        guard let header = rows.first else {
+            return ([], [Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for (index, name) in names.enumerated() where !csvColumns.contains(name) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
+                                    "unknown column '\(name)' (known: \(csvColumns.joined(separator: ", ")))"))
+        }
+        for required in csvColumns.prefix(6) where !names.contains(required) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
+        }
+        guard problems.isEmpty else { return ([], problems) }
+        var members: [Located] = []
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+            let location = SourceLocation(file: file, line: row.line, column: 1)
+            guard row.fields.count == names.count else {
+                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
+                continue
+            }
+            var value: [String: String] = [:]
+            for (name, field) in zip(names, row.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
+            func list(_ key: String) -> [String] {
+                (value[key] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            }
+            var builder = MemberBuilder(location: location)
+            for key in ["id", "name", "nationality", "group", "gender", "affiliation"] where (value[key] ?? "").isEmpty {
+                problems.append(Problem(location, "missing value for '\(key)'"))
+            }
+            builder.id = value["id"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.name = value["name"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.nationality = value["nationality"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.group = value["group"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.gender = value["gender"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.affiliation = value["affiliation"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.expertise = list("expertise")
+            builder.roles = list("roles").isEmpty ? ["member"] : list("roles")
+            builder.conflicts = Conflicts(
+                organisations: list("conflict_organisations"), members: list("conflict_members"),
+                assessments: list("conflict_assessments"))
+            if let member = builder.build(positions: [:], report: { problems.append($0) }) {
+                members.append(Located(member: member, location: location))
+            }
+        }
+        return (members, problems)
+    }
+}
+
+/// Collects a member's fields and checks their values.
+struct MemberBuilder {
+    var location: SourceLocation
+    var id: String?
+    var name: String?
+    var nationality: String?
+    var group: String?
+    var gender: String?
+    var affiliation: String?
+    var expertise: [String] = []
+    var roles: [String] = []
+    var conflicts = Conflicts()
+
+    init(location: SourceLocation) { self.location = location }
+
+    func build(positions: [String: SourceLocation], report: (Problem) -> Void) -> Member? {
+        var ok = true
+        func problem(_ key: String, _ message: String) {
+            ok = false
+            report(Problem(positions[key] ?? location, message))
+        }
+        if let id, id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+            problem("id", "member id '\(id)' must be lower-case letters, digits and dashes (e.g. exp-07)")
+        }
+        if let nationality, nationality.range(of: #"^[A-Z]{2}$"#, options: .regularExpression) == nil {
+            problem("nationality", "nationality '\(nationality)' must be an ISO 3166-1 alpha-2 code such as KE or BR")
+        }
+        let parsedGroup = group.flatMap(RegionalGroup.init(rawValue:))
+        if let group, parsedGroup == nil {
+            problem("group", "unknown regional group '\(group)' (one of: \(RegionalGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let parsedGender = gender.flatMap(Gender.init(rawValue:))
+        if let gender, parsedGender == nil {
+            problem("gender", "unknown gender '\(gender)' (one of: \(Gender.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        var parsedRoles: [PanelRole] = []
+        for role in roles {
+            if let parsed = PanelRole(rawValue: role) {
+                parsedRoles.append(parsed)
+            } else {
+                problem("roles", "unknown role '\(role)' (one of: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        guard ok, let id, let name, let nationality, let parsedGroup, let parsedGender, let affiliation else { return nil }
+        return Member(id: id, name: name, nationality: nationality, group: parsedGroup, gender: parsedGender,
+                      affiliation: affiliation, expertise: expertise, roles: parsedRoles, conflicts: conflicts)
+    }
+}
+
+/// RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines.
+enum CSV {
+    struct Row {
+        var line: Int
+        var fields: [String]
+    }
+
+    static func parse(_ text: String) -> [Row] {
+        var rows: [Row] = []
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var line = 1
+        var rowLine = 1
+        var iterator = text.makeIterator()
+        var pending: Character? = nil
+        func next() -> Character? {
+            if let held = pending {
+                pending = nil
+                return held
+            }
+            return iterator.next()
+        }
+        while let character = next() {
+            if quoted {
+                if character == "\"" {
+                    if let following = next() {
+                        if following == "\"" { field.append("\"") } else { quoted = false; pending = following }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if character == "\n" || character == "\r\n" { line += 1 }
+                    field.append(character)
+                }
+                continue
+            }
+            switch character {
+            case "\"" where field.isEmpty: quoted = true
+            case ",":
+                fields.append(field)
+                field = ""
+            case "\n", "\r\n", "\r":
+                fields.append(field)
+                rows.append(Row(line: rowLine, fields: fields))
+                fields = []
+                field = ""
+                line += 1
+                rowLine = line
+            default: field.append(character)
+            }
+        }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            rows.append(Row(line: rowLine, fields: fields))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct Members: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The panel's roster: import, list, show, and check it against resolution A/RES/79/325.",
+        subcommands: [Import.self, List.self, Show.self, Check.self])
+}
+
+extension Members {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import members from a YAML or CSV roster (re-import updates, never duplicates).",
+            discussion: """
+                YAML: a 'members' list; CSV: one member a row with the columns \
+                \(RosterFile.csvColumns.joined(separator: ",")) (lists separated by ';'). \
+                The whole file is validated first; any problem and nothing is imported. \
+                While the roster is empty anyone may import; afterwards only a co-chair or vice-chair (--as).
+                """)
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        @Argument(help: "The roster file (.yaml, .yml or .csv).")
+        var file: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            guard let data = FileManager.default.contents(atPath: file) else {
+                Console.error("\(file): cannot read the file")
+                throw Exit.badInput
+            }
+            let incoming = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+            let current = try Console.run { try context.store.members() }
+            switch RosterDecisions.importRoster(incoming, current: current, actor: context.actor, time: context.clock.now()) {
+            case .failure(let refusal):
+                for reason in refusal.reasons { Console.error(reason) }
+                throw Exit.refused
+            case .success(let events):
+                try Console.run { try context.store.append(events) }
+                let added = events.filter { $0.type == MemberRegistered.type }.count
+                let updated = events.count - added
+                Console.out("\(added) registered, \(updated) updated, \(incoming.count - events.count) unchanged (\(file))")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the roster.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let members = try Console.run { try context.store.members() }
+            switch output.format {
+            case .json:
+                Console.out(Console.json(members))
+            case .text:
+                if members.isEmpty { Console.out("no members (import a roster: panel members import FILE)") }
+                for member in members {
+                    let roles = member.roles.map(\.rawValue).joined(separator: ",")
+                    Console.out("\(member.id)\t\(member.name)\t\(member.nationality)\t\(member.group.rawValue)\t\(member.gender.rawValue)\t\(roles)\t\(member.affiliation)")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one member.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: "Member id, e.g. exp-07.")
+        var id: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            guard let member = try Console.run({ try context.store.members() }).first(where: { $0.id == id }) else {
+                Console.error("no member '\(id)' (see: panel members list)")
+                throw Exit.badInput
+            }
+            switch output.format {
+            case .json:
+                Console.out(Console.json(member))
+            case .text:
+                Console.out("\(member.id)  \(member.name)")
+                Console.out("  nationality  \(member.nationality) (\(CountryClassification.isDeveloped(member.nationality) ? "developed" : "developing"))")
+                Console.out("  group        \(member.group.rawValue)")
+                Console.out("  gender       \(member.gender.rawValue)")
+                Console.out("  affiliation  \(member.affiliation)")
+                Console.out("  roles        \(member.roles.map(\.rawValue).joined(separator: ", "))")
+                Console.out("  expertise    \(member.expertise.joined(separator: ", "))")
+                if !member.conflicts.isEmpty {
+                    let parts = [
+                        member.conflicts.organisations.isEmpty ? nil : "organisations: " + member.conflicts.organisations.joined(separator: "; "),
+                        member.conflicts.members.isEmpty ? nil : "members: " + member.conflicts.members.joined(separator: ", "),
+                        member.conflicts.assessments.isEmpty ? nil : "assessments: " + member.conflicts.assessments.joined(separator: ", "),
+                    ].compactMap { $0 }
+                    Console.out("  conflicts    \(parts.joined(separator: "; "))")
+                }
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the roster against resolution A/RES/79/325; exits 3 when a rule fails.",
+            discussion: "Country classification: \(CountryClassification.source).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: "Check this roster file instead of the workspace's roster.")
+        var file: String?
+
+        func run() throws {
+            let members: [Member]
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    Console.error("\(file): cannot read the file")
+                    throw Exit.badInput
+                }
+                members = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+            } else {
+                let context = try CommandContext.load(workspace)
+                members = try Console.run { try context.store.members() }
+            }
+            let results = RosterCheck.evaluate(members)
+            switch output.format {
+            case .json:
+                Console.out(Console.json(results))
+            case .text:
+                for result in results {
+                    Console.out("\(result.passed ? "pass" : "FAIL")  \(result.rule.padding(toLength: 16, withPad: " ", startingAt: 0))\(result.detail)")
+                }
+            }
+            if results.contains(where: { !$0.passed }) { throw Exit.refused }
+        }
+    }
+}
