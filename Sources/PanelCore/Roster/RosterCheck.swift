@@ -67,7 +67,7 @@ public enum RosterCheck {
         let text = over.map { "\($0.key): \($0.value.map(\.id).joined(separator: ", "))" }.joined(separator: "; ")
         return RosterRuleResult(
             rule: rule, passed: over.isEmpty,
-            detail: over.isEmpty ? "at most \(limit) members share any \(noun)"
-                : "more than \(limit) members share a \(noun): \(text)")
+            detail: over.isEmpty ? "at most \(limit) members share the same \(noun)"
+                : "more than \(limit) members share the same \(noun): \(text)")
     }
 }
