@@ -33,7 +33,16 @@ public struct Problem: Sendable, Equatable, Hashable, Codable, CustomStringConve
 public struct ValidationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var problems: [Problem]
 
-    public init(_ problems: [Problem]) { self.problems = problems }
+    /// Problems in file order (by line, then column), so a long list reads top to bottom.
+    public init(_ problems: [Problem]) {
+        self.problems = problems.enumerated().sorted { left, right in
+            let (a, b) = (left.element.location, right.element.location)
+            if a.file != b.file { return left.offset < right.offset }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
 
     public var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -30,14 +30,16 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var store: String
     public var objects: String
     public var inbox: String
+    public var workflows: String
     public var mappings: [GenericMapping]
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
-                inbox: String = "inbox", mappings: [GenericMapping] = []) {
+                inbox: String = "inbox", workflows: String = "workflows", mappings: [GenericMapping] = []) {
         self.name = name
         self.store = store
         self.objects = objects
         self.inbox = inbox
+        self.workflows = workflows
         self.mappings = mappings
     }
 
@@ -52,6 +54,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let store = root.string("store") { config.store = store }
         if let objects = root.string("objects") { config.objects = objects }
         if let inbox = root.string("inbox") { config.inbox = inbox }
+        if let workflows = root.string("workflows") { config.workflows = workflows }
         if let references = root.map("references") {
             for node in references.list("mappings") ?? [] {
                 if let mapping = parseMapping(node, reader: reader) { config.mappings.append(mapping) }
@@ -106,6 +109,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         store: \(store)
         objects: \(objects)
         inbox: \(inbox)
+        workflows: \(workflows)
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:
@@ -133,6 +137,35 @@ public struct Workspace: Sendable {
     public var objectsURL: URL { resolve(config.objects) }
     public var inboxURL: URL { resolve(config.inbox) }
     public var objects: ObjectStore { ObjectStore(root: objectsURL) }
+    public var workflowsURL: URL { resolve(config.workflows) }
+
+    /// The workflow definition files, `workflows/*.yaml`, in name order.
+    public func workflowFiles() -> [String] {
+        let directory = workflowsURL
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { directory.appendingPathComponent($0).path }
+    }
+
+    /// Every workflow of the workspace, validated; all problems of all files at once.
+    public func workflows() throws -> [String: Workflow] {
+        var result: [String: Workflow] = [:]
+        var problems: [Problem] = []
+        for file in workflowFiles() {
+            guard let data = FileManager.default.contents(atPath: file) else { continue }
+            do {
+                let workflow = try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: file)
+                if result[workflow.id] != nil {
+                    problems.append(Problem(SourceLocation(file: file, line: 1, column: 1), "workflow id '\(workflow.id)' is defined twice"))
+                }
+                result[workflow.id] = workflow
+            } catch {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return result
+    }
 
     private func resolve(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)

@@ -1,0 +1,193 @@
+import Foundation
+
+public enum AssessmentKind: String, CaseIterable, Codable, Sendable {
+    case risk, opportunity, impact
+}
+
+/// The MIT AI Risk Repository's domains.
+public enum RiskDomain: String, CaseIterable, Codable, Sendable {
+    case discriminationAndToxicity = "discrimination-toxicity"
+    case privacyAndSecurity = "privacy-security"
+    case misinformation
+    case maliciousActors = "malicious-actors"
+    case humanComputerInteraction = "human-computer-interaction"
+    case socioeconomicAndEnvironmental = "socioeconomic-environmental"
+    case aiSystemSafety = "ai-system-safety"
+}
+
+/// IPCC AR5 calibrated likelihood (Mastrandrea et al. 2010), in scale order.
+public enum Likelihood: String, CaseIterable, Codable, Sendable, Comparable {
+    case exceptionallyUnlikely = "exceptionally-unlikely"
+    case extremelyUnlikely = "extremely-unlikely"
+    case veryUnlikely = "very-unlikely"
+    case unlikely
+    case aboutAsLikelyAsNot = "about-as-likely-as-not"
+    case moreLikelyThanNot = "more-likely-than-not"
+    case likely
+    case veryLikely = "very-likely"
+    case extremelyLikely = "extremely-likely"
+    case virtuallyCertain = "virtually-certain"
+
+    /// The probability range the term stands for, in percent.
+    public var range: ClosedRange<Double> {
+        switch self {
+        case .exceptionallyUnlikely: 0...1
+        case .extremelyUnlikely: 0...5
+        case .veryUnlikely: 0...10
+        case .unlikely: 0...33
+        case .aboutAsLikelyAsNot: 33...66
+        case .moreLikelyThanNot: 50...100
+        case .likely: 66...100
+        case .veryLikely: 90...100
+        case .extremelyLikely: 95...100
+        case .virtuallyCertain: 99...100
+        }
+    }
+
+    public static func < (lhs: Likelihood, rhs: Likelihood) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+public enum TimeHorizon: String, CaseIterable, Codable, Sendable {
+    case nearTerm = "near-term"
+    case mediumTerm = "medium-term"
+    case longTerm = "long-term"
+}
+
+public struct Ratings: Codable, Sendable, Equatable {
+    /// 1 (minor) to 5 (catastrophic).
+    public var severity: Int?
+    public var likelihood: Likelihood?
+    public var horizon: TimeHorizon?
+    /// Regional groups or `global`.
+    public var regions: [String]
+
+    public init(severity: Int? = nil, likelihood: Likelihood? = nil, horizon: TimeHorizon? = nil, regions: [String] = []) {
+        self.severity = severity
+        self.likelihood = likelihood
+        self.horizon = horizon
+        self.regions = regions
+    }
+}
+
+/// A member's role on one assessment.
+public struct AssessmentAuthor: Codable, Sendable, Equatable, Hashable {
+    public var member: String
+    public var role: AssessmentRole
+
+    public init(member: String, role: AssessmentRole) {
+        self.member = member
+        self.role = role
+    }
+}
+
+/// A numbered key finding in a draft, marked `{#S3}` at the end of its line.
+public struct SummaryStatement: Codable, Sendable, Equatable {
+    public var id: String
+    public var line: Int
+    public var text: String
+}
+
+/// An immutable, numbered version of the text, stored by content hash.
+public struct Draft: Codable, Sendable, Equatable {
+    public var version: Int
+    public var hash: String
+    public var lines: Int
+    public var statements: [SummaryStatement]
+    public var stage: String
+    public var submittedAt: String
+    public var submittedBy: String
+}
+
+/// A received review, summarised for the requirements (filled in by peer review).
+public struct ReviewSummary: Codable, Sendable, Equatable {
+    public var reviewer: String
+    public var draft: Int
+    public var stage: String
+    public var substantive: Int
+    public var answered: Int
+}
+
+public struct SignOff: Codable, Sendable, Equatable {
+    public var editor: String
+    public var stage: String
+}
+
+public enum VoteChoice: String, CaseIterable, Codable, Sendable {
+    case approve, object, abstain
+}
+
+public struct Vote: Codable, Sendable, Equatable {
+    public var member: String
+    public var choice: VoteChoice
+    public var stage: String
+}
+
+public enum StatementDecision: String, CaseIterable, Codable, Sendable {
+    case approved, bracketed, deleted
+}
+
+public struct DeadlineExtension: Codable, Sendable, Equatable {
+    public var days: Int
+    public var reason: String
+    public var by: String
+    public var at: String
+}
+
+/// An assessment as the log has made it: the fold of its events.
+public struct Assessment: Codable, Sendable, Equatable, Identifiable {
+    public var id: String
+    public var title: String
+    public var kind: AssessmentKind
+    public var domain: RiskDomain
+    public var workflow: String
+    public var stage: String
+    public var stageEnteredAt: String
+    public var openedAt: String
+    public var authors: [AssessmentAuthor]
+    public var ratings: Ratings
+    public var drafts: [Draft] = []
+    public var extensions: [DeadlineExtension] = []
+    public var reviews: [ReviewSummary] = []
+    public var signOffs: [SignOff] = []
+    public var votes: [Vote] = []
+    public var statementDecisions: [String: StatementDecision] = [:]
+
+    public init(id: String, title: String, kind: AssessmentKind, domain: RiskDomain, workflow: String, stage: String,
+                stageEnteredAt: String, openedAt: String, authors: [AssessmentAuthor], ratings: Ratings) {
+        self.id = id
+        self.title = title
+        self.kind = kind
+        self.domain = domain
+        self.workflow = workflow
+        self.stage = stage
+        self.stageEnteredAt = stageEnteredAt
+        self.openedAt = openedAt
+        self.authors = authors
+        self.ratings = ratings
+    }
+
+    public func members(with role: AssessmentRole) -> [String] {
+        authors.filter { $0.role == role }.map(\.member)
+    }
+
+    public func roles(of member: String) -> [AssessmentRole] {
+        authors.filter { $0.member == member }.map(\.role)
+    }
+
+    public var latestDraft: Draft? { drafts.last }
+
+    /// Whole days since the current stage began.
+    public func daysInStage(at now: Date) -> Int {
+        guard let entered = Timestamp.parse(stageEnteredAt) else { return 0 }
+        return max(0, Int(now.timeIntervalSince(entered) / 86_400))
+    }
+
+    /// The current stage's deadline, if the stage has one, with extensions added.
+    public func deadline(in stage: Stage) -> Date? {
+        guard let days = stage.deadlineDays, let entered = Timestamp.parse(stageEnteredAt) else { return nil }
+        let extra = extensions.reduce(0) { $0 + $1.days }
+        return entered.addingTimeInterval(Double(days + extra) * 86_400)
+    }
+}

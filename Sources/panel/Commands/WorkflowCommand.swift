@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct WorkflowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflow",
+        abstract: "Workflow definitions: validate, draw, and list the requirement vocabulary.",
+        subcommands: [Validate.self, Graph.self, Requirements.self])
+}
+
+extension WorkflowCommand {
+    static func load(_ file: String) throws -> Workflow {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            Console.error("\(file): cannot read the file")
+            throw Exit.badInput
+        }
+        return try Console.run { try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+    }
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check workflow files; every problem is printed as file:line:column: message (exit 2).")
+
+        @Argument(help: "Workflow files (default: the workspace's workflows).")
+        var files: [String] = []
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            var paths = files
+            if paths.isEmpty {
+                let context = try CommandContext.load(workspace)
+                paths = context.workspace.workflowFiles()
+            }
+            var failed = false
+            for path in paths {
+                do {
+                    let workflow = try load(path)
+                    let transitions = workflow.stages.reduce(0) { $0 + $1.transitions.count }
+                    Console.out("ok  \(path): \(workflow.id), \(workflow.stages.count) stages, \(transitions) transitions")
+                } catch {
+                    failed = true
+                }
+            }
+            if failed { throw Exit.badInput }
+        }
+    }
+
+    struct Graph: ParsableCommand {
+        enum Style: String, ExpressibleByArgument, CaseIterable { case dot, mermaid }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Draw a workflow as Graphviz DOT or Mermaid, requirements on the edges.")
+
+        @Argument(help: "A workflow file.")
+        var file: String
+
+        @Option(help: "dot or mermaid.")
+        var format: Style = .dot
+
+        func run() throws {
+            let workflow = try load(file)
+            Console.out(format == .dot ? WorkflowGraph.dot(workflow) : WorkflowGraph.mermaid(workflow))
+        }
+    }
+
+    struct Requirements: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the requirements a transition can name.")
+
+        @OptionGroup var output: OutputOptions
+
+        struct Entry: Encodable {
+            var name: String
+            var parameter: String
+            var summary: String
+        }
+
+        func run() throws {
+            let entries = RequirementRegistry.all.map { Entry(name: $0.name, parameter: $0.parameter, summary: $0.summary) }
+            if output.format == .json {
+                Console.out(Console.json(entries))
+            } else {
+                for entry in entries {
+                    let head = entry.parameter.isEmpty ? entry.name : "\(entry.name): \(entry.parameter)"
+                    Console.out(head.padding(toLength: 40, withPad: " ", startingAt: 0) + entry.summary)
+                }
+            }
+        }
+    }
+}
