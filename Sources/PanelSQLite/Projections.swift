@@ -15,7 +15,24 @@ enum Projections {
                 ON CONFLICT(id) DO UPDATE SET record = excluded.record
                 """, arguments: [member.id, EventCoding.encode(member)])
         default:
-            break
+            guard let id = AssessmentFold.subject(of: record) else { return }
+            let current = try assessment(id, db: db)
+            guard let next = AssessmentFold.apply(record, to: current) else { return }
+            try db.execute(sql: """
+                INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET stage = excluded.stage, record = excluded.record
+                """, arguments: [next.id, next.stage, EventCoding.encode(next)])
+        }
+    }
+
+    static func assessment(_ id: String, db: Database) throws -> Assessment? {
+        try String.fetchOne(db, sql: "SELECT record FROM assessment WHERE id = ?", arguments: [id])
+            .flatMap { try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8)) }
+    }
+
+    static func assessments(_ db: Database) throws -> [Assessment] {
+        try String.fetchAll(db, sql: "SELECT record FROM assessment ORDER BY position").compactMap {
+            try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8))
         }
     }
 

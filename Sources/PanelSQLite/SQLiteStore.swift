@@ -28,8 +28,11 @@ public final class SQLiteStore: PanelStore {
     // MARK: Events
 
     @discardableResult
-    public func append(_ events: [NewEvent]) throws -> [EventRecord] {
-        try pool.write { db in try events.map { try EventTable.append($0, db: db) } }
+    public func append(_ events: [NewEvent], objects: [String: [UInt8]]) throws -> [EventRecord] {
+        try pool.write { db in
+            for (hash, bytes) in objects { try IngestSession(db: db).putObject(hash, bytes: bytes) }
+            return try events.map { try EventTable.append($0, db: db) }
+        }
     }
 
     public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
@@ -93,6 +96,14 @@ public final class SQLiteStore: PanelStore {
 
     public func members() throws -> [Member] {
         try pool.read { db in try Projections.members(db) }
+    }
+
+    public func assessments() throws -> [Assessment] {
+        try pool.read { db in try Projections.assessments(db) }
+    }
+
+    public func assessment(_ id: String) throws -> Assessment? {
+        try pool.read { db in try Projections.assessment(id, db: db) }
     }
 
     public func object(_ hash: String) throws -> [UInt8]? {

@@ -85,6 +85,16 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-assessments") { db in
+            try db.execute(sql: """
+                CREATE TABLE assessment (
+                    position INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    stage TEXT NOT NULL,
+                    record TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

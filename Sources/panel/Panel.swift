@@ -13,6 +13,10 @@ struct Panel: ParsableCommand {
             3 refused (the request was understood but is not allowed now); 4 tampering found by
             'audit verify'; 64 usage error.
             """,
-        subcommands: [Init.self, Demo.self, Members.self, WorkflowCommand.self, Refs.self, Log.self, Audit.self]
+        subcommands: [
+            Init.self, Demo.self, Members.self, WorkflowCommand.self, AssessmentCommand.self, DraftCommand.self,
+            StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
+            Refs.self, Log.self, Audit.self,
+        ]
     )
 }

@@ -1,9 +1,10 @@
 /// What the core needs from a store. The embedded SQLite store implements it;
 /// nothing above this protocol knows which database is underneath.
 public protocol PanelStore: AnyObject {
-    /// Appends events (sealing them into the hash chain) in one transaction.
+    /// Appends events (sealing them into the hash chain) in one transaction,
+    /// with the objects they refer to (hash to bytes) and their query tables.
     @discardableResult
-    func append(_ events: [NewEvent]) throws -> [EventRecord]
+    func append(_ events: [NewEvent], objects: [String: [UInt8]]) throws -> [EventRecord]
     /// Events after `sequence`, oldest first.
     func events(after sequence: Int64, limit: Int?) throws -> [EventRecord]
     /// Every event in stored order (by rowid, not by sequence), for verification.
@@ -22,11 +23,19 @@ public protocol PanelStore: AnyObject {
     func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
     /// The roster, in the order members joined (the projection of member events).
     func members() throws -> [Member]
+    /// Assessments in the order they were opened (the projection of their events).
+    func assessments() throws -> [Assessment]
+    func assessment(_ id: String) throws -> Assessment?
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
 }
 
 extension PanelStore {
+    @discardableResult
+    public func append(_ events: [NewEvent]) throws -> [EventRecord] {
+        try append(events, objects: [:])
+    }
+
     /// Walks the whole log and proves the chain, or names the first bad event.
     public func verifyChain() throws -> ChainVerifier {
         var verifier = ChainVerifier()

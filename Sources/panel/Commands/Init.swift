@@ -17,6 +17,9 @@ struct Init: ParsableCommand {
     @Option(help: ArgumentHelp("Start from this panel.yaml (validated first) instead of the default one.", valueName: "FILE"))
     var config: String?
 
+    @Option(help: ArgumentHelp("Copy the workflow definitions from here (default: the ones that ship with panel).", valueName: "DIR"))
+    var workflows: String?
+
     @Option(name: .customLong("as"), help: ArgumentHelp("Who is acting (default: $PANEL_ACTOR).", valueName: "MEMBER"))
     var actor: String?
 
@@ -32,6 +35,7 @@ struct Init: ParsableCommand {
             }
             return try Workspace.create(at: root, name: name)
         }
+        let copied = try copyWorkflows(into: workspace)
         let store = try Console.run { try SQLiteStore(path: workspace.storeURL.path) }
         let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
         let clock: any PanelClock = ProcessInfo.processInfo.environment["PANEL_NOW"].flatMap(Timestamp.parse).map { FixedClock($0) } ?? SystemClock()
@@ -42,5 +46,27 @@ struct Init: ParsableCommand {
         Console.out("  config  \(workspace.configURL.path)")
         Console.out("  store   \(workspace.storeURL.path)")
         Console.out("  inbox   \(workspace.inboxURL.path)")
+        Console.out("  workflows \(workspace.workflowsURL.path) (\(copied.isEmpty ? "none copied" : copied.joined(separator: ", ")))")
+    }
+
+    /// Copies the shipped (or given) workflow files, each validated first.
+    private func copyWorkflows(into workspace: Workspace) throws -> [String] {
+        let manager = FileManager.default
+        try manager.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
+        guard let source = workflows.map({ URL(fileURLWithPath: $0) }) ?? ShippedFiles.workflows else { return [] }
+        let names = ((try? manager.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        if workflows != nil && names.isEmpty {
+            Console.error("\(source.path): no workflow files (*.yaml) to copy")
+            throw Exit.badInput
+        }
+        var copied: [String] = []
+        for name in names {
+            let from = source.appendingPathComponent(name)
+            let text = try String(contentsOf: from, encoding: .utf8)
+            _ = try Console.run { try WorkflowFile.parse(text, file: from.path) }
+            try Data(text.utf8).write(to: workspace.workflowsURL.appendingPathComponent(name), options: .atomic)
+            copied.append(name)
+        }
+        return copied
     }
 }

@@ -1,0 +1,42 @@
+import Crypto
+import Foundation
+import PanelXML
+
+/// A draft's Markdown: its lines and the summary statements marked `{#S1}`.
+public struct DraftText: Sendable, Equatable {
+    public var hash: String
+    public var lines: Int
+    public var statements: [SummaryStatement]
+
+    /// Reads a draft; a refusal lists every problem (not UTF-8, empty, a statement id used twice).
+    public static func read(_ bytes: [UInt8], file: String) -> Result<DraftText, Refusal> {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .failure(Refusal("\(file): not UTF-8 text"))
+        }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return .failure(Refusal("\(file): the draft is empty"))
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        var statements: [SummaryStatement] = []
+        var seen: [String: Int] = [:]
+        var problems: [String] = []
+        let marker = /\{#(S[0-9]+)\}/
+        for (index, line) in lines.enumerated() {
+            for match in String(line).matches(of: marker) {
+                let id = String(match.output.1)
+                if let first = seen[id] {
+                    problems.append("\(file):\(index + 1): summary statement \(id) is marked twice (first on line \(first))")
+                    continue
+                }
+                seen[id] = index + 1
+                let statement = String(line).replacing(marker, with: "").trimmingCharacters(in: .whitespaces)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "-*+ ")).collapsingWhitespace
+                statements.append(SummaryStatement(id: id, line: index + 1, text: statement))
+            }
+        }
+        if !problems.isEmpty { return .failure(Refusal(problems)) }
+        let hash = SHA256.hash(data: bytes).hexString
+        return .success(DraftText(hash: hash, lines: lines.count, statements: statements))
+    }
+}
