@@ -129,6 +129,59 @@ struct CLITests {
         #expect(tampered.output.hasPrefix("FAILED: event 4: contents do not match the recorded hash"))
     }
 
+    @Test func rosterAssessmentRefusalThenAdvance() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
+        #expect(try panel(["init", ws]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: ws + "/workflows/annual-report.yaml"))
+
+        let imported = try panel(["members", "import", fixture("panel/members.csv")], environment: env)
+        #expect(imported.output == "40 registered, 0 updated, 0 unchanged (\(fixture("panel/members.csv")))\n")
+        let again = try panel(["members", "import", fixture("panel/members.yaml"), "--as", "exp-05"], environment: env)
+        #expect(again.status == 3)
+        #expect(again.error == "panel: exp-05 is not a co-chair or vice-chair; only they may change the roster\n")
+        let bad = try panel(["members", "import", fixture("panel/bad/unknown-key.yaml"), "--as", "exp-01"], environment: env)
+        #expect(bad.status == 2)
+        #expect(bad.error == "panel: \(fixture("panel/bad/unknown-key.yaml")):44:5: unknown key 'email'\n")
+        #expect(try panel(["members", "check"], environment: env).status == 0)
+        let failing = try panel(["members", "check", fixture("panel/bad/four-vice-chairs.yaml"), "--format", "json"], environment: env)
+        #expect(failing.status == 3)
+        let rules = try JSONSerialization.jsonObject(with: Data(failing.output.utf8)) as? [[String: Any]]
+        #expect(rules?.filter { $0["passed"] as? Bool == false }.map { $0["rule"] as? String } == ["vice-chairs"])
+        let list = try panel(["members", "list", "--format", "json"], environment: env)
+        #expect((try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [Any])?.count == 40)
+
+        let refusedOpen = try panel(["assessment", "new", "--as", "exp-05", "--title", "T", "--kind", "risk", "--domain", "misinformation",
+                                     "--workflow", "annual-report"], environment: env)
+        #expect(refusedOpen.status == 3)
+        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", "Disinformation", "--kind", "risk",
+                                "--domain", "misinformation", "--workflow", "annual-report",
+                                "--author", "exp-03:coordinating-lead-author", "--author", "exp-08:lead-author",
+                                "--author", "exp-15:lead-author", "--severity", "4", "--likelihood", "likely"], environment: env)
+        #expect(opened.output == "opened A-2026-001 (annual-report, stage scoping): Disinformation\n", "\(opened.error)")
+        let drafted = try panel(["draft", "submit", "A-2026-001", fixture("drafts/disinformation-v1.md"), "--as", "exp-03"], environment: env)
+        #expect(drafted.output.hasPrefix("A-2026-001 draft 1: 33 lines, 4 summary statements (S1, S2, S3, S4)"))
+        let badDraft = try panel(["draft", "submit", "A-2026-001", fixture("drafts/bad-duplicate-statement.md"), "--as", "exp-03"], environment: env)
+        #expect(badDraft.status == 2)
+
+        let refused = try panel(["advance", "A-2026-001", "--as", "exp-01"], environment: env)
+        #expect(refused.status == 3)
+        #expect(refused.error == "panel: A-2026-001 cannot advance from scoping:\npanel:   - min-days-in-stage: 0 days, needs at least 14 days\n")
+        let explained = try panel(["explain", "A-2026-001", "--format", "json"], environment: env)
+        let transitions = try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [[String: Any]]
+        #expect(transitions?.first?["to"] as? String == "first-order-draft")
+        let dry = try panel(["advance", "A-2026-001", "--as", "exp-01", "--dry-run", "--now", "2026-03-20T09:00:00Z"], environment: env)
+        #expect(dry.output == "A-2026-001 would advance from scoping to first-order-draft (dry run: nothing recorded)\n")
+        let advanced = try panel(["advance", "A-2026-001", "--as", "exp-01", "--now", "2026-03-20T09:00:00Z"], environment: env)
+        #expect(advanced.output == "A-2026-001 advanced from scoping to first-order-draft\n")
+        let status = try panel(["status", "--format", "json"], environment: env)
+        let rows = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [[String: Any]]
+        #expect(rows?.first?["stage"] as? String == "first-order-draft")
+        #expect(try panel(["audit", "verify"], environment: env).status == 0)
+    }
+
     @Test func noWorkspaceIsAClearError() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

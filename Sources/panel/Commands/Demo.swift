@@ -30,6 +30,42 @@ struct Demo: ParsableCommand {
         step("Create a workspace with the fixtures' panel.yaml (it maps the incident-register format)")
         try Init.parse([directory, "--config", fixturesURL.appendingPathComponent("panel.yaml").path]).run()
 
+        let roster = fixturesURL.appendingPathComponent("panel/members.yaml").path
+        let draft = fixturesURL.appendingPathComponent("drafts/disinformation-v1.md").path
+        let opened = "2026-03-02T09:00:00Z"
+        let later = "2026-03-17T09:00:00Z"
+
+        step("Import the roster (40 fictional experts) and check it against resolution A/RES/79/325")
+        try Members.Import.parse(ws + [roster, "--now", opened]).run()
+        try Members.Check.parse(ws).run()
+
+        step("Validate the workflows the workspace uses")
+        try WorkflowCommand.Validate.parse(ws).run()
+
+        step("Co-chair exp-01 opens an assessment under the annual-report workflow")
+        try AssessmentCommand.New.parse(ws + [
+            "--as", "exp-01", "--now", opened, "--title", "AI-enabled disinformation in electoral processes",
+            "--kind", "risk", "--domain", "misinformation", "--workflow", "annual-report",
+            "--author", "exp-03:coordinating-lead-author", "--author", "exp-08:lead-author", "--author", "exp-15:lead-author",
+            "--author", "exp-22:review-editor", "--author", "exp-31:review-editor",
+            "--severity", "4", "--likelihood", "likely", "--horizon", "near-term", "--region", "global",
+        ]).run()
+
+        step("The coordinating lead author submits the first draft")
+        try DraftCommand.Submit.parse(ws + ["A-2026-001", draft, "--as", "exp-03", "--now", opened]).run()
+
+        step("Advancing the same day is refused: scoping needs 14 days (exit 3)")
+        do {
+            try AdvanceCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", opened]).run()
+        } catch let code as ExitCode where code == Exit.refused {
+            Console.out("(exit code 3: refused, as expected)")
+        }
+        try ExplainCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", opened]).run()
+
+        step("Fifteen days later every requirement holds, and the co-chair advances it")
+        try AdvanceCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", later]).run()
+        try StatusCommand.parse(ws + ["--now", later]).run()
+
         step("Ingest every reference document under \(references)")
         try Refs.Ingest.parse(ws + [references, "--quiet"]).run()
 
