@@ -13,6 +13,7 @@ struct Panel: ParsableCommand {
             3 refused (the request was understood but is not allowed now); 4 tampering found by
             'audit verify'; 64 usage error.
             """,
+        version: "0.3.0",
         subcommands: [
             Init.self, Demo.self, Members.self, WorkflowCommand.self, AssessmentCommand.self, DraftCommand.self,
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,

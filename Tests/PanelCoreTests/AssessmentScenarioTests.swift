@@ -108,7 +108,8 @@ struct AssessmentScenarioTests {
         assessment = history.assessments[assessment.id]!
         #expect(assessment.drafts.map(\.version) == [1])
         #expect(assessment.drafts[0].lines == 3)
-        #expect(assessment.drafts[0].statements == [
+        #expect(assessment.drafts[0].statementCount == 2)
+        #expect(assessment.statements == [
             SummaryStatement(id: "S1", line: 2, text: "one"), SummaryStatement(id: "S2", line: 3, text: "two"),
         ])
         #expect(AssessmentDecisions.submitDraft(draft("# A\n- one {#S1}\n- two {#S2}\n"), to: assessment, workflow: workflow,
@@ -200,6 +201,16 @@ struct AssessmentScenarioTests {
         #expect(explanations[0].unmet.map(\.requirement) == ["min-drafts", "min-days-in-stage"])
     }
 
+    @Test func anUnknownActorIsRefusedByEveryCommand() throws {
+        var history = History()
+        let assessment = try open(history: &history)
+        let workflow = workflows["annual-report"]!
+        let refusal = Refusal("'mallory' is not on the roster (use --as MEMBER or PANEL_ACTOR)")
+        #expect(AssessmentDecisions.submitDraft(draft("x\n"), to: assessment, workflow: workflow, members: members, actor: "mallory", now: day(1)) == .failure(refusal))
+        #expect(AssessmentDecisions.advance(assessment, to: nil, workflow: workflow, members: members, actor: "mallory", now: day(30)) == .failure(refusal))
+        #expect(AssessmentDecisions.extend(assessment, days: 3, reason: "r", workflow: workflow, members: members, actor: "mallory", now: day(1)) == .failure(refusal))
+    }
+
     // MARK: Deadlines
 
     @Test func chairsExtendTheCurrentStagesDeadline() throws {
@@ -242,7 +253,7 @@ struct RequirementTests {
     @Test func minDrafts() {
         var state = assessment()
         #expect(!evaluate(MinDrafts(count: 1), state).met)
-        state.drafts = [Draft(version: 1, hash: "h", lines: 1, statements: [], stage: "s", submittedAt: "", submittedBy: "a1")]
+        state.drafts = [Draft(version: 1, hash: "h", lines: 1, statementCount: 0, stage: "s", submittedAt: "", submittedBy: "a1")]
         #expect(evaluate(MinDrafts(count: 1), state).met)
         state.drafts[0].stage = "earlier"
         #expect(!evaluate(MinDrafts(count: 1), state).met)
@@ -318,8 +329,8 @@ struct RequirementTests {
 
     @Test func noBracketedStatements() {
         var state = assessment()
-        state.drafts = [Draft(version: 1, hash: "h", lines: 2, statements: [SummaryStatement(id: "S1", line: 1, text: "a"), SummaryStatement(id: "S2", line: 2, text: "b")],
-                              stage: "s", submittedAt: "", submittedBy: "a1")]
+        state.drafts = [Draft(version: 1, hash: "h", lines: 2, statementCount: 2, stage: "s", submittedAt: "", submittedBy: "a1")]
+        state.statements = [SummaryStatement(id: "S1", line: 1, text: "a"), SummaryStatement(id: "S2", line: 2, text: "b")]
         #expect(evaluate(NoBracketedStatements(), state).met)
         state.statementDecisions = ["S1": .approved, "S2": .bracketed]
         #expect(evaluate(NoBracketedStatements(), state) == RequirementStatus(requirement: "no-bracketed-statements", met: false, current: "bracketed: S2", needed: "none bracketed"))

@@ -90,11 +90,13 @@ public struct SummaryStatement: Codable, Sendable, Equatable {
 }
 
 /// An immutable, numbered version of the text, stored by content hash.
+/// Its summary statements travel in the `draft.submitted` event; the
+/// assessment keeps those of its latest draft.
 public struct Draft: Codable, Sendable, Equatable {
     public var version: Int
     public var hash: String
     public var lines: Int
-    public var statements: [SummaryStatement]
+    public var statementCount: Int
     public var stage: String
     public var submittedAt: String
     public var submittedBy: String
@@ -148,6 +150,8 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     public var authors: [AssessmentAuthor]
     public var ratings: Ratings
     public var drafts: [Draft] = []
+    /// The summary statements of the latest draft.
+    public var statements: [SummaryStatement] = []
     public var extensions: [DeadlineExtension] = []
     public var reviews: [ReviewSummary] = []
     public var signOffs: [SignOff] = []

@@ -114,8 +114,9 @@ public enum AssessmentDecisions {
         guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
         let draft = Draft(
             version: (assessment.latestDraft?.version ?? 0) + 1, hash: text.hash, lines: text.lines,
-            statements: text.statements, stage: assessment.stage, submittedAt: Timestamp.format(now), submittedBy: actor)
-        return .success([NewEvent(DraftSubmitted(assessment: assessment.id, draft: draft), subject: assessment.id, actor: actor, time: now)])
+            statementCount: text.statements.count, stage: assessment.stage, submittedAt: Timestamp.format(now), submittedBy: actor)
+        return .success([NewEvent(DraftSubmitted(assessment: assessment.id, draft: draft, statements: text.statements),
+                                  subject: assessment.id, actor: actor, time: now)])
     }
 
     // MARK: Advance and explain

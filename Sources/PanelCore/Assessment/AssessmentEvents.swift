@@ -10,9 +10,11 @@ public struct DraftSubmitted: EventPayload {
     public static let type = "draft.submitted"
     public var assessment: String
     public var draft: Draft
-    public init(assessment: String, draft: Draft) {
+    public var statements: [SummaryStatement]
+    public init(assessment: String, draft: Draft, statements: [SummaryStatement]) {
         self.assessment = assessment
         self.draft = draft
+        self.statements = statements
     }
 }
 
@@ -65,6 +67,7 @@ public enum AssessmentFold {
         guard var assessment = current else { return current }
         if let submitted = record.payload(as: DraftSubmitted.self) {
             assessment.drafts.append(submitted.draft)
+            assessment.statements = submitted.statements
         } else if let advanced = record.payload(as: StageAdvanced.self) {
             assessment.stage = advanced.to
             assessment.stageEnteredAt = record.time

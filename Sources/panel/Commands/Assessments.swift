@@ -158,7 +158,7 @@ extension AssessmentCommand {
             let ratings = assessment.ratings
             Console.out("  ratings      severity \(ratings.severity.map(String.init) ?? "-"), likelihood \(ratings.likelihood?.rawValue ?? "-"), horizon \(ratings.horizon?.rawValue ?? "-"), regions \(ratings.regions.isEmpty ? "-" : ratings.regions.joined(separator: ", "))")
             for draft in assessment.drafts {
-                Console.out("  draft \(draft.version)      \(draft.lines) lines, \(draft.statements.count) summary statements, \(draft.hash.prefix(12)), \(draft.submittedAt) by \(draft.submittedBy) (\(draft.stage))")
+                Console.out("  draft \(draft.version)      \(draft.lines) lines, \(draft.statementCount) summary statements, \(draft.hash.prefix(12)), \(draft.submittedAt) by \(draft.submittedBy) (\(draft.stage))")
             }
             ExplainCommand.print(explanations)
         }
@@ -197,8 +197,9 @@ struct DraftCommand: ParsableCommand {
                 AssessmentDecisions.submitDraft(text, to: assessment, workflow: try context.workflow(for: assessment),
                                                 members: try context.members, actor: context.actor, now: context.clock.now()),
                 objects: [text.hash: bytes])
-            if let draft = records.first?.payload(as: DraftSubmitted.self)?.draft {
-                Console.out("\(id) draft \(draft.version): \(draft.lines) lines, \(draft.statements.count) summary statements (\(draft.statements.map(\.id).joined(separator: ", "))), \(draft.hash.prefix(12))")
+            if let submitted = records.first?.payload(as: DraftSubmitted.self) {
+                let draft = submitted.draft
+                Console.out("\(id) draft \(draft.version): \(draft.lines) lines, \(draft.statementCount) summary statements (\(submitted.statements.map(\.id).joined(separator: ", "))), \(draft.hash.prefix(12))")
             }
         }
     }

@@ -15,7 +15,7 @@ public struct NoBracketedStatements: Requirement {
     public var description: String { "no bracketed summary statements" }
 
     public func evaluate(_ context: RequirementContext) -> RequirementStatus {
-        let bracketed = (context.assessment.latestDraft?.statements ?? [])
+        let bracketed = context.assessment.statements
             .filter { context.assessment.statementDecisions[$0.id] == .bracketed }
             .map(\.id)
         return status(

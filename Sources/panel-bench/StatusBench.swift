@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+import PanelSQLite
+
+/// `panel status` and `panel explain` as whole processes on a large workspace.
+struct StatusBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Median wall time of 'panel status' and 'panel explain' on a generated workspace.",
+        discussion: """
+            Generates a workspace with 40 members, 50 assessments (annual-report and rapid-assessment, \
+            10 drafts each) and --events events in all (the rest are reference-ingest events, as the cron \
+            job writes them), then runs each command --runs times as a child process and reports the \
+            median and 90th percentile, against 'panel --version' (process start-up alone) in the same run.
+            """)
+
+    @Option(help: "Total events in the generated log.") var events: Int = 100_000
+    @Option(help: "Runs of each command.") var runs: Int = 21
+    @Option(help: "Workflow definitions to use (default: the checkout's workflows/).") var workflows: String?
+    @Option(help: "Keep the workspace here instead of a temporary folder.") var scratch: String?
+
+    func run() throws {
+        let manager = FileManager.default
+        let root = scratch.map { URL(fileURLWithPath: $0) } ?? manager.temporaryDirectory.appendingPathComponent("panel-status-bench-\(getpid())")
+        try? manager.removeItem(at: root)
+        defer { if scratch == nil { try? manager.removeItem(at: root) } }
+        let panelBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
+        guard manager.isExecutableFile(atPath: panelBinary) else {
+            print("panel binary not found beside panel-bench (\(panelBinary)); build it: swift build -c release")
+            throw ExitCode(1)
+        }
+        let source = workflows.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("workflows")
+
+        let started = Date()
+        let workspace = try Workspace.create(at: root, name: "status benchmark")
+        try manager.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
+        for name in try manager.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".yaml") {
+            try manager.copyItem(at: source.appendingPathComponent(name), to: workspace.workflowsURL.appendingPathComponent(name))
+        }
+        let loaded = try workspace.workflows()
+        let store = try SQLiteStore(path: workspace.storeURL.path)
+        let total = try Self.populate(store, workflows: loaded, events: events)
+        print(String(format: "generated workspace: 40 members, 50 assessments, %d events, in %.1f s (%@)",
+                     total, Date().timeIntervalSince(started), root.path))
+
+        let ws = ["--workspace", root.path]
+        let baseline = try measure(panelBinary, ["--version"])
+        let status = try measure(panelBinary, ["status"] + ws)
+        let explain = try measure(panelBinary, ["explain", "A-2026-025", "--as", "exp-01"] + ws)
+        let statusJSON = try measure(panelBinary, ["status", "--format", "json"] + ws)
+        print("")
+        print("whole-process wall time over \(runs) runs (median, p90), target <= 30 ms median")
+        for (name, figures) in [("panel --version (start-up)", baseline), ("panel status", status),
+                                ("panel status --format json", statusJSON), ("panel explain A-2026-025", explain)] {
+            print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                  + String(format: " median %6.1f ms   p90 %6.1f ms   %5.2fx start-up", figures.median, figures.p90, figures.median / baseline.median))
+        }
+    }
+
+    private func measure(_ binary: String, _ arguments: [String]) throws -> (median: Double, p90: Double) {
+        var times: [Double] = []
+        for _ in 0..<max(runs, 1) {
+            let result = try ChildProcess.run(binary, arguments)
+            guard result.status == 0 else {
+                print("\(arguments.joined(separator: " ")) exited \(result.status): \(result.output.prefix(300))")
+                throw ExitCode(1)
+            }
+            times.append(result.seconds * 1000)
+        }
+        times.sort()
+        return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.9))])
+    }
+
+    /// Members, assessments with drafts, and reference-ingest events up to `events`.
+    static func populate(_ store: SQLiteStore, workflows: [String: Workflow], events target: Int) throws -> Int {
+        let groups = RegionalGroup.allCases
+        let members = (1...40).map { index in
+            Member(id: String(format: "exp-%02d", index), name: "Member \(index)", nationality: index % 2 == 0 ? "KE" : "GB",
+                   group: groups[index % groups.count], gender: index % 2 == 0 ? .female : .male,
+                   affiliation: "Institute \(index)", roles: index == 1 ? [.coChair] : (index == 2 ? [.coChair] : [.member]))
+        }
+        var clock = Timestamp.parse("2026-01-05T09:00:00Z")!
+        func tick() -> Date {
+            clock = clock.addingTimeInterval(60)
+            return clock
+        }
+        var written = 0
+        let registered = try RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: tick()).get()
+        written += try store.append(registered).count
+        var assessments: [Assessment] = []
+        for index in 1...50 {
+            let workflow = index % 5 == 0 ? "rapid-assessment" : "annual-report"
+            let authors = [
+                AssessmentAuthor(member: members[(index + 2) % 40].id, role: .coordinatingLeadAuthor),
+                AssessmentAuthor(member: members[(index + 3) % 40].id, role: .leadAuthor),
+                AssessmentAuthor(member: members[(index + 4) % 40].id, role: .leadAuthor),
+                AssessmentAuthor(member: members[(index + 5) % 40].id, role: .reviewEditor),
+            ]
+            let command = OpenAssessment(title: "Generated assessment \(index)", kind: .risk, domain: RiskDomain.allCases[index % 7],
+                                         workflow: workflow, authors: authors, ratings: Ratings(severity: index % 5 + 1, likelihood: .likely))
+            let opened = try AssessmentDecisions.open(command, existing: assessments, workflows: workflows, members: members,
+                                                      actor: "exp-01", now: tick()).get()
+            written += try store.append(opened).count
+            var assessment = try store.assessment(opened[0].subject)!
+            for version in 1...10 {
+                let text = "# Generated assessment \(index), draft \(version)\n" + (1...40).map { "- Finding \($0) of draft \(version) {#S\($0)}" }.joined(separator: "\n") + "\n"
+                let draft = try DraftText.read(Array(text.utf8), file: "d.md").get()
+                let submitted = try AssessmentDecisions.submitDraft(draft, to: assessment, workflow: workflows[workflow]!, members: members,
+                                                                    actor: authors[0].member, now: tick()).get()
+                written += try store.append(submitted, objects: [draft.hash: Array(text.utf8)]).count
+                assessment = try store.assessment(assessment.id)!
+            }
+            assessments.append(assessment)
+        }
+        var batch: [NewEvent] = []
+        var index = 0
+        while written + batch.count < target {
+            index += 1
+            let payload = ReferencesIngested(source: "/srv/feeds/incoming-\(index).xml", object: String(repeating: "ab", count: 32),
+                                             adapter: "pubmed", added: 25, duplicates: 3, references: (0..<25).map { "ref-\(index)-\($0)" })
+            batch.append(NewEvent(payload, subject: "references", actor: "cron", time: tick()))
+            if batch.count == 2_000 {
+                written += try store.append(batch).count
+                batch.removeAll()
+            }
+        }
+        written += try store.append(batch).count
+        return written
+    }
+}
