@@ -3,36 +3,156 @@ import GRDB
 import PanelCore
 
 /// Query tables kept in step with the log: each appended event updates them
-/// in the same transaction, so reads never replay the log.
+/// in the same transaction, so reads never replay the log. An assessment's
+/// own record holds its core; its review state lives in tables of its own
+/// (assignments, reviews, comments, sign-offs, votes, statement decisions)
+/// and is composed on read, so 80,000 comments never rewrite one record.
 enum Projections {
     static func apply(_ record: EventRecord, db: Database) throws {
         switch record.type {
-        case MemberRegistered.type, MemberUpdated.type:
+        case MemberRegistered.type, MemberUpdated.type, ReviewerRegistered.type:
             let member = record.payload(as: MemberRegistered.self)?.member ?? record.payload(as: MemberUpdated.self)?.member
+                ?? record.payload(as: ReviewerRegistered.self)?.reviewer
             guard let member else { return }
             try db.execute(sql: """
                 INSERT INTO member (id, record) VALUES (?, ?)
                 ON CONFLICT(id) DO UPDATE SET record = excluded.record
                 """, arguments: [member.id, EventCoding.encode(member)])
+        case ReviewersAssigned.type:
+            guard let assigned = record.payload(as: ReviewersAssigned.self) else { return }
+            for reviewer in assigned.reviewers {
+                try db.cachedStatement(sql: "INSERT INTO assignment (assessment, stage, reviewer, deadline) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [assigned.assessment, assigned.stage, reviewer, assigned.deadline])
+            }
+        case ReviewReceived.type:
+            guard let review = record.payload(as: ReviewReceived.self)?.review else { return }
+            try db.cachedStatement(sql: """
+                INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [review.id, review.assessment, review.stage, review.draft, review.reviewer,
+                                         review.recommendation.rawValue, review.confidence?.rawValue, review.summary,
+                                         review.file, review.late])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO received_file (hash, kind, assessment) VALUES (?, 'review', ?)")
+                .execute(arguments: [review.file, review.assessment])
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO comment (assessment, id, review, from_line, to_line, kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for comment in review.comments {
+                try insert.execute(arguments: [review.assessment, comment.id, review.id, comment.fromLine, comment.toLine,
+                                               comment.kind.rawValue, comment.text])
+            }
+        case ResponsesRecorded.type:
+            guard let recorded = record.payload(as: ResponsesRecorded.self) else { return }
+            if let file = recorded.file {
+                try db.execute(sql: "INSERT OR IGNORE INTO received_file (hash, kind, assessment) VALUES (?, 'responses', ?)",
+                               arguments: [file, recorded.assessment])
+            }
+            let update = try db.cachedStatement(sql: "UPDATE comment SET response = ?, response_text = ? WHERE assessment = ? AND id = ?")
+            for response in recorded.responses {
+                try update.execute(arguments: [response.kind.rawValue, response.text, recorded.assessment, response.comment])
+            }
+        case SignOffRecorded.type:
+            guard let signOff = record.payload(as: SignOffRecorded.self) else { return }
+            try db.execute(sql: "INSERT INTO signoff (assessment, stage, editor) VALUES (?, ?, ?)",
+                           arguments: [signOff.assessment, signOff.stage, signOff.editor])
+        case VoteCast.type:
+            guard let vote = record.payload(as: VoteCast.self) else { return }
+            try db.execute(sql: "INSERT INTO vote (assessment, stage, member, choice, reason) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [vote.assessment, vote.stage, vote.member, vote.choice.rawValue, vote.reason])
+        case StatementDecided.type:
+            guard let decided = record.payload(as: StatementDecided.self) else { return }
+            try db.execute(sql: """
+                INSERT INTO statement_decision (assessment, statement, decision, reason) VALUES (?, ?, ?, ?)
+                ON CONFLICT(assessment, statement) DO UPDATE SET decision = excluded.decision, reason = excluded.reason
+                """, arguments: [decided.assessment, decided.statement, decided.decision.rawValue, decided.reason])
         default:
             guard let id = AssessmentFold.subject(of: record) else { return }
-            let current = try assessment(id, db: db)
+            let current = try core(id, db: db)
             guard let next = AssessmentFold.apply(record, to: current) else { return }
+            if record.type == DraftSubmitted.type {
+                // Statement decisions belong to a draft: a new draft starts afresh.
+                try db.execute(sql: "DELETE FROM statement_decision WHERE assessment = ?", arguments: [id])
+            }
             try db.execute(sql: """
                 INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET stage = excluded.stage, record = excluded.record
-                """, arguments: [next.id, next.stage, EventCoding.encode(next)])
+                """, arguments: [next.id, next.stage, EventCoding.encode(next.core)])
         }
     }
 
-    static func assessment(_ id: String, db: Database) throws -> Assessment? {
+    private static func core(_ id: String, db: Database) throws -> Assessment? {
         try String.fetchOne(db, sql: "SELECT record FROM assessment WHERE id = ?", arguments: [id])
             .flatMap { try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8)) }
     }
 
+    /// The core record with its review state composed from the tables.
+    static func assessment(_ id: String, db: Database) throws -> Assessment? {
+        guard var assessment = try core(id, db: db) else { return nil }
+        try compose(&assessment, db: db)
+        return assessment
+    }
+
     static func assessments(_ db: Database) throws -> [Assessment] {
-        try String.fetchAll(db, sql: "SELECT record FROM assessment ORDER BY position").compactMap {
+        var result = try String.fetchAll(db, sql: "SELECT record FROM assessment ORDER BY position").compactMap {
             try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8))
+        }
+        for index in result.indices { try compose(&result[index], db: db) }
+        return result
+    }
+
+    private static func compose(_ assessment: inout Assessment, db: Database) throws {
+        let id = assessment.id
+        assessment.assignments = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT reviewer, stage, deadline FROM assignment WHERE assessment = ? ORDER BY position"),
+            arguments: [id]).map { ReviewAssignment(reviewer: $0["reviewer"], stage: $0["stage"], deadline: $0["deadline"]) }
+        assessment.reviews = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT r.id, r.reviewer, r.draft, r.stage,
+                   (SELECT count(*) FROM comment c WHERE c.review = r.id AND c.kind = 'substantive') AS substantive,
+                   (SELECT count(*) FROM comment c WHERE c.review = r.id AND c.kind = 'substantive' AND c.response IS NOT NULL) AS answered
+            FROM review r WHERE r.assessment = ? ORDER BY r.position
+            """), arguments: [id]).map {
+            ReviewSummary(id: $0["id"], reviewer: $0["reviewer"], draft: $0["draft"], stage: $0["stage"],
+                          substantive: $0["substantive"], answered: $0["answered"])
+        }
+        assessment.commentCount = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM comment WHERE assessment = ?"), arguments: [id]) ?? 0
+        assessment.signOffs = try Row.fetchAll(db.cachedStatement(sql: "SELECT editor, stage FROM signoff WHERE assessment = ? ORDER BY position"),
+                                               arguments: [id]).map { SignOff(editor: $0["editor"], stage: $0["stage"]) }
+        assessment.votes = try Row.fetchAll(db.cachedStatement(sql: "SELECT member, choice, stage FROM vote WHERE assessment = ? ORDER BY position"),
+                                            arguments: [id]).compactMap { row in
+            VoteChoice(rawValue: row["choice"]).map { Vote(member: row["member"], choice: $0, stage: row["stage"]) }
+        }
+        var decisions: [String: StatementDecision] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT statement, decision FROM statement_decision WHERE assessment = ?"), arguments: [id]) {
+            if let decision = StatementDecision(rawValue: row["decision"]) { decisions[row["statement"]] = decision }
+        }
+        assessment.statementDecisions = decisions
+    }
+
+    static func comments(of assessment: String, db: Database) throws -> [CommentRecord] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.id, c.review, r.reviewer, r.stage, r.draft, c.from_line, c.to_line, c.kind, c.text, c.response, c.response_text
+            FROM comment c JOIN review r ON r.id = c.review
+            WHERE c.assessment = ? ORDER BY c.position
+            """), arguments: [assessment]).map { row in
+            CommentRecord(
+                id: row[0], review: row[1], reviewer: row[2], stage: row[3], draft: row[4], fromLine: row[5], toLine: row[6],
+                kind: CommentKind(rawValue: row[7]) ?? .editorial, text: row[8],
+                response: (row[9] as String?).flatMap(ResponseKind.init(rawValue:)), responseText: row[10])
+        }
+    }
+
+    static func reviews(of assessment: String, db: Database) throws -> [Review] {
+        let comments = try comments(of: assessment, db: db)
+        let byReview = Dictionary(grouping: comments, by: \.review)
+        return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM review WHERE assessment = ? ORDER BY position"),
+                                arguments: [assessment]).map { row in
+            let id: String = row["id"]
+            return Review(
+                id: id, assessment: row["assessment"], stage: row["stage"], draft: row["draft"], reviewer: row["reviewer"],
+                recommendation: Recommendation(rawValue: row["recommendation"]) ?? .majorRevisions,
+                confidence: (row["confidence"] as String?).flatMap(ReviewerConfidence.init(rawValue:)), summary: row["summary"],
+                comments: (byReview[id] ?? []).map { Comment(id: $0.id, fromLine: $0.fromLine, toLine: $0.toLine, kind: $0.kind, text: $0.text) },
+                file: row["file"], late: row["late"])
         }
     }
 

@@ -106,6 +106,18 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Projections.assessment(id, db: db) }
     }
 
+    public func comments(of assessment: String) throws -> [CommentRecord] {
+        try pool.read { db in try Projections.comments(of: assessment, db: db) }
+    }
+
+    public func reviews(of assessment: String) throws -> [Review] {
+        try pool.read { db in try Projections.reviews(of: assessment, db: db) }
+    }
+
+    public func isReceived(file hash: String) throws -> Bool {
+        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM received_file WHERE hash = ?", arguments: [hash]) ?? false }
+    }
+
     public func object(_ hash: String) throws -> [UInt8]? {
         try pool.read { db in
             try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }

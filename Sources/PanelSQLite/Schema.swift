@@ -95,6 +95,77 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v4-review") { db in
+            try db.execute(sql: """
+                CREATE TABLE assignment (
+                    assessment TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    reviewer TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    position INTEGER PRIMARY KEY
+                );
+                CREATE INDEX assignment_assessment ON assignment(assessment);
+                CREATE INDEX assignment_reviewer ON assignment(reviewer);
+                CREATE TABLE review (
+                    position INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    assessment TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    draft INTEGER NOT NULL,
+                    reviewer TEXT NOT NULL,
+                    recommendation TEXT NOT NULL,
+                    confidence TEXT,
+                    summary TEXT NOT NULL,
+                    file TEXT NOT NULL UNIQUE,
+                    late INTEGER NOT NULL
+                );
+                CREATE INDEX review_assessment ON review(assessment);
+                CREATE TABLE comment (
+                    position INTEGER PRIMARY KEY,
+                    assessment TEXT NOT NULL,
+                    id TEXT NOT NULL,
+                    review TEXT NOT NULL,
+                    from_line INTEGER NOT NULL,
+                    to_line INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    response TEXT,
+                    response_text TEXT,
+                    UNIQUE (assessment, id)
+                );
+                CREATE INDEX comment_review ON comment(review);
+                CREATE TABLE signoff (
+                    position INTEGER PRIMARY KEY,
+                    assessment TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    editor TEXT NOT NULL
+                );
+                CREATE TABLE vote (
+                    position INTEGER PRIMARY KEY,
+                    assessment TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    member TEXT NOT NULL,
+                    choice TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE TABLE statement_decision (
+                    assessment TEXT NOT NULL,
+                    statement TEXT NOT NULL,
+                    decision TEXT NOT NULL,
+                    reason TEXT,
+                    PRIMARY KEY (assessment, statement)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v5-received-files") { db in
+            try db.execute(sql: """
+                CREATE TABLE received_file (
+                    hash TEXT PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    assessment TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

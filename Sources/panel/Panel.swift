@@ -17,6 +17,8 @@ struct Panel: ParsableCommand {
         subcommands: [
             Init.self, Demo.self, Members.self, WorkflowCommand.self, AssessmentCommand.self, DraftCommand.self,
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
+            Reviewers.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
+            VoteCommand.self, StatementCommand.self, ExportCommand.self,
             Refs.self, Log.self, Audit.self,
         ]
     )

@@ -282,9 +282,9 @@ struct RequirementTests {
         let members = [member("r1", .african), member("r2", .african), member("r3", .asiaPacific)]
         #expect(!evaluate(MinReviews(count: 3), state).met)
         state.reviews = [
-            ReviewSummary(reviewer: "r1", draft: 1, stage: "s", substantive: 2, answered: 2),
-            ReviewSummary(reviewer: "r2", draft: 1, stage: "s", substantive: 1, answered: 0),
-            ReviewSummary(reviewer: "r3", draft: 1, stage: "s", substantive: 0, answered: 0),
+            ReviewSummary(id: "r1", reviewer: "r1", draft: 1, stage: "s", substantive: 2, answered: 2),
+            ReviewSummary(id: "r2", reviewer: "r2", draft: 1, stage: "s", substantive: 1, answered: 0),
+            ReviewSummary(id: "r3", reviewer: "r3", draft: 1, stage: "s", substantive: 0, answered: 0),
         ]
         #expect(evaluate(MinReviews(count: 3), state).met)
         #expect(evaluate(MinRegionalGroups(count: 2), state, members: members).met)
@@ -301,7 +301,7 @@ struct RequirementTests {
 
     @Test func noOpenConflict() {
         var state = assessment()
-        state.reviews = [ReviewSummary(reviewer: "r1", draft: 1, stage: "s", substantive: 0, answered: 0)]
+        state.reviews = [ReviewSummary(id: "r1", reviewer: "r1", draft: 1, stage: "s", substantive: 0, answered: 0)]
         let clean = [member("a1", .african, affiliation: "Lab A"), member("r1", .asiaPacific)]
         #expect(evaluate(NoOpenConflict(), state, members: clean).met)
         let conflicted = [member("a1", .african, affiliation: "Lab A"),

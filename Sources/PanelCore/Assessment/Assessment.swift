@@ -87,6 +87,12 @@ public struct SummaryStatement: Codable, Sendable, Equatable {
     public var id: String
     public var line: Int
     public var text: String
+
+    public init(id: String, line: Int, text: String) {
+        self.id = id
+        self.line = line
+        self.text = text
+    }
 }
 
 /// An immutable, numbered version of the text, stored by content hash.
@@ -100,20 +106,45 @@ public struct Draft: Codable, Sendable, Equatable {
     public var stage: String
     public var submittedAt: String
     public var submittedBy: String
+
+    public init(version: Int, hash: String, lines: Int, statementCount: Int, stage: String, submittedAt: String, submittedBy: String) {
+        self.version = version
+        self.hash = hash
+        self.lines = lines
+        self.statementCount = statementCount
+        self.stage = stage
+        self.submittedAt = submittedAt
+        self.submittedBy = submittedBy
+    }
 }
 
-/// A received review, summarised for the requirements (filled in by peer review).
+/// A received review, summarised for the requirements.
 public struct ReviewSummary: Codable, Sendable, Equatable {
+    public var id: String
     public var reviewer: String
     public var draft: Int
     public var stage: String
     public var substantive: Int
     public var answered: Int
+
+    public init(id: String, reviewer: String, draft: Int, stage: String, substantive: Int, answered: Int) {
+        self.id = id
+        self.reviewer = reviewer
+        self.draft = draft
+        self.stage = stage
+        self.substantive = substantive
+        self.answered = answered
+    }
 }
 
 public struct SignOff: Codable, Sendable, Equatable {
     public var editor: String
     public var stage: String
+
+    public init(editor: String, stage: String) {
+        self.editor = editor
+        self.stage = stage
+    }
 }
 
 public enum VoteChoice: String, CaseIterable, Codable, Sendable {
@@ -124,6 +155,12 @@ public struct Vote: Codable, Sendable, Equatable {
     public var member: String
     public var choice: VoteChoice
     public var stage: String
+
+    public init(member: String, choice: VoteChoice, stage: String) {
+        self.member = member
+        self.choice = choice
+        self.stage = stage
+    }
 }
 
 public enum StatementDecision: String, CaseIterable, Codable, Sendable {
@@ -135,6 +172,13 @@ public struct DeadlineExtension: Codable, Sendable, Equatable {
     public var reason: String
     public var by: String
     public var at: String
+
+    public init(days: Int, reason: String, by: String, at: String) {
+        self.days = days
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
 }
 
 /// An assessment as the log has made it: the fold of its events.
@@ -153,10 +197,26 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     /// The summary statements of the latest draft.
     public var statements: [SummaryStatement] = []
     public var extensions: [DeadlineExtension] = []
+    // Review state: kept in tables of their own by the store, composed on read.
+    public var assignments: [ReviewAssignment] = []
     public var reviews: [ReviewSummary] = []
+    /// Comments received so far (they are numbered C00001, C00002, ... per assessment).
+    public var commentCount = 0
     public var signOffs: [SignOff] = []
     public var votes: [Vote] = []
     public var statementDecisions: [String: StatementDecision] = [:]
+
+    /// The assessment without its review state, as its own record keeps it.
+    public var core: Assessment {
+        var copy = self
+        copy.assignments = []
+        copy.reviews = []
+        copy.commentCount = 0
+        copy.signOffs = []
+        copy.votes = []
+        copy.statementDecisions = [:]
+        return copy
+    }
 
     public init(id: String, title: String, kind: AssessmentKind, domain: RiskDomain, workflow: String, stage: String,
                 stageEnteredAt: String, openedAt: String, authors: [AssessmentAuthor], ratings: Ratings) {
@@ -181,6 +241,9 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     }
 
     public var latestDraft: Draft? { drafts.last }
+
+    /// Reviewers assigned in the current stage.
+    public var currentAssignments: [ReviewAssignment] { assignments.filter { $0.stage == stage } }
 
     /// Whole days since the current stage began.
     public func daysInStage(at now: Date) -> Int {

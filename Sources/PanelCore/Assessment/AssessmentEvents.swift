@@ -57,6 +57,12 @@ public enum AssessmentFold {
         case DraftSubmitted.type: record.payload(as: DraftSubmitted.self)?.assessment
         case StageAdvanced.type: record.payload(as: StageAdvanced.self)?.assessment
         case DeadlineExtended.type: record.payload(as: DeadlineExtended.self)?.assessment
+        case ReviewersAssigned.type: record.payload(as: ReviewersAssigned.self)?.assessment
+        case ReviewReceived.type: record.payload(as: ReviewReceived.self)?.review.assessment
+        case ResponsesRecorded.type: record.payload(as: ResponsesRecorded.self)?.assessment
+        case SignOffRecorded.type: record.payload(as: SignOffRecorded.self)?.assessment
+        case VoteCast.type: record.payload(as: VoteCast.self)?.assessment
+        case StatementDecided.type: record.payload(as: StatementDecided.self)?.assessment
         default: nil
         }
     }
@@ -68,12 +74,37 @@ public enum AssessmentFold {
         if let submitted = record.payload(as: DraftSubmitted.self) {
             assessment.drafts.append(submitted.draft)
             assessment.statements = submitted.statements
+            assessment.statementDecisions = [:]
         } else if let advanced = record.payload(as: StageAdvanced.self) {
             assessment.stage = advanced.to
             assessment.stageEnteredAt = record.time
             assessment.extensions = []
-        } else if let extended = record.payload(as: DeadlineExtended.self), extended.stage == assessment.stage {
-            assessment.extensions.append(DeadlineExtension(days: extended.days, reason: extended.reason, by: record.actor, at: record.time))
+        } else if let extended = record.payload(as: DeadlineExtended.self) {
+            if extended.stage == assessment.stage {
+                assessment.extensions.append(DeadlineExtension(days: extended.days, reason: extended.reason, by: record.actor, at: record.time))
+            }
+        } else if let assigned = record.payload(as: ReviewersAssigned.self) {
+            for reviewer in assigned.reviewers {
+                assessment.assignments.append(ReviewAssignment(reviewer: reviewer, stage: assigned.stage, deadline: assigned.deadline))
+            }
+        } else if let received = record.payload(as: ReviewReceived.self) {
+            let review = received.review
+            assessment.reviews.append(ReviewSummary(
+                id: review.id, reviewer: review.reviewer, draft: review.draft, stage: review.stage,
+                substantive: review.comments.filter { $0.kind == .substantive }.count, answered: 0))
+            assessment.commentCount += review.comments.count
+        } else if let recorded = record.payload(as: ResponsesRecorded.self) {
+            for response in recorded.responses where response.firstSubstantiveAnswer {
+                if let index = assessment.reviews.firstIndex(where: { $0.id == response.review }) {
+                    assessment.reviews[index].answered += 1
+                }
+            }
+        } else if let signOff = record.payload(as: SignOffRecorded.self) {
+            assessment.signOffs.append(SignOff(editor: signOff.editor, stage: signOff.stage))
+        } else if let vote = record.payload(as: VoteCast.self) {
+            assessment.votes.append(Vote(member: vote.member, choice: vote.choice, stage: vote.stage))
+        } else if let decided = record.payload(as: StatementDecided.self) {
+            assessment.statementDecisions[decided.statement] = decided.decision
         }
         return assessment
     }

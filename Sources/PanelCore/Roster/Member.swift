@@ -47,10 +47,12 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
     public var expertise: [String]
     public var roles: [PanelRole]
     public var conflicts: Conflicts
+    /// An external expert reviewer, registered to review but not one of the 40.
+    public var external: Bool
 
     public init(id: String, name: String, nationality: String, group: RegionalGroup, gender: Gender,
                 affiliation: String, expertise: [String] = [], roles: [PanelRole] = [.member],
-                conflicts: Conflicts = Conflicts()) {
+                conflicts: Conflicts = Conflicts(), external: Bool = false) {
         self.id = id
         self.name = name
         self.nationality = nationality
@@ -60,9 +62,31 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
         self.expertise = expertise
         self.roles = roles
         self.conflicts = conflicts
+        self.external = external
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, nationality, group, gender, affiliation, expertise, roles, conflicts, external
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        id = try values.decode(String.self, forKey: .id)
+        name = try values.decode(String.self, forKey: .name)
+        nationality = try values.decode(String.self, forKey: .nationality)
+        group = try values.decode(RegionalGroup.self, forKey: .group)
+        gender = try values.decode(Gender.self, forKey: .gender)
+        affiliation = try values.decode(String.self, forKey: .affiliation)
+        expertise = try values.decode([String].self, forKey: .expertise)
+        roles = try values.decode([PanelRole].self, forKey: .roles)
+        conflicts = try values.decode(Conflicts.self, forKey: .conflicts)
+        external = try values.decodeIfPresent(Bool.self, forKey: .external) ?? false
     }
 
     public func has(_ role: PanelRole) -> Bool { roles.contains(role) }
+
+    /// One of the panel's own members (not an external reviewer).
+    public var isPanelMember: Bool { !external }
 }
 
 /// A member joined the roster.

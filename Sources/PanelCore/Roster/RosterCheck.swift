@@ -20,7 +20,9 @@ public enum RosterCheck {
     /// Balance holds when no gender exceeds this share of the panel.
     public static let maxGenderShare = 0.6
 
-    public static func evaluate(_ members: [Member]) -> [RosterRuleResult] {
+    /// External reviewers are not panel members and do not count.
+    public static func evaluate(_ roster: [Member]) -> [RosterRuleResult] {
+        let members = roster.filter(\.isPanelMember)
         var results: [RosterRuleResult] = []
         results.append(RosterRuleResult(
             rule: "size", passed: members.count == panelSize,

@@ -26,6 +26,12 @@ public protocol PanelStore: AnyObject {
     /// Assessments in the order they were opened (the projection of their events).
     func assessments() throws -> [Assessment]
     func assessment(_ id: String) throws -> Assessment?
+    /// An assessment's comments with their responses, in the order received.
+    func comments(of assessment: String) throws -> [CommentRecord]
+    /// Recorded reviews of an assessment, in the order received (comments included).
+    func reviews(of assessment: String) throws -> [Review]
+    /// Whether a review or response file with these bytes was already recorded.
+    func isReceived(file hash: String) throws -> Bool
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
 }

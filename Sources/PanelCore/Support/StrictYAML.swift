@@ -141,6 +141,11 @@ public final class YAMLMap {
         return entries.first { $0.key == key }?.value
     }
 
+    /// The value without marking the key as read (for positions).
+    public func peek(_ key: String) -> Node? {
+        entries.first { $0.key == key }?.value
+    }
+
     public func keyNode(_ key: String) -> Node? {
         entries.first { $0.key == key }?.keyNode
     }

@@ -1,0 +1,42 @@
+/// Who an output is for. Chairs and review editors see reviewers' identities;
+/// author-facing output shows stable pseudonyms (R1, R2, ...) wherever the
+/// workflow's blinding for that review's stage is single or double.
+public enum Audience: String, CaseIterable, Codable, Sendable {
+    case chairs
+    case authors
+
+    /// Chairs and the assessment's review editors get the full record; everyone else the authors'.
+    public static func of(_ actor: String, on assessment: Assessment, members: [Member]) -> Audience {
+        let member = members.first { $0.id == actor }
+        if member?.has(.coChair) == true || member?.has(.viceChair) == true { return .chairs }
+        if assessment.roles(of: actor).contains(.reviewEditor) { return .chairs }
+        return .authors
+    }
+}
+
+/// Names reviewers as an audience may see them.
+public struct ReviewerNames: Sendable {
+    private let pseudonyms: [String: String]
+    private let blindedStages: Set<String>
+    public let audience: Audience
+
+    /// Pseudonyms follow the order in which reviewers' first reviews arrived, so they are stable.
+    public init(assessment: Assessment, workflow: Workflow?, audience: Audience) {
+        var pseudonyms: [String: String] = [:]
+        for review in assessment.reviews where pseudonyms[review.reviewer] == nil {
+            pseudonyms[review.reviewer] = "R\(pseudonyms.count + 1)"
+        }
+        for assignment in assessment.assignments where pseudonyms[assignment.reviewer] == nil {
+            pseudonyms[assignment.reviewer] = "R\(pseudonyms.count + 1)"
+        }
+        self.pseudonyms = pseudonyms
+        self.blindedStages = Set((workflow?.stages ?? []).filter { ($0.review?.blinding ?? .none) != .none }.map(\.id))
+        self.audience = audience
+    }
+
+    /// The reviewer as this audience may see them, for a review made in `stage`.
+    public func label(_ reviewer: String, stage: String) -> String {
+        guard audience == .authors, blindedStages.contains(stage) else { return reviewer }
+        return pseudonyms[reviewer] ?? "R?"
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The comment matrix: every comment with its response, exported for the
+/// authors and brought back with responses filled in.
+public enum CommentMatrix {
+    public static let columns = ["comment_id", "assessment", "draft", "reviewer", "from_line", "to_line", "kind", "comment",
+                                 "response", "response_text"]
+
+    public struct Row: Codable, Sendable, Equatable {
+        public var commentID: String
+        public var assessment: String
+        public var draft: Int
+        public var stage: String
+        public var reviewer: String
+        public var fromLine: Int
+        public var toLine: Int
+        public var kind: CommentKind
+        public var comment: String
+        public var response: ResponseKind?
+        public var responseText: String?
+    }
+
+    public static func rows(_ comments: [CommentRecord], assessment: Assessment, names: ReviewerNames) -> [Row] {
+        comments.map { comment in
+            Row(commentID: comment.id, assessment: assessment.id, draft: comment.draft, stage: comment.stage,
+                reviewer: names.label(comment.reviewer, stage: comment.stage), fromLine: comment.fromLine, toLine: comment.toLine,
+                kind: comment.kind, comment: comment.text, response: comment.response, responseText: comment.responseText)
+        }
+    }
+
+    public static func csv(_ rows: [Row]) -> String {
+        var out = columns.joined(separator: ",") + "\n"
+        out.reserveCapacity(rows.count * 160)
+        for row in rows {
+            let fields = [row.commentID, row.assessment, String(row.draft), row.reviewer, String(row.fromLine), String(row.toLine),
+                          row.kind.rawValue, row.comment, row.response?.rawValue ?? "", row.responseText ?? ""]
+            out += fields.map(quote).joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+
+    static func quote(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Whether a CSV header is a comment matrix (rather than a review).
+    public static func isMatrix(_ text: Substring) -> Bool {
+        text.prefix(while: { $0 != "\n" && $0 != "\r" }).lowercased().hasPrefix("comment_id,")
+    }
+
+    /// Reads responses from a matrix: rows with a response become entries, the
+    /// rest are skipped; every bad row is reported, and nothing is returned
+    /// unless all rows are good.
+    public static func parse(_ text: String, file: String) throws(ValidationFailure) -> (assessment: String, entries: [ResponseEntry]) {
+        let rows = CSV.parse(text)
+        guard let header = rows.first else {
+            throw ValidationFailure([Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var problems: [Problem] = []
+        for required in ["comment_id", "assessment", "response", "response_text"] where !names.contains(required) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
+        }
+        for (index, name) in names.enumerated() where !columns.contains(name) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1), "unknown column '\(name)'"))
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        var assessment: String?
+        var entries: [ResponseEntry] = []
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+            let location = SourceLocation(file: file, line: row.line, column: 1)
+            guard row.fields.count == names.count else {
+                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
+                continue
+            }
+            var value: [String: String] = [:]
+            for (name, field) in zip(names, row.fields) { value[name] = field }
+            let rowAssessment = value["assessment"]!.trimmingCharacters(in: .whitespaces)
+            if let assessment, assessment != rowAssessment {
+                problems.append(Problem(location, "comment of \(rowAssessment) in a matrix of \(assessment): one assessment per file"))
+                continue
+            }
+            assessment = rowAssessment
+            let word = value["response"]!.trimmingCharacters(in: .whitespaces)
+            guard !word.isEmpty else { continue }
+            guard let kind = ResponseKind(rawValue: word) else {
+                problems.append(Problem(location, "response '\(word)' must be one of \(ResponseKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+                continue
+            }
+            entries.append(ResponseEntry(comment: value["comment_id"]!.trimmingCharacters(in: .whitespaces), kind: kind,
+                                         text: value["response_text"]!.trimmingCharacters(in: .whitespaces), location: location))
+        }
+        if assessment == nil { problems.append(Problem(SourceLocation(file: file, line: 2, column: 1), "the matrix has no rows")) }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return (assessment!, entries)
+    }
+}

@@ -1,0 +1,81 @@
+/// An external expert reviewer joined (not one of the panel's members).
+public struct ReviewerRegistered: EventPayload {
+    public static let type = "reviewer.registered"
+    public var reviewer: Member
+    public init(reviewer: Member) { self.reviewer = reviewer }
+}
+
+public struct ReviewersAssigned: EventPayload {
+    public static let type = "reviewers.assigned"
+    public var assessment: String
+    public var stage: String
+    public var reviewers: [String]
+    public var deadline: String
+    public init(assessment: String, stage: String, reviewers: [String], deadline: String) {
+        self.assessment = assessment
+        self.stage = stage
+        self.reviewers = reviewers
+        self.deadline = deadline
+    }
+}
+
+public struct ReviewReceived: EventPayload {
+    public static let type = "review.received"
+    public var review: Review
+    public init(review: Review) { self.review = review }
+}
+
+public struct ResponsesRecorded: EventPayload {
+    public static let type = "responses.recorded"
+    public var assessment: String
+    public var responses: [CommentResponse]
+    /// SHA-256 of the response file, when the responses came as one.
+    public var file: String?
+    public init(assessment: String, responses: [CommentResponse], file: String? = nil) {
+        self.assessment = assessment
+        self.responses = responses
+        self.file = file
+    }
+}
+
+public struct SignOffRecorded: EventPayload {
+    public static let type = "signoff.recorded"
+    public var assessment: String
+    public var stage: String
+    public var editor: String
+    public init(assessment: String, stage: String, editor: String) {
+        self.assessment = assessment
+        self.stage = stage
+        self.editor = editor
+    }
+}
+
+public struct VoteCast: EventPayload {
+    public static let type = "vote.cast"
+    public var assessment: String
+    public var stage: String
+    public var member: String
+    public var choice: VoteChoice
+    public var reason: String?
+    public init(assessment: String, stage: String, member: String, choice: VoteChoice, reason: String?) {
+        self.assessment = assessment
+        self.stage = stage
+        self.member = member
+        self.choice = choice
+        self.reason = reason
+    }
+}
+
+public struct StatementDecided: EventPayload {
+    public static let type = "statement.decided"
+    public var assessment: String
+    public var statement: String
+    public var decision: StatementDecision
+    public var reason: String?
+    public init(assessment: String, statement: String, decision: StatementDecision, reason: String?) {
+        self.assessment = assessment
+        self.statement = statement
+        self.decision = decision
+        self.reason = reason
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Yams
+
+/// A review as written in a file, checked for shape but not yet against the
+/// panel's state (that is `ReviewDecisions.receive`).
+public struct ReviewSubmission: Sendable, Equatable {
+    public struct SubmittedComment: Sendable, Equatable {
+        public var fromLine: Int
+        public var toLine: Int
+        public var kind: CommentKind
+        public var text: String
+        public var location: SourceLocation
+    }
+
+    public var file: String
+    public var assessment: String
+    public var draft: Int
+    public var reviewer: String
+    public var recommendation: Recommendation
+    public var confidence: ReviewerConfidence?
+    public var summary: String
+    public var comments: [SubmittedComment]
+    /// Where the header fields were written, for messages about them.
+    public var locations: [String: SourceLocation]
+
+    public func location(_ key: String) -> SourceLocation {
+        locations[key] ?? SourceLocation(file: file, line: 1, column: 1)
+    }
+}
+
+/// Review files: YAML (one review) or CSV in the IPCC comment-template layout
+/// (one comment a row). Parsed strictly, every problem reported with its line.
+public enum ReviewFile {
+    public static let csvColumns = ["assessment", "draft", "reviewer", "recommendation", "from_line", "to_line", "kind", "comment"]
+    public static let optionalCSVColumns = ["confidence", "summary"]
+
+    public static func parse(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
+        if file.lowercased().hasSuffix(".csv") { return try parseCSV(text, file: file) }
+        return try parseYAML(text, file: file)
+    }
+
+    /// `120-134`, `120–134` or `120`.
+    static func lineRange(_ text: String) -> (Int, Int)? {
+        let parts = text.replacingOccurrences(of: "–", with: "-").split(separator: "-", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(parts.count), let from = Int(parts[0]), let to = Int(parts.last!) else { return nil }
+        return (from, to)
+    }
+
+    private static func parseYAML(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.root(of: text) else { throw reader.failure()! }
+        var locations: [String: SourceLocation] = [:]
+        for key in root.keys { if let node = root.peek(key) { locations[key] = reader.location(node) } }
+        let assessment = root.string("assessment", required: true)
+        let draft = root.int("draft", required: true, range: 1...100_000)
+        let reviewer = root.string("reviewer", required: true)
+        let recommendation = root.word("recommendation", as: Recommendation.self, required: true)
+        let confidence = root.word("confidence", as: ReviewerConfidence.self)
+        let summary = root.string("summary") ?? ""
+        var comments: [ReviewSubmission.SubmittedComment] = []
+        for node in root.list("comments") ?? [] {
+            guard let map = reader.map(node, what: "a comment") else { continue }
+            let linesNode = map.value("lines")
+            let lines = map.string("lines", required: true)
+            let kind = map.word("kind", as: CommentKind.self, required: true)
+            let body = map.string("text", required: true)
+            map.finish()
+            var range: (Int, Int)?
+            if let lines {
+                range = lineRange(lines)
+                if range == nil { reader.report(at: linesNode, "'lines' must be a line or a range such as 120-134, not '\(lines)'") }
+            }
+            if let range, let kind, let body {
+                comments.append(.init(fromLine: range.0, toLine: range.1, kind: kind, text: body, location: reader.location(node)))
+            }
+        }
+        root.finish()
+        if let failure = reader.failure() { throw failure }
+        return ReviewSubmission(
+            file: file, assessment: assessment!, draft: draft!, reviewer: reviewer!, recommendation: recommendation!,
+            confidence: confidence, summary: summary, comments: comments, locations: locations)
+    }
+
+    private static func parseCSV(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
+        var problems: [Problem] = []
+        let rows = CSV.parse(text)
+        guard let header = rows.first else {
+            throw ValidationFailure([Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for (index, name) in names.enumerated() where !(csvColumns + optionalCSVColumns).contains(name) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
+                                    "unknown column '\(name)' (known: \((csvColumns + optionalCSVColumns).joined(separator: ", ")))"))
+        }
+        for required in csvColumns where !names.contains(required) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        var fields: [String: String] = [:]
+        var headerLine: [String: Int] = [:]
+        var comments: [ReviewSubmission.SubmittedComment] = []
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+            let location = SourceLocation(file: file, line: row.line, column: 1)
+            guard row.fields.count == names.count else {
+                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
+                continue
+            }
+            var value: [String: String] = [:]
+            for (name, field) in zip(names, row.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
+            for key in ["assessment", "draft", "reviewer", "recommendation", "confidence", "summary"] {
+                guard let text = value[key], !text.isEmpty else { continue }
+                if let first = fields[key], first != text {
+                    problems.append(Problem(location, "'\(key)' is '\(text)' here but '\(first)' on line \(headerLine[key]!): one review per file"))
+                } else if fields[key] == nil {
+                    fields[key] = text
+                    headerLine[key] = row.line
+                }
+            }
+            guard let from = Int(value["from_line"] ?? ""), let to = Int(value["to_line"] ?? value["from_line"] ?? "") else {
+                problems.append(Problem(location, "'from_line' and 'to_line' must be line numbers"))
+                continue
+            }
+            guard let kind = CommentKind(rawValue: value["kind"] ?? "") else {
+                problems.append(Problem(location, "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'"))
+                continue
+            }
+            guard let body = value["comment"], !body.isEmpty else {
+                problems.append(Problem(location, "the comment is empty"))
+                continue
+            }
+            comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
+        }
+        let first = SourceLocation(file: file, line: 2, column: 1)
+        for key in ["assessment", "draft", "reviewer", "recommendation"] where fields[key] == nil {
+            problems.append(Problem(first, "missing value for '\(key)'"))
+        }
+        let draft = fields["draft"].flatMap(Int.init)
+        if fields["draft"] != nil && draft == nil { problems.append(Problem(first, "'draft' must be a version number")) }
+        let recommendation = fields["recommendation"].flatMap(Recommendation.init(rawValue:))
+        if let text = fields["recommendation"], recommendation == nil {
+            problems.append(Problem(first, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"))
+        }
+        let confidence = fields["confidence"].flatMap(ReviewerConfidence.init(rawValue:))
+        if let text = fields["confidence"], confidence == nil {
+            problems.append(Problem(first, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"))
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        let locations = headerLine.mapValues { SourceLocation(file: file, line: $0, column: 1) }
+        return ReviewSubmission(
+            file: file, assessment: fields["assessment"]!, draft: draft!, reviewer: fields["reviewer"]!,
+            recommendation: recommendation!, confidence: confidence, summary: fields["summary"] ?? "",
+            comments: comments, locations: locations)
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// What the panel publishes after approval: drafts, every comment with its
+/// response, sign-offs, votes and statement decisions, reviewers named as the
+/// audience may see them.
+public struct ReviewRecord: Codable, Sendable, Equatable {
+    public struct ReviewEntry: Codable, Sendable, Equatable {
+        public var reviewer: String
+        public var stage: String
+        public var draft: Int
+        public var recommendation: Recommendation
+        public var confidence: ReviewerConfidence?
+        public var summary: String
+        public var late: Bool
+        public var comments: [CommentMatrix.Row]
+    }
+
+    public var assessment: String
+    public var title: String
+    public var kind: AssessmentKind
+    public var domain: RiskDomain
+    public var workflow: String
+    public var stage: String
+    public var audience: Audience
+    public var authors: [AssessmentAuthor]
+    public var ratings: Ratings
+    public var drafts: [Draft]
+    public var statements: [SummaryStatement]
+    public var statementDecisions: [String: StatementDecision]
+    public var reviews: [ReviewEntry]
+    public var signOffs: [SignOff]
+    /// Each member's vote: chairs only; a reviewer who also votes must not be unmasked.
+    public var votes: [Vote]
+    /// Latest vote per member in each stage, counted.
+    public var tally: [String: [String: Int]]
+
+    public init(assessment: Assessment, reviews: [Review], comments: [CommentRecord], names: ReviewerNames) {
+        let rows = CommentMatrix.rows(comments, assessment: assessment, names: names)
+        let byComment = Dictionary(uniqueKeysWithValues: rows.map { ($0.commentID, $0) })
+        self.assessment = assessment.id
+        title = assessment.title
+        kind = assessment.kind
+        domain = assessment.domain
+        workflow = assessment.workflow
+        stage = assessment.stage
+        audience = names.audience
+        authors = assessment.authors
+        ratings = assessment.ratings
+        drafts = assessment.drafts
+        statements = assessment.statements
+        statementDecisions = assessment.statementDecisions
+        self.reviews = reviews.map { review in
+            ReviewEntry(reviewer: names.label(review.reviewer, stage: review.stage), stage: review.stage, draft: review.draft,
+                        recommendation: review.recommendation, confidence: review.confidence, summary: review.summary,
+                        late: review.late, comments: review.comments.compactMap { byComment[$0.id] })
+        }
+        signOffs = assessment.signOffs
+        votes = names.audience == .chairs ? assessment.votes : []
+        var latest: [String: [String: VoteChoice]] = [:]
+        for vote in assessment.votes { latest[vote.stage, default: [:]][vote.member] = vote.choice }
+        tally = latest.mapValues { choices in
+            Dictionary(grouping: choices.values, by: \.rawValue).mapValues(\.count)
+        }
+    }
+
+    public var markdown: String {
+        var out = "# Review record: \(assessment)\n\n**\(title)**\n\n"
+        out += "- kind: \(kind.rawValue); domain: \(domain.rawValue); workflow: \(workflow); stage: \(stage)\n"
+        out += "- authors: " + authors.map { "\($0.member) (\($0.role.rawValue))" }.joined(separator: ", ") + "\n"
+        out += "- prepared for: \(audience == .chairs ? "chairs (reviewers named)" : "authors and the public (reviewers blinded as the workflow says)")\n\n"
+        out += "## Drafts\n\n| version | stage | lines | statements | SHA-256 | submitted |\n| --- | --- | --- | --- | --- | --- |\n"
+        for draft in drafts {
+            out += "| \(draft.version) | \(draft.stage) | \(draft.lines) | \(draft.statementCount) | `\(draft.hash.prefix(16))` | \(draft.submittedAt) |\n"
+        }
+        if !statements.isEmpty {
+            out += "\n## Summary statements (latest draft)\n\n"
+            for statement in statements {
+                out += "- **\(statement.id)** [\(statementDecisions[statement.id]?.rawValue ?? "pending")]: \(statement.text)\n"
+            }
+        }
+        out += "\n## Reviews and responses\n"
+        for review in reviews {
+            out += "\n### \(review.reviewer), \(review.stage), draft \(review.draft): \(review.recommendation.rawValue)\(review.late ? " (late)" : "")\n\n"
+            let summary = review.summary.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !summary.isEmpty { out += "> \(summary.replacingOccurrences(of: "\n", with: "\n> "))\n\n" }
+            for comment in review.comments {
+                let lines = comment.fromLine == comment.toLine ? "line \(comment.fromLine)" : "lines \(comment.fromLine)-\(comment.toLine)"
+                out += "- **\(comment.commentID)** \(lines), \(comment.kind.rawValue): \(comment.comment)\n"
+                if let response = comment.response {
+                    out += "  - *\(response.rawValue)*\(comment.responseText.map { $0.isEmpty ? "" : ": \($0)" } ?? "")\n"
+                } else {
+                    out += "  - *no response*\n"
+                }
+            }
+        }
+        out += "\n## Sign-offs\n\n" + (signOffs.isEmpty ? "none\n" : signOffs.map { "- \($0.editor) (\($0.stage))\n" }.joined())
+        out += "\n## Votes\n\n"
+        if tally.isEmpty { out += "none\n" }
+        for (stage, counts) in tally.sorted(by: { $0.key < $1.key }) {
+            let text = VoteChoice.allCases.map { "\(counts[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+            out += "- \(stage): \(text)\n"
+        }
+        for vote in votes { out += "  - \(vote.member): \(vote.choice.rawValue) (\(vote.stage))\n" }
+        return out
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the review record of an assessment: record.json, record.md and the drafts.",
+        discussion: "Reviewers are named as the audience may see them: authors (the default for anyone but chairs and review editors) get pseudonyms where the workflow blinds.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @Argument(help: "Assessment id.") var id: String
+    @Option(help: "Folder to write (created; existing files are replaced).") var dir: String
+    @Option(help: "chairs or authors (default: from --as).") var audience: Audience?
+
+    func run() throws {
+        let context = try CommandContext.load(workspace)
+        let assessment = try context.assessment(id)
+        let members = try context.members
+        let allowed = Audience.of(context.actor, on: assessment, members: members)
+        let chosen = audience ?? allowed
+        if chosen == .chairs && allowed != .chairs {
+            Console.error("\(context.actor) may not see reviewers' identities; only chairs and review editors may")
+            throw Exit.refused
+        }
+        let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
+        let record = ReviewRecord(
+            assessment: assessment, reviews: try Console.run { try context.store.reviews(of: id) },
+            comments: try Console.run { try context.store.comments(of: id) }, names: names)
+        let folder = URL(fileURLWithPath: dir)
+        try Console.run {
+            let drafts = folder.appendingPathComponent("drafts")
+            try FileManager.default.createDirectory(at: drafts, withIntermediateDirectories: true)
+            try Data((Console.json(record) + "\n").utf8).write(to: folder.appendingPathComponent("record.json"), options: .atomic)
+            try Data(record.markdown.utf8).write(to: folder.appendingPathComponent("record.md"), options: .atomic)
+            for draft in assessment.drafts {
+                if let bytes = try context.store.object(draft.hash) {
+                    try Data(bytes).write(to: drafts.appendingPathComponent("draft-\(draft.version).md"), options: .atomic)
+                }
+            }
+        }
+        Console.out("\(id): review record for \(chosen.rawValue) written to \(folder.path) (\(record.reviews.count) reviews, \(record.reviews.reduce(0) { $0 + $1.comments.count }) comments, \(assessment.drafts.count) drafts)")
+    }
+}
