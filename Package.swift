@@ -68,7 +68,10 @@ let package = Package(
         .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML"]),
         .testTarget(
             name: "PanelSQLiteTests",
-            dependencies: ["PanelSQLite", "PanelCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PanelSQLite", "PanelCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "PanelCLITests",

@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+@testable import PanelCore
+@testable import PanelSQLite
+
+/// A workspace-like setup: roster, a rapid assessment in expert review with
+/// exp-12, exp-19 and exp-35 assigned, and an inbox holding fixture files.
+final class ReviewWorld {
+    let temporary: TemporaryStore
+    let workflows: [String: Workflow]
+    let inbox: URL
+    let clock = FixedClock(Timestamp.parse("2026-04-05T09:00:00Z")!)
+
+    init(blinding: Blinding = .double) throws {
+        temporary = try TemporaryStore()
+        var loaded: [String: Workflow] = [:]
+        for name in ["annual-report", "rapid-assessment"] {
+            let path = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/\(name).yaml").path
+            var text = try String(contentsOfFile: path, encoding: .utf8)
+            text = text.replacingOccurrences(of: "blinding: double", with: "blinding: \(blinding.rawValue)")
+            loaded[name] = try WorkflowFile.parse(text, file: path)
+        }
+        workflows = loaded
+        let store = temporary.store
+        let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        let start = Timestamp.parse("2026-04-01T09:00:00Z")!
+        try store.append(RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: start).get())
+        for _ in 1...2 {
+            let open = OpenAssessment(title: "Replication", kind: .risk, domain: .aiSystemSafety, workflow: "rapid-assessment",
+                                      authors: [AssessmentAuthor(member: "exp-04", role: .coordinatingLeadAuthor),
+                                                AssessmentAuthor(member: "exp-17", role: .leadAuthor),
+                                                AssessmentAuthor(member: "exp-26", role: .reviewEditor)], ratings: Ratings())
+            try store.append(AssessmentDecisions.open(open, existing: try store.assessments(), workflows: workflows, members: members,
+                                                      actor: "exp-01", now: start).get())
+        }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("drafts/replication-v1.md"))))
+        let text = try DraftText.read(bytes, file: "d.md").get()
+        let workflow = workflows["rapid-assessment"]!
+        try store.append(AssessmentDecisions.submitDraft(text, to: try store.assessment("A-2026-002")!, workflow: workflow, members: members,
+                                                         actor: "exp-04", now: start).get(), objects: [text.hash: bytes])
+        try store.append(AssessmentDecisions.advance(try store.assessment("A-2026-002")!, to: nil, workflow: workflow, members: members,
+                                                     actor: "exp-04", now: start).get())
+        try store.append(ReviewDecisions.assign(AssignmentRequest(who: .named(["exp-12", "exp-19", "exp-35"])),
+                                                to: try store.assessment("A-2026-002")!, workflow: workflow, members: members,
+                                                assessments: [], actor: "exp-01", now: start).get())
+        inbox = temporary.directory.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+    }
+
+    func drop(_ relatives: [String]) throws {
+        for relative in relatives {
+            let source = URL(fileURLWithPath: Fixtures.path(relative))
+            try FileManager.default.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
+        }
+    }
+
+    func intake(actor: String = "cron", fault: ((ReviewIntake.Step, String) throws -> Void)? = nil) -> ReviewIntake {
+        ReviewIntake(store: temporary.store, workflows: workflows, clock: clock, actor: actor, fault: fault)
+    }
+
+    func names(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent(folder).path)) ?? []).sorted()
+    }
+
+    var waiting: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { $0 != "processed" && $0 != "rejected" }.sorted()
+    }
+}
+
+@Suite("Review intake and the inbox")
+struct IntakeTests {
+    static let files = ["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"]
+
+    @Test func inboxRecordsMovesAndExplains() throws {
+        let world = try ReviewWorld()
+        try world.drop(Self.files)
+        let results = try world.intake().processInbox(world.inbox)
+        #expect(results.map(\.file) == ["exp-12-replication.yaml", "exp-19-replication.csv", "exp-35-lines-out-of-range.yaml"])
+        #expect(results[0].outcome == .recorded(review: "A-2026-002:expert-review:exp-12", comments: 4))
+        #expect(results[1].outcome == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
+        #expect(world.waiting.isEmpty)
+        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-19-replication.csv"])
+        #expect(world.names(in: "rejected") == ["exp-35-lines-out-of-range.yaml", "exp-35-lines-out-of-range.yaml.reason.txt"])
+        let reason = try String(contentsOf: world.inbox.appendingPathComponent("rejected/exp-35-lines-out-of-range.yaml.reason.txt"), encoding: .utf8)
+        #expect(reason == world.inbox.appendingPathComponent("exp-35-lines-out-of-range.yaml").path + ":10:5: lines 40-44 are not within draft 1 (lines 1-30)\n")
+        let original = try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(Self.files[0])))
+        #expect(try world.temporary.store.object(SHA256Hex.of(original)) == [UInt8](original))
+    }
+
+    @Test func theSameFileTwiceIsRecordedOnce() throws {
+        let world = try ReviewWorld()
+        try world.drop([Self.files[0]])
+        _ = try world.intake().processInbox(world.inbox)
+        try world.drop([Self.files[0]])
+        let second = try world.intake().processInbox(world.inbox)
+        #expect(second.map(\.outcome) == [.alreadyReceived])
+        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-12-replication.yaml.1"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 1)
+        #expect(try world.intake().submit(Fixtures.path(Self.files[0])) == .alreadyReceived)
+    }
+
+    struct Crash: Error {}
+
+    /// A run killed between any two steps leaves every file recorded or still
+    /// in the inbox; the next run completes without duplicates.
+    @Test(arguments: ReviewIntake.Step.allCases)
+    func crashAtAnyStepLosesNothingAndDuplicatesNothing(step: ReviewIntake.Step) throws {
+        for victim in Self.files.map({ URL(fileURLWithPath: $0).lastPathComponent }) {
+            let world = try ReviewWorld()
+            try world.drop(Self.files)
+            var crashed = false
+            do {
+                _ = try world.intake(fault: { current, path in
+                    if current == step && path.hasSuffix(victim) && !crashed {
+                        crashed = true
+                        throw Crash()
+                    }
+                }).processInbox(world.inbox)
+            } catch is Crash {}
+            // Invariant after the crash: no file vanished.
+            let everywhere = world.waiting + world.names(in: "processed") + world.names(in: "rejected").filter { !$0.hasSuffix(".reason.txt") }
+            #expect(Set(everywhere) == Set(Self.files.map { URL(fileURLWithPath: $0).lastPathComponent }), "step \(step), file \(victim)")
+            // The next run completes.
+            _ = try world.intake().processInbox(world.inbox)
+            #expect(world.waiting.isEmpty, "step \(step), file \(victim)")
+            #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-19-replication.csv"], "step \(step), file \(victim)")
+            #expect(world.names(in: "rejected") == ["exp-35-lines-out-of-range.yaml", "exp-35-lines-out-of-range.yaml.reason.txt"])
+            let reviews = try world.temporary.store.reviews(of: "A-2026-002")
+            #expect(reviews.map(\.reviewer) == ["exp-12", "exp-19"], "step \(step), file \(victim)")
+            #expect(try world.temporary.store.comments(of: "A-2026-002").count == 7)
+            #expect(try world.temporary.store.verifyChain().firstBreak == nil)
+        }
+    }
+
+    @Test func matrixRoundTripThroughTheInbox() throws {
+        let world = try ReviewWorld()
+        try world.drop(Array(Self.files.prefix(2)))
+        _ = try world.intake().processInbox(world.inbox)
+        let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
+        let names = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .authors)
+        var rows = CommentMatrix.rows(try world.temporary.store.comments(of: "A-2026-002"), assessment: assessment, names: names)
+        for index in rows.indices {
+            rows[index].response = rows[index].kind == .substantive ? .accepted : .noted
+            rows[index].responseText = "Handled in draft 2, \"as suggested\", with care."
+        }
+        try Data(CommentMatrix.csv(rows).utf8).write(to: world.inbox.appendingPathComponent("responses.csv"))
+        let results = try world.intake(actor: "exp-04").processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 7)])
+        let comments = try world.temporary.store.comments(of: "A-2026-002")
+        #expect(comments.allSatisfy { $0.response != nil })
+        #expect(comments[0].responseText == "Handled in draft 2, \"as suggested\", with care.")
+        #expect(try world.temporary.store.assessment("A-2026-002")?.reviews.map(\.answered) == [2, 2])
+    }
+
+    @Test func aBadMatrixRowImportsNothing() throws {
+        let world = try ReviewWorld()
+        try world.drop(Array(Self.files.prefix(1)))
+        _ = try world.intake().processInbox(world.inbox)
+        let matrix = """
+            comment_id,assessment,draft,reviewer,from_line,to_line,kind,comment,response,response_text
+            C00001,A-2026-002,1,R1,7,7,substantive,x,accepted,Done.
+            C00002,A-2026-002,1,R1,8,8,substantive,x,maybe,Hmm.
+
+            """
+        let path = world.temporary.directory.appendingPathComponent("matrix.csv").path
+        try Data(matrix.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(try world.intake(actor: "exp-04").submit(path) == .rejected([
+            "\(path):3:1: response 'maybe' must be one of accepted, accepted-in-part, rejected, noted",
+        ]))
+        #expect(try world.temporary.store.comments(of: "A-2026-002").allSatisfy { $0.response == nil })
+    }
+}
+
+/// Reviewer identities never reach author-facing output under single or double blinding.
+@Suite("Blinding")
+struct BlindingTests {
+    @Test(arguments: [Blinding.single, .double])
+    func authorFacingOutputNamesNoReviewer(blinding: Blinding) throws {
+        let world = try ReviewWorld(blinding: blinding)
+        try world.drop(["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv"])
+        _ = try world.intake().processInbox(world.inbox)
+        let store = world.temporary.store
+        let assessment = try #require(try store.assessment("A-2026-002"))
+        let members = try store.members()
+        #expect(Audience.of("exp-04", on: assessment, members: members) == .authors)
+        let names = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .authors)
+        let rows = CommentMatrix.rows(try store.comments(of: "A-2026-002"), assessment: assessment, names: names)
+        let record = ReviewRecord(assessment: assessment, reviews: try store.reviews(of: "A-2026-002"),
+                                  comments: try store.comments(of: "A-2026-002"), names: names)
+        let outputs = [CommentMatrix.csv(rows), EventCoding.encode(rows), EventCoding.encode(record), record.markdown]
+        let reviewers = members.filter { ["exp-12", "exp-19"].contains($0.id) }
+        for output in outputs {
+            for reviewer in reviewers {
+                #expect(!output.contains(reviewer.id), "\(reviewer.id) appears under \(blinding) blinding")
+                #expect(!output.contains(reviewer.name), "\(reviewer.name) appears under \(blinding) blinding")
+                #expect(!output.contains(reviewer.affiliation), "\(reviewer.affiliation) appears under \(blinding) blinding")
+            }
+        }
+        #expect(rows.map(\.reviewer) == ["R1", "R1", "R1", "R1", "R2", "R2", "R2"])
+        // Chairs see everything.
+        #expect(Audience.of("exp-01", on: assessment, members: members) == .chairs)
+        let chairs = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .chairs)
+        #expect(Set(CommentMatrix.rows(try store.comments(of: "A-2026-002"), assessment: assessment, names: chairs).map(\.reviewer)) == ["exp-12", "exp-19"])
+    }
+
+    @Test func withoutBlindingAuthorsSeeReviewers() throws {
+        let world = try ReviewWorld(blinding: .none)
+        try world.drop(["reviews/exp-12-replication.yaml"])
+        _ = try world.intake().processInbox(world.inbox)
+        let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
+        let names = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .authors)
+        #expect(names.label("exp-12", stage: "expert-review") == "exp-12")
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ data: Data) -> String {
+        var hasher = Crypto.SHA256()
+        hasher.update(data: data)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+import Crypto
