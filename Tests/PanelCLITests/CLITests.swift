@@ -182,6 +182,36 @@ struct CLITests {
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }
 
+    /// The README's main command, end to end through the binary: the whole cycle from draft to approved.
+    @Test func demoRunsTheWholeCycle() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let demo = try panel(["demo", "--into", ws])
+        #expect(demo.status == 0, "\(demo.error)")
+        #expect(demo.output.contains("A-2026-001 advanced from scoping to first-order-draft"))
+        #expect(demo.output.contains("A-2026-002 advanced from approval to approved"))
+        #expect(demo.output.contains("(exit code 2: one file rejected; it is in inbox/rejected/ with its reason beside it)"))
+        let reason = try String(contentsOfFile: ws + "/inbox/rejected/exp-35-lines-out-of-range.yaml.reason.txt", encoding: .utf8)
+        #expect(reason.hasSuffix(":10:5: lines 40-44 are not within draft 1 (lines 1-30)\n"))
+        #expect(FileManager.default.fileExists(atPath: ws + "/inbox/processed/exp-12-replication.yaml"))
+        let record = try String(contentsOfFile: ws + "/record-A-2026-002/record.md", encoding: .utf8)
+        #expect(!record.contains("exp-12") && !record.contains("exp-19"))
+        #expect(FileManager.default.fileExists(atPath: ws + "/record-A-2026-002/drafts/draft-1.md"))
+
+        let env = ["PANEL_WORKSPACE": ws]
+        let status = try panel(["status", "--format", "json"], environment: env)
+        let rows = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [[String: Any]]
+        #expect(rows?.map { $0["stage"] as? String } == ["first-order-draft", "approved"])
+        let asAuthor = try panel(["comments", "export", "A-2026-002", "--as", "exp-04"], environment: env)
+        #expect(asAuthor.output.contains(",R1,") && !asAuthor.output.contains("exp-12"))
+        let asChair = try panel(["comments", "export", "A-2026-002", "--as", "exp-01", "--format", "json"], environment: env)
+        #expect(asChair.output.contains("exp-12"))
+        let peek = try panel(["export", "A-2026-002", "--dir", root.appendingPathComponent("peek").path, "--as", "exp-04", "--audience", "chairs"], environment: env)
+        #expect(peek.status == 3)
+        #expect(try panel(["audit", "verify"], environment: env).status == 0)
+    }
+
     @Test func noWorkspaceIsAClearError() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

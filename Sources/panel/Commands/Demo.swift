@@ -66,6 +66,8 @@ struct Demo: ParsableCommand {
         try AdvanceCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", later]).run()
         try StatusCommand.parse(ws + ["--now", later]).run()
 
+        try reviewCycle(ws: ws, directory: directory, fixtures: fixturesURL)
+
         step("Ingest every reference document under \(references)")
         try Refs.Ingest.parse(ws + [references, "--quiet"]).run()
 
@@ -95,6 +97,93 @@ struct Demo: ParsableCommand {
         Console.out("Workspace kept at \(directory); explore it with: panel --help, e.g.")
         Console.out("  swift run panel refs list --workspace \(directory)")
         Console.out("  swift run panel log --workspace \(directory)")
+    }
+
+    /// The experts' side, on a rapid assessment: assignment, reviews through the
+    /// inbox (one rejected), the comment matrix and responses, sign-off,
+    /// line-by-line approval, votes, approval, and the review record.
+    private func reviewCycle(ws: [String], directory: String, fixtures: URL) throws {
+        let manager = FileManager.default
+        func at(_ day: Int) -> [String] { ["--now", String(format: "2026-04-%02dT09:00:00Z", day)] }
+
+        step("Co-chair exp-01 opens a rapid assessment (an urgent early warning) and its lead author submits the draft")
+        try AssessmentCommand.New.parse(ws + at(1) + [
+            "--as", "exp-01", "--title", "Autonomous replication in open-weight agent systems", "--kind", "risk",
+            "--domain", "ai-system-safety", "--workflow", "rapid-assessment", "--author", "exp-04:coordinating-lead-author",
+            "--author", "exp-17:lead-author", "--author", "exp-26:review-editor", "--severity", "4",
+            "--likelihood", "about-as-likely-as-not", "--horizon", "near-term", "--region", "global",
+        ]).run()
+        try DraftCommand.Submit.parse(ws + at(1) + ["A-2026-002", fixtures.appendingPathComponent("drafts/replication-v1.md").path, "--as", "exp-04"]).run()
+        try AdvanceCommand.parse(ws + at(1) + ["A-2026-002", "--as", "exp-04"]).run()
+
+        step("Assign reviewers: an author is refused; then three eligible experts from three regional groups")
+        do {
+            try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-17", "--as", "exp-01"]).run()
+        } catch let code as ExitCode where code == Exit.refused {
+            Console.out("(exit code 3: refused, as expected)")
+        }
+        try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-12", "exp-19", "exp-35", "--as", "exp-01"]).run()
+
+        step("Reviews arrive in the inbox (YAML and the IPCC CSV layout); one points at lines the draft does not have")
+        let inbox = URL(fileURLWithPath: directory).appendingPathComponent("inbox")
+        for relative in ["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"] {
+            let source = fixtures.appendingPathComponent(relative)
+            try manager.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
+        }
+        do {
+            try Inbox.parse(ws + at(5)).run()
+        } catch let code as ExitCode where code == Exit.badInput {
+            Console.out("(exit code 2: one file rejected; it is in inbox/rejected/ with its reason beside it)")
+        }
+
+        step("The authors get the comment matrix (double-blind: reviewers are R1, R2)")
+        let matrix = URL(fileURLWithPath: directory).appendingPathComponent("matrix-A-2026-002.csv")
+        try Comments.Export.parse(ws + at(6) + ["A-2026-002", "--as", "exp-04", "--out", matrix.path]).run()
+        let exported = try String(contentsOf: matrix, encoding: .utf8)
+        Console.out(exported.split(separator: "\n").prefix(4).joined(separator: "\n"))
+
+        step("They fill in a response to every comment and bring the matrix back")
+        let context = try CommandContext.load(WorkspaceOptions.parse(ws))
+        let assessment = try context.assessment("A-2026-002")
+        let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: .authors)
+        var rows = CommentMatrix.rows(try context.store.comments(of: "A-2026-002"), assessment: assessment, names: names)
+        for index in rows.indices {
+            let substantive = rows[index].kind == .substantive
+            rows[index].response = substantive ? .accepted : .noted
+            rows[index].responseText = substantive ? "Revised in the text as suggested." : "Will be addressed in the final edit."
+        }
+        let answered = URL(fileURLWithPath: directory).appendingPathComponent("responses-A-2026-002.csv")
+        try Data(CommentMatrix.csv(rows).utf8).write(to: answered)
+        try Comments.Import.parse(ws + at(7) + [answered.path, "--as", "exp-04"]).run()
+
+        step("The review editor signs off, and the assessment moves to approval")
+        try SignOffCommand.parse(ws + at(8) + ["A-2026-002", "--as", "exp-26"]).run()
+        try AdvanceCommand.parse(ws + at(8) + ["A-2026-002", "--as", "exp-04"]).run()
+
+        step("The plenary reads the summary line by line: S2 is bracketed, which blocks approval")
+        try StatementCommand.parse(ws + at(9) + ["A-2026-002", "S1", "approve", "--as", "exp-01"]).run()
+        try StatementCommand.parse(ws + at(9) + ["A-2026-002", "S2", "bracket", "--reason", "no agreement on the likelihood term", "--as", "exp-01"]).run()
+        try StatementCommand.parse(ws + at(9) + ["A-2026-002", "S3", "approve", "--as", "exp-06"]).run()
+        for member in 1...21 {
+            let id = String(format: "exp-%02d", member)
+            let arguments = member == 21 ? ["A-2026-002", "object", "--reason", "S2 overstates the evidence", "--as", id] : ["A-2026-002", "approve", "--as", id]
+            try VoteCommand.parse(ws + at(9) + arguments).run()
+        }
+        do {
+            try AdvanceCommand.parse(ws + at(9) + ["A-2026-002", "--to", "approved", "--as", "exp-01"]).run()
+        } catch let code as ExitCode where code == Exit.refused {
+            Console.out("(exit code 3: refused while S2 is bracketed)")
+        }
+
+        step("S2 is agreed after revision in the room; the assessment is approved")
+        try StatementCommand.parse(ws + at(10) + ["A-2026-002", "S2", "approve", "--as", "exp-01"]).run()
+        try AdvanceCommand.parse(ws + at(10) + ["A-2026-002", "--to", "approved", "--as", "exp-01"]).run()
+
+        step("The review record, as published for authors and the public (reviewers blinded)")
+        let record = URL(fileURLWithPath: directory).appendingPathComponent("record-A-2026-002")
+        try ExportCommand.parse(ws + at(10) + ["A-2026-002", "--dir", record.path, "--as", "exp-04"]).run()
+        let markdown = try String(contentsOf: record.appendingPathComponent("record.md"), encoding: .utf8)
+        Console.out(markdown.split(separator: "\n", omittingEmptySubsequences: false).prefix(30).joined(separator: "\n"))
     }
 
     private func step(_ title: String) {
