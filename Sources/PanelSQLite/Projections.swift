@@ -66,9 +66,10 @@ enum Projections {
                 ON CONFLICT(assessment, statement) DO UPDATE SET decision = excluded.decision, reason = excluded.reason
                 """, arguments: [decided.assessment, decided.statement, decided.decision.rawValue, decided.reason])
         default:
-            guard let id = AssessmentFold.subject(of: record) else { return }
+            guard let change = AssessmentFold.change(of: record) else { return }
+            let id = change.assessment
             let current = try core(id, db: db)
-            guard let next = AssessmentFold.apply(record, to: current) else { return }
+            guard let next = AssessmentFold.apply(change, time: record.time, actor: record.actor, to: current) else { return }
             if record.type == DraftSubmitted.type {
                 // Statement decisions belong to a draft: a new draft starts afresh.
                 try db.execute(sql: "DELETE FROM statement_decision WHERE assessment = ?", arguments: [id])

@@ -60,7 +60,7 @@ public final class SQLiteStore: PanelStore {
 
     // MARK: References
 
-    public func ingestBatch<T>(_ body: (any IngestBatch) throws -> T) throws -> T {
+    public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
         try pool.write { db in try body(SavepointBatch(db: db)) }
     }
 
@@ -130,10 +130,10 @@ public final class SQLiteStore: PanelStore {
 }
 
 /// Files of one transaction, each in its own savepoint.
-struct SavepointBatch: IngestBatch {
+struct SavepointBatch: WriteBatch {
     let db: Database
 
-    func file<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
+    func file<T>(_ body: (any WriteSession) throws -> T) throws -> T {
         var result: T?
         try db.inSavepoint {
             result = try body(IngestSession(db: db))
@@ -144,7 +144,7 @@ struct SavepointBatch: IngestBatch {
 }
 
 /// One ingest transaction's writes.
-struct IngestSession: ReferenceIngestSession {
+struct IngestSession: WriteSession {
     let db: Database
 
     func reference(withCanonicalHash hash: String) throws -> String? {
@@ -173,5 +173,21 @@ struct IngestSession: ReferenceIngestSession {
     @discardableResult
     func append(_ event: NewEvent) throws -> EventRecord {
         try EventTable.append(event, db: db)
+    }
+
+    func isReceived(file hash: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false
+    }
+
+    func assessment(_ id: String) throws -> Assessment? {
+        try Projections.assessment(id, db: db)
+    }
+
+    func members() throws -> [Member] {
+        try Projections.members(db)
+    }
+
+    func comments(of assessment: String) throws -> [CommentRecord] {
+        try Projections.comments(of: assessment, db: db)
     }
 }

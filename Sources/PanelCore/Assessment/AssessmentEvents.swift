@@ -50,60 +50,102 @@ public struct DeadlineExtended: EventPayload {
 
 /// The state of assessments is the fold of these events.
 public enum AssessmentFold {
-    /// The ids of the assessments an event changes (nil when it is not about assessments).
-    public static func subject(of record: EventRecord) -> String? {
+    /// An assessment event, decoded once.
+    public enum Change: Sendable {
+        case opened(AssessmentOpened)
+        case drafted(DraftSubmitted)
+        case advanced(StageAdvanced)
+        case extended(DeadlineExtended)
+        case assigned(ReviewersAssigned)
+        case reviewed(ReviewReceived)
+        case responded(ResponsesRecorded)
+        case signedOff(SignOffRecorded)
+        case voted(VoteCast)
+        case decided(StatementDecided)
+
+        public var assessment: String {
+            switch self {
+            case .opened(let event): event.assessment.id
+            case .drafted(let event): event.assessment
+            case .advanced(let event): event.assessment
+            case .extended(let event): event.assessment
+            case .assigned(let event): event.assessment
+            case .reviewed(let event): event.review.assessment
+            case .responded(let event): event.assessment
+            case .signedOff(let event): event.assessment
+            case .voted(let event): event.assessment
+            case .decided(let event): event.assessment
+            }
+        }
+    }
+
+    /// The change an event makes to an assessment (nil when it is about something else).
+    public static func change(of record: EventRecord) -> Change? {
         switch record.type {
-        case AssessmentOpened.type: record.payload(as: AssessmentOpened.self)?.assessment.id
-        case DraftSubmitted.type: record.payload(as: DraftSubmitted.self)?.assessment
-        case StageAdvanced.type: record.payload(as: StageAdvanced.self)?.assessment
-        case DeadlineExtended.type: record.payload(as: DeadlineExtended.self)?.assessment
-        case ReviewersAssigned.type: record.payload(as: ReviewersAssigned.self)?.assessment
-        case ReviewReceived.type: record.payload(as: ReviewReceived.self)?.review.assessment
-        case ResponsesRecorded.type: record.payload(as: ResponsesRecorded.self)?.assessment
-        case SignOffRecorded.type: record.payload(as: SignOffRecorded.self)?.assessment
-        case VoteCast.type: record.payload(as: VoteCast.self)?.assessment
-        case StatementDecided.type: record.payload(as: StatementDecided.self)?.assessment
+        case AssessmentOpened.type: record.payload(as: AssessmentOpened.self).map(Change.opened)
+        case DraftSubmitted.type: record.payload(as: DraftSubmitted.self).map(Change.drafted)
+        case StageAdvanced.type: record.payload(as: StageAdvanced.self).map(Change.advanced)
+        case DeadlineExtended.type: record.payload(as: DeadlineExtended.self).map(Change.extended)
+        case ReviewersAssigned.type: record.payload(as: ReviewersAssigned.self).map(Change.assigned)
+        case ReviewReceived.type: record.payload(as: ReviewReceived.self).map(Change.reviewed)
+        case ResponsesRecorded.type: record.payload(as: ResponsesRecorded.self).map(Change.responded)
+        case SignOffRecorded.type: record.payload(as: SignOffRecorded.self).map(Change.signedOff)
+        case VoteCast.type: record.payload(as: VoteCast.self).map(Change.voted)
+        case StatementDecided.type: record.payload(as: StatementDecided.self).map(Change.decided)
         default: nil
         }
     }
 
+    /// The id of the assessment an event changes (nil when it is not about assessments).
+    public static func subject(of record: EventRecord) -> String? {
+        change(of: record)?.assessment
+    }
+
     /// One step of the fold.
     public static func apply(_ record: EventRecord, to current: Assessment?) -> Assessment? {
-        if let opened = record.payload(as: AssessmentOpened.self) { return opened.assessment }
+        guard let change = change(of: record) else { return current }
+        return apply(change, time: record.time, actor: record.actor, to: current)
+    }
+
+    /// One step of the fold, from an already decoded change.
+    public static func apply(_ change: Change, time: String, actor: String, to current: Assessment?) -> Assessment? {
+        if case .opened(let opened) = change { return opened.assessment }
         guard var assessment = current else { return current }
-        if let submitted = record.payload(as: DraftSubmitted.self) {
+        switch change {
+        case .opened: break
+        case .drafted(let submitted):
             assessment.drafts.append(submitted.draft)
             assessment.statements = submitted.statements
             assessment.statementDecisions = [:]
-        } else if let advanced = record.payload(as: StageAdvanced.self) {
+        case .advanced(let advanced):
             assessment.stage = advanced.to
-            assessment.stageEnteredAt = record.time
+            assessment.stageEnteredAt = time
             assessment.extensions = []
-        } else if let extended = record.payload(as: DeadlineExtended.self) {
+        case .extended(let extended):
             if extended.stage == assessment.stage {
-                assessment.extensions.append(DeadlineExtension(days: extended.days, reason: extended.reason, by: record.actor, at: record.time))
+                assessment.extensions.append(DeadlineExtension(days: extended.days, reason: extended.reason, by: actor, at: time))
             }
-        } else if let assigned = record.payload(as: ReviewersAssigned.self) {
+        case .assigned(let assigned):
             for reviewer in assigned.reviewers {
                 assessment.assignments.append(ReviewAssignment(reviewer: reviewer, stage: assigned.stage, deadline: assigned.deadline))
             }
-        } else if let received = record.payload(as: ReviewReceived.self) {
+        case .reviewed(let received):
             let review = received.review
             assessment.reviews.append(ReviewSummary(
                 id: review.id, reviewer: review.reviewer, draft: review.draft, stage: review.stage,
                 substantive: review.comments.filter { $0.kind == .substantive }.count, answered: 0))
             assessment.commentCount += review.comments.count
-        } else if let recorded = record.payload(as: ResponsesRecorded.self) {
+        case .responded(let recorded):
             for response in recorded.responses where response.firstSubstantiveAnswer {
                 if let index = assessment.reviews.firstIndex(where: { $0.id == response.review }) {
                     assessment.reviews[index].answered += 1
                 }
             }
-        } else if let signOff = record.payload(as: SignOffRecorded.self) {
+        case .signedOff(let signOff):
             assessment.signOffs.append(SignOff(editor: signOff.editor, stage: signOff.stage))
-        } else if let vote = record.payload(as: VoteCast.self) {
+        case .voted(let vote):
             assessment.votes.append(Vote(member: vote.member, choice: vote.choice, stage: vote.stage))
-        } else if let decided = record.payload(as: StatementDecided.self) {
+        case .decided(let decided):
             assessment.statementDecisions[decided.statement] = decided.decision
         }
         return assessment
@@ -113,8 +155,10 @@ public enum AssessmentFold {
     public static func replay(_ records: [EventRecord]) -> [String: Assessment] {
         var state: [String: Assessment] = [:]
         for record in records {
-            guard let id = subject(of: record) else { continue }
-            state[id] = apply(record, to: state[id])
+            guard let change = change(of: record) else { continue }
+            let id = change.assessment
+            let current = state.removeValue(forKey: id)
+            state[id] = apply(change, time: record.time, actor: record.actor, to: current)
         }
         return state
     }

@@ -171,7 +171,7 @@ public final class ReferenceIngester {
             let batch = files[next..<end]
             var outcomes: [(path: String, result: Result<FileResult, any Error>)] = []
             do {
-                try store.ingestBatch { transaction in
+                try store.writeBatch { transaction in
                     for file in batch {
                         let base = bytesBefore
                         let done = next + outcomes.count
@@ -234,7 +234,7 @@ public final class ReferenceIngester {
         var warnings: [String] = []
     }
 
-    private func ingest(file path: String, in batch: any IngestBatch,
+    private func ingest(file path: String, in batch: any WriteBatch,
                         progress: @escaping (Int) -> Void) -> Result<FileResult, any Error> {
         let writer = objects.beginWrite()
         do {
@@ -254,7 +254,7 @@ public final class ReferenceIngester {
         }
     }
 
-    private func read(_ path: String, session: any ReferenceIngestSession, writer: ObjectWriter,
+    private func read(_ path: String, session: any WriteSession, writer: ObjectWriter,
                       progress: @escaping (Int) -> Void) throws -> FileResult {
         var result = FileResult()
         var adapter: (any ReferenceAdapter)?

@@ -95,7 +95,6 @@ public enum ReviewDecisions {
     public static func exclusions(of candidate: Member, for assessment: Assessment, members: [Member],
                                   allowSameAffiliation: Bool) -> [String] {
         var reasons: [String] = []
-        let byID = Dictionary(uniqueKeysWithValues: members.map { ($0.id, $0) })
         let authorIDs = Set(assessment.authors.filter { $0.role.isAuthor }.map(\.member))
         let roles = assessment.roles(of: candidate.id)
         if roles.contains(where: \.isAuthor) { reasons.append("an author of \(assessment.id)") }
@@ -104,7 +103,7 @@ public enum ReviewDecisions {
         for other in candidate.conflicts.members where authorIDs.contains(other) {
             reasons.append("declares a conflict with author \(other)")
         }
-        let authorAffiliations = Set(authorIDs.compactMap { byID[$0]?.affiliation })
+        let authorAffiliations = Set(members.lazy.filter { authorIDs.contains($0.id) }.map(\.affiliation))
         for organisation in candidate.conflicts.organisations where authorAffiliations.contains(organisation) {
             reasons.append("declares a conflict with \(organisation), an author's affiliation")
         }
@@ -243,7 +242,7 @@ public enum ReviewDecisions {
         }
         var late = false
         if let reviewer = members.first(where: { $0.id == submission.reviewer }) {
-            if let assignment = assessment.currentAssignments.first(where: { $0.reviewer == reviewer.id }) {
+            if let assignment = assessment.assignments.first(where: { $0.reviewer == reviewer.id && $0.stage == assessment.stage }) {
                 if let deadline = Timestamp.parse(assignment.deadline), now > deadline {
                     if settings.late == .reject {
                         problem("reviewer", "the review window of \(submission.reviewer) closed at \(assignment.deadline)")

@@ -6,10 +6,10 @@ import PanelXML
 /// with its original bytes, and (for the inbox) moves it to `processed/` or
 /// to `rejected/` with a `NAME.reason.txt` beside it. Nothing is deleted.
 ///
-/// Crash safety: a file is recorded (one transaction, keyed by its SHA-256)
-/// before it is moved, so a run that dies at any point leaves every file
-/// either recorded or still in the inbox, and the next run finishes the move
-/// without recording it twice.
+/// Crash safety: files are recorded (a savepoint each, keyed by their SHA-256,
+/// committed together in batches) before any of them is moved, so a run that
+/// dies at any point leaves every file either recorded or still in the inbox,
+/// and the next run finishes the move without recording it twice.
 public final class ReviewIntake {
     /// The steps of taking one file in; a fault hook can stop a run at any of them.
     public enum Step: String, CaseIterable, Sendable {
@@ -41,16 +41,19 @@ public final class ReviewIntake {
         self.fault = fault
     }
 
-    private func roster() throws -> [Member] {
+    /// Files recorded per write transaction (each in a savepoint of its own).
+    public var batchSize = 100
+
+    private func roster(_ session: any WriteSession) throws -> [Member] {
         if let members { return members }
-        let loaded = try store.members()
+        let loaded = try session.members()
         members = loaded
         return loaded
     }
 
-    private func assessment(_ id: String) throws -> Assessment? {
+    private func assessment(_ id: String, _ session: any WriteSession) throws -> Assessment? {
         if let cached = assessments[id] { return cached }
-        let loaded = try store.assessment(id)
+        let loaded = try session.assessment(id)
         assessments[id] = loaded
         return loaded
     }
@@ -59,12 +62,13 @@ public final class ReviewIntake {
     public func submit(_ path: String) throws -> Outcome {
         try fault?(.read, path)
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
-        return try take(path: path, bytes: [UInt8](data))
+        return try store.writeBatch { batch in try batch.file { session in try take(path: path, bytes: [UInt8](data), session: session) } }
     }
 
-    private func take(path: String, bytes: [UInt8]) throws -> Outcome {
+    /// Decides on one file and, when it is good, writes it in the caller's savepoint.
+    private func take(path: String, bytes: [UInt8], session: any WriteSession) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
-        if try store.isReceived(file: hash) { return .alreadyReceived }
+        if try session.isReceived(file: hash) { return .alreadyReceived }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .rejected(["\(path):1:1: not UTF-8 text"]) }
         try fault?(.validate, path)
         let now = clock.now()
@@ -76,11 +80,11 @@ public final class ReviewIntake {
             } catch {
                 return .rejected(error.problems.map(\.description))
             }
-            guard let assessment = try assessment(matrix.assessment) else {
+            guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
             }
-            switch ReviewDecisions.respond(matrix.entries, assessment: assessment, comments: try store.comments(of: assessment.id),
-                                           members: try roster(), actor: actor, now: now, file: hash) {
+            switch ReviewDecisions.respond(matrix.entries, assessment: assessment, comments: try session.comments(of: assessment.id),
+                                           members: try roster(session), actor: actor, now: now, file: hash) {
             case .failure(let failure): return .rejected(failure.problems.map(\.description))
             case .success(let made): events = made
             }
@@ -91,26 +95,29 @@ public final class ReviewIntake {
             } catch {
                 return .rejected(error.problems.map(\.description))
             }
-            let target = try assessment(submission.assessment)
+            let target = try assessment(submission.assessment, session)
             switch ReviewDecisions.receive(submission, fileHash: hash, assessment: target,
-                                           workflow: target.flatMap { workflows[$0.workflow] }, members: try roster(), now: now) {
+                                           workflow: target.flatMap { workflows[$0.workflow] }, members: try roster(session), now: now) {
             case .failure(let failure): return .rejected(failure.problems.map(\.description))
             case .success(let made): events = made
             }
         }
         try fault?(.record, path)
-        let records = try store.append(events, objects: [hash: bytes])
-        for record in records {
-            guard let id = AssessmentFold.subject(of: record) else { continue }
-            assessments[id] = AssessmentFold.apply(record, to: assessments[id])
+        try session.putObject(hash, bytes: bytes)
+        var outcome = Outcome.alreadyReceived
+        for event in events {
+            let record = try session.append(event)
+            guard let change = AssessmentFold.change(of: record) else { continue }
+            // Take the assessment out while folding, so its arrays are not copied.
+            let current = assessments.removeValue(forKey: change.assessment)
+            assessments[change.assessment] = AssessmentFold.apply(change, time: record.time, actor: record.actor, to: current)
+            switch change {
+            case .reviewed(let received): outcome = .recorded(review: received.review.id, comments: received.review.comments.count)
+            case .responded(let recorded): outcome = .responses(assessment: recorded.assessment, count: recorded.responses.count)
+            default: break
+            }
         }
-        if let review = records.first?.payload(as: ReviewReceived.self)?.review {
-            return .recorded(review: review.id, comments: review.comments.count)
-        }
-        if let responses = records.first?.payload(as: ResponsesRecorded.self) {
-            return .responses(assessment: responses.assessment, count: responses.responses.count)
-        }
-        return .alreadyReceived
+        return outcome
     }
 
     /// Processes every file in `inbox` (not its subfolders), oldest name first.
@@ -122,27 +129,41 @@ public final class ReviewIntake {
         try manager.createDirectory(at: processed, withIntermediateDirectories: true)
         try manager.createDirectory(at: rejected, withIntermediateDirectories: true)
         var results: [(String, Outcome)] = []
-        let names = ((try? manager.contentsOfDirectory(atPath: inbox.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-        for name in names {
+        var files: [(name: String, url: URL)] = []
+        for name in ((try? manager.contentsOfDirectory(atPath: inbox.path)) ?? []).filter({ !$0.hasPrefix(".") }).sorted() {
             let file = inbox.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            try fault?(.read, file.path)
-            guard let data = manager.contents(atPath: file.path) else { continue }
-            let outcome = try take(path: file.path, bytes: [UInt8](data))
-            switch outcome {
-            case .rejected(let reasons):
-                try fault?(.writeReason, file.path)
-                let target = Self.freeName(name, in: rejected)
-                let reason = reasons.joined(separator: "\n") + "\n"
-                try Data(reason.utf8).write(to: rejected.appendingPathComponent(target + ".reason.txt"), options: .atomic)
-                try fault?(.moveRejected, file.path)
-                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
-            default:
-                try fault?(.moveProcessed, file.path)
-                try manager.moveItem(at: file, to: processed.appendingPathComponent(Self.freeName(name, in: processed)))
+            if manager.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append((name, file)) }
+        }
+        var start = 0
+        while start < files.count {
+            let chunk = files[start..<min(start + max(batchSize, 1), files.count)]
+            start += chunk.count
+            // Record the chunk in one transaction; move nothing until it has committed.
+            var decided: [(name: String, url: URL, outcome: Outcome)] = []
+            try store.writeBatch { batch in
+                for file in chunk {
+                    try fault?(.read, file.url.path)
+                    guard let data = manager.contents(atPath: file.url.path) else { continue }
+                    let outcome = try batch.file { session in try take(path: file.url.path, bytes: [UInt8](data), session: session) }
+                    decided.append((file.name, file.url, outcome))
+                }
             }
-            results.append((name, outcome))
+            for (name, file, outcome) in decided {
+                switch outcome {
+                case .rejected(let reasons):
+                    try fault?(.writeReason, file.path)
+                    let target = Self.freeName(name, in: rejected)
+                    let reason = reasons.joined(separator: "\n") + "\n"
+                    try Data(reason.utf8).write(to: rejected.appendingPathComponent(target + ".reason.txt"), options: .atomic)
+                    try fault?(.moveRejected, file.path)
+                    try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                default:
+                    try fault?(.moveProcessed, file.path)
+                    try manager.moveItem(at: file, to: processed.appendingPathComponent(Self.freeName(name, in: processed)))
+                }
+                results.append((name, outcome))
+            }
         }
         return results
     }

@@ -12,10 +12,10 @@ public protocol PanelStore: AnyObject {
     /// The last sequence and hash the store recorded when it appended.
     func recordedHead() throws -> (sequence: Int64, hash: String)?
 
-    /// Runs `body` in one write transaction; each `IngestBatch.file` inside it
+    /// Runs `body` in one write transaction; each `WriteBatch.file` inside it
     /// is a savepoint, so one bad file rolls back alone while the batch shares
     /// one commit (and one full-text index flush).
-    func ingestBatch<T>(_ body: (any IngestBatch) throws -> T) throws -> T
+    func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T
     /// By id, DOI, PMID, FRBR URI or other identifier.
     func reference(matching key: String) throws -> Reference?
     func references(limit: Int, offset: Int) throws -> [Reference]
@@ -52,20 +52,20 @@ extension PanelStore {
 }
 
 /// One write transaction holding several files.
-public protocol IngestBatch {
+public protocol WriteBatch {
     /// Runs `body` in a savepoint: everything it writes lands with the batch, or nothing does.
-    func file<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T
+    func file<T>(_ body: (any WriteSession) throws -> T) throws -> T
 }
 
 extension PanelStore {
     /// One file in a transaction of its own.
-    public func ingest<T>(_ body: (any ReferenceIngestSession) throws -> T) throws -> T {
-        try ingestBatch { batch in try batch.file(body) }
+    public func ingest<T>(_ body: (any WriteSession) throws -> T) throws -> T {
+        try writeBatch { batch in try batch.file(body) }
     }
 }
 
-/// The writes of one ingest transaction.
-public protocol ReferenceIngestSession {
+/// The writes (and reads) of one savepoint inside a write transaction.
+public protocol WriteSession {
     func reference(withCanonicalHash hash: String) throws -> String?
     func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
     /// Inserts a reference; its `object` may still be empty (see `assignObject`).
@@ -77,6 +77,11 @@ public protocol ReferenceIngestSession {
     func assignObject(_ hash: String) throws
     @discardableResult
     func append(_ event: NewEvent) throws -> EventRecord
+    // Reads inside the same transaction.
+    func isReceived(file hash: String) throws -> Bool
+    func assessment(_ id: String) throws -> Assessment?
+    func members() throws -> [Member]
+    func comments(of assessment: String) throws -> [CommentRecord]
 }
 
 /// A full-text search with optional filters.
