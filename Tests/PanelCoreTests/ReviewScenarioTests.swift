@@ -161,6 +161,23 @@ struct ReviewScenarioTests {
             == .failure(Refusal("exp-09 is not a co-chair or vice-chair; only chairs register external reviewers")))
     }
 
+    @Test func externalReviewersAreAssignedAndReview() throws {
+        var world = try inReview()
+        let external = Member(id: "ext-001", name: "Ines Okafor", nationality: "NG", group: .african, gender: .female, affiliation: "Delta Lab")
+        let registered = try ReviewDecisions.registerReviewer(external, members: members, actor: "exp-06", now: day(0)).get()
+        let roster = members + [EventChain.seal(registered[0], sequence: 1, previousHash: "").payload(as: ReviewerRegistered.self)!.reviewer]
+        world.add(try ReviewDecisions.assign(AssignmentRequest(who: .named(["ext-001"])), to: world.assessment,
+                                             workflow: workflows["rapid-assessment"]!, members: roster, assessments: [],
+                                             actor: "exp-01", now: day(1)).get())
+        let (review, hash) = try submission("reviews/exp-12-replication.yaml")
+        var byExternal = review
+        byExternal.assessment = "A-2026-001"
+        byExternal.reviewer = "ext-001"
+        world.add(try ReviewDecisions.receive(byExternal, fileHash: hash, assessment: world.assessment,
+                                              workflow: workflows["rapid-assessment"], members: roster, now: day(2)).get())
+        #expect(world.assessment.reviews.map(\.reviewer) == ["ext-001"])
+    }
+
     // MARK: Receiving reviews
 
     func assigned(_ world: inout World, _ reviewers: [String], at offset: Double = 1) throws {
