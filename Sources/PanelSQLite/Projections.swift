@@ -65,6 +65,23 @@ enum Projections {
                 INSERT INTO statement_decision (assessment, statement, decision, reason) VALUES (?, ?, ?, ?)
                 ON CONFLICT(assessment, statement) DO UPDATE SET decision = excluded.decision, reason = excluded.reason
                 """, arguments: [decided.assessment, decided.statement, decided.decision.rawValue, decided.reason])
+        case FlagRaised.type, FlagChanged.type, FlagAcknowledged.type, FlagResolved.type:
+            var flags: [String: Flag] = [:]
+            let id = record.subject
+            if let current = try flag(id, db: db) { flags[id] = current }
+            FlagFold.apply(record, to: &flags)
+            guard let next = flags[id] else { return }
+            try db.cachedStatement(sql: """
+                INSERT INTO flag (id, rule, state, record) VALUES (?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, record = excluded.record
+                """).execute(arguments: [next.id, next.rule, next.state.rawValue, EventCoding.encode(next)])
+        case SilenceCreated.type:
+            guard let silence = record.payload(as: SilenceCreated.self)?.silence else { return }
+            try db.execute(sql: "INSERT OR REPLACE INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, EventCoding.encode(silence)])
+        case DigestIssued.type:
+            guard let digest = record.payload(as: DigestIssued.self) else { return }
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO notification (key, digest) VALUES (?, ?)")
+            for key in digest.keys { try insert.execute(arguments: [key, digest.id]) }
         default:
             guard let change = AssessmentFold.change(of: record) else { return }
             let id = change.assessment
@@ -155,6 +172,40 @@ enum Projections {
                 comments: (byReview[id] ?? []).map { Comment(id: $0.id, fromLine: $0.fromLine, toLine: $0.toLine, kind: $0.kind, text: $0.text) },
                 file: row["file"], late: row["late"])
         }
+    }
+
+    static func flag(_ id: String, db: Database) throws -> Flag? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM flag WHERE id = ?"), arguments: [id])
+            .flatMap { try? JSONDecoder().decode(Flag.self, from: Data($0.utf8)) }
+    }
+
+    static func flags(_ db: Database) throws -> [String: Flag] {
+        let decoder = JSONDecoder()
+        var result: [String: Flag] = [:]
+        for text in try String.fetchAll(db, sql: "SELECT record FROM flag") {
+            if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
+        }
+        return result
+    }
+
+    static func silences(_ db: Database) throws -> [Silence] {
+        try String.fetchAll(db, sql: "SELECT record FROM silence ORDER BY id").compactMap {
+            try? JSONDecoder().decode(Silence.self, from: Data($0.utf8))
+        }
+    }
+
+    static func ruleMatches(rule: String?, db: Database) throws -> [RuleMatch] {
+        let decoder = JSONDecoder()
+        let rows = rule == nil ? try String.fetchAll(db, sql: "SELECT record FROM rule_match ORDER BY position")
+            : try String.fetchAll(db, sql: "SELECT record FROM rule_match WHERE rule = ? ORDER BY position", arguments: [rule])
+        return rows.compactMap { try? decoder.decode(RuleMatch.self, from: Data($0.utf8)) }
+    }
+
+    static func issued(_ keys: [String], db: Database) throws -> Set<String> {
+        var found = Set<String>()
+        let statement = try db.cachedStatement(sql: "SELECT 1 FROM notification WHERE key = ?")
+        for key in keys where try Bool.fetchOne(statement, arguments: [key]) == true { found.insert(key) }
+        return found
     }
 
     static func members(_ db: Database) throws -> [Member] {

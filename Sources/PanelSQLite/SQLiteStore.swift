@@ -118,6 +118,26 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM received_file WHERE hash = ?", arguments: [hash]) ?? false }
     }
 
+    public func ruleMatches(rule: String?) throws -> [RuleMatch] {
+        try pool.read { db in try Projections.ruleMatches(rule: rule, db: db) }
+    }
+
+    public func flags() throws -> [String: Flag] {
+        try pool.read { db in try Projections.flags(db) }
+    }
+
+    public func silences() throws -> [Silence] {
+        try pool.read { db in try Projections.silences(db) }
+    }
+
+    public func digests(limit: Int) throws -> [DigestIssued] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM event WHERE type = ? ORDER BY sequence DESC LIMIT ?",
+                                arguments: [DigestIssued.type, limit])
+                .compactMap { try? JSONDecoder().decode(DigestIssued.self, from: Data($0.utf8)) }
+        }
+    }
+
     public func object(_ hash: String) throws -> [UInt8]? {
         try pool.read { db in
             try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }
@@ -174,6 +194,15 @@ struct IngestSession: WriteSession {
     func append(_ event: NewEvent) throws -> EventRecord {
         try EventTable.append(event, db: db)
     }
+
+    func recordMatch(_ match: RuleMatch) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rule_match (rule, reference, at, record) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [match.rule, match.reference, match.at, EventCoding.encode(match)])
+    }
+
+    func flags() throws -> [String: Flag] { try Projections.flags(db) }
+    func silences() throws -> [Silence] { try Projections.silences(db) }
+    func issued(_ keys: [String]) throws -> Set<String> { try Projections.issued(keys, db: db) }
 
     func isReceived(file hash: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false

@@ -166,6 +166,33 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-early-warning") { db in
+            try db.execute(sql: """
+                CREATE TABLE rule_match (
+                    position INTEGER PRIMARY KEY,
+                    rule TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    at TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    UNIQUE (rule, reference)
+                );
+                CREATE INDEX rule_match_rule ON rule_match(rule, at);
+                CREATE TABLE flag (
+                    id TEXT PRIMARY KEY,
+                    rule TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    record TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE silence (
+                    id TEXT PRIMARY KEY,
+                    record TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE notification (
+                    key TEXT PRIMARY KEY,
+                    digest TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -19,6 +19,7 @@ struct Panel: ParsableCommand {
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
             Reviewers.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
             VoteCommand.self, StatementCommand.self, ExportCommand.self,
+            RulesCommand.self, FlagsCommand.self,
             Refs.self, Log.self, Audit.self,
         ]
     )

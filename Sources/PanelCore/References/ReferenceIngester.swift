@@ -33,6 +33,8 @@ public struct IngestReport: Sendable, Equatable, Codable {
     public var duplicateNotes: [DuplicateNote] = []
     public var rejected: [Rejection] = []
     public var warnings: [String] = []
+    /// Rule matches recorded for new references.
+    public var ruleMatches = 0
     public var seconds = 0.0
 
     public init() {}
@@ -86,9 +88,12 @@ public final class ReferenceIngester {
     private let actor: String
     private let parser: XMLParser
     private let forced: (any ReferenceAdapter)?
+    private let rules: ReferenceRuleSet?
 
     public init(store: any PanelStore, objects: ObjectStore, registry: ReferenceAdapterRegistry,
-                clock: any PanelClock, actor: String, limits: XMLLimits = .default, format: String? = nil) throws {
+                clock: any PanelClock, actor: String, limits: XMLLimits = .default, format: String? = nil,
+                rules: ReferenceRuleSet? = nil) throws {
+        self.rules = rules
         self.store = store
         self.objects = objects
         self.registry = registry
@@ -201,6 +206,7 @@ public final class ReferenceIngester {
                     report.duplicates += result.duplicates
                     report.duplicateNotes += result.duplicateNotes.prefix(IngestReport.listLimit - report.duplicateNotes.count)
                     report.warnings += result.warnings
+                    report.ruleMatches += result.matches
                 case .failure(let error):
                     report.rejected.append(Rejection(source: path, message: Self.message(for: error, source: path)))
                 }
@@ -219,6 +225,8 @@ public final class ReferenceIngester {
         var references: [String] = []
         var duplicates = 0
         var duplicateNotes: [DuplicateNote] = []
+
+        var matches = 0
 
         mutating func add(_ id: String) {
             added += 1
@@ -316,6 +324,14 @@ public final class ReferenceIngester {
                         id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
                         canonicalHash: hash, object: "", source: path, recordIndex: recordIndex, ingestedAt: now))
                     result.add(id)
+                    // Reference rules run here, on the document already parsed.
+                    for rule in rules?.matches(document, metadata: metadata, format: adapter.format) ?? [] {
+                        try session.recordMatch(RuleMatch(
+                            rule: rule.id, reference: id, title: metadata.title,
+                            keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
+                            format: adapter.format, at: metadata.published.map(Self.dateTime) ?? now))
+                        result.matches += 1
+                    }
                 }
             })
 
@@ -340,6 +356,13 @@ public final class ReferenceIngester {
                 subject: "references", actor: actor, time: clock.now()))
         }
         return result
+    }
+
+    /// `2025-06` → `2025-06-01T00:00:00.000Z`: a partial date counts from its start.
+    static func dateTime(_ partial: String) -> String {
+        let parts = partial.split(separator: "-").map(String.init)
+        let padded = parts + Array(repeating: "01", count: max(0, 3 - parts.count))
+        return "\(padded[0])-\(padded[1])-\(padded[2])T00:00:00.000Z"
     }
 
     static func sha256(_ text: String) -> String {

@@ -32,6 +32,12 @@ public protocol PanelStore: AnyObject {
     func reviews(of assessment: String) throws -> [Review]
     /// Whether a review or response file with these bytes was already recorded.
     func isReceived(file hash: String) throws -> Bool
+    /// Reference-rule matches (all, or one rule's).
+    func ruleMatches(rule: String?) throws -> [RuleMatch]
+    func flags() throws -> [String: Flag]
+    func silences() throws -> [Silence]
+    /// Issued digests, newest first.
+    func digests(limit: Int) throws -> [DigestIssued]
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
 }
@@ -77,7 +83,13 @@ public protocol WriteSession {
     func assignObject(_ hash: String) throws
     @discardableResult
     func append(_ event: NewEvent) throws -> EventRecord
+    /// Records that a new reference matched a reference rule.
+    func recordMatch(_ match: RuleMatch) throws
     // Reads inside the same transaction.
+    func flags() throws -> [String: Flag]
+    func silences() throws -> [Silence]
+    /// Which of these notification keys a digest already issued.
+    func issued(_ keys: [String]) throws -> Set<String>
     func isReceived(file hash: String) throws -> Bool
     func assessment(_ id: String) throws -> Assessment?
     func members() throws -> [Member]

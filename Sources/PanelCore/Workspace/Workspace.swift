@@ -31,15 +31,18 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var objects: String
     public var inbox: String
     public var workflows: String
+    public var rules: String
     public var mappings: [GenericMapping]
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
-                inbox: String = "inbox", workflows: String = "workflows", mappings: [GenericMapping] = []) {
+                inbox: String = "inbox", workflows: String = "workflows", rules: String = "workflows/rules",
+                mappings: [GenericMapping] = []) {
         self.name = name
         self.store = store
         self.objects = objects
         self.inbox = inbox
         self.workflows = workflows
+        self.rules = rules
         self.mappings = mappings
     }
 
@@ -55,6 +58,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let objects = root.string("objects") { config.objects = objects }
         if let inbox = root.string("inbox") { config.inbox = inbox }
         if let workflows = root.string("workflows") { config.workflows = workflows }
+        if let rules = root.string("rules") { config.rules = rules }
         if let references = root.map("references") {
             for node in references.list("mappings") ?? [] {
                 if let mapping = parseMapping(node, reader: reader) { config.mappings.append(mapping) }
@@ -110,6 +114,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         objects: \(objects)
         inbox: \(inbox)
         workflows: \(workflows)
+        rules: \(rules)
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:
@@ -145,6 +150,20 @@ public struct Workspace: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
             .map { directory.appendingPathComponent($0).path }
+    }
+
+    public var rulesURL: URL { resolve(config.rules) }
+
+    /// The rule files, `workflows/rules/*.yaml`, in name order.
+    public func ruleFiles() -> [String] {
+        let directory = rulesURL
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory.appendingPathComponent($0).path }
+    }
+
+    /// Every rule of the workspace, validated.
+    public func rules() throws -> [Rule] {
+        try RuleFile.load(ruleFiles())
     }
 
     /// Every workflow of the workspace, validated; all problems of all files at once.

@@ -291,7 +291,7 @@ struct AdvanceCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @Argument(help: "Assessment id.") var id: String
     @Option(help: "Target stage, when the current stage has several ways out.") var to: String?
-    @Flag(help: "Decide and report, but record nothing.") var dryRun = false
+    @ArgumentParser.Flag(help: "Decide and report, but record nothing.") var dryRun = false
 
     func run() throws {
         let context = try CommandContext.load(workspace)

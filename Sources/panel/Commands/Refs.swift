@@ -28,10 +28,10 @@ extension Refs {
         @Option(help: "Read every file as this format (jats, akn, pubmed, crossref, atom, rss, generic:NAME) instead of detecting it.")
         var format: String?
 
-        @Flag(help: "Print the report as JSON.")
+        @ArgumentParser.Flag(help: "Print the report as JSON.")
         var json = false
 
-        @Flag(help: "Never show progress, even on a terminal.")
+        @ArgumentParser.Flag(help: "Never show progress, even on a terminal.")
         var quiet = false
 
         func run() throws {
@@ -155,7 +155,7 @@ extension Refs {
         @Argument(help: "ref-…, a DOI (10.…/… or doi:…), pmid:…, frbr:/akn/…")
         var key: String
 
-        @Flag(help: "Include the full body text.")
+        @ArgumentParser.Flag(help: "Include the full body text.")
         var body = false
 
         func run() throws {

@@ -67,11 +67,11 @@ struct ReviewCommand: ParsableCommand {
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Assessment id.") var id: String
-        @Flag(help: "Choose reviewers automatically.") var auto = false
+        @ArgumentParser.Flag(help: "Choose reviewers automatically.") var auto = false
         @Option(help: "How many to choose with --auto.") var count: Int?
         @Option(name: .customLong("reviewer"), parsing: .upToNextOption, help: "Assign these reviewers.") var reviewers: [String] = []
         @Option(help: "Most open reviews one reviewer may carry.") var maxLoad: Int = 5
-        @Flag(help: "Allow reviewers who share an affiliation with an author.") var allowSameAffiliation = false
+        @ArgumentParser.Flag(help: "Allow reviewers who share an affiliation with an author.") var allowSameAffiliation = false
 
         func validate() throws {
             if auto == !reviewers.isEmpty { throw ValidationError("use either --auto or --reviewer M...") }

@@ -1,0 +1,61 @@
+import Foundation
+import PanelXML
+
+/// The reference rules of a workspace, XPath compiled once, checked on each
+/// new document while the ingester holds it: one parse per document, however
+/// many rules.
+public final class ReferenceRuleSet {
+    private struct Compiled {
+        var rule: Rule
+        var condition: ReferenceCondition
+        var xpath: XPathExpression?
+        var phrases: [String]
+        var keywords: Set<String>
+        var countries: Set<String>
+    }
+
+    private let compiled: [Compiled]
+    public var rules: [Rule] { compiled.map(\.rule) }
+    public var isEmpty: Bool { compiled.isEmpty }
+
+    public init(_ rules: [Rule]) throws {
+        compiled = try rules.compactMap { rule in
+            guard case .reference(let condition) = rule.watch, rule.status != .deprecated else { return nil }
+            return Compiled(
+                rule: rule, condition: condition,
+                xpath: try condition.xpath.map { try XPathExpression($0, namespaces: condition.namespaces) },
+                phrases: condition.text.map { $0.lowercased() },
+                keywords: Set(condition.keywords.map { $0.lowercased() }),
+                countries: Set(condition.countries.map { $0.uppercased() }))
+        }
+    }
+
+    /// The rules this document (one of `format`, read into `metadata`) matches.
+    public func matches(_ document: XMLDocument, metadata: ReferenceMetadata, format: ReferenceFormat) -> [Rule] {
+        guard !compiled.isEmpty else { return [] }
+        var haystack: String?
+        var keywords: Set<String>?
+        var result: [Rule] = []
+        for entry in compiled {
+            let condition = entry.condition
+            if !condition.formats.isEmpty && !condition.formats.contains(format) { continue }
+            if !entry.countries.isEmpty && !entry.countries.contains((metadata.country ?? "").uppercased()) { continue }
+            if !entry.keywords.isEmpty {
+                if keywords == nil { keywords = Set(metadata.keywords.map { $0.lowercased() }) }
+                if entry.keywords.isDisjoint(with: keywords!) { continue }
+            }
+            if !entry.phrases.isEmpty {
+                if haystack == nil {
+                    haystack = [metadata.title, metadata.abstract, metadata.body, metadata.keywords.joined(separator: " ")]
+                        .joined(separator: "\n").lowercased()
+                }
+                if !entry.phrases.contains(where: { haystack!.contains($0) }) { continue }
+            }
+            if let xpath = entry.xpath {
+                guard let value = try? document.evaluate(xpath), value.booleanValue else { continue }
+            }
+            result.append(entry.rule)
+        }
+        return result
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+public enum RuleStatus: String, CaseIterable, Codable, Sendable {
+    case experimental, stable, deprecated
+}
+
+public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
+    case info, warning, critical
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// What a reference rule looks for in one document. Every condition given must hold.
+public struct ReferenceCondition: Sendable, Equatable {
+    /// XPath 1.0, evaluated on the document (its boolean value).
+    public var xpath: String?
+    /// Prefixes the XPath uses.
+    public var namespaces: [String: String]
+    /// Any of these phrases, case-insensitive, in the title, abstract, body or keywords.
+    public var text: [String]
+    public var formats: [ReferenceFormat]
+    /// Any of these keywords (case-insensitive).
+    public var keywords: [String]
+    /// Any of these countries.
+    public var countries: [String]
+
+    public init(xpath: String? = nil, namespaces: [String: String] = [:], text: [String] = [], formats: [ReferenceFormat] = [],
+                keywords: [String] = [], countries: [String] = []) {
+        self.xpath = xpath
+        self.namespaces = namespaces
+        self.text = text
+        self.formats = formats
+        self.keywords = keywords
+        self.countries = countries
+    }
+}
+
+/// Ratings and stage an assessment rule looks for.
+public struct AssessmentCondition: Sendable, Equatable {
+    public var kinds: [AssessmentKind] = []
+    public var domains: [RiskDomain] = []
+    public var stages: [String] = []
+    public var severityAtLeast: Int?
+    public var likelihoodAtLeast: Likelihood?
+
+    public init(kinds: [AssessmentKind] = [], domains: [RiskDomain] = [], stages: [String] = [], severityAtLeast: Int? = nil,
+                likelihoodAtLeast: Likelihood? = nil) {
+        self.kinds = kinds
+        self.domains = domains
+        self.stages = stages
+        self.severityAtLeast = severityAtLeast
+        self.likelihoodAtLeast = likelihoodAtLeast
+    }
+}
+
+/// The panel's own work going wrong.
+public enum ProcessCondition: Sendable, Equatable {
+    /// An assigned review N days past its deadline and not received.
+    case reviewOverdue(days: Int)
+    /// An assessment N days in the same (non-final) stage.
+    case stageStalled(days: Int)
+    /// A stage deadline within N days (or passed).
+    case deadlineWithin(days: Int)
+    /// The reviewers assigned in a review stage cover fewer regional groups than the stage requires.
+    case reviewerPoolShort
+}
+
+public enum RuleWatch: Sendable, Equatable {
+    case reference(ReferenceCondition)
+    case assessment(AssessmentCondition)
+    case process(ProcessCondition)
+
+    public var name: String {
+        switch self {
+        case .reference: "reference"
+        case .assessment: "assessment"
+        case .process: "process"
+        }
+    }
+}
+
+/// Aggregation of reference matches: N or more in a window, optionally per group.
+public struct Aggregation: Sendable, Equatable {
+    public enum GroupBy: String, CaseIterable, Sendable {
+        case keyword, country, format
+    }
+
+    public var windowDays: Int
+    public var threshold: Int
+    public var groupBy: GroupBy?
+
+    public init(windowDays: Int, threshold: Int, groupBy: GroupBy? = nil) {
+        self.windowDays = windowDays
+        self.threshold = threshold
+        self.groupBy = groupBy
+    }
+}
+
+/// An early-warning rule, as written in `workflows/rules/*.yaml`.
+public struct Rule: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var status: RuleStatus
+    public var severity: Severity
+    public var labels: [String: String]
+    public var watch: RuleWatch
+    public var aggregation: Aggregation?
+    /// Placeholders: {{count}}, {{window}}, {{group}}, {{title}}, {{reference}}, {{assessment}}, {{stage}}, {{reviewer}}, {{days}}.
+    public var message: String
+    public var location: SourceLocation
+
+    public init(id: String, title: String, status: RuleStatus = .stable, severity: Severity, labels: [String: String] = [:],
+                watch: RuleWatch, aggregation: Aggregation? = nil, message: String,
+                location: SourceLocation = SourceLocation(file: "-", line: 1, column: 1)) {
+        self.id = id
+        self.title = title
+        self.status = status
+        self.severity = severity
+        self.labels = labels
+        self.watch = watch
+        self.aggregation = aggregation
+        self.message = message
+        self.location = location
+    }
+
+    /// Fills the message template.
+    public func render(_ values: [String: String]) -> String {
+        var text = message
+        for (key, value) in values { text = text.replacingOccurrences(of: "{{\(key)}}", with: value) }
+        return text
+    }
+}

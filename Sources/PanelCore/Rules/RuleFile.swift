@@ -1,0 +1,182 @@
+import Foundation
+import Yams
+
+/// Reads rule definitions strictly and validates them completely; an invalid
+/// XPath is a load-time error at its position, never a run-time failure.
+public enum RuleFile {
+    public static let placeholders: Set<String> = [
+        "count", "window", "group", "title", "reference", "assessment", "stage", "reviewer", "days", "severity", "likelihood",
+    ]
+
+    public static func parse(_ text: String, file: String) throws(ValidationFailure) -> [Rule] {
+        let reader = YAMLReader(file: file)
+        guard let root = reader.root(of: text) else { throw reader.failure()! }
+        var rules: [Rule] = []
+        var seen: [String: Int] = [:]
+        for node in root.list("rules", required: true) ?? [] {
+            guard let rule = parseRule(node, reader: reader) else { continue }
+            if let first = seen[rule.id] {
+                reader.record(Problem(rule.location, "duplicate rule id '\(rule.id)' (first at line \(first))"))
+                continue
+            }
+            seen[rule.id] = rule.location.line
+            rules.append(rule)
+        }
+        root.finish()
+        if let failure = reader.failure() { throw failure }
+        return rules
+    }
+
+    /// Every rule of several files; ids must be unique across them.
+    public static func load(_ files: [String]) throws(ValidationFailure) -> [Rule] {
+        var all: [Rule] = []
+        var problems: [Problem] = []
+        var seen: [String: SourceLocation] = [:]
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(Problem(SourceLocation(file: file, line: 1, column: 1), "cannot read the file"))
+                continue
+            }
+            do {
+                for rule in try parse(String(decoding: data, as: UTF8.self), file: file) {
+                    if let first = seen[rule.id] {
+                        problems.append(Problem(rule.location, "duplicate rule id '\(rule.id)' (first at \(first))"))
+                    } else {
+                        seen[rule.id] = rule.location
+                        all.append(rule)
+                    }
+                }
+            } catch {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        return all
+    }
+
+    static func days(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if trimmed.hasSuffix("d"), let value = Int(trimmed.dropLast()), value > 0 { return value }
+        if trimmed.hasSuffix("w"), let value = Int(trimmed.dropLast()), value > 0 { return value * 7 }
+        return nil
+    }
+
+    private static func parseRule(_ node: Node, reader: YAMLReader) -> Rule? {
+        guard let map = reader.map(node, what: "a rule") else { return nil }
+        let id = map.string("id", required: true)
+        let title = map.string("title", required: true)
+        let status = map.word("status", as: RuleStatus.self) ?? .stable
+        let severity = map.word("severity", as: Severity.self, required: true)
+        let labels = map.stringMap("labels") ?? [:]
+        let watchNode = map.value("watch")
+        let watchName = map.string("watch", required: true)
+        let messageNode = map.value("message")
+        let message = map.string("message", required: true)
+        var watch: RuleWatch?
+        switch watchName {
+        case "reference":
+            if let match = map.map("match", required: true) { watch = parseReference(match, reader: reader) }
+        case "assessment":
+            if let when = map.map("when", required: true) { watch = parseAssessment(when, reader: reader) }
+        case "process":
+            if let when = map.map("when", required: true) { watch = parseProcess(when, reader: reader) }
+        case nil: break
+        default:
+            reader.report(at: watchNode, "'watch' must be reference, assessment or process, not '\(watchName!)'")
+        }
+        var aggregation: Aggregation?
+        let windowNode = map.value("window")
+        let window = map.string("window")
+        let threshold = map.int("threshold", range: 1...1_000_000)
+        let groupBy = map.word("group-by", as: Aggregation.GroupBy.self)
+        if window != nil || threshold != nil || groupBy != nil {
+            if watchName != "reference" {
+                reader.report(at: windowNode ?? map.node, "'window', 'threshold' and 'group-by' apply to reference rules only")
+            } else if let window, let threshold {
+                if let days = days(window) {
+                    aggregation = Aggregation(windowDays: days, threshold: threshold, groupBy: groupBy)
+                } else {
+                    reader.report(at: windowNode, "'window' must be a number of days or weeks such as 30d or 4w, not '\(window)'")
+                }
+            } else {
+                reader.report(at: windowNode ?? map.node, "'window' and 'threshold' go together (e.g. window: 30d, threshold: 3)")
+            }
+        }
+        map.finish()
+        if let message {
+            for match in message.matches(of: /\{\{([a-z-]+)\}\}/) where !placeholders.contains(String(match.output.1)) {
+                reader.report(at: messageNode, "unknown placeholder {{\(match.output.1)}} (known: \(placeholders.sorted().joined(separator: ", ")))")
+            }
+        }
+        if let id, id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+            reader.report(at: map.peek("id"), "rule id '\(id)' must be lower-case letters, digits and dashes")
+        }
+        guard let id, let title, let severity, let message, let watch else { return nil }
+        return Rule(id: id, title: title, status: status, severity: severity, labels: labels, watch: watch,
+                    aggregation: aggregation, message: message, location: reader.location(node))
+    }
+
+    private static func parseReference(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {
+        let namespaces = map.stringMap("namespaces") ?? [:]
+        let xpathNode = map.value("xpath")
+        let xpath = map.string("xpath")
+        if let xpath {
+            do {
+                _ = try PanelXMLBridge.compile(xpath, namespaces: namespaces)
+            } catch {
+                reader.report(at: xpathNode, "\(error)")
+            }
+        }
+        let text = map.strings("text") ?? []
+        var formats: [ReferenceFormat] = []
+        for word in map.strings("formats") ?? [] {
+            if let format = ReferenceFormat(rawValue: word) {
+                formats.append(format)
+            } else {
+                reader.report(at: map.peek("formats"), "unknown format '\(word)' (one of: \(ReferenceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        let keywords = map.strings("keywords") ?? []
+        let countries = map.strings("countries") ?? []
+        map.finish()
+        if xpath == nil && text.isEmpty && formats.isEmpty && keywords.isEmpty && countries.isEmpty {
+            reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries")
+            return nil
+        }
+        return .reference(ReferenceCondition(xpath: xpath, namespaces: namespaces, text: text, formats: formats,
+                                             keywords: keywords, countries: countries))
+    }
+
+    private static func parseAssessment(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {
+        var condition = AssessmentCondition()
+        for word in map.strings("kind") ?? [] {
+            if let kind = AssessmentKind(rawValue: word) { condition.kinds.append(kind) } else {
+                reader.report(at: map.peek("kind"), "unknown kind '\(word)' (one of: risk, opportunity, impact)")
+            }
+        }
+        for word in map.strings("domain") ?? [] {
+            if let domain = RiskDomain(rawValue: word) { condition.domains.append(domain) } else {
+                reader.report(at: map.peek("domain"), "unknown domain '\(word)' (one of: \(RiskDomain.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+        }
+        condition.stages = map.strings("stage") ?? []
+        condition.severityAtLeast = map.int("severity-at-least", range: 1...5)
+        condition.likelihoodAtLeast = map.word("likelihood-at-least", as: Likelihood.self)
+        map.finish()
+        return .assessment(condition)
+    }
+
+    private static func parseProcess(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {
+        var found: [ProcessCondition] = []
+        if let days = map.int("review-overdue-days", range: 0...3650) { found.append(.reviewOverdue(days: days)) }
+        if let days = map.int("stage-stalled-days", range: 1...3650) { found.append(.stageStalled(days: days)) }
+        if let days = map.int("deadline-within-days", range: 0...3650) { found.append(.deadlineWithin(days: days)) }
+        if map.bool("reviewer-pool-short") == true { found.append(.reviewerPoolShort) }
+        map.finish()
+        guard found.count == 1 else {
+            reader.report(at: map.node, "'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true")
+            return nil
+        }
+        return .process(found[0])
+    }
+}

@@ -1,0 +1,243 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+extension CommandContext {
+    var rules: [Rule] {
+        get throws { try Console.run { try workspace.rules() } }
+    }
+
+    func runner() throws -> RuleRunner {
+        RuleRunner(store: store, rules: try rules, workflows: try workflows, clock: clock, actor: actor)
+    }
+}
+
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rules", abstract: "Early-warning rules: validate, test, evaluate.",
+        subcommands: [Validate.self, Test.self, Eval.self])
+
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Check rule files; every problem as file:line:column: message (exit 2).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Rule files (default: the workspace's rules).") var files: [String] = []
+
+        func run() throws {
+            var paths = files
+            if paths.isEmpty { paths = try CommandContext.load(workspace).workspace.ruleFiles() }
+            let rules = try Console.run { try RuleFile.load(paths) }
+            let counts = Dictionary(grouping: rules, by: \.watch.name).mapValues(\.count)
+            Console.out("ok  \(rules.count) rules in \(paths.count) files (\(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))")
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run rule test files (documents, state, a time, and the firings expected), like promtool test rules.")
+
+        @Argument(help: "Test files.") var files: [String]
+
+        func run() throws {
+            var failed = false
+            for file in files {
+                let result = try Console.run { try RuleTestFile.run(file) }
+                if result.passed {
+                    Console.out("PASS  \(file): \(result.checked) expectations")
+                } else {
+                    failed = true
+                    Console.out("FAIL  \(file)")
+                    for failure in result.failures { Console.out("  \(failure)") }
+                }
+            }
+            if failed { throw Exit.refused }
+        }
+    }
+
+    struct Eval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Evaluate every rule now and record the flags raised, changed and resolved.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let outcome = try Console.run { try context.runner().evaluate() }
+            Console.out("\(outcome.raised) raised, \(outcome.changed) changed, \(outcome.resolved) resolved")
+        }
+    }
+}
+
+struct FlagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flags", abstract: "Flags raised by the rules: list, show, acknowledge, silence, resolve.",
+        subcommands: [List.self, Show.self, Ack.self, SilenceFlags.self, Resolve.self])
+
+    static func describe(_ flag: PanelCore.Flag, state: FlagState) -> String {
+        "\(flag.id)  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(flag.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(flag.rule): \(flag.message)"
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List flags, most severe first.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: "Only flags in this state: open, acknowledged, silenced, resolved.") var state: FlagState?
+        @ArgumentParser.Flag(help: "Include resolved flags.") var all = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let now = context.clock.now()
+            let (flags, silences) = try Console.run { (try context.store.flags(), try context.store.silences()) }
+            var rows: [(flag: PanelCore.Flag, state: FlagState)] = []
+            for flag in flags.values {
+                let current = flag.state(at: now, silences: silences)
+                if let state, current != state { continue }
+                if state == nil && !all && current == .resolved { continue }
+                rows.append((flag, current))
+            }
+            rows.sort { left, right in
+                if left.flag.severity != right.flag.severity { return left.flag.severity > right.flag.severity }
+                return (left.flag.rule, left.flag.id) < (right.flag.rule, right.flag.id)
+            }
+            if output.format == .json {
+                let shown: [PanelCore.Flag] = rows.map { row in
+                    var flag = row.flag
+                    flag.state = row.state
+                    return flag
+                }
+                Console.out(Console.json(shown))
+                return
+            }
+            if rows.isEmpty { Console.out("no flags") }
+            for row in rows { Console.out(FlagsCommand.describe(row.flag, state: row.state)) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one flag.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Flag id, e.g. F-1a2b3c4d5e.") var id: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            guard var flag = try Console.run({ try context.store.flags() })[id] else {
+                Console.error("no flag '\(id)' (see: panel flags list)")
+                throw Exit.badInput
+            }
+            flag.state = flag.state(at: context.clock.now(), silences: try Console.run { try context.store.silences() })
+            if output.format == .json {
+                Console.out(Console.json(flag))
+                return
+            }
+            Console.out("\(flag.id)  \(flag.title)")
+            let fields: [(String, String?)] = [
+                ("state", flag.state.rawValue), ("severity", flag.severity.rawValue), ("rule", flag.rule),
+                ("subject", flag.subject), ("message", flag.message), ("version", String(flag.version)),
+                ("raised", flag.raisedAt), ("changed", flag.changedAt),
+                ("labels", flag.labels.isEmpty ? nil : flag.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
+                ("acknowledged", flag.acknowledgedBy.map { "\($0): \(flag.note ?? "")" }), ("resolution", flag.resolution),
+            ]
+            for (label, value) in fields {
+                if let value { Console.out("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
+            }
+        }
+    }
+
+    struct Ack: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Acknowledge an open flag, with a note (members).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Flag id.") var id: String
+        @Option(help: "What is being done about it.") var note: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            try context.commit(FlagDecisions.acknowledge(id, note: note, flags: try Console.run { try context.store.flags() },
+                                                         members: try context.members, actor: context.actor, now: context.clock.now()))
+            Console.out("\(id) acknowledged by \(context.actor)")
+        }
+    }
+
+    struct SilenceFlags: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "silence", abstract: "Withhold flags from digests until a time: one flag, a rule, or flags with labels.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "A flag id (or use --rule / --label).") var id: String?
+        @Option(help: "Every flag of this rule.") var rule: String?
+        @Option(name: .customLong("label"), help: "Flags with this label, as key=value (repeat).") var labels: [String] = []
+        @Option(help: "Until when (ISO 8601), or a duration such as 7d.") var until: String
+        @Option(help: "Why (recorded).") var reason: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let now = context.clock.now()
+            guard let end = Timestamp.parse(until) ?? Duration.days(until).map({ now.addingTimeInterval(Double($0) * 86_400) }) else {
+                Console.error("--until must be an ISO 8601 time or a duration such as 7d, not '\(until)'")
+                throw Exit.badInput
+            }
+            var matchers: [String: String] = [:]
+            for label in labels {
+                let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else {
+                    Console.error("--label must be key=value, not '\(label)'")
+                    throw Exit.badInput
+                }
+                matchers[parts[0]] = parts[1]
+            }
+            let records = try context.commit(FlagDecisions.silence(
+                flag: id, rule: rule, labels: matchers, until: end, reason: reason, existing: try Console.run { try context.store.silences() },
+                flags: try Console.run { try context.store.flags() }, rules: try context.rules, members: try context.members,
+                actor: context.actor, now: now))
+            if let silence = records.first?.payload(as: SilenceCreated.self)?.silence {
+                Console.out("silence \(silence.id) until \(silence.until)")
+            }
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resolve a flag by hand, with a note (members).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Flag id.") var id: String
+        @Option(help: "Why it is resolved.") var note: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            try context.commit(FlagDecisions.resolve(id, note: note, flags: try Console.run { try context.store.flags() },
+                                                     members: try context.members, actor: context.actor, now: context.clock.now()))
+            Console.out("\(id) resolved")
+        }
+    }
+}
+
+/// `7d`, `2w`, `24h` as whole days (hours round up).
+enum Duration {
+    static func days(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let unit = trimmed.last, let value = Int(trimmed.dropLast()), value > 0 else { return nil }
+        switch unit {
+        case "d": return value
+        case "w": return value * 7
+        case "h": return (value + 23) / 24
+        default: return nil
+        }
+    }
+
+    static func seconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let unit = trimmed.last, let value = Double(trimmed.dropLast()), value > 0 else { return nil }
+        switch unit {
+        case "d": return value * 86_400
+        case "w": return value * 7 * 86_400
+        case "h": return value * 3_600
+        case "m": return value * 60
+        default: return nil
+        }
+    }
+}
+
+extension FlagState: ExpressibleByArgument {}
