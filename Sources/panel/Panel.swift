@@ -11,7 +11,7 @@ struct Panel: ParsableCommand {
 
             Exit codes: 0 success; 1 failure (store, I/O); 2 bad input (a file or value was rejected);
             3 refused (the request was understood but is not allowed now); 4 tampering found by
-            'audit verify'; 64 usage error.
+            'audit verify'; 5 another digest is running; 64 usage error.
             """,
         version: "0.3.0",
         subcommands: [
@@ -19,7 +19,7 @@ struct Panel: ParsableCommand {
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
             Reviewers.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
             VoteCommand.self, StatementCommand.self, ExportCommand.self,
-            RulesCommand.self, FlagsCommand.self,
+            RulesCommand.self, FlagsCommand.self, DigestCommand.self,
             Refs.self, Log.self, Audit.self,
         ]
     )

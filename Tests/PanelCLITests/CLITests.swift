@@ -115,11 +115,11 @@ struct CLITests {
         let log = try panel(["log", "--format", "json", "--workspace", ws])
         let events = try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]]
         #expect(events?.first?["type"] as? String == "workspace.initialized")
-        #expect(events?.count == 10)
+        #expect(events?.count == 16, "init, 9 files ingested, 6 flags raised by the shipped reference rules")
 
         let verified = try panel(["audit", "verify", "--workspace", ws])
         #expect(verified.status == 0)
-        #expect(verified.output.hasPrefix("OK: 10 events"))
+        #expect(verified.output.hasPrefix("OK: 16 events"))
 
         // Tamper behind the tool's back.
         let queue = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")

@@ -113,8 +113,8 @@ public enum DigestComposer {
 /// Digest renderings: Markdown, one self-contained HTML page, JSON, Atom 1.0.
 public enum DigestRenderer {
     public static func markdown(_ digest: Digest) -> String {
+        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(digest.issuedAt)).\n" }
         var out = "# Early-warning digest \(digest.id)\n\nIssued \(digest.issuedAt).\n"
-        if digest.isEmpty { return out + "\nNothing new since the last digest.\n" }
         for severity in Severity.allCases.reversed() {
             let flags = digest.flags.filter { $0.severity == severity }
             guard !flags.isEmpty else { continue }
@@ -124,7 +124,8 @@ public enum DigestRenderer {
                 for flag in group {
                     let tag = flag.version == 1 ? "new" : "changed, v\(flag.version)"
                     let ack = flag.state == .acknowledged ? "; acknowledged by \(flag.acknowledgedBy ?? "?")" : ""
-                    out += "- **\(flag.id)** \(flag.message) (\(flag.subject); \(tag)\(ack))\n"
+                    let subject = flag.message.contains(flag.subject) || flag.subject == "all" ? "" : "\(flag.subject); "
+                    out += "- **\(flag.id)** \(flag.message) (\(subject)\(tag)\(ack))\n"
                 }
             }
         }

@@ -21,6 +21,7 @@ public struct RuleRunner {
         public var raised = 0
         public var changed = 0
         public var resolved = 0
+        public init() {}
     }
 
     /// Reference rules only (after an ingest), or every rule.

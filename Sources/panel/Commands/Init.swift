@@ -36,6 +36,7 @@ struct Init: ParsableCommand {
             return try Workspace.create(at: root, name: name)
         }
         let copied = try copyWorkflows(into: workspace)
+        let rules = try copyRules(into: workspace)
         let store = try Console.run { try SQLiteStore(path: workspace.storeURL.path) }
         let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
         let clock: any PanelClock = ProcessInfo.processInfo.environment["PANEL_NOW"].flatMap(Timestamp.parse).map { FixedClock($0) } ?? SystemClock()
@@ -47,6 +48,7 @@ struct Init: ParsableCommand {
         Console.out("  store   \(workspace.storeURL.path)")
         Console.out("  inbox   \(workspace.inboxURL.path)")
         Console.out("  workflows \(workspace.workflowsURL.path) (\(copied.isEmpty ? "none copied" : copied.joined(separator: ", ")))")
+        Console.out("  rules   \(workspace.rulesURL.path) (\(rules.isEmpty ? "none copied" : rules.joined(separator: ", ")))")
     }
 
     /// Copies the shipped (or given) workflow files, each validated first.
@@ -68,5 +70,19 @@ struct Init: ParsableCommand {
             copied.append(name)
         }
         return copied
+    }
+
+    /// Copies the shipped rules (and their tests), validated first.
+    private func copyRules(into workspace: Workspace) throws -> [String] {
+        let manager = FileManager.default
+        try manager.createDirectory(at: workspace.rulesURL, withIntermediateDirectories: true)
+        guard let source = (workflows.map { URL(fileURLWithPath: $0) } ?? ShippedFiles.workflows)?.appendingPathComponent("rules"),
+              manager.fileExists(atPath: source.path) else { return [] }
+        let names = ((try? manager.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        _ = try Console.run { try RuleFile.load(names.map { source.appendingPathComponent($0).path }) }
+        for name in names {
+            try manager.copyItem(at: source.appendingPathComponent(name), to: workspace.rulesURL.appendingPathComponent(name))
+        }
+        return names
     }
 }

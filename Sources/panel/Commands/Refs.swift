@@ -36,11 +36,12 @@ extension Refs {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
+            let rules = try context.rules
             let ingester = try Console.run {
                 try ReferenceIngester(
                     store: context.store, objects: context.workspace.objects,
                     registry: try context.workspace.adapterRegistry(), clock: context.clock,
-                    actor: context.actor, format: format)
+                    actor: context.actor, format: format, rules: try ReferenceRuleSet(rules))
             }
             let showProgress = !quiet && !json && Console.interactive
             var lastDraw = Date.distantPast
@@ -53,6 +54,9 @@ extension Refs {
                 FileHandle.standardError.write(Data(line.utf8))
             }
             if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            // Reference rules were checked on each new document; now their flags.
+            let flagged = report.ruleMatches > 0 || report.added > 0
+                ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
 
             if json {
                 Console.out(Console.json(report))
@@ -79,6 +83,9 @@ extension Refs {
                     format: "%d ingested, %d duplicate, %d rejected; %d files, %.2f MB in %.2f s",
                     report.added, report.duplicates, report.rejected.count, report.files, megabytes,
                     report.seconds))
+                if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
+                    Console.out("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
+                }
             }
             if !report.rejected.isEmpty { throw Exit.badInput }
         }

@@ -1,0 +1,194 @@
+import Foundation
+import PanelXML
+import Testing
+@testable import PanelCore
+
+@Suite("Early-warning rules")
+struct RuleTests {
+    static let repository = Fixtures.root.deletingLastPathComponent()
+    let now = Timestamp.parse("2026-04-10T00:00:00Z")!
+
+    func problems(_ relative: String) -> [String] {
+        do {
+            _ = try RuleFile.load([Self.repository.appendingPathComponent(relative).path])
+            return []
+        } catch {
+            return error.problems.map { $0.description.replacingOccurrences(of: Self.repository.path + "/", with: "") }
+        }
+    }
+
+    @Test func shippedRulesValidateAndPassTheirTests() throws {
+        let rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map {
+            Self.repository.appendingPathComponent("workflows/rules/\($0)").path
+        })
+        #expect(rules.count == 12)
+        for test in ["reference-rules.test.yaml", "state-rules.test.yaml"] {
+            let result = try RuleTestFile.run(Self.repository.appendingPathComponent("workflows/rules/tests/\(test)").path)
+            #expect(result.failures == [], "\(test)")
+            #expect(result.checked == 6)
+        }
+    }
+
+    @Test func invalidXPathIsALoadTimeErrorWithItsLocation() {
+        #expect(problems("fixtures/rules/bad/invalid-xpath.yaml") == [
+            "fixtures/rules/bad/invalid-xpath.yaml:7:14: invalid XPath '//article[contains(., 'x')': invalid predicate at character 27",
+            "fixtures/rules/bad/invalid-xpath.yaml:14:14: invalid XPath '//jats:article': undefined namespace prefix",
+        ])
+    }
+
+    @Test func everyProblemOfARuleFileIsReported() {
+        #expect(problems("fixtures/rules/bad/bad-fields.yaml") == [
+            "fixtures/rules/bad/bad-fields.yaml:2:9: rule id 'Bad_Id' must be lower-case letters, digits and dashes",
+            "fixtures/rules/bad/bad-fields.yaml:4:15: 'severity' must be one of info, warning, critical, not 'urgent'",
+            "fixtures/rules/bad/bad-fields.yaml:5:13: 'status' must be one of experimental, stable, deprecated, not 'beta'",
+            "fixtures/rules/bad/bad-fields.yaml:8:16: unknown format 'docx' (one of: jats, akn, pubmed, crossref, atom, rss, generic)",
+            "fixtures/rules/bad/bad-fields.yaml:9:13: 'window' must be a number of days or weeks such as 30d or 4w, not '30 days'",
+            "fixtures/rules/bad/bad-fields.yaml:11:14: unknown placeholder {{period}} (known: assessment, count, days, group, likelihood, reference, reviewer, severity, stage, title, window)",
+            "fixtures/rules/bad/bad-fields.yaml:12:5: unknown key 'owner'",
+            "fixtures/rules/bad/bad-fields.yaml:18:7: 'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true",
+            "fixtures/rules/bad/bad-fields.yaml:26:28: 'likelihood-at-least' must be one of exceptionally-unlikely, extremely-unlikely, very-unlikely, unlikely, about-as-likely-as-not, more-likely-than-not, likely, very-likely, extremely-likely, virtually-certain, not 'probable'",
+            "fixtures/rules/bad/bad-fields.yaml:27:13: 'window', 'threshold' and 'group-by' apply to reference rules only",
+        ])
+    }
+
+    func reference(_ id: String, _ xpath: String? = nil, text: [String] = [], window: Int? = nil, threshold: Int = 2,
+                   groupBy: Aggregation.GroupBy? = nil) -> Rule {
+        Rule(id: id, title: id, severity: .warning, watch: .reference(ReferenceCondition(xpath: xpath, text: text)),
+             aggregation: window.map { Aggregation(windowDays: $0, threshold: threshold, groupBy: groupBy) },
+             message: "{{count}} {{group}} {{reference}}")
+    }
+
+    @Test func referenceRulesMatchOnTheParsedDocumentOnce() throws {
+        let rules = try ReferenceRuleSet([
+            reference("kw", "boolean(/article/front/article-meta/kwd-group/kwd[. = 'elections'])"),
+            reference("phrase", text: ["Cloned Voice"]),
+            reference("both", "count(//p) > 1", text: ["nothing like this"]),
+        ])
+        let document = try XMLParser().document(bytes: Array("""
+            <article><front><article-meta><kwd-group><kwd>elections</kwd></kwd-group></article-meta></front>
+            <body><p>A cloned voice.</p><p>Second.</p></body></article>
+            """.utf8), source: "a.xml")
+        var metadata = ReferenceMetadata()
+        metadata.body = "A cloned voice. Second."
+        #expect(rules.matches(document, metadata: metadata, format: .jats).map(\.id) == ["kw", "phrase"])
+    }
+
+    func match(_ rule: String, _ reference: String, at: String, keywords: [String] = []) -> RuleMatch {
+        RuleMatch(rule: rule, reference: reference, title: reference, keywords: keywords, country: nil, format: .jats, at: at)
+    }
+
+    @Test func windowsThresholdsAndGroups() {
+        let rule = reference("agg", text: ["x"], window: 30, threshold: 2, groupBy: .keyword)
+        let matches = [
+            match("agg", "r1", at: "2026-04-01T00:00:00Z", keywords: ["elections", "ai"]),
+            match("agg", "r2", at: "2026-04-05T00:00:00Z", keywords: ["elections"]),
+            match("agg", "r3", at: "2026-01-01T00:00:00Z", keywords: ["ai"]),
+        ]
+        let firings = RuleEngine.referenceFirings([rule], matches: matches, now: now)
+        #expect(firings.map(\.fingerprint) == ["group:elections"])
+        #expect(firings.first?.message == "2 elections {{reference}}")
+        #expect(RuleEngine.referenceFirings([rule], matches: Array(matches.prefix(1)), now: now).isEmpty)
+    }
+
+    @Test func assessmentConditionsFollowTheCalibratedScale() {
+        let rule = Rule(id: "hi", title: "hi", severity: .critical,
+                        watch: .assessment(AssessmentCondition(kinds: [.risk], severityAtLeast: 4, likelihoodAtLeast: .likely)),
+                        message: "{{assessment}} {{likelihood}}")
+        func assessment(_ likelihood: Likelihood, severity: Int) -> Assessment {
+            Assessment(id: "A-\(likelihood.rawValue)", title: "t", kind: .risk, domain: .misinformation, workflow: "w", stage: "s",
+                       stageEnteredAt: "2026-01-01T00:00:00.000Z", openedAt: "", authors: [],
+                       ratings: Ratings(severity: severity, likelihood: likelihood))
+        }
+        let state = [assessment(.veryLikely, severity: 4), assessment(.moreLikelyThanNot, severity: 5), assessment(.virtuallyCertain, severity: 3)]
+        #expect(RuleEngine.stateFirings([rule], assessments: state, workflows: [:], members: [], now: now).map(\.subject) == ["A-very-likely"])
+        #expect(Likelihood.likely < .veryLikely && Likelihood.moreLikelyThanNot < .likely && Likelihood.unlikely < .aboutAsLikelyAsNot)
+    }
+
+    // MARK: Flags
+
+    func firing(_ rule: Rule, _ fingerprint: String, _ message: String) -> Firing {
+        Firing(rule: rule, fingerprint: fingerprint, subject: fingerprint, message: message)
+    }
+
+    func fold(_ events: [NewEvent], into flags: inout [String: Flag]) {
+        for (index, event) in events.enumerated() {
+            FlagFold.apply(EventChain.seal(event, sequence: Int64(index + 1), previousHash: ""), to: &flags)
+        }
+    }
+
+    @Test func firingAgainUpdatesNeverDuplicates() {
+        let rule = reference("agg", text: ["x"], window: 30)
+        var flags: [String: Flag] = [:]
+        fold(FlagDecisions.reconcile([firing(rule, "g", "2 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now), into: &flags)
+        #expect(flags.count == 1)
+        #expect(FlagDecisions.reconcile([firing(rule, "g", "2 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now).isEmpty)
+        let changed = FlagDecisions.reconcile([firing(rule, "g", "3 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
+        #expect(changed.map(\.type) == [FlagChanged.type])
+        fold(changed, into: &flags)
+        #expect(flags.values.first?.version == 2)
+        let cleared = FlagDecisions.reconcile([], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
+        #expect(cleared.map(\.type) == [FlagResolved.type])
+        fold(cleared, into: &flags)
+        #expect(flags.values.first?.state == .resolved)
+        #expect(flags.values.first?.resolution == "cleared")
+        let again = FlagDecisions.reconcile([firing(rule, "g", "4 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
+        fold(again, into: &flags)
+        #expect(flags.count == 1)
+        #expect(flags.values.first?.state == .open)
+        #expect(flags.values.first?.version == 3)
+    }
+
+    @Test func perDocumentFlagsDoNotClearThemselves() {
+        let perDocument = reference("doc", text: ["x"])
+        #expect(FlagDecisions.selfClearing([perDocument, reference("agg", text: ["x"], window: 30)]) == ["agg"])
+    }
+
+    @Test func acknowledgeSilenceResolveLifecycle() throws {
+        let members = [Member(id: "exp-01", name: "A", nationality: "KE", group: .african, gender: .female, affiliation: "X")]
+        let rule = reference("doc", text: ["x"])
+        var flags: [String: Flag] = [:]
+        fold(FlagDecisions.reconcile([firing(rule, "ref-1", "m")], evaluated: [], flags: flags, actor: "cron", now: now), into: &flags)
+        let id = try #require(flags.keys.first)
+        #expect(FlagDecisions.acknowledge(id, note: " ", flags: flags, members: members, actor: "exp-01", now: now)
+            == .failure(Refusal("acknowledging needs a --note")))
+        #expect(FlagDecisions.acknowledge(id, note: "on it", flags: flags, members: members, actor: "cron", now: now)
+            == .failure(Refusal("'cron' is not a member of the panel; members acknowledge flags")))
+        fold(try FlagDecisions.acknowledge(id, note: "on it", flags: flags, members: members, actor: "exp-01", now: now).get(), into: &flags)
+        #expect(flags[id]?.state == .acknowledged)
+        #expect(flags[id]?.note == "on it")
+
+        let silenceEvents = try FlagDecisions.silence(flag: nil, rule: "doc", labels: [:], until: now.addingTimeInterval(86_400), reason: "known",
+                                                      existing: [], flags: flags, rules: [rule], members: members, actor: "exp-01", now: now).get()
+        let silence = try #require(EventChain.seal(silenceEvents[0], sequence: 1, previousHash: "").payload(as: SilenceCreated.self)?.silence)
+        #expect(flags[id]!.state(at: now, silences: [silence]) == .silenced)
+        #expect(flags[id]!.state(at: now.addingTimeInterval(2 * 86_400), silences: [silence]) == .acknowledged, "silences end")
+        #expect(FlagDecisions.silence(flag: nil, rule: nil, labels: [:], until: now.addingTimeInterval(-1), reason: "", existing: [],
+                                      flags: flags, rules: [rule], members: members, actor: "exp-01", now: now)
+            == .failure(Refusal(["say what to silence: a flag id, --rule or --label", "--until must be in the future", "a --reason is required"])))
+
+        fold(try FlagDecisions.resolve(id, note: "handled", flags: flags, members: members, actor: "exp-01", now: now).get(), into: &flags)
+        #expect(flags[id]?.state == .resolved)
+        #expect(flags[id]?.resolution == "exp-01: handled")
+        #expect(FlagDecisions.resolve(id, note: "again", flags: flags, members: members, actor: "exp-01", now: now)
+            == .failure(Refusal("\(id) is already resolved")))
+    }
+
+    // MARK: Digest composition
+
+    @Test func digestsIssueOnlyWhatIsNew() {
+        let rule = reference("doc", text: ["x"])
+        var flags: [String: Flag] = [:]
+        fold(FlagDecisions.reconcile([firing(rule, "ref-1", "one"), firing(rule, "ref-2", "two")], evaluated: [], flags: flags,
+                                     actor: "cron", now: now), into: &flags)
+        let (open, resolved, reminders) = DigestComposer.candidates(flags: flags, silences: [], assessments: [], workflows: [:], now: now)
+        let first = DigestComposer.compose(id: "D-0001", flags: open, resolved: resolved, reminders: reminders, issued: [], since: nil, now: now)
+        #expect(first.flags.count == 2)
+        let second = DigestComposer.compose(id: "D-0002", flags: open, resolved: resolved, reminders: reminders, issued: Set(first.keys),
+                                            since: nil, now: now)
+        #expect(second.isEmpty)
+        let window = DigestComposer.compose(id: "D-0002", flags: open, resolved: resolved, reminders: reminders, issued: Set(first.keys),
+                                            since: now.addingTimeInterval(-3_600), now: now)
+        #expect(window.flags.count == 2, "--since re-issues what changed in the window")
+        #expect(DigestRenderer.markdown(second).contains("Nothing new since the last digest"))
+    }
+}
