@@ -212,6 +212,52 @@ struct CLITests {
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }
 
+    @Test func digestIsIdempotentAndLocked() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-04-10T09:00:00Z"]
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")]).status == 0)
+        let ingest = try panel(["refs", "ingest", fixture("references")], environment: env)
+        #expect(ingest.output.contains("rules: 12 matches; flags 8 raised, 0 changed, 0 resolved"), "\(ingest.output)")
+        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
+        let out = root.appendingPathComponent("digest.html").path
+        let first = try panel(["digest", "--format", "html", "--out", out], environment: env)
+        #expect(first.status == 0)
+        #expect(first.error == "panel digest: D-0001: 8 flags, 0 resolved, 0 reminders → \(out)\n")
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("<h2 class=\"critical\">Critical (6)</h2>"))
+        let second = try panel(["digest"], environment: env)
+        #expect(second.status == 0)
+        #expect(second.output.contains("Nothing new since the last digest"))
+        let atom = try panel(["digest", "--since", "1d", "--format", "atom", "--dry-run"], environment: env)
+        #expect(atom.output.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"))
+        #expect(atom.error.hasSuffix("(dry run: nothing recorded)\n"))
+
+        // Hold the lock as a running digest would: the next one exits 5.
+        let lock = open(ws + "/.panel/digest.lock", O_RDWR | O_CREAT, 0o644)
+        defer { close(lock) }
+        #expect(flock(lock, LOCK_EX | LOCK_NB) == 0)
+        let busy = try panel(["digest"], environment: env)
+        #expect(busy.status == 5)
+        #expect(busy.error.hasPrefix("panel: another digest is running"))
+        flock(lock, LOCK_UN)
+
+        let flags = try panel(["flags", "list", "--format", "json"], environment: env)
+        let listed = try JSONSerialization.jsonObject(with: Data(flags.output.utf8)) as? [[String: Any]]
+        #expect(listed?.count == 8)
+        let id = try #require(listed?.first?["id"] as? String)
+        #expect(try panel(["flags", "ack", id, "--note", "looking", "--as", "exp-01"], environment: env).status == 0)
+        #expect(try panel(["flags", "ack", id, "--note", "again", "--as", "exp-01"], environment: env).status == 3)
+        #expect(try panel(["flags", "silence", "--rule", "labour-displacement", "--until", "7d", "--reason", "known", "--as", "exp-01"], environment: env).status == 0)
+        #expect(try panel(["flags", "list", "--state", "silenced"], environment: env).output.contains("labour-displacement"))
+        #expect(try panel(["flags", "resolve", id, "--note", "done", "--as", "exp-01"], environment: env).status == 0)
+        let third = try panel(["digest", "--format", "json"], environment: env)
+        let digest = try JSONSerialization.jsonObject(with: Data(third.output.utf8)) as? [String: Any]
+        #expect((digest?["resolved"] as? [Any])?.count == 1)
+        #expect(try panel(["rules", "validate"], environment: env).status == 0)
+        #expect(try panel(["audit", "verify"], environment: env).status == 0)
+    }
+
     @Test func noWorkspaceIsAClearError() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -138,9 +138,16 @@ struct RuleTests {
         #expect(flags.values.first?.version == 3)
     }
 
-    @Test func perDocumentFlagsDoNotClearThemselves() {
+    @Test func perDocumentFlagsDoNotClearThemselvesAndStayResolved() throws {
         let perDocument = reference("doc", text: ["x"])
         #expect(FlagDecisions.selfClearing([perDocument, reference("agg", text: ["x"], window: 30)]) == ["agg"])
+        let members = [Member(id: "exp-01", name: "A", nationality: "KE", group: .african, gender: .female, affiliation: "X")]
+        var flags: [String: Flag] = [:]
+        let fire = firing(perDocument, "ref-1", "m")
+        fold(FlagDecisions.reconcile([fire], evaluated: [], flags: flags, actor: "cron", now: now), into: &flags)
+        #expect(FlagDecisions.reconcile([], evaluated: [], flags: flags, actor: "cron", now: now).isEmpty, "no auto-resolve")
+        fold(try FlagDecisions.resolve(fire.flagID, note: "dealt with", flags: flags, members: members, actor: "exp-01", now: now).get(), into: &flags)
+        #expect(FlagDecisions.reconcile([fire], evaluated: [], flags: flags, actor: "cron", now: now).isEmpty, "the same document does not raise it again")
     }
 
     @Test func acknowledgeSilenceResolveLifecycle() throws {

@@ -125,7 +125,9 @@ public enum RuleEngine {
 }
 
 /// Flags from firings: raise what is new, update what changed, resolve what
-/// no longer fires (for the rules that were evaluated), and nothing else.
+/// no longer fires (for the self-clearing rules that were evaluated), and
+/// nothing else. A condition that fires again after it cleared raises its
+/// flag again (a new version); a per-document flag, once resolved, stays so.
 public enum FlagDecisions {
     public static func reconcile(_ firings: [Firing], evaluated rules: Set<String>, flags: [String: Flag], actor: String,
                                  now: Date) -> [NewEvent] {
@@ -135,6 +137,10 @@ public enum FlagDecisions {
         for fire in firings {
             let id = fire.flagID
             guard firing.insert(id).inserted else { continue }
+            if let flag = flags[id], flag.state == .resolved, !rules.contains(flag.rule) {
+                // A per-document flag ends when it is resolved: the same document does not raise it again.
+                continue
+            }
             if let flag = flags[id], flag.state != .resolved {
                 if flag.message != fire.message || flag.severity != fire.rule.severity {
                     events.append(NewEvent(FlagChanged(id: id, severity: fire.rule.severity, message: fire.message, version: flag.version + 1),

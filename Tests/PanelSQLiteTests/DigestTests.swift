@@ -1,0 +1,145 @@
+import Foundation
+import PanelXML
+import Testing
+@testable import PanelCore
+@testable import PanelSQLite
+
+/// The early-warning loop on a real store: ingest with rules, flags, digests.
+final class WarningWorld: @unchecked Sendable {
+    let temporary: TemporaryStore
+    let rules: [Rule]
+    let workflows: [String: Workflow]
+    let members: [Member]
+    let clock = FixedClock(Timestamp.parse("2026-04-10T09:00:00Z")!)
+
+    init() throws {
+        temporary = try TemporaryStore()
+        let repository = Fixtures.root.deletingLastPathComponent()
+        rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map { repository.appendingPathComponent("workflows/rules/\($0)").path })
+        var loaded: [String: Workflow] = [:]
+        for name in ["annual-report", "rapid-assessment"] {
+            let path = repository.appendingPathComponent("workflows/\(name).yaml").path
+            loaded[name] = try WorkflowFile.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
+        }
+        workflows = loaded
+        members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        try temporary.store.append(RosterDecisions.importRoster(members, current: [], actor: "s", time: clock.now()).get())
+        let config = try WorkspaceConfig.parse(String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
+        let ingester = try ReferenceIngester(store: temporary.store, objects: temporary.objects,
+                                             registry: ReferenceAdapterRegistry(generic: config.mappings), clock: clock, actor: "cron",
+                                             rules: ReferenceRuleSet(rules))
+        _ = ingester.ingest(paths: [Fixtures.path("references")])
+        // As `panel refs ingest` does: reference flags right after the ingest.
+        try runner().evaluate(referencesOnly: true)
+    }
+
+    func runner(store: SQLiteStore? = nil) -> RuleRunner {
+        RuleRunner(store: store ?? temporary.store, rules: rules, workflows: workflows, clock: clock, actor: "cron")
+    }
+}
+
+@Suite("Flags and digests on the store")
+struct DigestTests {
+    @Test func fixtureScenarioRaisesAcknowledgesSilencesAndResolves() throws {
+        let world = try WarningWorld()
+        let store = world.temporary.store
+        #expect(try world.runner().evaluate() == RuleRunner.Outcome(), "evaluating again changes nothing")
+        var flags = try store.flags()
+        // The JATS election article duplicates the Crossref record (same DOI), so the JATS-only rule has nothing new to see.
+        #expect(Set(flags.values.map(\.rule)) == ["autonomous-replication", "bio-chem-uplift", "critical-infrastructure-incident",
+                                                  "election-disinformation", "labour-displacement"])
+        #expect(flags.count == 8)
+        let replication = try #require(flags.values.first { $0.rule == "autonomous-replication" })
+        try store.append(FlagDecisions.acknowledge(replication.id, note: "asked the authors for logs", flags: flags, members: world.members,
+                                                   actor: "exp-01", now: world.clock.now()).get())
+        try store.append(FlagDecisions.silence(flag: nil, rule: "labour-displacement", labels: [:],
+                                               until: world.clock.now().addingTimeInterval(7 * 86_400), reason: "assessment under way",
+                                               existing: [], flags: flags, rules: world.rules, members: world.members,
+                                               actor: "exp-01", now: world.clock.now()).get())
+        let uplift = try #require(flags.values.first { $0.rule == "bio-chem-uplift" })
+        try store.append(FlagDecisions.resolve(uplift.id, note: "covered by A-2026-003", flags: flags, members: world.members,
+                                               actor: "exp-06", now: world.clock.now()).get())
+        flags = try store.flags()
+        #expect(flags[replication.id]?.state == .acknowledged)
+        #expect(flags[uplift.id]?.state == .resolved)
+
+        let digest = try world.runner().digest(since: nil, dryRun: false)
+        #expect(digest.id == "D-0001")
+        #expect(!digest.flags.contains { $0.rule == "labour-displacement" }, "silenced flags are withheld")
+        #expect(digest.flags.contains { $0.id == replication.id && $0.state == .acknowledged })
+        #expect(digest.resolved.map(\.id) == [uplift.id])
+        let again = try world.runner().digest(since: nil, dryRun: false)
+        #expect(again.isEmpty)
+        #expect(try store.digests(limit: 10).map(\.id) == ["D-0001"])
+        #expect(try store.verifyChain().firstBreak == nil)
+    }
+
+    @Test func dryRunRecordsNothing() throws {
+        let world = try WarningWorld()
+        let events = try world.temporary.store.events(after: 0, limit: nil).count
+        let preview = try world.runner().digest(since: nil, dryRun: true)
+        #expect(!preview.isEmpty)
+        #expect(try world.temporary.store.events(after: 0, limit: nil).count == events)
+        let real = try world.runner().digest(since: nil, dryRun: false)
+        #expect(real.keys == preview.keys)
+    }
+
+    @Test func concurrentDigestsNeverIssueTwice() throws {
+        let world = try WarningWorld()
+        let path = world.temporary.store.path
+        let results = Locked<[Digest]>([])
+        let (rules, workflows, clock) = (world.rules, world.workflows, world.clock)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            guard let store = try? SQLiteStore(path: path),
+                  let digest = try? RuleRunner(store: store, rules: rules, workflows: workflows, clock: clock, actor: "cron")
+                      .digest(since: nil, dryRun: false) else { return }
+            results.mutate { $0.append(digest) }
+        }
+        let digests = results.value
+        #expect(digests.count == 4)
+        #expect(digests.filter { !$0.isEmpty }.count == 1)
+        let issued = digests.flatMap(\.keys)
+        #expect(issued.count == Set(issued).count)
+        #expect(try world.temporary.store.digests(limit: 10).count == 1)
+    }
+
+    @Test func allFourFormats() throws {
+        let world = try WarningWorld()
+        let digest = try world.runner().digest(since: nil, dryRun: true)
+        let atom = DigestRenderer.atom(digest, workspace: "test")
+        let feed = try XMLParser().document(bytes: Array(atom.utf8), source: "digest.atom")
+        #expect(feed.root?.localName == "feed")
+        #expect(feed.root?.namespaceURI == "http://www.w3.org/2005/Atom")
+        let namespace = ["a": "http://www.w3.org/2005/Atom"]
+        #expect(try feed.evaluate(XPathExpression("count(/a:feed/a:entry)", namespaces: namespace)).stringValue == String(digest.flags.count))
+        #expect(feed.strings(try XPathExpression("/a:feed/a:entry/a:id", namespaces: namespace)).allSatisfy { $0.hasPrefix("urn:panel:test:flag:F-") })
+        #expect(DigestRenderer.atom(digest, workspace: "test") == atom, "stable ids and content")
+        let html = DigestRenderer.html(digest)
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<style>"))
+        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"))
+        let decoded = try JSONDecoder().decode(Digest.self, from: JSONEncoder().encode(digest))
+        #expect(decoded == digest)
+        #expect(DigestRenderer.markdown(digest).hasPrefix("# Early-warning digest D-0001"))
+    }
+
+    @Test func remindersForOverdueReviewsAndDeadlines() throws {
+        var assessment = Assessment(id: "A-2026-001", title: "t", kind: .risk, domain: .misinformation, workflow: "rapid-assessment",
+                                    stage: "expert-review", stageEnteredAt: "2026-03-25T09:00:00.000Z", openedAt: "", authors: [], ratings: Ratings())
+        assessment.assignments = [ReviewAssignment(reviewer: "exp-12", stage: "expert-review", deadline: "2026-04-04T09:00:00.000Z")]
+        let world = try WarningWorld()
+        let reminders = DigestComposer.reminders([assessment], workflows: world.workflows, now: world.clock.now())
+        #expect(reminders.map(\.text) == [
+            "review of A-2026-001 by exp-12 is 6 days overdue (due 2026-04-04T09:00:00.000Z)",
+            "deadline of A-2026-001 expert-review in 5 days (2026-04-15T09:00:00.000Z)",
+        ])
+    }
+}
+
+/// A value shared between threads.
+final class Locked<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+}
