@@ -72,9 +72,10 @@ enum Projections {
             FlagFold.apply(record, to: &flags)
             guard let next = flags[id] else { return }
             try db.cachedStatement(sql: """
-                INSERT INTO flag (id, rule, state, record) VALUES (?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET state = excluded.state, record = excluded.record
-                """).execute(arguments: [next.id, next.rule, next.state.rawValue, EventCoding.encode(next)])
+                INSERT INTO flag (id, rule, state, version, changed_at, record) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET state = excluded.state, version = excluded.version,
+                    changed_at = excluded.changed_at, record = excluded.record
+                """).execute(arguments: [next.id, next.rule, next.state.rawValue, next.version, next.changedAt, EventCoding.encode(next)])
         case SilenceCreated.type:
             guard let silence = record.payload(as: SilenceCreated.self)?.silence else { return }
             try db.execute(sql: "INSERT OR REPLACE INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, EventCoding.encode(silence)])
@@ -183,6 +184,45 @@ enum Projections {
         let decoder = JSONDecoder()
         var result: [String: Flag] = [:]
         for text in try String.fetchAll(db, sql: "SELECT record FROM flag") {
+            if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
+        }
+        return result
+    }
+
+    /// Flags with these ids, and the unresolved flags of these rules.
+    static func flags(ids: Set<String>, openRules: Set<String>, db: Database) throws -> [String: Flag] {
+        let decoder = JSONDecoder()
+        var result: [String: Flag] = [:]
+        let byID = try db.cachedStatement(sql: "SELECT record FROM flag WHERE id = ?")
+        for id in ids {
+            if let text = try String.fetchOne(byID, arguments: [id]), let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) {
+                result[flag.id] = flag
+            }
+        }
+        let byRule = try db.cachedStatement(sql: "SELECT record FROM flag WHERE rule = ? AND state != 'resolved'")
+        for rule in openRules {
+            for text in try String.fetchAll(byRule, arguments: [rule]) {
+                if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
+            }
+        }
+        return result
+    }
+
+    /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
+    static func pendingFlags(since: String?, db: Database) throws -> [String: Flag] {
+        let decoder = JSONDecoder()
+        var sql = """
+            SELECT record FROM flag f
+            WHERE NOT EXISTS (SELECT 1 FROM notification n
+                              WHERE n.key = (CASE f.state WHEN 'resolved' THEN 'resolved:' ELSE 'flag:' END) || f.id || ':v' || f.version)
+            """
+        var arguments: StatementArguments = []
+        if let since {
+            sql += " OR f.changed_at >= ?"
+            arguments += [since]
+        }
+        var result: [String: Flag] = [:]
+        for text in try String.fetchAll(db, sql: sql, arguments: arguments) {
             if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
         }
         return result

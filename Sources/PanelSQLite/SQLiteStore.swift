@@ -201,6 +201,10 @@ struct IngestSession: WriteSession {
     }
 
     func flags() throws -> [String: Flag] { try Projections.flags(db) }
+    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] {
+        try Projections.flags(ids: ids, openRules: openRules, db: db)
+    }
+    func pendingFlags(since: String?) throws -> [String: Flag] { try Projections.pendingFlags(since: since, db: db) }
     func silences() throws -> [Silence] { try Projections.silences(db) }
     func issued(_ keys: [String]) throws -> Set<String> { try Projections.issued(keys, db: db) }
 

@@ -181,8 +181,11 @@ enum Schema {
                     id TEXT PRIMARY KEY,
                     rule TEXT NOT NULL,
                     state TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    changed_at TEXT NOT NULL,
                     record TEXT NOT NULL
                 ) WITHOUT ROWID;
+                CREATE INDEX flag_rule ON flag(rule, state);
                 CREATE TABLE silence (
                     id TEXT PRIMARY KEY,
                     record TEXT NOT NULL

@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "panel-bench",
         abstract: "Benchmarks for panel, each printing its figures and a ratio against a reference run in the same process.",
-        subcommands: [IngestBench.self, StatusBench.self, ReviewBench.self])
+        subcommands: [IngestBench.self, StatusBench.self, ReviewBench.self, RulesBench.self])
 }
 
 struct IngestBench: ParsableCommand {

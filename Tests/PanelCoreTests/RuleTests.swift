@@ -73,6 +73,17 @@ struct RuleTests {
         #expect(rules.matches(document, metadata: metadata, format: .jats).map(\.id) == ["kw", "phrase"])
     }
 
+    @Test func phraseMatcherFindsEveryPhraseInOnePass() {
+        let phrases = ["he", "she", "his", "hers", "voice clon", "self-replicat", "z"].map { Array($0.utf8) }
+        let matcher = PhraseMatcher(phrases)
+        var found = [Bool](repeating: false, count: phrases.count)
+        matcher.scan("USHERS of a Cloned Voice CLONING and Self-Replication", into: &found)
+        #expect(found == [true, true, false, true, true, true, false])
+        var none = [Bool](repeating: false, count: phrases.count)
+        matcher.scan("", into: &none)
+        #expect(!none.contains(true))
+    }
+
     func match(_ rule: String, _ reference: String, at: String, keywords: [String] = []) -> RuleMatch {
         RuleMatch(rule: rule, reference: reference, title: reference, keywords: keywords, country: nil, format: .jats, at: at)
     }

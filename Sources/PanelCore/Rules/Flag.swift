@@ -27,6 +27,26 @@ public struct Flag: Codable, Sendable, Equatable {
     public var note: String?
     public var resolution: String?
 
+    public init(id: String, rule: String, fingerprint: String, title: String, severity: Severity, message: String,
+                labels: [String: String], subject: String, state: FlagState, version: Int, raisedAt: String, changedAt: String,
+                acknowledgedBy: String? = nil, note: String? = nil, resolution: String? = nil) {
+        self.id = id
+        self.rule = rule
+        self.fingerprint = fingerprint
+        self.title = title
+        self.severity = severity
+        self.message = message
+        self.labels = labels
+        self.subject = subject
+        self.state = state
+        self.version = version
+        self.raisedAt = raisedAt
+        self.changedAt = changedAt
+        self.acknowledgedBy = acknowledgedBy
+        self.note = note
+        self.resolution = resolution
+    }
+
     public static func id(rule: String, fingerprint: String) -> String {
         "F-" + SHA256.hash(data: Data("\(rule)\u{0}\(fingerprint)".utf8)).hexString.prefix(10)
     }

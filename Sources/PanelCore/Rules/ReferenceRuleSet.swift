@@ -9,7 +9,8 @@ public final class ReferenceRuleSet {
         var rule: Rule
         var condition: ReferenceCondition
         var xpath: XPathExpression?
-        var phrases: [String]
+        /// Indexes into the set's phrase matcher.
+        var phrases: [Int]
         var keywords: Set<String>
         var countries: Set<String>
     }
@@ -18,22 +19,31 @@ public final class ReferenceRuleSet {
     public var rules: [Rule] { compiled.map(\.rule) }
     public var isEmpty: Bool { compiled.isEmpty }
 
+    private let matcher: PhraseMatcher
+
     public init(_ rules: [Rule]) throws {
+        var phrases: [[UInt8]] = []
         compiled = try rules.compactMap { rule in
             guard case .reference(let condition) = rule.watch, rule.status != .deprecated else { return nil }
+            var indexes: [Int] = []
+            for phrase in condition.text where !phrase.isEmpty {
+                indexes.append(phrases.count)
+                phrases.append(Array(phrase.lowercased().utf8))
+            }
             return Compiled(
                 rule: rule, condition: condition,
                 xpath: try condition.xpath.map { try XPathExpression($0, namespaces: condition.namespaces) },
-                phrases: condition.text.map { $0.lowercased() },
+                phrases: indexes,
                 keywords: Set(condition.keywords.map { $0.lowercased() }),
                 countries: Set(condition.countries.map { $0.uppercased() }))
         }
+        matcher = PhraseMatcher(phrases)
     }
 
     /// The rules this document (one of `format`, read into `metadata`) matches.
     public func matches(_ document: XMLDocument, metadata: ReferenceMetadata, format: ReferenceFormat) -> [Rule] {
         guard !compiled.isEmpty else { return [] }
-        var haystack: String?
+        var found: [Bool]?
         var keywords: Set<String>?
         var result: [Rule] = []
         for entry in compiled {
@@ -45,11 +55,14 @@ public final class ReferenceRuleSet {
                 if entry.keywords.isDisjoint(with: keywords!) { continue }
             }
             if !entry.phrases.isEmpty {
-                if haystack == nil {
-                    haystack = [metadata.title, metadata.abstract, metadata.body, metadata.keywords.joined(separator: " ")]
-                        .joined(separator: "\n").lowercased()
+                if found == nil {
+                    // One pass over the text for the phrases of every rule.
+                    var marks = [Bool](repeating: false, count: matcher.phraseCount)
+                    for field in [metadata.title, metadata.abstract, metadata.body] { matcher.scan(field, into: &marks) }
+                    for keyword in metadata.keywords { matcher.scan(keyword, into: &marks) }
+                    found = marks
                 }
-                if !entry.phrases.contains(where: { haystack!.contains($0) }) { continue }
+                if !entry.phrases.contains(where: { found![$0] }) { continue }
             }
             if let xpath = entry.xpath {
                 guard let value = try? document.evaluate(xpath), value.booleanValue else { continue }

@@ -35,10 +35,14 @@ public struct RuleRunner {
                                                members: try store.members(), now: now)
         }
         let evaluated = FlagDecisions.selfClearing(inScope)
+        guard !firings.isEmpty || !evaluated.isEmpty else { return Outcome() }
         let actor = self.actor
+        let ids = Set(firings.map(\.flagID))
         let records = try store.writeBatch { batch in
             try batch.file { session in
-                let events = FlagDecisions.reconcile(firings, evaluated: evaluated, flags: try session.flags(), actor: actor, now: now)
+                // Only the flags that can change: those firing, and the open flags of self-clearing rules.
+                let flags = try session.flags(ids: ids, openRules: evaluated)
+                let events = FlagDecisions.reconcile(firings, evaluated: evaluated, flags: flags, actor: actor, now: now)
                 return try events.map { try session.append($0) }
             }
         }
@@ -64,8 +68,9 @@ public struct RuleRunner {
         let previous = try store.digests(limit: 1).first
         return try store.writeBatch { batch in
             try batch.file { session in
+                let pending = try session.pendingFlags(since: since.map(Timestamp.format))
                 let (flags, resolved, reminders) = DigestComposer.candidates(
-                    flags: try session.flags(), silences: try session.silences(), assessments: assessments, workflows: workflows, now: now)
+                    flags: pending, silences: try session.silences(), assessments: assessments, workflows: workflows, now: now)
                 let keys = flags.map(DigestComposer.key) + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
                 let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
                 let digest = DigestComposer.compose(

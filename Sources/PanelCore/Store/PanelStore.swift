@@ -87,6 +87,10 @@ public protocol WriteSession {
     func recordMatch(_ match: RuleMatch) throws
     // Reads inside the same transaction.
     func flags() throws -> [String: Flag]
+    /// Flags with these ids, and the unresolved flags of these rules.
+    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag]
+    /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
+    func pendingFlags(since: String?) throws -> [String: Flag]
     func silences() throws -> [Silence]
     /// Which of these notification keys a digest already issued.
     func issued(_ keys: [String]) throws -> Set<String>

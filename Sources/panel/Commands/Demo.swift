@@ -68,11 +68,12 @@ struct Demo: ParsableCommand {
 
         try reviewCycle(ws: ws, directory: directory, fixtures: fixturesURL)
 
-        step("Ingest every reference document under \(references)")
-        try Refs.Ingest.parse(ws + [references, "--quiet"]).run()
+        let ingestDay = ["--now", "2026-04-10T09:00:00Z"]
+        step("Ingest every reference document under \(references); the early-warning rules check each new document")
+        try Refs.Ingest.parse(ws + ingestDay + [references, "--quiet"]).run()
 
         step("Ingest the same folder again: nothing is added twice")
-        try Refs.Ingest.parse(ws + [references, "--quiet"]).run()
+        try Refs.Ingest.parse(ws + ingestDay + [references, "--quiet"]).run()
 
         step("Ingest hostile and broken files: each is rejected with its reason, nothing is stored")
         do {
@@ -89,6 +90,15 @@ struct Demo: ParsableCommand {
 
         step("Show one reference by its DOI")
         try Refs.Show.parse(ws + ["10.5555/jaigs.2025.0142"]).run()
+
+        step("The flags the rules raised")
+        try FlagsCommand.List.parse(ws + ingestDay).run()
+
+        step("The cron job's digest: rules evaluated, every new flag and reminder issued once")
+        try DigestCommand.parse(ws + ingestDay).run()
+
+        step("The same digest again: nothing is issued twice")
+        try DigestCommand.parse(ws + ingestDay).run()
 
         step("Verify the tamper-evident event log")
         try Audit.Verify.parse(ws).run()
