@@ -73,6 +73,27 @@ struct RuleTests {
         #expect(rules.matches(document, metadata: metadata, format: .jats).map(\.id) == ["kw", "phrase"])
     }
 
+    @Test func metadataFilters() throws {
+        let rules = try ReferenceRuleSet([
+            Rule(id: "recent-kenya", title: "t", severity: .info,
+                 watch: .reference(ReferenceCondition(formats: [.pubmed], keywords: ["Privacy"], countries: ["ke"], publishedAfter: "2025-06")),
+                 message: "m"),
+        ])
+        let document = try XMLParser().document(bytes: Array("<x/>".utf8), source: "x")
+        var metadata = ReferenceMetadata()
+        metadata.keywords = ["privacy", "health"]
+        metadata.country = "KE"
+        metadata.published = "2025-07-01"
+        #expect(rules.matches(document, metadata: metadata, format: .pubmed).count == 1)
+        #expect(rules.matches(document, metadata: metadata, format: .jats).isEmpty)
+        metadata.published = "2025-05-30"
+        #expect(rules.matches(document, metadata: metadata, format: .pubmed).isEmpty)
+        metadata.published = nil
+        #expect(rules.matches(document, metadata: metadata, format: .pubmed).isEmpty)
+        metadata.published = "2025"
+        #expect(rules.matches(document, metadata: metadata, format: .pubmed).isEmpty, "a year alone is before June of it")
+    }
+
     @Test func phraseMatcherFindsEveryPhraseInOnePass() {
         let phrases = ["he", "she", "his", "hers", "voice clon", "self-replicat", "z"].map { Array($0.utf8) }
         let matcher = PhraseMatcher(phrases)

@@ -50,6 +50,9 @@ public final class ReferenceRuleSet {
             let condition = entry.condition
             if !condition.formats.isEmpty && !condition.formats.contains(format) { continue }
             if !entry.countries.isEmpty && !entry.countries.contains((metadata.country ?? "").uppercased()) { continue }
+            if let after = condition.publishedAfter {
+                guard let published = metadata.published, published.prefix(after.count) >= after else { continue }
+            }
             if !entry.keywords.isEmpty {
                 if keywords == nil { keywords = Set(metadata.keywords.map { $0.lowercased() }) }
                 if entry.keywords.isDisjoint(with: keywords!) { continue }

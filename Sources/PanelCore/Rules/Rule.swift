@@ -25,9 +25,12 @@ public struct ReferenceCondition: Sendable, Equatable {
     public var keywords: [String]
     /// Any of these countries.
     public var countries: [String]
+    /// Published on or after this date (`YYYY[-MM[-DD]]`); undated references do not match.
+    public var publishedAfter: String?
 
     public init(xpath: String? = nil, namespaces: [String: String] = [:], text: [String] = [], formats: [ReferenceFormat] = [],
-                keywords: [String] = [], countries: [String] = []) {
+                keywords: [String] = [], countries: [String] = [], publishedAfter: String? = nil) {
+        self.publishedAfter = publishedAfter
         self.xpath = xpath
         self.namespaces = namespaces
         self.text = text

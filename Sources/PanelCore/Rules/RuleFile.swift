@@ -138,13 +138,18 @@ public enum RuleFile {
         }
         let keywords = map.strings("keywords") ?? []
         let countries = map.strings("countries") ?? []
+        let afterNode = map.peek("published-after")
+        let after = map.string("published-after")
+        if let after, after.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) == nil {
+            reader.report(at: afterNode, "'published-after' must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(after)'")
+        }
         map.finish()
-        if xpath == nil && text.isEmpty && formats.isEmpty && keywords.isEmpty && countries.isEmpty {
-            reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries")
+        if xpath == nil && text.isEmpty && formats.isEmpty && keywords.isEmpty && countries.isEmpty && after == nil {
+            reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries, published-after")
             return nil
         }
         return .reference(ReferenceCondition(xpath: xpath, namespaces: namespaces, text: text, formats: formats,
-                                             keywords: keywords, countries: countries))
+                                             keywords: keywords, countries: countries, publishedAfter: after))
     }
 
     private static func parseAssessment(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {
