@@ -11,13 +11,8 @@ struct AssessmentScenarioTests {
     let members: [Member]
 
     init() throws {
-        var loaded: [String: Workflow] = [:]
-        for name in ["annual-report", "rapid-assessment"] {
-            let path = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/\(name).yaml").path
-            loaded[name] = try WorkflowFile.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
-        }
-        workflows = loaded
-        members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "members.yaml")
+        workflows = try Fixtures.workflows()
+        members = try Fixtures.members()
     }
 
     func day(_ offset: Int) -> Date { Self.start.addingTimeInterval(Double(offset) * 86_400) }

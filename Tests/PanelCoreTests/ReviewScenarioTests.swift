@@ -12,13 +12,8 @@ struct ReviewScenarioTests {
     static let start = Timestamp.parse("2026-04-01T09:00:00Z")!
 
     init() throws {
-        var loaded: [String: Workflow] = [:]
-        for name in ["annual-report", "rapid-assessment"] {
-            let path = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/\(name).yaml").path
-            loaded[name] = try WorkflowFile.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
-        }
-        workflows = loaded
-        members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        workflows = try Fixtures.workflows()
+        members = try Fixtures.members()
     }
 
     func day(_ offset: Double) -> Date { Self.start.addingTimeInterval(offset * 86_400) }

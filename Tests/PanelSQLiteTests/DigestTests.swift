@@ -16,13 +16,8 @@ final class WarningWorld: @unchecked Sendable {
         temporary = try TemporaryStore()
         let repository = Fixtures.root.deletingLastPathComponent()
         rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map { repository.appendingPathComponent("workflows/rules/\($0)").path })
-        var loaded: [String: Workflow] = [:]
-        for name in ["annual-report", "rapid-assessment"] {
-            let path = repository.appendingPathComponent("workflows/\(name).yaml").path
-            loaded[name] = try WorkflowFile.parse(String(contentsOfFile: path, encoding: .utf8), file: path)
-        }
-        workflows = loaded
-        members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        workflows = try Fixtures.workflows()
+        members = try Fixtures.members()
         try temporary.store.append(RosterDecisions.importRoster(members, current: [], actor: "s", time: clock.now()).get())
         let config = try WorkspaceConfig.parse(String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
         let ingester = try ReferenceIngester(store: temporary.store, objects: temporary.objects,

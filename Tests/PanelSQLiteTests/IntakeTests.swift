@@ -13,16 +13,9 @@ final class ReviewWorld {
 
     init(blinding: Blinding = .double) throws {
         temporary = try TemporaryStore()
-        var loaded: [String: Workflow] = [:]
-        for name in ["annual-report", "rapid-assessment"] {
-            let path = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/\(name).yaml").path
-            var text = try String(contentsOfFile: path, encoding: .utf8)
-            text = text.replacingOccurrences(of: "blinding: double", with: "blinding: \(blinding.rawValue)")
-            loaded[name] = try WorkflowFile.parse(text, file: path)
-        }
-        workflows = loaded
+        workflows = try Fixtures.workflows(blinding: blinding.rawValue)
         let store = temporary.store
-        let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        let members = try Fixtures.members()
         let start = Timestamp.parse("2026-04-01T09:00:00Z")!
         try store.append(RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: start).get())
         for _ in 1...2 {

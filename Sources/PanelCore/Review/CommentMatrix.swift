@@ -54,43 +54,27 @@ public enum CommentMatrix {
     /// rest are skipped; every bad row is reported, and nothing is returned
     /// unless all rows are good.
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> (assessment: String, entries: [ResponseEntry]) {
-        let rows = CSV.parse(text)
-        guard let header = rows.first else {
-            throw ValidationFailure([Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var problems: [Problem] = []
-        for required in ["comment_id", "assessment", "response", "response_text"] where !names.contains(required) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
-        }
-        for (index, name) in names.enumerated() where !columns.contains(name) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1), "unknown column '\(name)'"))
-        }
-        if !problems.isEmpty { throw ValidationFailure(problems) }
+        var (records, problems) = CSV.table(text, file: file, columns: columns,
+                                            required: ["comment_id", "assessment", "response", "response_text"])
+        if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
         var assessment: String?
         var entries: [ResponseEntry] = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
-            let location = SourceLocation(file: file, line: row.line, column: 1)
-            guard row.fields.count == names.count else {
-                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
-                continue
-            }
-            var value: [String: String] = [:]
-            for (name, field) in zip(names, row.fields) { value[name] = field }
-            let rowAssessment = value["assessment"]!.trimmingCharacters(in: .whitespaces)
+        for record in records {
+            let location = record.location
+            let value = record.values
+            let rowAssessment = value["assessment"]!
             if let assessment, assessment != rowAssessment {
                 problems.append(Problem(location, "comment of \(rowAssessment) in a matrix of \(assessment): one assessment per file"))
                 continue
             }
             assessment = rowAssessment
-            let word = value["response"]!.trimmingCharacters(in: .whitespaces)
+            let word = value["response"]!
             guard !word.isEmpty else { continue }
             guard let kind = ResponseKind(rawValue: word) else {
                 problems.append(Problem(location, "response '\(word)' must be one of \(ResponseKind.allCases.map(\.rawValue).joined(separator: ", "))"))
                 continue
             }
-            entries.append(ResponseEntry(comment: value["comment_id"]!.trimmingCharacters(in: .whitespaces), kind: kind,
-                                         text: value["response_text"]!.trimmingCharacters(in: .whitespaces), location: location))
+            entries.append(ResponseEntry(comment: value["comment_id"]!, kind: kind, text: value["response_text"]!, location: location))
         }
         if assessment == nil { problems.append(Problem(SourceLocation(file: file, line: 2, column: 1), "the matrix has no rows")) }
         if !problems.isEmpty { throw ValidationFailure(problems) }

@@ -83,38 +83,21 @@ public enum ReviewFile {
     }
 
     private static func parseCSV(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
-        var problems: [Problem] = []
-        let rows = CSV.parse(text)
-        guard let header = rows.first else {
-            throw ValidationFailure([Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for (index, name) in names.enumerated() where !(csvColumns + optionalCSVColumns).contains(name) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
-                                    "unknown column '\(name)' (known: \((csvColumns + optionalCSVColumns).joined(separator: ", ")))"))
-        }
-        for required in csvColumns where !names.contains(required) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
-        }
-        if !problems.isEmpty { throw ValidationFailure(problems) }
+        var (records, problems) = CSV.table(text, file: file, columns: csvColumns + optionalCSVColumns, required: csvColumns)
+        if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
         var fields: [String: String] = [:]
         var headerLine: [String: Int] = [:]
         var comments: [ReviewSubmission.SubmittedComment] = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
-            let location = SourceLocation(file: file, line: row.line, column: 1)
-            guard row.fields.count == names.count else {
-                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
-                continue
-            }
-            var value: [String: String] = [:]
-            for (name, field) in zip(names, row.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
+        for record in records {
+            let location = record.location
+            let value = record.values
             for key in ["assessment", "draft", "reviewer", "recommendation", "confidence", "summary"] {
                 guard let text = value[key], !text.isEmpty else { continue }
                 if let first = fields[key], first != text {
                     problems.append(Problem(location, "'\(key)' is '\(text)' here but '\(first)' on line \(headerLine[key]!): one review per file"))
                 } else if fields[key] == nil {
                     fields[key] = text
-                    headerLine[key] = row.line
+                    headerLine[key] = location.line
                 }
             }
             guard let from = Int(value["from_line"] ?? ""), let to = Int(value["to_line"] ?? value["from_line"] ?? "") else {

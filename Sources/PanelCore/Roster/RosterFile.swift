@@ -82,29 +82,11 @@ public enum RosterFile {
     // MARK: CSV
 
     private static func parseCSV(_ text: String, file: String) -> ([Located], [Problem]) {
-        var problems: [Problem] = []
-        let rows = CSV.parse(text)
-        guard let header = rows.first else {
-            return ([], [Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for (index, name) in names.enumerated() where !csvColumns.contains(name) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
-                                    "unknown column '\(name)' (known: \(csvColumns.joined(separator: ", ")))"))
-        }
-        for required in csvColumns.prefix(6) where !names.contains(required) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(required)'"))
-        }
-        guard problems.isEmpty else { return ([], problems) }
+        var (records, problems) = CSV.table(text, file: file, columns: csvColumns, required: Array(csvColumns.prefix(6)))
         var members: [Located] = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
-            let location = SourceLocation(file: file, line: row.line, column: 1)
-            guard row.fields.count == names.count else {
-                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
-                continue
-            }
-            var value: [String: String] = [:]
-            for (name, field) in zip(names, row.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
+        for record in records {
+            let location = record.location
+            let value = record.values
             func list(_ key: String) -> [String] {
                 (value[key] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
@@ -185,6 +167,46 @@ enum CSV {
     struct Row {
         var line: Int
         var fields: [String]
+    }
+
+    /// One data row by column name (values trimmed), with where it starts.
+    struct Record {
+        var location: SourceLocation
+        var values: [String: String]
+
+        subscript(_ column: String) -> String? { values[column] }
+    }
+
+    /// A CSV file with a header: unknown and missing columns reported against
+    /// the header, rows with the wrong number of fields against their line,
+    /// blank lines skipped. Records come back only when the header is good.
+    static func table(_ text: String, file: String, columns known: [String], required: [String]) -> (records: [Record], problems: [Problem]) {
+        let rows = parse(text)
+        guard let header = rows.first else {
+            return ([], [Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
+        }
+        var problems: [Problem] = []
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        for (index, name) in names.enumerated() where !known.contains(name) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
+                                    "unknown column '\(name)' (known: \(known.joined(separator: ", ")))"))
+        }
+        for column in required where !names.contains(column) {
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(column)'"))
+        }
+        guard problems.isEmpty else { return ([], problems) }
+        var records: [Record] = []
+        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+            let location = SourceLocation(file: file, line: row.line, column: 1)
+            guard row.fields.count == names.count else {
+                problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
+                continue
+            }
+            var values: [String: String] = [:]
+            for (name, field) in zip(names, row.fields) { values[name] = field.trimmingCharacters(in: .whitespaces) }
+            records.append(Record(location: location, values: values))
+        }
+        return (records, problems)
     }
 
     static func parse(_ text: String) -> [Row] {
