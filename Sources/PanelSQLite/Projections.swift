@@ -112,39 +112,69 @@ enum Projections {
     }
 
     static func assessments(_ db: Database) throws -> [Assessment] {
+        let decoder = JSONDecoder()
         var result = try String.fetchAll(db, sql: "SELECT record FROM assessment ORDER BY position").compactMap {
-            try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8))
+            try? decoder.decode(Assessment.self, from: Data($0.utf8))
         }
-        for index in result.indices { try compose(&result[index], db: db) }
+        try compose(&result, db: db, only: nil)
         return result
     }
 
     private static func compose(_ assessment: inout Assessment, db: Database) throws {
-        let id = assessment.id
-        assessment.assignments = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT reviewer, stage, deadline FROM assignment WHERE assessment = ? ORDER BY position"),
-            arguments: [id]).map { ReviewAssignment(reviewer: $0["reviewer"], stage: $0["stage"], deadline: $0["deadline"]) }
-        assessment.reviews = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.id, r.reviewer, r.draft, r.stage,
-                   (SELECT count(*) FROM comment c WHERE c.review = r.id AND c.kind = 'substantive') AS substantive,
-                   (SELECT count(*) FROM comment c WHERE c.review = r.id AND c.kind = 'substantive' AND c.response IS NOT NULL) AS answered
-            FROM review r WHERE r.assessment = ? ORDER BY r.position
-            """), arguments: [id]).map {
-            ReviewSummary(id: $0["id"], reviewer: $0["reviewer"], draft: $0["draft"], stage: $0["stage"],
-                          substantive: $0["substantive"], answered: $0["answered"])
+        var one = [assessment]
+        try compose(&one, db: db, only: assessment.id)
+        assessment = one[0]
+    }
+
+    /// Review state from its tables, for one assessment or (with `only` nil) all of them, a query per table.
+    private static func compose(_ assessments: inout [Assessment], db: Database, only: String?) throws {
+        guard !assessments.isEmpty else { return }
+        let filter = only == nil ? "" : " WHERE assessment = ?"
+        let reviewFilter = only == nil ? "" : " WHERE r.assessment = ?"
+        let arguments: StatementArguments = only.map { [$0] } ?? []
+        var assignments: [String: [ReviewAssignment]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, reviewer, stage, deadline FROM assignment\(filter) ORDER BY position"), arguments: arguments) {
+            assignments[row["assessment"], default: []].append(ReviewAssignment(reviewer: row["reviewer"], stage: row["stage"], deadline: row["deadline"]))
         }
-        assessment.commentCount = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM comment WHERE assessment = ?"), arguments: [id]) ?? 0
-        assessment.signOffs = try Row.fetchAll(db.cachedStatement(sql: "SELECT editor, stage FROM signoff WHERE assessment = ? ORDER BY position"),
-                                               arguments: [id]).map { SignOff(editor: $0["editor"], stage: $0["stage"]) }
-        assessment.votes = try Row.fetchAll(db.cachedStatement(sql: "SELECT member, choice, stage FROM vote WHERE assessment = ? ORDER BY position"),
-                                            arguments: [id]).compactMap { row in
-            VoteChoice(rawValue: row["choice"]).map { Vote(member: row["member"], choice: $0, stage: row["stage"]) }
+        var reviews: [String: [ReviewSummary]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT r.assessment, r.id, r.reviewer, r.draft, r.stage,
+                   count(c.position) FILTER (WHERE c.kind = 'substantive') AS substantive,
+                   count(c.position) FILTER (WHERE c.kind = 'substantive' AND c.response IS NOT NULL) AS answered
+            FROM review r LEFT JOIN comment c ON c.review = r.id\(reviewFilter)
+            GROUP BY r.position ORDER BY r.position
+            """), arguments: arguments) {
+            reviews[row["assessment"], default: []].append(ReviewSummary(
+                id: row["id"], reviewer: row["reviewer"], draft: row["draft"], stage: row["stage"],
+                substantive: row["substantive"], answered: row["answered"]))
         }
-        var decisions: [String: StatementDecision] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT statement, decision FROM statement_decision WHERE assessment = ?"), arguments: [id]) {
-            if let decision = StatementDecision(rawValue: row["decision"]) { decisions[row["statement"]] = decision }
+        var counts: [String: Int] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, count(*) AS n FROM comment\(filter) GROUP BY assessment"), arguments: arguments) {
+            counts[row["assessment"]] = row["n"]
         }
-        assessment.statementDecisions = decisions
+        var signOffs: [String: [SignOff]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, editor, stage FROM signoff\(filter) ORDER BY position"), arguments: arguments) {
+            signOffs[row["assessment"], default: []].append(SignOff(editor: row["editor"], stage: row["stage"]))
+        }
+        var votes: [String: [Vote]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, member, choice, stage FROM vote\(filter) ORDER BY position"), arguments: arguments) {
+            if let choice = VoteChoice(rawValue: row["choice"]) {
+                votes[row["assessment"], default: []].append(Vote(member: row["member"], choice: choice, stage: row["stage"]))
+            }
+        }
+        var decisions: [String: [String: StatementDecision]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, statement, decision FROM statement_decision\(filter)"), arguments: arguments) {
+            if let decision = StatementDecision(rawValue: row["decision"]) { decisions[row["assessment"], default: [:]][row["statement"]] = decision }
+        }
+        for index in assessments.indices {
+            let id = assessments[index].id
+            assessments[index].assignments = assignments[id] ?? []
+            assessments[index].reviews = reviews[id] ?? []
+            assessments[index].commentCount = counts[id] ?? 0
+            assessments[index].signOffs = signOffs[id] ?? []
+            assessments[index].votes = votes[id] ?? []
+            assessments[index].statementDecisions = decisions[id] ?? [:]
+        }
     }
 
     static func comments(of assessment: String, db: Database) throws -> [CommentRecord] {

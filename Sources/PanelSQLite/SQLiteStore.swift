@@ -17,7 +17,11 @@ public final class SQLiteStore: PanelStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Schema.migrator.migrate(pool)
+        // Most commands find the schema current: check with a read, migrate only when needed.
+        let migrator = Schema.migrator
+        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+            try migrator.migrate(pool)
+        }
     }
 
     /// Whether a store file exists at `path` (without creating one).

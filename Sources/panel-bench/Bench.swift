@@ -233,3 +233,25 @@ enum ChildProcess {
         return Result(status: exitStatus, seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, output: output)
     }
 }
+
+/// Fresh workspaces for the benchmarks, with the definitions that ship.
+enum BenchWorkspace {
+    /// The checkout's `workflows/` (benchmarks run from a checkout).
+    static let shippedWorkflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("workflows")
+
+    /// A workspace with the workflow definitions of `workflows` (default: the shipped ones) and, if asked, the shipped rules.
+    static func make(at root: URL, name: String, workflows: URL? = nil, rules: Bool = false) throws -> Workspace {
+        let manager = FileManager.default
+        let workspace = try Workspace.create(at: root, name: name)
+        func copy(_ source: URL, into target: URL) throws {
+            try manager.createDirectory(at: target, withIntermediateDirectories: true)
+            for name in try manager.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".yaml") {
+                try manager.copyItem(at: source.appendingPathComponent(name), to: target.appendingPathComponent(name))
+            }
+        }
+        try copy(workflows ?? shippedWorkflows, into: workspace.workflowsURL)
+        if rules { try copy(shippedWorkflows.appendingPathComponent("rules"), into: workspace.rulesURL) }
+        return workspace
+    }
+}

@@ -128,18 +128,8 @@ struct RulesBench: ParsableCommand {
 
     /// A workspace whose log holds a long flag history.
     static func buildHistory(at root: URL, flagEvents: Int, flags count: Int) throws -> (total: Int, flagEvents: Int) {
-        let workspace = try Workspace.create(at: root, name: "history")
         // The shipped rules, so the digest evaluates them as it does in production.
-        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("workflows")
-        try FileManager.default.createDirectory(at: workspace.rulesURL, withIntermediateDirectories: true)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: shipped.appendingPathComponent("rules").path)) ?? [] where name.hasSuffix(".yaml") {
-            try FileManager.default.copyItem(at: shipped.appendingPathComponent("rules/\(name)"), to: workspace.rulesURL.appendingPathComponent(name))
-        }
-        try FileManager.default.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: shipped.path)) ?? [] where name.hasSuffix(".yaml") {
-            try FileManager.default.copyItem(at: shipped.appendingPathComponent(name), to: workspace.workflowsURL.appendingPathComponent(name))
-        }
+        let workspace = try BenchWorkspace.make(at: root, name: "history", rules: true)
         let store = try SQLiteStore(path: workspace.storeURL.path)
         let member = Member(id: "exp-01", name: "Chair", nationality: "KE", group: .african, gender: .female, affiliation: "X", roles: [.coChair])
         try store.append(RosterDecisions.importRoster([member], current: [], actor: "s", time: Timestamp.parse("2026-01-01T00:00:00Z")!).get())

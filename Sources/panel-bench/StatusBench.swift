@@ -31,15 +31,9 @@ struct StatusBench: ParsableCommand {
             throw ExitCode(1)
         }
         let source = workflows.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("workflows")
 
         let started = Date()
-        let workspace = try Workspace.create(at: root, name: "status benchmark")
-        try manager.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
-        for name in try manager.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".yaml") {
-            try manager.copyItem(at: source.appendingPathComponent(name), to: workspace.workflowsURL.appendingPathComponent(name))
-        }
+        let workspace = try BenchWorkspace.make(at: root, name: "status benchmark", workflows: source)
         let loaded = try workspace.workflows()
         let store = try SQLiteStore(path: workspace.storeURL.path)
         let total = try Self.populate(store, workflows: loaded, events: events)

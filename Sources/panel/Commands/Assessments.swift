@@ -4,7 +4,12 @@ import PanelCore
 
 extension CommandContext {
     var workflows: [String: Workflow] {
-        get throws { try Console.run { try workspace.workflows() } }
+        get throws {
+            if let loaded = definitions.workflows { return loaded }
+            let loaded = try Console.run { try workspace.workflows() }
+            definitions.workflows = loaded
+            return loaded
+        }
     }
 
     var members: [Member] {

@@ -4,7 +4,12 @@ import PanelCore
 
 extension CommandContext {
     var rules: [Rule] {
-        get throws { try Console.run { try workspace.rules() } }
+        get throws {
+            if let loaded = definitions.rules { return loaded }
+            let loaded = try Console.run { try workspace.rules() }
+            definitions.rules = loaded
+            return loaded
+        }
     }
 
     func runner() throws -> RuleRunner {

@@ -17,6 +17,13 @@ struct CommandContext {
     let store: SQLiteStore
     let clock: any PanelClock
     let actor: String
+    /// Definitions read once per command, however many times they are asked for.
+    let definitions = Definitions()
+
+    final class Definitions {
+        var workflows: [String: Workflow]?
+        var rules: [Rule]?
+    }
 
     static func environment() -> [String: String] { ProcessInfo.processInfo.environment }
 
