@@ -72,10 +72,11 @@ enum Projections {
             FlagFold.apply(record, to: &flags)
             guard let next = flags[id] else { return }
             try db.cachedStatement(sql: """
-                INSERT INTO flag (id, rule, state, version, changed_at, record) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO flag (id, rule, fingerprint, state, version, changed_at, record) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, version = excluded.version,
                     changed_at = excluded.changed_at, record = excluded.record
-                """).execute(arguments: [next.id, next.rule, next.state.rawValue, next.version, next.changedAt, EventCoding.encode(next)])
+                """).execute(arguments: [next.id, next.rule, next.fingerprint, next.state.rawValue, next.version, next.changedAt,
+                                         EventCoding.encode(next)])
         case SilenceCreated.type:
             guard let silence = record.payload(as: SilenceCreated.self)?.silence else { return }
             try db.execute(sql: "INSERT OR REPLACE INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, EventCoding.encode(silence)])

@@ -130,6 +130,46 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Projections.flags(db) }
     }
 
+    public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
+        guard !rules.isEmpty else { return [] }
+        return try pool.read { db in
+            let marks = Array(repeating: "?", count: rules.count).joined(separator: ", ")
+            let decoder = JSONDecoder()
+            var arguments = StatementArguments(rules)
+            arguments += [after, limit]
+            return try Row.fetchAll(db, sql: """
+                SELECT m.position, m.record FROM rule_match m
+                WHERE m.rule IN (\(marks)) AND m.position > ?
+                  AND NOT EXISTS (SELECT 1 FROM flag f WHERE f.rule = m.rule AND f.fingerprint = m.reference)
+                ORDER BY m.position LIMIT ?
+                """, arguments: arguments).compactMap { row in
+                let text: String = row[1]
+                return (try? decoder.decode(RuleMatch.self, from: Data(text.utf8))).map { (position: row[0] as Int64, match: $0) }
+            }
+        }
+    }
+
+    public func windowCounts(rule: String, from: String, to: String, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
+        try pool.read { db in
+            let sql: String
+            switch groupBy {
+            case nil: sql = "SELECT 'all', count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ?"
+            case .country: sql = "SELECT country, count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ? AND country IS NOT NULL GROUP BY country"
+            case .format: sql = "SELECT format, count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ? GROUP BY format"
+            case .keyword: sql = """
+                SELECT k.value, count(DISTINCT m.reference) FROM rule_match m, json_each(m.keywords) k
+                WHERE m.rule = ? AND m.at >= ? AND m.at <= ? GROUP BY k.value
+                """
+            }
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: [rule, from, to]) {
+                let count: Int = row[1]
+                if count > 0, let group: String = row[0] { counts[group] = count }
+            }
+            return counts
+        }
+    }
+
     public func silences() throws -> [Silence] {
         try pool.read { db in try Projections.silences(db) }
     }
@@ -200,8 +240,10 @@ struct IngestSession: WriteSession {
     }
 
     func recordMatch(_ match: RuleMatch) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO rule_match (rule, reference, at, record) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [match.rule, match.reference, match.at, EventCoding.encode(match)])
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO rule_match (rule, reference, at, keywords, country, format, record) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [match.rule, match.reference, match.at, EventCoding.encode(match.keywords), match.country,
+                                     match.format.rawValue, EventCoding.encode(match)])
     }
 
     func flags() throws -> [String: Flag] { try Projections.flags(db) }

@@ -173,6 +173,9 @@ enum Schema {
                     rule TEXT NOT NULL,
                     reference TEXT NOT NULL,
                     at TEXT NOT NULL,
+                    keywords TEXT NOT NULL,
+                    country TEXT,
+                    format TEXT NOT NULL,
                     record TEXT NOT NULL,
                     UNIQUE (rule, reference)
                 );
@@ -180,12 +183,14 @@ enum Schema {
                 CREATE TABLE flag (
                     id TEXT PRIMARY KEY,
                     rule TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
                     state TEXT NOT NULL,
                     version INTEGER NOT NULL,
                     changed_at TEXT NOT NULL,
                     record TEXT NOT NULL
                 ) WITHOUT ROWID;
                 CREATE INDEX flag_rule ON flag(rule, state);
+                CREATE INDEX flag_fingerprint ON flag(rule, fingerprint);
                 CREATE TABLE silence (
                     id TEXT PRIMARY KEY,
                     record TEXT NOT NULL

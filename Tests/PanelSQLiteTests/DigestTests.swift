@@ -138,3 +138,47 @@ final class Locked<Value>: @unchecked Sendable {
     var value: Value { lock.withLock { stored } }
     func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }
+
+@Suite("Rule evaluation on a large store")
+struct LargeEvaluationTests {
+    func rule(_ id: String, window: Int? = nil, groupBy: Aggregation.GroupBy? = nil) -> Rule {
+        Rule(id: id, title: id, severity: .warning, watch: .reference(ReferenceCondition(text: ["x"])),
+             aggregation: window.map { Aggregation(windowDays: $0, threshold: 2, groupBy: groupBy) }, message: "{{count}} {{group}} {{reference}}")
+    }
+
+    @Test func perDocumentMatchesAreFlaggedPageByPageOnce() throws {
+        let temporary = try TemporaryStore()
+        let now = Timestamp.parse("2026-04-10T00:00:00Z")!
+        try temporary.store.writeBatch { batch in
+            try batch.file { session in
+                for index in 0..<4_500 {
+                    try session.recordMatch(RuleMatch(rule: "doc", reference: "ref-\(index)", title: "t", keywords: [], country: nil,
+                                                      format: .jats, at: "2026-04-01T00:00:00.000Z"))
+                }
+            }
+        }
+        let runner = RuleRunner(store: temporary.store, rules: [rule("doc")], workflows: [:], clock: FixedClock(now), actor: "cron")
+        #expect(try runner.evaluate(referencesOnly: true).raised == 4_500)
+        #expect(try runner.evaluate(referencesOnly: true) == RuleRunner.Outcome())
+        #expect(try temporary.store.flags().count == 4_500)
+    }
+
+    @Test(arguments: [nil, Aggregation.GroupBy.keyword, .country, .format])
+    func storeWindowsCountAsTheEngineDoes(groupBy: Aggregation.GroupBy?) throws {
+        let temporary = try TemporaryStore()
+        let now = Timestamp.parse("2026-04-10T00:00:00Z")!
+        let matches = [
+            RuleMatch(rule: "w", reference: "r1", title: "", keywords: ["ai", "elections"], country: "KE", format: .jats, at: "2026-04-01T00:00:00.000Z"),
+            RuleMatch(rule: "w", reference: "r2", title: "", keywords: ["elections"], country: "KE", format: .atom, at: "2026-03-20T00:00:00.000Z"),
+            RuleMatch(rule: "w", reference: "r3", title: "", keywords: ["ai"], country: nil, format: .jats, at: "2025-01-01T00:00:00.000Z"),
+            RuleMatch(rule: "w", reference: "r4", title: "", keywords: [], country: "BR", format: .jats, at: "2026-04-09T00:00:00.000Z"),
+        ]
+        try temporary.store.writeBatch { batch in
+            try batch.file { session in for match in matches { try session.recordMatch(match) } }
+        }
+        let aggregation = Aggregation(windowDays: 30, threshold: 2, groupBy: groupBy)
+        let fromStore = try temporary.store.windowCounts(rule: "w", from: Timestamp.format(now.addingTimeInterval(-30 * 86_400)),
+                                                         to: Timestamp.format(now), groupBy: groupBy)
+        #expect(fromStore == RuleEngine.windowCounts(matches, aggregation: aggregation, now: now))
+    }
+}

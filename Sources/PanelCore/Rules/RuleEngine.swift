@@ -20,34 +20,46 @@ public enum RuleEngine {
         for rule in rules {
             guard case .reference = rule.watch else { continue }
             let ruleMatches = byRule[rule.id] ?? []
-            guard let aggregation = rule.aggregation else {
-                for match in ruleMatches {
-                    firings.append(Firing(rule: rule, fingerprint: match.reference, subject: match.reference,
-                                          message: rule.render(["reference": match.reference, "title": match.title, "count": "1", "group": ""])))
-                }
-                continue
-            }
-            let start = now.addingTimeInterval(-Double(aggregation.windowDays) * 86_400)
-            var groups: [String: Set<String>] = [:]
-            for match in ruleMatches {
-                guard let at = Timestamp.parse(match.at), at >= start, at <= now else { continue }
-                let keys: [String]
-                switch aggregation.groupBy {
-                case nil: keys = ["all"]
-                case .keyword: keys = match.keywords
-                case .country: keys = match.country.map { [$0] } ?? []
-                case .format: keys = [match.format.rawValue]
-                }
-                for key in keys { groups[key, default: []].insert(match.reference) }
-            }
-            for (group, references) in groups.sorted(by: { $0.key < $1.key }) where references.count >= aggregation.threshold {
-                firings.append(Firing(
-                    rule: rule, fingerprint: "group:\(group)", subject: group,
-                    message: rule.render(["count": String(references.count), "window": "\(aggregation.windowDays) days",
-                                          "group": group == "all" ? "" : group])))
+            if let aggregation = rule.aggregation {
+                firings += windowFirings(rule, counts: windowCounts(ruleMatches, aggregation: aggregation, now: now))
+            } else {
+                firings += ruleMatches.map { documentFiring(rule, $0) }
             }
         }
         return firings
+    }
+
+    /// One matching document of a rule without a window.
+    public static func documentFiring(_ rule: Rule, _ match: RuleMatch) -> Firing {
+        Firing(rule: rule, fingerprint: match.reference, subject: match.reference,
+               message: rule.render(["reference": match.reference, "title": match.title, "count": "1", "group": ""]))
+    }
+
+    /// The groups of a windowed rule that reached its threshold, from their distinct-reference counts.
+    public static func windowFirings(_ rule: Rule, counts: [String: Int]) -> [Firing] {
+        guard let aggregation = rule.aggregation else { return [] }
+        return counts.sorted { $0.key < $1.key }.filter { $0.value >= aggregation.threshold }.map { group, count in
+            Firing(rule: rule, fingerprint: "group:\(group)", subject: group,
+                   message: rule.render(["count": String(count), "window": "\(aggregation.windowDays) days", "group": group == "all" ? "" : group]))
+        }
+    }
+
+    /// Distinct references per group within the window ending `now` (`all` when the rule does not group).
+    public static func windowCounts(_ matches: [RuleMatch], aggregation: Aggregation, now: Date) -> [String: Int] {
+        let start = now.addingTimeInterval(-Double(aggregation.windowDays) * 86_400)
+        var groups: [String: Set<String>] = [:]
+        for match in matches {
+            guard let at = Timestamp.parse(match.at), at >= start, at <= now else { continue }
+            let keys: [String]
+            switch aggregation.groupBy {
+            case nil: keys = ["all"]
+            case .keyword: keys = match.keywords
+            case .country: keys = match.country.map { [$0] } ?? []
+            case .format: keys = [match.format.rawValue]
+            }
+            for key in keys { groups[key, default: []].insert(match.reference) }
+        }
+        return groups.mapValues(\.count)
     }
 
     /// Assessment and process rules on the assessments as they stand at `now`.

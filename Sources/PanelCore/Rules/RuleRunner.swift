@@ -22,19 +22,50 @@ public struct RuleRunner {
         public var changed = 0
         public var resolved = 0
         public init() {}
+
+        mutating func add(_ other: Outcome) {
+            raised += other.raised
+            changed += other.changed
+            resolved += other.resolved
+        }
     }
 
-    /// Reference rules only (after an ingest), or every rule.
+    /// Reference rules only (after an ingest), or every rule. Memory stays
+    /// bounded however many references matched: windows are counted by the
+    /// store, and per-document matches are turned into flags a page at a time.
     @discardableResult
     public func evaluate(referencesOnly: Bool = false) throws -> Outcome {
         let now = clock.now()
         let inScope = referencesOnly ? rules.filter { if case .reference = $0.watch { true } else { false } } : rules
-        var firings = RuleEngine.referenceFirings(inScope, matches: try store.ruleMatches(rule: nil), now: now)
+        var outcome = Outcome()
+        // Per-document reference rules: only matches that have no flag yet.
+        let perDocument = inScope.filter { if case .reference = $0.watch { $0.aggregation == nil } else { false } }
+        let byID = Dictionary(uniqueKeysWithValues: perDocument.map { ($0.id, $0) })
+        var after: Int64 = 0
+        while true {
+            let page = try store.unflaggedMatches(rules: perDocument.map(\.id), after: after, limit: 2_000)
+            guard let last = page.last else { break }
+            after = last.position
+            let firings = page.compactMap { entry in byID[entry.match.rule].map { RuleEngine.documentFiring($0, entry.match) } }
+            outcome.add(try reconcile(firings, evaluated: [], now: now))
+        }
+        // Windowed reference rules, assessment and process rules: all their current firings.
+        var firings: [Firing] = []
+        for rule in inScope {
+            guard case .reference = rule.watch, let aggregation = rule.aggregation else { continue }
+            let from = Timestamp.format(now.addingTimeInterval(-Double(aggregation.windowDays) * 86_400))
+            let counts = try store.windowCounts(rule: rule.id, from: from, to: Timestamp.format(now), groupBy: aggregation.groupBy)
+            firings += RuleEngine.windowFirings(rule, counts: counts)
+        }
         if !referencesOnly {
             firings += RuleEngine.stateFirings(inScope, assessments: try store.assessments(), workflows: workflows,
                                                members: try store.members(), now: now)
         }
-        let evaluated = FlagDecisions.selfClearing(inScope)
+        outcome.add(try reconcile(firings, evaluated: FlagDecisions.selfClearing(inScope), now: now))
+        return outcome
+    }
+
+    private func reconcile(_ firings: [Firing], evaluated: Set<String>, now: Date) throws -> Outcome {
         guard !firings.isEmpty || !evaluated.isEmpty else { return Outcome() }
         let actor = self.actor
         let ids = Set(firings.map(\.flagID))

@@ -34,6 +34,12 @@ public protocol PanelStore: AnyObject {
     func isReceived(file hash: String) throws -> Bool
     /// Reference-rule matches (all, or one rule's).
     func ruleMatches(rule: String?) throws -> [RuleMatch]
+    /// Matches of these per-document rules that have no flag yet, in the order
+    /// recorded, after position `after`, at most `limit`, with their positions.
+    func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)]
+    /// Distinct references per group that matched a rule within [from, to]
+    /// (`all` when not grouped), counted by the store without loading matches.
+    func windowCounts(rule: String, from: String, to: String, groupBy: Aggregation.GroupBy?) throws -> [String: Int]
     func flags() throws -> [String: Flag]
     func silences() throws -> [Silence]
     /// Issued digests, newest first.
