@@ -265,13 +265,6 @@ enum Projections {
         }
     }
 
-    static func ruleMatches(rule: String?, db: Database) throws -> [RuleMatch] {
-        let decoder = JSONDecoder()
-        let rows = rule == nil ? try String.fetchAll(db, sql: "SELECT record FROM rule_match ORDER BY position")
-            : try String.fetchAll(db, sql: "SELECT record FROM rule_match WHERE rule = ? ORDER BY position", arguments: [rule])
-        return rows.compactMap { try? decoder.decode(RuleMatch.self, from: Data($0.utf8)) }
-    }
-
     static func issued(_ keys: [String], db: Database) throws -> Set<String> {
         var found = Set<String>()
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM notification WHERE key = ?")

@@ -122,10 +122,6 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM received_file WHERE hash = ?", arguments: [hash]) ?? false }
     }
 
-    public func ruleMatches(rule: String?) throws -> [RuleMatch] {
-        try pool.read { db in try Projections.ruleMatches(rule: rule, db: db) }
-    }
-
     public func flags() throws -> [String: Flag] {
         try pool.read { db in try Projections.flags(db) }
     }
@@ -246,7 +242,6 @@ struct IngestSession: WriteSession {
                                      match.format.rawValue, EventCoding.encode(match)])
     }
 
-    func flags() throws -> [String: Flag] { try Projections.flags(db) }
     func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] {
         try Projections.flags(ids: ids, openRules: openRules, db: db)
     }

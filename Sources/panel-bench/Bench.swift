@@ -106,11 +106,7 @@ struct IngestBench: ParsableCommand {
         let (records, collectionBytes) = try Corpus.writePubMedCollection(to: collection, bytes: Int(collectionGb * 1_073_741_824))
         print("")
         print(String(format: "generated PubMed collection: %d records, %.2f GB, in %.1f s", records, Double(collectionBytes) / 1_073_741_824, Date().timeIntervalSince(started)))
-        let panelBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
-        guard manager.isExecutableFile(atPath: panelBinary) else {
-            print("panel binary not found beside panel-bench (\(panelBinary)); build it: swift build -c release")
-            throw ExitCode(1)
-        }
+        let panelBinary = try BenchWorkspace.panelBinary()
         let workspace = scratchURL.appendingPathComponent("ws-collection").path
         _ = try ChildProcess.run(panelBinary, ["init", workspace])
         // Ingestion alone: the generated records share words with the shipped rules
@@ -239,6 +235,16 @@ enum ChildProcess {
 
 /// Fresh workspaces for the benchmarks, with the definitions that ship.
 enum BenchWorkspace {
+    /// The `panel` executable built beside this benchmark; the timed runs are of it.
+    static func panelBinary() throws -> String {
+        let path = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            print("panel binary not found beside panel-bench (\(path)); build it: swift build -c release")
+            throw ExitCode(1)
+        }
+        return path
+    }
+
     /// The checkout's `workflows/` (benchmarks run from a checkout).
     static let shippedWorkflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("workflows")

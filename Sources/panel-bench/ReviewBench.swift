@@ -25,11 +25,7 @@ struct ReviewBench: ParsableCommand {
         let root = scratch.map { URL(fileURLWithPath: $0) } ?? manager.temporaryDirectory.appendingPathComponent("panel-review-bench-\(getpid())")
         try? manager.removeItem(at: root)
         defer { if scratch == nil { try? manager.removeItem(at: root) } }
-        let panel = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
-        guard manager.isExecutableFile(atPath: panel) else {
-            print("panel binary not found beside panel-bench (\(panel)); build it: swift build -c release")
-            throw ExitCode(1)
-        }
+        let panel = try BenchWorkspace.panelBinary()
         let source = workflows.map { URL(fileURLWithPath: $0) }
 
         let started = Date()

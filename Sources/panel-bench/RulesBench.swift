@@ -55,11 +55,7 @@ struct RulesBench: ParsableCommand {
         print(String(format: "ingest, %3d reference rules      %6.2f s  %6.1f MB/s  (%d matches, %d flags raised)", ruleSet.count, with, megabytes / with, matches, raised))
         print(String(format: "  slowdown                        %+5.1f%%  (target <= +30%%)", (with / without - 1) * 100))
 
-        let panel = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
-        guard manager.isExecutableFile(atPath: panel) else {
-            print("panel binary not found beside panel-bench (\(panel)); build it: swift build -c release")
-            throw ExitCode(1)
-        }
+        let panel = try BenchWorkspace.panelBinary()
         let history = root.appendingPathComponent("history")
         let started = Date()
         let events = try Self.buildHistory(at: history, flagEvents: flagEvents, flags: flags)

@@ -25,11 +25,7 @@ struct StatusBench: ParsableCommand {
         let root = scratch.map { URL(fileURLWithPath: $0) } ?? manager.temporaryDirectory.appendingPathComponent("panel-status-bench-\(getpid())")
         try? manager.removeItem(at: root)
         defer { if scratch == nil { try? manager.removeItem(at: root) } }
-        let panelBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("panel").path
-        guard manager.isExecutableFile(atPath: panelBinary) else {
-            print("panel binary not found beside panel-bench (\(panelBinary)); build it: swift build -c release")
-            throw ExitCode(1)
-        }
+        let panelBinary = try BenchWorkspace.panelBinary()
         let source = workflows.map { URL(fileURLWithPath: $0) }
 
         let started = Date()

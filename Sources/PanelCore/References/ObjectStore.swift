@@ -21,10 +21,6 @@ public struct ObjectStore: Sendable {
             .appendingPathComponent(hash)
     }
 
-    public func contains(_ hash: String) -> Bool {
-        FileManager.default.fileExists(atPath: url(for: hash).path)
-    }
-
     public func beginWrite() -> ObjectWriter {
         ObjectWriter(store: self)
     }

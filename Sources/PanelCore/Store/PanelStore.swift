@@ -32,8 +32,6 @@ public protocol PanelStore: AnyObject {
     func reviews(of assessment: String) throws -> [Review]
     /// Whether a review or response file with these bytes was already recorded.
     func isReceived(file hash: String) throws -> Bool
-    /// Reference-rule matches (all, or one rule's).
-    func ruleMatches(rule: String?) throws -> [RuleMatch]
     /// Matches of these per-document rules that have no flag yet, in the order
     /// recorded, after position `after`, at most `limit`, with their positions.
     func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)]
@@ -92,7 +90,6 @@ public protocol WriteSession {
     /// Records that a new reference matched a reference rule.
     func recordMatch(_ match: RuleMatch) throws
     // Reads inside the same transaction.
-    func flags() throws -> [String: Flag]
     /// Flags with these ids, and the unresolved flags of these rules.
     func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag]
     /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
