@@ -2,17 +2,22 @@ import GRDB
 import PanelCore
 
 enum EventTable {
-    static func head(_ db: Database) throws -> (sequence: Int64, hash: String)? {
+    static func head(_ db: Database) throws -> ChainHead? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT sequence, hash FROM chain_head WHERE id = 1")) else {
             return nil
         }
-        return (row["sequence"], row["hash"])
+        return ChainHead(sequence: row["sequence"], hash: row["hash"])
     }
 
     /// Seals the event onto the chain and moves the head, inside the caller's transaction.
     static func append(_ event: NewEvent, db: Database) throws -> EventRecord {
         let head = try head(db)
-        let record = EventChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? EventChain.genesis)
+        let record: EventRecord
+        do {
+            record = try EventChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? EventChain.genesis)
+        } catch {
+            throw StoreError.event(error)
+        }
         try db.cachedStatement(sql: """
             INSERT INTO event (sequence, time, actor, type, subject, payload, previous_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -22,7 +27,7 @@ enum EventTable {
             INSERT INTO chain_head (id, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """).execute(arguments: [record.sequence, record.hash])
-        try Projections.apply(record, db: db)
+        try Projections.apply(event.event, record: record, db: db)
         return record
     }
 

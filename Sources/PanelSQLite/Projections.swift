@@ -8,24 +8,22 @@ import PanelCore
 /// (assignments, reviews, comments, sign-offs, votes, statement decisions)
 /// and is composed on read, so 80,000 comments never rewrite one record.
 enum Projections {
-    static func apply(_ record: EventRecord, db: Database) throws {
-        switch record.type {
-        case MemberRegistered.type, MemberUpdated.type, ReviewerRegistered.type:
-            let member = record.payload(as: MemberRegistered.self)?.member ?? record.payload(as: MemberUpdated.self)?.member
-                ?? record.payload(as: ReviewerRegistered.self)?.reviewer
-            guard let member else { return }
-            try db.execute(sql: """
-                INSERT INTO member (id, record) VALUES (?, ?)
-                ON CONFLICT(id) DO UPDATE SET record = excluded.record
-                """, arguments: [member.id, EventCoding.encode(member)])
-        case ReviewersAssigned.type:
-            guard let assigned = record.payload(as: ReviewersAssigned.self) else { return }
+    /// Updates the query tables for one sealed event. The switch is exhaustive:
+    /// an event kind the tables forget does not compile.
+    static func apply(_ event: PanelEvent, record: EventRecord, db: Database) throws {
+        switch event {
+        case .workspaceInitialized, .referencesIngested:
+            break
+        case .memberRegistered(let registered): try put(registered.member, db: db)
+        case .memberUpdated(let updated): try put(updated.member, db: db)
+        case .reviewerRegistered(let registered): try put(registered.reviewer, db: db)
+        case .reviewersAssigned(let assigned):
             for reviewer in assigned.reviewers {
                 try db.cachedStatement(sql: "INSERT INTO assignment (assessment, stage, reviewer, deadline) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [assigned.assessment, assigned.stage, reviewer, assigned.deadline])
             }
-        case ReviewReceived.type:
-            guard let review = record.payload(as: ReviewReceived.self)?.review else { return }
+        case .reviewReceived(let received):
+            let review = received.review
             try db.cachedStatement(sql: """
                 INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -41,8 +39,7 @@ enum Projections {
                 try insert.execute(arguments: [review.assessment, comment.id, review.id, comment.fromLine, comment.toLine,
                                                comment.kind.rawValue, comment.text])
             }
-        case ResponsesRecorded.type:
-            guard let recorded = record.payload(as: ResponsesRecorded.self) else { return }
+        case .responsesRecorded(let recorded):
             if let file = recorded.file {
                 try db.execute(sql: "INSERT OR IGNORE INTO received_file (hash, kind, assessment) VALUES (?, 'responses', ?)",
                                arguments: [file, recorded.assessment])
@@ -51,58 +48,71 @@ enum Projections {
             for response in recorded.responses {
                 try update.execute(arguments: [response.kind.rawValue, response.text, recorded.assessment, response.comment])
             }
-        case SignOffRecorded.type:
-            guard let signOff = record.payload(as: SignOffRecorded.self) else { return }
+        case .signOffRecorded(let signOff):
             try db.execute(sql: "INSERT INTO signoff (assessment, stage, editor) VALUES (?, ?, ?)",
                            arguments: [signOff.assessment, signOff.stage, signOff.editor])
-        case VoteCast.type:
-            guard let vote = record.payload(as: VoteCast.self) else { return }
+        case .voteCast(let vote):
             try db.execute(sql: "INSERT INTO vote (assessment, stage, member, choice, reason) VALUES (?, ?, ?, ?, ?)",
                            arguments: [vote.assessment, vote.stage, vote.member, vote.choice.rawValue, vote.reason])
-        case StatementDecided.type:
-            guard let decided = record.payload(as: StatementDecided.self) else { return }
+        case .statementDecided(let decided):
             try db.execute(sql: """
                 INSERT INTO statement_decision (assessment, statement, decision, reason) VALUES (?, ?, ?, ?)
                 ON CONFLICT(assessment, statement) DO UPDATE SET decision = excluded.decision, reason = excluded.reason
                 """, arguments: [decided.assessment, decided.statement, decided.decision.rawValue, decided.reason])
-        case FlagRaised.type, FlagChanged.type, FlagAcknowledged.type, FlagResolved.type:
+        case .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved:
             var flags: [String: Flag] = [:]
             let id = record.subject
             if let current = try flag(id, db: db) { flags[id] = current }
-            FlagFold.apply(record, to: &flags)
+            FlagFold.apply(event, time: record.time, actor: record.actor, to: &flags)
             guard let next = flags[id] else { return }
             try db.cachedStatement(sql: """
                 INSERT INTO flag (id, rule, fingerprint, state, version, changed_at, record) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET state = excluded.state, version = excluded.version,
                     changed_at = excluded.changed_at, record = excluded.record
                 """).execute(arguments: [next.id, next.rule, next.fingerprint, next.state.rawValue, next.version, next.changedAt,
-                                         EventCoding.encode(next)])
-        case SilenceCreated.type:
-            guard let silence = record.payload(as: SilenceCreated.self)?.silence else { return }
-            try db.execute(sql: "INSERT OR REPLACE INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, EventCoding.encode(silence)])
-        case DigestIssued.type:
-            guard let digest = record.payload(as: DigestIssued.self) else { return }
+                                         try StoreCoding.encode(next)])
+        case .silenceCreated(let created):
+            let silence = created.silence
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM silence WHERE id = ?", arguments: [silence.id]) == true {
+                throw StoreError.duplicate(table: "silence", key: silence.id)
+            }
+            try db.execute(sql: "INSERT INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, try StoreCoding.encode(silence)])
+        case .digestIssued(let digest):
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO notification (key, digest) VALUES (?, ?)")
             for key in digest.keys { try insert.execute(arguments: [key, digest.id]) }
-        default:
-            guard let change = AssessmentFold.change(of: record) else { return }
+        case .assessmentOpened(let opened):
+            let assessment = opened.assessment
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM assessment WHERE id = ?", arguments: [assessment.id]) == true {
+                throw StoreError.duplicate(table: "assessment", key: assessment.id)
+            }
+            try db.execute(sql: "INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)",
+                           arguments: [assessment.id, assessment.stage, try StoreCoding.encode(assessment.core)])
+        case .draftSubmitted, .stageAdvanced, .deadlineExtended:
+            guard let change = AssessmentFold.change(of: event) else { return }
             let id = change.assessment
-            let current = try core(id, db: db)
+            guard let current = try core(id, db: db) else {
+                throw StoreError.undecodable(table: "assessment", key: id, detail: "event \(record.sequence) changes an assessment the table does not have")
+            }
             guard let next = AssessmentFold.apply(change, time: record.time, actor: record.actor, to: current) else { return }
-            if record.type == DraftSubmitted.type {
+            if case .draftSubmitted = event {
                 // Statement decisions belong to a draft: a new draft starts afresh.
                 try db.execute(sql: "DELETE FROM statement_decision WHERE assessment = ?", arguments: [id])
             }
-            try db.execute(sql: """
-                INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET stage = excluded.stage, record = excluded.record
-                """, arguments: [next.id, next.stage, EventCoding.encode(next.core)])
+            try db.execute(sql: "UPDATE assessment SET stage = ?, record = ? WHERE id = ?",
+                           arguments: [next.stage, try StoreCoding.encode(next.core), id])
         }
+    }
+
+    private static func put(_ member: Member, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO member (id, record) VALUES (?, ?)
+            ON CONFLICT(id) DO UPDATE SET record = excluded.record
+            """, arguments: [member.id, try StoreCoding.encode(member)])
     }
 
     private static func core(_ id: String, db: Database) throws -> Assessment? {
         try String.fetchOne(db, sql: "SELECT record FROM assessment WHERE id = ?", arguments: [id])
-            .flatMap { try? JSONDecoder().decode(Assessment.self, from: Data($0.utf8)) }
+            .map { try StoreCoding.decode(Assessment.self, $0, table: "assessment", key: id) }
     }
 
     /// The core record with its review state composed from the tables.
@@ -113,9 +123,8 @@ enum Projections {
     }
 
     static func assessments(_ db: Database) throws -> [Assessment] {
-        let decoder = JSONDecoder()
-        var result = try String.fetchAll(db, sql: "SELECT record FROM assessment ORDER BY position").compactMap {
-            try? decoder.decode(Assessment.self, from: Data($0.utf8))
+        var result = try Row.fetchAll(db, sql: "SELECT id, record FROM assessment ORDER BY position").map { row in
+            try StoreCoding.decode(Assessment.self, row[1], table: "assessment", key: row[0])
         }
         try compose(&result, db: db, only: nil)
         return result
@@ -159,13 +168,15 @@ enum Projections {
         }
         var votes: [String: [Vote]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, member, choice, stage FROM vote\(filter) ORDER BY position"), arguments: arguments) {
-            if let choice = VoteChoice(rawValue: row["choice"]) {
-                votes[row["assessment"], default: []].append(Vote(member: row["member"], choice: choice, stage: row["stage"]))
-            }
+            let choice = try StoreCoding.value(VoteChoice.self, row["choice"], table: "vote",
+                                               key: "\(row["assessment"] as String):\(row["member"] as String)", column: "choice")
+            votes[row["assessment"], default: []].append(Vote(member: row["member"], choice: choice, stage: row["stage"]))
         }
         var decisions: [String: [String: StatementDecision]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, statement, decision FROM statement_decision\(filter)"), arguments: arguments) {
-            if let decision = StatementDecision(rawValue: row["decision"]) { decisions[row["assessment"], default: [:]][row["statement"]] = decision }
+            let decision = try StoreCoding.value(StatementDecision.self, row["decision"], table: "statement_decision",
+                                                 key: "\(row["assessment"] as String):\(row["statement"] as String)", column: "decision")
+            decisions[row["assessment"], default: [:]][row["statement"]] = decision
         }
         for index in assessments.indices {
             let id = assessments[index].id
@@ -184,10 +195,12 @@ enum Projections {
             FROM comment c JOIN review r ON r.id = c.review
             WHERE c.assessment = ? ORDER BY c.position
             """), arguments: [assessment]).map { row in
-            CommentRecord(
+            let key = "\(assessment):\(row[0] as String)"
+            return CommentRecord(
                 id: row[0], review: row[1], reviewer: row[2], stage: row[3], draft: row[4], fromLine: row[5], toLine: row[6],
-                kind: CommentKind(rawValue: row[7]) ?? .editorial, text: row[8],
-                response: (row[9] as String?).flatMap(ResponseKind.init(rawValue:)), responseText: row[10])
+                kind: try StoreCoding.value(CommentKind.self, row[7], table: "comment", key: key, column: "kind"), text: row[8],
+                response: try (row[9] as String?).map { try StoreCoding.value(ResponseKind.self, $0, table: "comment", key: key, column: "response") },
+                responseText: row[10])
         }
     }
 
@@ -199,8 +212,10 @@ enum Projections {
             let id: String = row["id"]
             return Review(
                 id: id, assessment: row["assessment"], stage: row["stage"], draft: row["draft"], reviewer: row["reviewer"],
-                recommendation: Recommendation(rawValue: row["recommendation"]) ?? .majorRevisions,
-                confidence: (row["confidence"] as String?).flatMap(ReviewerConfidence.init(rawValue:)), summary: row["summary"],
+                recommendation: try StoreCoding.value(Recommendation.self, row["recommendation"], table: "review", key: id, column: "recommendation"),
+                confidence: try (row["confidence"] as String?).map {
+                    try StoreCoding.value(ReviewerConfidence.self, $0, table: "review", key: id, column: "confidence")
+                }, summary: row["summary"],
                 comments: (byReview[id] ?? []).map { Comment(id: $0.id, fromLine: $0.fromLine, toLine: $0.toLine, kind: $0.kind, text: $0.text) },
                 file: row["file"], late: row["late"])
         }
@@ -208,42 +223,27 @@ enum Projections {
 
     static func flag(_ id: String, db: Database) throws -> Flag? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT record FROM flag WHERE id = ?"), arguments: [id])
-            .flatMap { try? JSONDecoder().decode(Flag.self, from: Data($0.utf8)) }
+            .map { try StoreCoding.decode(Flag.self, $0, table: "flag", key: id) }
     }
 
     static func flags(_ db: Database) throws -> [String: Flag] {
-        let decoder = JSONDecoder()
-        var result: [String: Flag] = [:]
-        for text in try String.fetchAll(db, sql: "SELECT record FROM flag") {
-            if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
-        }
-        return result
+        try decodeFlags(Row.fetchAll(db, sql: "SELECT id, record FROM flag"))
     }
 
     /// Flags with these ids, and the unresolved flags of these rules.
     static func flags(ids: Set<String>, openRules: Set<String>, db: Database) throws -> [String: Flag] {
-        let decoder = JSONDecoder()
-        var result: [String: Flag] = [:]
-        let byID = try db.cachedStatement(sql: "SELECT record FROM flag WHERE id = ?")
-        for id in ids {
-            if let text = try String.fetchOne(byID, arguments: [id]), let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) {
-                result[flag.id] = flag
-            }
-        }
-        let byRule = try db.cachedStatement(sql: "SELECT record FROM flag WHERE rule = ? AND state != 'resolved'")
-        for rule in openRules {
-            for text in try String.fetchAll(byRule, arguments: [rule]) {
-                if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
-            }
-        }
-        return result
+        var rows: [Row] = []
+        let byID = try db.cachedStatement(sql: "SELECT id, record FROM flag WHERE id = ?")
+        for id in ids { rows += try Row.fetchAll(byID, arguments: [id]) }
+        let byRule = try db.cachedStatement(sql: "SELECT id, record FROM flag WHERE rule = ? AND state != 'resolved'")
+        for rule in openRules { rows += try Row.fetchAll(byRule, arguments: [rule]) }
+        return try decodeFlags(rows)
     }
 
     /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
     static func pendingFlags(since: String?, db: Database) throws -> [String: Flag] {
-        let decoder = JSONDecoder()
         var sql = """
-            SELECT record FROM flag f
+            SELECT id, record FROM flag f
             WHERE NOT EXISTS (SELECT 1 FROM notification n
                               WHERE n.key = (CASE f.state WHEN 'resolved' THEN 'resolved:' ELSE 'flag:' END) || f.id || ':v' || f.version)
             """
@@ -252,16 +252,22 @@ enum Projections {
             sql += " OR f.changed_at >= ?"
             arguments += [since]
         }
+        return try decodeFlags(Row.fetchAll(db, sql: sql, arguments: arguments))
+    }
+
+    /// Rows of (id, record), decoded or failed with the flag's id.
+    private static func decodeFlags(_ rows: [Row]) throws -> [String: Flag] {
         var result: [String: Flag] = [:]
-        for text in try String.fetchAll(db, sql: sql, arguments: arguments) {
-            if let flag = try? decoder.decode(Flag.self, from: Data(text.utf8)) { result[flag.id] = flag }
+        for row in rows {
+            let id: String = row[0]
+            result[id] = try StoreCoding.decode(Flag.self, row[1], table: "flag", key: id)
         }
         return result
     }
 
     static func silences(_ db: Database) throws -> [Silence] {
-        try String.fetchAll(db, sql: "SELECT record FROM silence ORDER BY id").compactMap {
-            try? JSONDecoder().decode(Silence.self, from: Data($0.utf8))
+        try Row.fetchAll(db, sql: "SELECT id, record FROM silence ORDER BY id").map { row in
+            try StoreCoding.decode(Silence.self, row[1], table: "silence", key: row[0])
         }
     }
 
@@ -273,8 +279,8 @@ enum Projections {
     }
 
     static func members(_ db: Database) throws -> [Member] {
-        try String.fetchAll(db, sql: "SELECT record FROM member ORDER BY position").compactMap {
-            try? JSONDecoder().decode(Member.self, from: Data($0.utf8))
+        try Row.fetchAll(db, sql: "SELECT id, record FROM member ORDER BY position").map { row in
+            try StoreCoding.decode(Member.self, row[1], table: "member", key: row[0])
         }
     }
 }

@@ -3,18 +3,8 @@ import GRDB
 import PanelCore
 
 enum ReferenceTable {
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    private static func json<T: Encodable>(_ value: T) -> String {
-        (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-    }
-
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        try StoreCoding.encode(value)
     }
 
     static func insert(_ reference: Reference, db: Database) throws {
@@ -25,9 +15,9 @@ enum ReferenceTable {
                 record_index, ingested_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
-                reference.id, reference.format.rawValue, reference.adapter, metadata.title, json(metadata.authors),
+                reference.id, reference.format.rawValue, reference.adapter, metadata.title, try json(metadata.authors),
                 metadata.published, metadata.container, metadata.country, metadata.documentType,
-                json(metadata.keywords), json(metadata.identifiers), metadata.abstract, metadata.url,
+                try json(metadata.keywords), try json(metadata.identifiers), metadata.abstract, metadata.url,
                 reference.canonicalHash, reference.object, reference.source, reference.recordIndex,
                 reference.ingestedAt,
             ])
@@ -49,15 +39,16 @@ enum ReferenceTable {
     }
 
     static func reference(_ row: Row, db: Database, withBody: Bool) throws -> Reference {
+        let id: String = row["id"]
         var metadata = ReferenceMetadata()
         metadata.title = row["title"]
-        metadata.authors = decode([Author].self, row["authors"]) ?? []
+        metadata.authors = try StoreCoding.decode([Author].self, row["authors"], table: "reference", key: id)
         metadata.published = row["published"]
         metadata.container = row["container"]
         metadata.country = row["country"]
         metadata.documentType = row["document_type"]
-        metadata.keywords = decode([String].self, row["keywords"]) ?? []
-        metadata.identifiers = decode([ReferenceIdentifier].self, row["identifiers"]) ?? []
+        metadata.keywords = try StoreCoding.decode([String].self, row["keywords"], table: "reference", key: id)
+        metadata.identifiers = try StoreCoding.decode([ReferenceIdentifier].self, row["identifiers"], table: "reference", key: id)
         metadata.abstract = row["abstract"]
         metadata.url = row["url"]
         if withBody {
@@ -65,7 +56,7 @@ enum ReferenceTable {
                                                 arguments: [row["rowid"] as Int64]) ?? ""
         }
         return Reference(
-            id: row["id"], format: ReferenceFormat(rawValue: row["format"]) ?? .generic, adapter: row["adapter"],
+            id: row["id"], format: try StoreCoding.value(ReferenceFormat.self, row["format"], table: "reference", key: id, column: "format"), adapter: row["adapter"],
             metadata: metadata, canonicalHash: row["canonical_hash"], object: row["object"], source: row["source"],
             recordIndex: row["record_index"], ingestedAt: row["ingested_at"])
     }

@@ -29,15 +29,24 @@ public final class SQLiteStore: PanelStore {
         FileManager.default.fileExists(atPath: path)
     }
 
-    // MARK: Events
+    // MARK: Readers and writers
 
-    @discardableResult
-    public func append(_ events: [NewEvent], objects: [String: [UInt8]]) throws -> [EventRecord] {
-        try pool.write { db in
-            for (hash, bytes) in objects { try IngestSession(db: db).putObject(hash, bytes: bytes) }
-            return try events.map { try EventTable.append($0, db: db) }
-        }
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteReader(db: db)) }
     }
+
+    /// An IMMEDIATE transaction (GRDB's default for a pool's writer): it takes
+    /// SQLite's write lock before its first read, so a decision and its
+    /// appends cannot interleave with another process's.
+    public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLiteWriter(db: db)) }
+    }
+
+    public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
+        try pool.write { db in try body(SavepointBatch(db: db)) }
+    }
+
+    // MARK: Events
 
     public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
         try pool.read { db in
@@ -58,15 +67,11 @@ public final class SQLiteStore: PanelStore {
         }
     }
 
-    public func recordedHead() throws -> (sequence: Int64, hash: String)? {
+    public func recordedHead() throws -> ChainHead? {
         try pool.read { db in try EventTable.head(db) }
     }
 
     // MARK: References
-
-    public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
-        try pool.write { db in try body(SavepointBatch(db: db)) }
-    }
 
     public func reference(matching key: String) throws -> Reference? {
         try pool.read { db in
@@ -98,39 +103,10 @@ public final class SQLiteStore: PanelStore {
         try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
     }
 
-    public func members() throws -> [Member] {
-        try pool.read { db in try Projections.members(db) }
-    }
-
-    public func assessments() throws -> [Assessment] {
-        try pool.read { db in try Projections.assessments(db) }
-    }
-
-    public func assessment(_ id: String) throws -> Assessment? {
-        try pool.read { db in try Projections.assessment(id, db: db) }
-    }
-
-    public func comments(of assessment: String) throws -> [CommentRecord] {
-        try pool.read { db in try Projections.comments(of: assessment, db: db) }
-    }
-
-    public func reviews(of assessment: String) throws -> [Review] {
-        try pool.read { db in try Projections.reviews(of: assessment, db: db) }
-    }
-
-    public func isReceived(file hash: String) throws -> Bool {
-        try pool.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM received_file WHERE hash = ?", arguments: [hash]) ?? false }
-    }
-
-    public func flags() throws -> [String: Flag] {
-        try pool.read { db in try Projections.flags(db) }
-    }
-
     public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
         guard !rules.isEmpty else { return [] }
         return try pool.read { db in
             let marks = Array(repeating: "?", count: rules.count).joined(separator: ", ")
-            let decoder = JSONDecoder()
             var arguments = StatementArguments(rules)
             arguments += [after, limit]
             return try Row.fetchAll(db, sql: """
@@ -138,14 +114,14 @@ public final class SQLiteStore: PanelStore {
                 WHERE m.rule IN (\(marks)) AND m.position > ?
                   AND NOT EXISTS (SELECT 1 FROM flag f WHERE f.rule = m.rule AND f.fingerprint = m.reference)
                 ORDER BY m.position LIMIT ?
-                """, arguments: arguments).compactMap { row in
-                let text: String = row[1]
-                return (try? decoder.decode(RuleMatch.self, from: Data(text.utf8))).map { (position: row[0] as Int64, match: $0) }
+                """, arguments: arguments).map { row in
+                let position: Int64 = row[0]
+                return (position: position, match: try StoreCoding.decode(RuleMatch.self, row[1], table: "rule_match", key: "\(position)"))
             }
         }
     }
 
-    public func windowCounts(rule: String, from: String, to: String, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
+    public func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
         try pool.read { db in
             let sql: String
             switch groupBy {
@@ -158,23 +134,11 @@ public final class SQLiteStore: PanelStore {
                 """
             }
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: sql, arguments: [rule, from, to]) {
+            for row in try Row.fetchAll(db, sql: sql, arguments: [rule, Timestamp.format(from), Timestamp.format(to)]) {
                 let count: Int = row[1]
                 if count > 0, let group: String = row[0] { counts[group] = count }
             }
             return counts
-        }
-    }
-
-    public func silences() throws -> [Silence] {
-        try pool.read { db in try Projections.silences(db) }
-    }
-
-    public func digests(limit: Int) throws -> [DigestIssued] {
-        try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT payload FROM event WHERE type = ? ORDER BY sequence DESC LIMIT ?",
-                                arguments: [DigestIssued.type, limit])
-                .compactMap { try? JSONDecoder().decode(DigestIssued.self, from: Data($0.utf8)) }
         }
     }
 
@@ -189,23 +153,102 @@ public final class SQLiteStore: PanelStore {
     }
 }
 
+/// Reads of the query tables inside one transaction.
+struct SQLiteReader: StoreReader {
+    let db: Database
+
+    func members() throws -> [Member] { try Projections.members(db) }
+    func assessments() throws -> [Assessment] { try Projections.assessments(db) }
+    func assessment(_ id: String) throws -> Assessment? { try Projections.assessment(id, db: db) }
+    func comments(of assessment: String) throws -> [CommentRecord] { try Projections.comments(of: assessment, db: db) }
+    func reviews(of assessment: String) throws -> [Review] { try Projections.reviews(of: assessment, db: db) }
+
+    func isReceived(file hash: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false
+    }
+
+    func receivedFiles() throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT hash FROM received_file"))
+    }
+
+    func flags() throws -> [String: Flag] { try Projections.flags(db) }
+    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] {
+        try Projections.flags(ids: ids, openRules: openRules, db: db)
+    }
+    func pendingFlags(since: Date?) throws -> [String: Flag] {
+        try Projections.pendingFlags(since: since.map(Timestamp.format), db: db)
+    }
+    func silences() throws -> [Silence] { try Projections.silences(db) }
+    func issued(_ keys: [String]) throws -> Set<String> { try Projections.issued(keys, db: db) }
+
+    func notifications() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT key, digest FROM notification") { result[row[0]] = row[1] }
+        return result
+    }
+
+    func digests(limit: Int) throws -> [DigestIssued] {
+        try Row.fetchAll(db, sql: "SELECT sequence, payload FROM event WHERE type = ? ORDER BY sequence DESC LIMIT ?",
+                         arguments: [DigestIssued.type, limit]).map { row in
+            let sequence: Int64 = row[0]
+            do {
+                return try StoreCoding.decoder.decode(DigestIssued.self, from: Data((row[1] as String).utf8))
+            } catch {
+                throw StoreError.event(.undecodable(sequence: sequence, type: DigestIssued.type, detail: EventCoding.describe(error)))
+            }
+        }
+    }
+
+    func head() throws -> ChainHead? { try EventTable.head(db) }
+}
+
 /// Files of one transaction, each in its own savepoint.
 struct SavepointBatch: WriteBatch {
     let db: Database
 
-    func file<T>(_ body: (any WriteSession) throws -> T) throws -> T {
+    func file<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
         var result: T?
         try db.inSavepoint {
-            result = try body(IngestSession(db: db))
+            result = try body(SQLiteWriter(db: db))
             return .commit
         }
-        return result!
+        guard let result else { preconditionFailure("a committed savepoint always has its result") }
+        return result
     }
 }
 
-/// One ingest transaction's writes.
-struct IngestSession: WriteSession {
+/// The writes (and reads) of one write transaction or savepoint.
+struct SQLiteWriter: StoreWriter {
     let db: Database
+    private var reader: SQLiteReader { SQLiteReader(db: db) }
+
+    init(db: Database) { self.db = db }
+
+    func members() throws -> [Member] { try reader.members() }
+    func assessments() throws -> [Assessment] { try reader.assessments() }
+    func assessment(_ id: String) throws -> Assessment? { try reader.assessment(id) }
+    func comments(of assessment: String) throws -> [CommentRecord] { try reader.comments(of: assessment) }
+    func reviews(of assessment: String) throws -> [Review] { try reader.reviews(of: assessment) }
+    func isReceived(file hash: String) throws -> Bool { try reader.isReceived(file: hash) }
+    func receivedFiles() throws -> Set<String> { try reader.receivedFiles() }
+    func flags() throws -> [String: Flag] { try reader.flags() }
+    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] { try reader.flags(ids: ids, openRules: openRules) }
+    func pendingFlags(since: Date?) throws -> [String: Flag] { try reader.pendingFlags(since: since) }
+    func silences() throws -> [Silence] { try reader.silences() }
+    func issued(_ keys: [String]) throws -> Set<String> { try reader.issued(keys) }
+    func notifications() throws -> [String: String] { try reader.notifications() }
+    func digests(limit: Int) throws -> [DigestIssued] { try reader.digests(limit: limit) }
+    func head() throws -> ChainHead? { try reader.head() }
+
+    @discardableResult
+    func append(_ event: NewEvent) throws -> EventRecord {
+        try EventTable.append(event, db: db)
+    }
+
+    func putObject(_ hash: String, bytes: [UInt8]) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO object (hash, size, bytes) VALUES (?, ?, ?)")
+            .execute(arguments: [hash, bytes.count, Data(bytes)])
+    }
 
     func reference(withCanonicalHash hash: String) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM reference WHERE canonical_hash = ?"), arguments: [hash])
@@ -221,47 +264,14 @@ struct IngestSession: WriteSession {
         try ReferenceTable.insert(reference, db: db)
     }
 
-    func putObject(_ hash: String, bytes: [UInt8]) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO object (hash, size, bytes) VALUES (?, ?, ?)")
-            .execute(arguments: [hash, bytes.count, Data(bytes)])
-    }
-
     func assignObject(_ hash: String) throws {
         try db.execute(sql: "UPDATE reference SET object = ? WHERE object = ''", arguments: [hash])
-    }
-
-    @discardableResult
-    func append(_ event: NewEvent) throws -> EventRecord {
-        try EventTable.append(event, db: db)
     }
 
     func recordMatch(_ match: RuleMatch) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO rule_match (rule, reference, at, keywords, country, format, record) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [match.rule, match.reference, match.at, EventCoding.encode(match.keywords), match.country,
-                                     match.format.rawValue, EventCoding.encode(match)])
-    }
-
-    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] {
-        try Projections.flags(ids: ids, openRules: openRules, db: db)
-    }
-    func pendingFlags(since: String?) throws -> [String: Flag] { try Projections.pendingFlags(since: since, db: db) }
-    func silences() throws -> [Silence] { try Projections.silences(db) }
-    func issued(_ keys: [String]) throws -> Set<String> { try Projections.issued(keys, db: db) }
-
-    func isReceived(file hash: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false
-    }
-
-    func assessment(_ id: String) throws -> Assessment? {
-        try Projections.assessment(id, db: db)
-    }
-
-    func members() throws -> [Member] {
-        try Projections.members(db)
-    }
-
-    func comments(of assessment: String) throws -> [CommentRecord] {
-        try Projections.comments(of: assessment, db: db)
+            """).execute(arguments: [match.rule, match.reference, match.at, try StoreCoding.encode(match.keywords),
+                                     match.country, match.format.rawValue, try StoreCoding.encode(match)])
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Panel: ParsableCommand {
@@ -8,12 +9,13 @@ struct Panel: ParsableCommand {
         discussion: """
             Workspace: --workspace DIR, else $PANEL_WORKSPACE, else the nearest panel.yaml upward.
             Actor: --as MEMBER, else $PANEL_ACTOR. Clock: --now TIME, else $PANEL_NOW, else the system clock.
+            These global options may also come before the subcommand: panel --workspace DIR status.
 
             Exit codes: 0 success; 1 failure (store, I/O); 2 bad input (a file or value was rejected);
             3 refused (the request was understood but is not allowed now); 4 tampering found by
             'audit verify'; 5 another digest is running; 64 usage error.
             """,
-        version: "0.3.0",
+        version: "0.4.0",
         subcommands: [
             Init.self, Demo.self, Members.self, WorkflowCommand.self, AssessmentCommand.self, DraftCommand.self,
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
@@ -23,4 +25,47 @@ struct Panel: ParsableCommand {
             Refs.self, Log.self, Audit.self,
         ]
     )
+
+    /// Parses (global options may precede the subcommand), runs, and maps
+    /// every error to its message and exit code in one place (`Failure`).
+    static func main() {
+        let arguments = GlobalOptions.hoist(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            guard let (messages, code) = Failure.report(error) else { exit(withError: error) }
+            for message in messages { Console.error(message) }
+            exit(withError: code)
+        }
+    }
+}
+
+/// Options that belong to every workspace command and, as with `git -C`,
+/// may be written before the subcommand.
+enum GlobalOptions {
+    static let withValue: Set<String> = ["--workspace", "--as", "--now", "--format"]
+
+    /// Moves global options found before the subcommand to after it
+    /// (before any `--`), where the subcommand's parser reads them.
+    static func hoist(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard withValue.contains(name) else { break }
+            leading.append(argument)
+            if !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[index...])
+        let end = rest.firstIndex(of: "--") ?? rest.endIndex
+        rest.insert(contentsOf: leading, at: end)
+        return rest
+    }
 }

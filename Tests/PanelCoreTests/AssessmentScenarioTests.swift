@@ -20,12 +20,18 @@ struct AssessmentScenarioTests {
     /// Seals events into records, as the store would, and folds them.
     struct History {
         var records: [EventRecord] = []
-        var assessments: [String: Assessment] { AssessmentFold.replay(records) }
+        var state = PanelState()
+        var assessments: [String: Assessment] { Dictionary(uniqueKeysWithValues: state.assessments.map { ($0.id, $0) }) }
 
         mutating func add(_ events: [NewEvent]) {
             for event in events {
-                let record = EventChain.seal(event, sequence: Int64(records.count + 1), previousHash: records.last?.hash ?? EventChain.genesis)
-                records.append(record)
+                do {
+                    let record = try EventChain.seal(event, sequence: Int64(records.count + 1), previousHash: records.last?.hash ?? EventChain.genesis)
+                    try state.apply(record)
+                    records.append(record)
+                } catch {
+                    Issue.record(error)
+                }
             }
         }
     }
@@ -151,7 +157,7 @@ struct AssessmentScenarioTests {
         assessment = history.assessments[assessment.id]!
         #expect(assessment.stage == "first-order-draft")
         #expect(assessment.stageEnteredAt == Timestamp.format(day(14)))
-        let payload = try #require(history.records.last?.payload(as: StageAdvanced.self))
+        let payload = try #require(try history.records.last?.payload(as: StageAdvanced.self))
         #expect(payload.from == "scoping")
         #expect(payload.to == "first-order-draft")
         #expect(payload.requirements.filter { !$0.met }.isEmpty)

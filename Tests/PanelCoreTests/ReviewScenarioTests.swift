@@ -18,36 +18,26 @@ struct ReviewScenarioTests {
 
     func day(_ offset: Double) -> Date { Self.start.addingTimeInterval(offset * 86_400) }
 
+    /// The log as the store would seal it, folded by the one fold.
     struct World {
         var records: [EventRecord] = []
-        var assessment: Assessment { AssessmentFold.replay(records)["A-2026-001"]! }
+        var state = PanelState()
+        var assessment: Assessment { state.assessment("A-2026-001")! }
 
         mutating func add(_ events: [NewEvent]) {
             for event in events {
-                records.append(EventChain.seal(event, sequence: Int64(records.count + 1), previousHash: records.last?.hash ?? EventChain.genesis))
+                do {
+                    let record = try EventChain.seal(event, sequence: Int64(records.count + 1), previousHash: records.last?.hash ?? EventChain.genesis)
+                    try state.apply(record)
+                    records.append(record)
+                } catch {
+                    Issue.record(error)
+                }
             }
         }
 
-        /// Comments as the store would list them, from the log.
-        var comments: [CommentRecord] {
-            var byID: [String: CommentRecord] = [:]
-            var order: [String] = []
-            for record in records {
-                if let review = record.payload(as: ReviewReceived.self)?.review {
-                    for comment in review.comments {
-                        order.append(comment.id)
-                        byID[comment.id] = CommentRecord(id: comment.id, review: review.id, reviewer: review.reviewer, stage: review.stage,
-                                                         draft: review.draft, fromLine: comment.fromLine, toLine: comment.toLine,
-                                                         kind: comment.kind, text: comment.text, response: nil, responseText: nil)
-                    }
-                }
-                for response in record.payload(as: ResponsesRecorded.self)?.responses ?? [] {
-                    byID[response.comment]?.response = response.kind
-                    byID[response.comment]?.responseText = response.text
-                }
-            }
-            return order.compactMap { byID[$0] }
-        }
+        /// Comments as the store would list them, from the fold.
+        var comments: [CommentRecord] { state.comments["A-2026-001"] ?? [] }
     }
 
     /// A rapid assessment with its draft, in expert review.
@@ -85,7 +75,7 @@ struct ReviewScenarioTests {
         let again = try ReviewDecisions.assign(request, to: world.assessment, workflow: workflow, members: members,
                                                assessments: [world.assessment], actor: "exp-01", now: day(1)).get()
         #expect(first == again)
-        let assigned = try #require(EventChain.seal(first[0], sequence: 1, previousHash: "").payload(as: ReviewersAssigned.self))
+        let assigned = try #require(first[0].payload(as: ReviewersAssigned.self))
         #expect(assigned.reviewers.count == 4)
         #expect(assigned.deadline == Timestamp.format(day(11)))
         let authors = Set(["exp-04", "exp-17", "exp-26", "exp-31"])
@@ -101,7 +91,7 @@ struct ReviewScenarioTests {
         let chosen = try ReviewDecisions.assign(AssignmentRequest(who: .automatic(count: 30), maxLoad: 1), to: world.assessment,
                                                 workflow: workflows["rapid-assessment"]!, members: members,
                                                 assessments: [busy], actor: "exp-01", now: day(1)).get()
-        let reviewers = EventChain.seal(chosen[0], sequence: 1, previousHash: "").payload(as: ReviewersAssigned.self)!.reviewers
+        let reviewers = try #require(try chosen[0].payload(as: ReviewersAssigned.self)).reviewers
         #expect(!reviewers.contains("exp-02") && !reviewers.contains("exp-05"), "reviewers at the load limit are skipped")
     }
 
@@ -146,7 +136,7 @@ struct ReviewScenarioTests {
     @Test func externalReviewersRegisterAndNeverCountAsMembers() throws {
         let external = Member(id: "ext-001", name: "Ines Okafor", nationality: "NG", group: .african, gender: .female, affiliation: "Delta Lab")
         let events = try ReviewDecisions.registerReviewer(external, members: members, actor: "exp-06", now: day(0)).get()
-        let registered = try #require(EventChain.seal(events[0], sequence: 1, previousHash: "").payload(as: ReviewerRegistered.self)?.reviewer)
+        let registered = try #require(events[0].payload(as: ReviewerRegistered.self)?.reviewer)
         #expect(registered.external)
         #expect(registered.roles.isEmpty)
         let results = RosterCheck.evaluate(members + [registered])
@@ -160,7 +150,7 @@ struct ReviewScenarioTests {
         var world = try inReview()
         let external = Member(id: "ext-001", name: "Ines Okafor", nationality: "NG", group: .african, gender: .female, affiliation: "Delta Lab")
         let registered = try ReviewDecisions.registerReviewer(external, members: members, actor: "exp-06", now: day(0)).get()
-        let roster = members + [EventChain.seal(registered[0], sequence: 1, previousHash: "").payload(as: ReviewerRegistered.self)!.reviewer]
+        let roster = members + [try #require(try registered[0].payload(as: ReviewerRegistered.self)).reviewer]
         world.add(try ReviewDecisions.assign(AssignmentRequest(who: .named(["ext-001"])), to: world.assessment,
                                              workflow: workflows["rapid-assessment"]!, members: roster, assessments: [],
                                              actor: "exp-01", now: day(1)).get())
@@ -244,7 +234,7 @@ struct ReviewScenarioTests {
         onRapid.assessment = "A-2026-001"
         let late = try ReviewDecisions.receive(onRapid, fileHash: hash, assessment: rapid.assessment, workflow: workflows["rapid-assessment"],
                                                members: members, now: day(30)).get()
-        #expect(EventChain.seal(late[0], sequence: 1, previousHash: "").payload(as: ReviewReceived.self)?.review.late == true)
+        #expect(late[0].payload(as: ReviewReceived.self)?.review.late == true)
 
         var annual = try inReview(workflow: "annual-report")
         try assigned(&annual, ["exp-12"])

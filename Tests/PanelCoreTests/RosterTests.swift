@@ -98,7 +98,7 @@ struct RosterDecisionTests {
         let incoming = [member("exp-01", roles: [.coChair]), member("exp-02", affiliation: "Elsewhere"), member("exp-03")]
         let events = try RosterDecisions.importRoster(incoming, current: current, actor: "exp-01", time: time).get()
         #expect(events.map(\.type) == [MemberUpdated.type, MemberRegistered.type])
-        #expect(events.first.flatMap { EventChain.seal($0, sequence: 1, previousHash: EventChain.genesis).payload(as: MemberUpdated.self) }?.changed == ["affiliation"])
+        #expect(events.first.flatMap { $0.payload(as: MemberUpdated.self) }?.changed == ["affiliation"])
     }
 
     @Test func sameRosterTwiceGivesNoEvents() throws {
@@ -118,11 +118,12 @@ struct RosterDecisionTests {
     @Test func theFoldRebuildsTheRoster() throws {
         let events = try RosterDecisions.importRoster([member("exp-01"), member("exp-02")], current: [], actor: "s", time: time).get()
         var previous = EventChain.genesis
-        let records = events.enumerated().map { index, event in
-            let record = EventChain.seal(event, sequence: Int64(index + 1), previousHash: previous)
+        var records: [EventRecord] = []
+        for (index, event) in events.enumerated() {
+            let record = try EventChain.seal(event, sequence: Int64(index + 1), previousHash: previous)
             previous = record.hash
-            return record
+            records.append(record)
         }
-        #expect(RosterDecisions.apply(records, to: []).map(\.id) == ["exp-01", "exp-02"])
+        #expect(try PanelState.replay(records).members.map(\.id) == ["exp-01", "exp-02"])
     }
 }

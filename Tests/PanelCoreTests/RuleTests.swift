@@ -144,7 +144,7 @@ struct RuleTests {
 
     func fold(_ events: [NewEvent], into flags: inout [String: Flag]) {
         for (index, event) in events.enumerated() {
-            FlagFold.apply(EventChain.seal(event, sequence: Int64(index + 1), previousHash: ""), to: &flags)
+            FlagFold.apply(event.event, time: Timestamp.format(event.time), actor: event.actor, to: &flags)
         }
     }
 
@@ -198,7 +198,7 @@ struct RuleTests {
 
         let silenceEvents = try FlagDecisions.silence(flag: nil, rule: "doc", labels: [:], until: now.addingTimeInterval(86_400), reason: "known",
                                                       existing: [], flags: flags, rules: [rule], members: members, actor: "exp-01", now: now).get()
-        let silence = try #require(EventChain.seal(silenceEvents[0], sequence: 1, previousHash: "").payload(as: SilenceCreated.self)?.silence)
+        let silence = try #require(silenceEvents[0].payload(as: SilenceCreated.self)?.silence)
         #expect(flags[id]!.state(at: now, silences: [silence]) == .silenced)
         #expect(flags[id]!.state(at: now.addingTimeInterval(2 * 86_400), silences: [silence]) == .acknowledged, "silences end")
         #expect(FlagDecisions.silence(flag: nil, rule: nil, labels: [:], until: now.addingTimeInterval(-1), reason: "", existing: [],

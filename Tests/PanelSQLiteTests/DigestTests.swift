@@ -177,8 +177,8 @@ struct LargeEvaluationTests {
             try batch.file { session in for match in matches { try session.recordMatch(match) } }
         }
         let aggregation = Aggregation(windowDays: 30, threshold: 2, groupBy: groupBy)
-        let fromStore = try temporary.store.windowCounts(rule: "w", from: Timestamp.format(now.addingTimeInterval(-30 * 86_400)),
-                                                         to: Timestamp.format(now), groupBy: groupBy)
+        let fromStore = try temporary.store.windowCounts(rule: "w", from: now.addingTimeInterval(-30 * 86_400),
+                                                         to: now, groupBy: groupBy)
         #expect(fromStore == RuleEngine.windowCounts(matches, aggregation: aggregation, now: now))
     }
 }

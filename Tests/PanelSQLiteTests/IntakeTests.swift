@@ -180,7 +180,7 @@ struct BlindingTests {
         let rows = CommentMatrix.rows(try store.comments(of: "A-2026-002"), assessment: assessment, names: names)
         let record = ReviewRecord(assessment: assessment, reviews: try store.reviews(of: "A-2026-002"),
                                   comments: try store.comments(of: "A-2026-002"), names: names)
-        let outputs = [CommentMatrix.csv(rows), EventCoding.encode(rows), EventCoding.encode(record), record.markdown]
+        let outputs = [CommentMatrix.csv(rows), try EventCoding.encode(rows, type: "matrix"), try EventCoding.encode(record, type: "record"), record.markdown]
         let reviewers = members.filter { ["exp-12", "exp-19"].contains($0.id) }
         for output in outputs {
             for reviewer in reviewers {

@@ -65,7 +65,7 @@ struct EventLogTests {
     func seeded(_ count: Int) throws -> TemporaryStore {
         let temporary = try TemporaryStore()
         for index in 1...count {
-            try temporary.store.append([NewEvent(type: "test.event", subject: "s", actor: "exp-01", time: time, payload: "{\"n\":\(index)}")])
+            try temporary.store.append([NewEvent(WorkspaceInitialized(name: "n\(index)"), subject: "s", actor: "exp-01", time: time)])
         }
         return temporary
     }
@@ -161,7 +161,7 @@ struct IngestTests {
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         #expect(try temporary.store.object(reference.object) == original)
         let event = try #require(try temporary.store.events(after: 0, limit: nil).last)
-        #expect(event.payload(as: ReferencesIngested.self)?.object == reference.object)
+        #expect(try event.payload(as: ReferencesIngested.self)?.object == reference.object)
     }
 
     @Test func largeCollectionsAreKeptAsFiles() throws {
@@ -286,8 +286,10 @@ struct ProjectionTests {
                                                                       actor: "exp-03", now: time).get(),
                                    objects: [text.hash: Array("# Draft\n- finding {#S1}\n".utf8)])
         let log = try temporary.store.events(after: 0, limit: nil)
-        #expect(try temporary.store.members() == RosterDecisions.apply(log, to: []))
-        #expect(try temporary.store.assessments() == [AssessmentFold.replay(log)["A-2026-001"]!])
+        let fold = try PanelState.replay(log)
+        #expect(try temporary.store.members() == fold.members)
+        #expect(try temporary.store.assessments() == fold.assessments)
+        #expect(try temporary.store.verifyState() == [])
         #expect(try temporary.store.object(text.hash) == Array("# Draft\n- finding {#S1}\n".utf8))
         #expect(try temporary.store.verifyChain().firstBreak == nil)
     }

@@ -80,31 +80,22 @@ public enum AssessmentFold {
     }
 
     /// The change an event makes to an assessment (nil when it is about something else).
-    public static func change(of record: EventRecord) -> Change? {
-        switch record.type {
-        case AssessmentOpened.type: record.payload(as: AssessmentOpened.self).map(Change.opened)
-        case DraftSubmitted.type: record.payload(as: DraftSubmitted.self).map(Change.drafted)
-        case StageAdvanced.type: record.payload(as: StageAdvanced.self).map(Change.advanced)
-        case DeadlineExtended.type: record.payload(as: DeadlineExtended.self).map(Change.extended)
-        case ReviewersAssigned.type: record.payload(as: ReviewersAssigned.self).map(Change.assigned)
-        case ReviewReceived.type: record.payload(as: ReviewReceived.self).map(Change.reviewed)
-        case ResponsesRecorded.type: record.payload(as: ResponsesRecorded.self).map(Change.responded)
-        case SignOffRecorded.type: record.payload(as: SignOffRecorded.self).map(Change.signedOff)
-        case VoteCast.type: record.payload(as: VoteCast.self).map(Change.voted)
-        case StatementDecided.type: record.payload(as: StatementDecided.self).map(Change.decided)
-        default: nil
+    public static func change(of event: PanelEvent) -> Change? {
+        switch event {
+        case .assessmentOpened(let e): .opened(e)
+        case .draftSubmitted(let e): .drafted(e)
+        case .stageAdvanced(let e): .advanced(e)
+        case .deadlineExtended(let e): .extended(e)
+        case .reviewersAssigned(let e): .assigned(e)
+        case .reviewReceived(let e): .reviewed(e)
+        case .responsesRecorded(let e): .responded(e)
+        case .signOffRecorded(let e): .signedOff(e)
+        case .voteCast(let e): .voted(e)
+        case .statementDecided(let e): .decided(e)
+        case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered,
+             .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .digestIssued:
+            nil
         }
-    }
-
-    /// The id of the assessment an event changes (nil when it is not about assessments).
-    public static func subject(of record: EventRecord) -> String? {
-        change(of: record)?.assessment
-    }
-
-    /// One step of the fold.
-    public static func apply(_ record: EventRecord, to current: Assessment?) -> Assessment? {
-        guard let change = change(of: record) else { return current }
-        return apply(change, time: record.time, actor: record.actor, to: current)
     }
 
     /// One step of the fold, from an already decoded change.
@@ -151,11 +142,11 @@ public enum AssessmentFold {
         return assessment
     }
 
-    /// The whole fold, for tests and rebuilds.
-    public static func replay(_ records: [EventRecord]) -> [String: Assessment] {
+    /// The whole fold of assessments alone, for tests.
+    public static func replay(_ records: [EventRecord]) throws(EventCodingError) -> [String: Assessment] {
         var state: [String: Assessment] = [:]
         for record in records {
-            guard let change = change(of: record) else { continue }
+            guard let change = change(of: try record.event()) else { continue }
             let id = change.assessment
             let current = state.removeValue(forKey: id)
             state[id] = apply(change, time: record.time, actor: record.actor, to: current)

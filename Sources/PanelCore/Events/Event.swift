@@ -2,27 +2,29 @@ import Crypto
 import Foundation
 import PanelXML
 
-/// A fact about to be appended to the log.
+/// A fact about to be appended to the log: a typed event, not yet encoded.
 public struct NewEvent: Sendable, Equatable {
-    public var type: String
+    public var event: PanelEvent
     public var subject: String
     public var actor: String
     public var time: Date
-    /// Canonical JSON (sorted keys).
-    public var payload: String
 
-    public init(type: String, subject: String, actor: String, time: Date, payload: String) {
-        self.type = type
+    public init(_ event: PanelEvent, subject: String, actor: String, time: Date) {
+        self.event = event
         self.subject = subject
         self.actor = actor
         self.time = time
-        self.payload = payload
     }
 
-    /// A typed payload, encoded canonically.
+    /// A typed payload.
     public init<P: EventPayload>(_ payload: P, subject: String, actor: String, time: Date) {
-        self.init(type: P.type, subject: subject, actor: actor, time: time, payload: EventCoding.encode(payload))
+        self.init(payload.event, subject: subject, actor: actor, time: time)
     }
+
+    public var type: String { event.type }
+
+    /// The payload as `P` when the event is of that type.
+    public func payload<P: EventPayload>(as type: P.Type) -> P? { event.payload as? P }
 }
 
 /// One row of the tamper-evident log.
@@ -48,16 +50,20 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.hash = hash
     }
 
-    /// Decodes the payload as `P` when the type matches.
-    public func payload<P: EventPayload>(as type: P.Type) -> P? {
-        guard self.type == P.type else { return nil }
-        return try? JSONDecoder().decode(P.self, from: Data(payload.utf8))
+    /// The typed event this row holds; throws when it cannot be read.
+    public func event() throws(EventCodingError) -> PanelEvent {
+        try PanelEvent.decode(type: type, payload: payload, sequence: sequence)
     }
-}
 
-/// A typed event payload; `type` is its name in the log.
-public protocol EventPayload: Codable, Sendable, Equatable {
-    static var type: String { get }
+    /// The payload as `P` when the row is of that type (nil otherwise); throws when it cannot be read.
+    public func payload<P: EventPayload>(as type: P.Type) throws(EventCodingError) -> P? {
+        guard self.type == P.type else { return nil }
+        do {
+            return try JSONDecoder().decode(P.self, from: Data(payload.utf8))
+        } catch {
+            throw .undecodable(sequence: sequence, type: self.type, detail: EventCoding.describe(error))
+        }
+    }
 }
 
 public enum EventCoding {
@@ -67,9 +73,33 @@ public enum EventCoding {
         return encoder
     }()
 
-    public static func encode<P: Encodable>(_ payload: P) -> String {
-        guard let data = try? encoder.encode(payload) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+    /// Canonical JSON (sorted keys) of a value; throws rather than return something else.
+    public static func encode<P: Encodable>(_ value: P, type: String) throws(EventCodingError) -> String {
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw .unencodable(type: type, detail: describe(error))
+        }
+    }
+
+    /// A decoding or encoding error in one line: what and where, without Foundation's dump.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the top level" : String(text.drop { $0 == "." })
+        }
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            return "missing '\(key.stringValue)' at \(path(context.codingPath))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            return "\(context.debugDescription) at \(path(context.codingPath))"
+        case DecodingError.dataCorrupted(let context):
+            return "\(context.underlyingError == nil ? context.debugDescription : "not valid JSON") at \(path(context.codingPath))"
+        case EncodingError.invalidValue(_, let context):
+            return "\(context.debugDescription) at \(path(context.codingPath))"
+        default:
+            return String(describing: error)
+        }
     }
 }
 
@@ -78,10 +108,11 @@ public enum EventCoding {
 public enum EventChain {
     public static let genesis = String(repeating: "0", count: 64)
 
-    public static func seal(_ event: NewEvent, sequence: Int64, previousHash: String) -> EventRecord {
+    /// Encodes the event and seals it; throws rather than seal a payload it cannot encode.
+    public static func seal(_ event: NewEvent, sequence: Int64, previousHash: String) throws(EventCodingError) -> EventRecord {
         var record = EventRecord(
             sequence: sequence, time: Timestamp.format(event.time), actor: event.actor, type: event.type,
-            subject: event.subject, payload: event.payload, previousHash: previousHash, hash: "")
+            subject: event.subject, payload: try event.event.encoded(), previousHash: previousHash, hash: "")
         record.hash = hash(of: record)
         return record
     }
@@ -143,7 +174,7 @@ public struct ChainVerifier {
 
     /// Compares the end of the walk with the head the store recorded, which
     /// catches rows cut from the end of the log.
-    public mutating func finish(recordedHead: (sequence: Int64, hash: String)?) {
+    public mutating func finish(recordedHead: ChainHead?) {
         guard firstBreak == nil, let recordedHead else { return }
         if recordedHead.sequence != checked || recordedHead.hash != headHash {
             firstBreak = ChainBreak(

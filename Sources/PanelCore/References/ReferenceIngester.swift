@@ -262,7 +262,7 @@ public final class ReferenceIngester {
         }
     }
 
-    private func read(_ path: String, session: any WriteSession, writer: ObjectWriter,
+    private func read(_ path: String, session: any StoreWriter, writer: ObjectWriter,
                       progress: @escaping (Int) -> Void) throws -> FileResult {
         var result = FileResult()
         var adapter: (any ReferenceAdapter)?

@@ -44,14 +44,14 @@ public final class ReviewIntake {
     /// Files recorded per write transaction (each in a savepoint of its own).
     public var batchSize = 100
 
-    private func roster(_ session: any WriteSession) throws -> [Member] {
+    private func roster(_ session: any StoreWriter) throws -> [Member] {
         if let members { return members }
         let loaded = try session.members()
         members = loaded
         return loaded
     }
 
-    private func assessment(_ id: String, _ session: any WriteSession) throws -> Assessment? {
+    private func assessment(_ id: String, _ session: any StoreWriter) throws -> Assessment? {
         if let cached = assessments[id] { return cached }
         let loaded = try session.assessment(id)
         assessments[id] = loaded
@@ -66,7 +66,7 @@ public final class ReviewIntake {
     }
 
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
-    private func take(path: String, bytes: [UInt8], session: any WriteSession) throws -> Outcome {
+    private func take(path: String, bytes: [UInt8], session: any StoreWriter) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .rejected(["\(path):1:1: not UTF-8 text"]) }
@@ -107,7 +107,7 @@ public final class ReviewIntake {
         var outcome = Outcome.alreadyReceived
         for event in events {
             let record = try session.append(event)
-            guard let change = AssessmentFold.change(of: record) else { continue }
+            guard let change = AssessmentFold.change(of: event.event) else { continue }
             // Take the assessment out while folding, so its arrays are not copied.
             let current = assessments.removeValue(forKey: change.assessment)
             assessments[change.assessment] = AssessmentFold.apply(change, time: record.time, actor: record.actor, to: current)

@@ -57,17 +57,4 @@ public enum RosterDecisions {
         if old.conflicts != new.conflicts { changed.append("conflicts") }
         return changed
     }
-
-    /// The roster after these events: the fold the store keeps as a table.
-    public static func apply(_ events: [EventRecord], to roster: [Member]) -> [Member] {
-        var byID = Dictionary(uniqueKeysWithValues: roster.map { ($0.id, $0) })
-        var order = roster.map(\.id)
-        for event in events {
-            let member = event.payload(as: MemberRegistered.self)?.member ?? event.payload(as: MemberUpdated.self)?.member
-            guard let member else { continue }
-            if byID[member.id] == nil { order.append(member.id) }
-            byID[member.id] = member
-        }
-        return order.compactMap { byID[$0] }
-    }
 }

@@ -161,32 +161,29 @@ public struct RuleMatch: Codable, Sendable, Equatable {
 
 /// The flags as the log has made them.
 public enum FlagFold {
-    public static func apply(_ record: EventRecord, to flags: inout [String: Flag]) {
-        switch record.type {
-        case FlagRaised.type:
-            if let flag = record.payload(as: FlagRaised.self)?.flag { flags[flag.id] = flag }
-        case FlagChanged.type:
-            if let changed = record.payload(as: FlagChanged.self), var flag = flags[changed.id] {
-                flag.severity = changed.severity
-                flag.message = changed.message
-                flag.version = changed.version
-                flag.changedAt = record.time
-                flags[changed.id] = flag
-            }
-        case FlagAcknowledged.type:
-            if let acknowledged = record.payload(as: FlagAcknowledged.self), var flag = flags[acknowledged.id] {
-                flag.state = .acknowledged
-                flag.acknowledgedBy = record.actor
-                flag.note = acknowledged.note
-                flags[acknowledged.id] = flag
-            }
-        case FlagResolved.type:
-            if let resolved = record.payload(as: FlagResolved.self), var flag = flags[resolved.id] {
-                flag.state = .resolved
-                flag.resolution = resolved.resolution
-                flag.changedAt = record.time
-                flags[resolved.id] = flag
-            }
+    public static func apply(_ event: PanelEvent, time: String, actor: String, to flags: inout [String: Flag]) {
+        switch event {
+        case .flagRaised(let raised):
+            flags[raised.flag.id] = raised.flag
+        case .flagChanged(let changed):
+            guard var flag = flags[changed.id] else { return }
+            flag.severity = changed.severity
+            flag.message = changed.message
+            flag.version = changed.version
+            flag.changedAt = time
+            flags[changed.id] = flag
+        case .flagAcknowledged(let acknowledged):
+            guard var flag = flags[acknowledged.id] else { return }
+            flag.state = .acknowledged
+            flag.acknowledgedBy = actor
+            flag.note = acknowledged.note
+            flags[acknowledged.id] = flag
+        case .flagResolved(let resolved):
+            guard var flag = flags[resolved.id] else { return }
+            flag.state = .resolved
+            flag.resolution = resolved.resolution
+            flag.changedAt = time
+            flags[resolved.id] = flag
         default:
             break
         }

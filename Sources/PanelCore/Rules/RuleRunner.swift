@@ -53,8 +53,8 @@ public struct RuleRunner {
         var firings: [Firing] = []
         for rule in inScope {
             guard case .reference = rule.watch, let aggregation = rule.aggregation else { continue }
-            let from = Timestamp.format(now.addingTimeInterval(-Double(aggregation.windowDays) * 86_400))
-            let counts = try store.windowCounts(rule: rule.id, from: from, to: Timestamp.format(now), groupBy: aggregation.groupBy)
+            let from = now.addingTimeInterval(-Double(aggregation.windowDays) * 86_400)
+            let counts = try store.windowCounts(rule: rule.id, from: from, to: now, groupBy: aggregation.groupBy)
             firings += RuleEngine.windowFirings(rule, counts: counts)
         }
         if !referencesOnly {
@@ -69,13 +69,11 @@ public struct RuleRunner {
         guard !firings.isEmpty || !evaluated.isEmpty else { return Outcome() }
         let actor = self.actor
         let ids = Set(firings.map(\.flagID))
-        let records = try store.writeBatch { batch in
-            try batch.file { session in
-                // Only the flags that can change: those firing, and the open flags of self-clearing rules.
-                let flags = try session.flags(ids: ids, openRules: evaluated)
-                let events = FlagDecisions.reconcile(firings, evaluated: evaluated, flags: flags, actor: actor, now: now)
-                return try events.map { try session.append($0) }
-            }
+        let records = try store.write { writer in
+            // Only the flags that can change: those firing, and the open flags of self-clearing rules.
+            let flags = try writer.flags(ids: ids, openRules: evaluated)
+            let events = FlagDecisions.reconcile(firings, evaluated: evaluated, flags: flags, actor: actor, now: now)
+            return try events.map { try writer.append($0) }
         }
         var outcome = Outcome()
         for record in records {
@@ -93,28 +91,27 @@ public struct RuleRunner {
     /// transaction, so two digests can never issue the same thing twice.
     public func digest(since: Date?, dryRun: Bool) throws -> Digest {
         let now = clock.now()
-        let assessments = try store.assessments()
         let workflows = self.workflows
         let actor = self.actor
-        let previous = try store.digests(limit: 1).first
-        return try store.writeBatch { batch in
-            try batch.file { session in
-                let pending = try session.pendingFlags(since: since.map(Timestamp.format))
-                let (flags, resolved, reminders) = DigestComposer.candidates(
-                    flags: pending, silences: try session.silences(), assessments: assessments, workflows: workflows, now: now)
-                let keys = flags.map(DigestComposer.key) + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
-                let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
-                let digest = DigestComposer.compose(
-                    id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
-                    issued: try session.issued(keys), since: since, now: now)
-                if !dryRun && !digest.isEmpty {
-                    try session.append(NewEvent(
-                        DigestIssued(id: digest.id, keys: digest.keys, flags: digest.flags.count, resolved: digest.resolved.count,
-                                     reminders: digest.reminders.count),
-                        subject: digest.id, actor: actor, time: now))
-                }
-                return digest
+        // Everything the digest is composed from, and its number, is read inside the write.
+        return try store.write { writer in
+            let assessments = try writer.assessments()
+            let previous = try writer.digests(limit: 1).first
+            let pending = try writer.pendingFlags(since: since)
+            let (flags, resolved, reminders) = DigestComposer.candidates(
+                flags: pending, silences: try writer.silences(), assessments: assessments, workflows: workflows, now: now)
+            let keys = flags.map(DigestComposer.key) + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
+            let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
+            let digest = DigestComposer.compose(
+                id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
+                issued: try writer.issued(keys), since: since, now: now)
+            if !dryRun && !digest.isEmpty {
+                try writer.append(NewEvent(
+                    DigestIssued(id: digest.id, keys: digest.keys, flags: digest.flags.count, resolved: digest.resolved.count,
+                                 reminders: digest.reminders.count),
+                    subject: digest.id, actor: actor, time: now))
             }
+            return digest
         }
     }
 }

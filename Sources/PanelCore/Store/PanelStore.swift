@@ -1,29 +1,43 @@
-/// What the core needs from a store. The embedded SQLite store implements it;
-/// nothing above this protocol knows which database is underneath.
-public protocol PanelStore: AnyObject {
-    /// Appends events (sealing them into the hash chain) in one transaction,
-    /// with the objects they refer to (hash to bytes) and their query tables.
-    @discardableResult
-    func append(_ events: [NewEvent], objects: [String: [UInt8]]) throws -> [EventRecord]
-    /// Events after `sequence`, oldest first.
-    func events(after sequence: Int64, limit: Int?) throws -> [EventRecord]
-    /// Every event in stored order (by rowid, not by sequence), for verification.
-    func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws
-    /// The last sequence and hash the store recorded when it appended.
-    func recordedHead() throws -> (sequence: Int64, hash: String)?
+import Foundation
 
-    /// Runs `body` in one write transaction; each `WriteBatch.file` inside it
-    /// is a savepoint, so one bad file rolls back alone while the batch shares
-    /// one commit (and one full-text index flush).
-    func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T
-    /// By id, DOI, PMID, FRBR URI or other identifier.
-    func reference(matching key: String) throws -> Reference?
-    func references(limit: Int, offset: Int) throws -> [Reference]
-    func referenceCount() throws -> Int
-    func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
-    /// The roster, in the order members joined (the projection of member events).
+/// A typed store failure that names what it was reading or writing.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A row of a query table cannot be read back.
+    case undecodable(table: String, key: String, detail: String)
+    /// An insert found the key already taken (two writers raced, or the log disagrees with the tables).
+    case duplicate(table: String, key: String)
+    /// An event cannot be encoded or read.
+    case event(EventCodingError)
+
+    public var description: String {
+        switch self {
+        case .undecodable(let table, let key, let detail):
+            "the store's \(table) row '\(key)' cannot be read (\(detail)); run 'panel audit verify'"
+        case .duplicate(let table, let key):
+            "the store already has \(table) '\(key)'; nothing was recorded"
+        case .event(let error):
+            error.description
+        }
+    }
+}
+
+/// The last event the store sealed.
+public struct ChainHead: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var hash: String
+
+    public init(sequence: Int64, hash: String) {
+        self.sequence = sequence
+        self.hash = hash
+    }
+}
+
+/// Reads of the state the log has made (the query tables), inside one
+/// transaction. What a decision reads, it reads through this.
+public protocol StoreReader {
+    /// The roster (members and external reviewers), in the order they joined.
     func members() throws -> [Member]
-    /// Assessments in the order they were opened (the projection of their events).
+    /// Assessments in the order they were opened, review state included.
     func assessments() throws -> [Assessment]
     func assessment(_ id: String) throws -> Assessment?
     /// An assessment's comments with their responses, in the order received.
@@ -32,25 +46,117 @@ public protocol PanelStore: AnyObject {
     func reviews(of assessment: String) throws -> [Review]
     /// Whether a review or response file with these bytes was already recorded.
     func isReceived(file hash: String) throws -> Bool
+    /// Every recorded review and response file, by SHA-256.
+    func receivedFiles() throws -> Set<String>
+    func flags() throws -> [String: Flag]
+    /// Flags with these ids, and the unresolved flags of these rules.
+    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag]
+    /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
+    func pendingFlags(since: Date?) throws -> [String: Flag]
+    /// Silences in id order.
+    func silences() throws -> [Silence]
+    /// Which of these notification keys a digest already issued.
+    func issued(_ keys: [String]) throws -> Set<String>
+    /// Every issued notification key with the digest that issued it.
+    func notifications() throws -> [String: String]
+    /// Issued digests, newest first.
+    func digests(limit: Int) throws -> [DigestIssued]
+    /// The last event sealed, or nil for an empty log.
+    func head() throws -> ChainHead?
+}
+
+/// A write transaction: it reads what it decides on, and appends, in one
+/// transaction that no other writer can interleave with.
+public protocol StoreWriter: StoreReader {
+    /// Seals the event onto the chain and updates the query tables.
+    @discardableResult
+    func append(_ event: NewEvent) throws -> EventRecord
+    /// Keeps a small object's bytes in the store (no-op when already there).
+    func putObject(_ hash: String, bytes: [UInt8]) throws
+    // Reference ingestion.
+    func reference(withCanonicalHash hash: String) throws -> String?
+    func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
+    /// Inserts a reference; its `object` may still be empty (see `assignObject`).
+    func insert(_ reference: Reference) throws
+    /// Sets the source object on every reference this transaction inserted
+    /// without one: a streamed file's hash is known only at its end.
+    func assignObject(_ hash: String) throws
+    /// Records that a new reference matched a reference rule.
+    func recordMatch(_ match: RuleMatch) throws
+}
+
+/// What the core needs from a store: readers and writers in the manner of
+/// GRDB's `DatabaseReader` and `DatabaseWriter`. The embedded SQLite store
+/// implements it; nothing above this protocol knows which database is underneath.
+public protocol PanelStore: AnyObject {
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
+    /// Runs `body` in one write transaction: no other writer, in this process
+    /// or another, runs between its reads and its appends. Throwing rolls back.
+    func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T
+    /// Runs `body` in one write transaction; each `WriteBatch.file` inside it
+    /// is a savepoint, so one bad file rolls back alone while the batch shares
+    /// one commit (and one full-text index flush).
+    func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T
+
+    /// Events after `sequence`, oldest first.
+    func events(after sequence: Int64, limit: Int?) throws -> [EventRecord]
+    /// Every event in stored order (not by sequence), for verification.
+    func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws
+    /// The last sequence and hash the store recorded when it appended.
+    func recordedHead() throws -> ChainHead?
+
+    /// By id, DOI, PMID, FRBR URI or other identifier.
+    func reference(matching key: String) throws -> Reference?
+    func references(limit: Int, offset: Int) throws -> [Reference]
+    func referenceCount() throws -> Int
+    func search(_ query: ReferenceQuery) throws -> [ReferenceHit]
     /// Matches of these per-document rules that have no flag yet, in the order
     /// recorded, after position `after`, at most `limit`, with their positions.
     func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)]
     /// Distinct references per group that matched a rule within [from, to]
     /// (`all` when not grouped), counted by the store without loading matches.
-    func windowCounts(rule: String, from: String, to: String, groupBy: Aggregation.GroupBy?) throws -> [String: Int]
-    func flags() throws -> [String: Flag]
-    func silences() throws -> [Silence]
-    /// Issued digests, newest first.
-    func digests(limit: Int) throws -> [DigestIssued]
+    func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int]
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
 }
 
 extension PanelStore {
+    /// Appends events in one transaction, with the objects they refer to.
     @discardableResult
-    public func append(_ events: [NewEvent]) throws -> [EventRecord] {
-        try append(events, objects: [:])
+    public func append(_ events: [NewEvent], objects: [String: [UInt8]] = [:]) throws -> [EventRecord] {
+        try write { writer in
+            for (hash, bytes) in objects { try writer.putObject(hash, bytes: bytes) }
+            return try events.map { try writer.append($0) }
+        }
     }
+
+    /// Decides inside one write transaction: `decide` reads the state it
+    /// needs through the writer, and its events are appended before the
+    /// transaction ends. A refusal appends nothing.
+    public func decide(objects: [String: [UInt8]] = [:],
+                       _ decide: (any StoreReader) throws -> Result<[NewEvent], Refusal>) throws -> Result<[EventRecord], Refusal> {
+        try write { writer in
+            switch try decide(writer) {
+            case .failure(let refusal):
+                return .failure(refusal)
+            case .success(let events):
+                for (hash, bytes) in objects { try writer.putObject(hash, bytes: bytes) }
+                return .success(try events.map { try writer.append($0) })
+            }
+        }
+    }
+
+    // Single reads, each in a transaction of its own.
+    public func members() throws -> [Member] { try read { try $0.members() } }
+    public func assessments() throws -> [Assessment] { try read { try $0.assessments() } }
+    public func assessment(_ id: String) throws -> Assessment? { try read { try $0.assessment(id) } }
+    public func comments(of assessment: String) throws -> [CommentRecord] { try read { try $0.comments(of: assessment) } }
+    public func reviews(of assessment: String) throws -> [Review] { try read { try $0.reviews(of: assessment) } }
+    public func isReceived(file hash: String) throws -> Bool { try read { try $0.isReceived(file: hash) } }
+    public func flags() throws -> [String: Flag] { try read { try $0.flags() } }
+    public func silences() throws -> [Silence] { try read { try $0.silences() } }
+    public func digests(limit: Int) throws -> [DigestIssued] { try read { try $0.digests(limit: limit) } }
 
     /// Walks the whole log and proves the chain, or names the first bad event.
     public func verifyChain() throws -> ChainVerifier {
@@ -59,48 +165,31 @@ extension PanelStore {
         verifier.finish(recordedHead: try recordedHead())
         return verifier
     }
+
+    /// Rebuilds the state from the log (the one fold) and compares it with
+    /// what the query tables answer, naming each table and key that differs.
+    public func verifyState() throws -> [StateDifference] {
+        var state = PanelState()
+        do {
+            try forEachStoredEvent { try state.apply($0) }
+        } catch let error as EventCodingError {
+            return [StateDifference(table: "event", key: "", detail: error.description)]
+        }
+        return try read { reader in try StateComparison.differences(fold: state, store: reader) }
+    }
 }
 
 /// One write transaction holding several files.
 public protocol WriteBatch {
     /// Runs `body` in a savepoint: everything it writes lands with the batch, or nothing does.
-    func file<T>(_ body: (any WriteSession) throws -> T) throws -> T
+    func file<T>(_ body: (any StoreWriter) throws -> T) throws -> T
 }
 
 extension PanelStore {
     /// One file in a transaction of its own.
-    public func ingest<T>(_ body: (any WriteSession) throws -> T) throws -> T {
+    public func ingest<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
         try writeBatch { batch in try batch.file(body) }
     }
-}
-
-/// The writes (and reads) of one savepoint inside a write transaction.
-public protocol WriteSession {
-    func reference(withCanonicalHash hash: String) throws -> String?
-    func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
-    /// Inserts a reference; its `object` may still be empty (see `assignObject`).
-    func insert(_ reference: Reference) throws
-    /// Keeps a small object's bytes in the store (no-op when already there).
-    func putObject(_ hash: String, bytes: [UInt8]) throws
-    /// Sets the source object on every reference this transaction inserted
-    /// without one: a streamed file's hash is known only at its end.
-    func assignObject(_ hash: String) throws
-    @discardableResult
-    func append(_ event: NewEvent) throws -> EventRecord
-    /// Records that a new reference matched a reference rule.
-    func recordMatch(_ match: RuleMatch) throws
-    // Reads inside the same transaction.
-    /// Flags with these ids, and the unresolved flags of these rules.
-    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag]
-    /// Flags whose current version no digest has issued (or, with `since`, that changed since then).
-    func pendingFlags(since: String?) throws -> [String: Flag]
-    func silences() throws -> [Silence]
-    /// Which of these notification keys a digest already issued.
-    func issued(_ keys: [String]) throws -> Set<String>
-    func isReceived(file hash: String) throws -> Bool
-    func assessment(_ id: String) throws -> Assessment?
-    func members() throws -> [Member]
-    func comments(of assessment: String) throws -> [CommentRecord]
 }
 
 /// A full-text search with optional filters.

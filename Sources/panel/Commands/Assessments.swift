@@ -13,35 +13,21 @@ extension CommandContext {
     }
 
     var members: [Member] {
-        get throws { try Console.run { try store.members() } }
+        get throws { try store.members() }
     }
 
     func assessment(_ id: String) throws -> Assessment {
-        guard let assessment = try Console.run({ try store.assessment(id) }) else {
-            Console.error("no assessment '\(id)' (see: panel assessment list)")
-            throw Exit.badInput
+        guard let assessment = try store.assessment(id) else {
+            throw CommandFailure.badInput("no assessment '\(id)' (see: panel assessment list)")
         }
         return assessment
     }
 
     func workflow(for assessment: Assessment) throws -> Workflow {
         guard let workflow = try workflows[assessment.workflow] else {
-            Console.error("\(assessment.id) follows workflow '\(assessment.workflow)', which is not in \(workspace.workflowsURL.path)")
-            throw Exit.failure
+            throw CommandFailure.failure("\(assessment.id) follows workflow '\(assessment.workflow)', which is not in \(workspace.workflowsURL.path)")
         }
         return workflow
-    }
-
-    /// Appends the events of a decision, or prints its refusal (exit 3).
-    @discardableResult
-    func commit(_ decision: Result<[NewEvent], Refusal>, objects: [String: [UInt8]] = [:]) throws -> [EventRecord] {
-        switch decision {
-        case .failure(let refusal):
-            for reason in refusal.reasons { Console.error(reason) }
-            throw Exit.refused
-        case .success(let events):
-            return try Console.run { try store.append(events, objects: objects) }
-        }
     }
 }
 
@@ -93,10 +79,13 @@ extension AssessmentCommand {
             let command = OpenAssessment(
                 title: title, kind: kind, domain: domain, workflow: workflow, authors: authors,
                 ratings: Ratings(severity: severity, likelihood: likelihood, horizon: horizon, regions: regions))
-            let records = try context.commit(AssessmentDecisions.open(
-                command, existing: try Console.run { try context.store.assessments() }, workflows: try context.workflows,
-                members: try context.members, actor: context.actor, now: context.clock.now()))
-            if let opened = records.first?.payload(as: AssessmentOpened.self)?.assessment {
+            let workflows = try context.workflows
+            // The id is allocated inside the write: two chairs opening at once get two ids.
+            let records = try context.decide { state in
+                AssessmentDecisions.open(command, existing: try state.assessments(), workflows: workflows,
+                                         members: try state.members(), actor: context.actor, now: context.clock.now())
+            }
+            if let opened = try records.first?.payload(as: AssessmentOpened.self)?.assessment {
                 Console.out("opened \(opened.id) (\(opened.workflow), stage \(opened.stage)): \(opened.title)")
             }
         }
@@ -112,7 +101,7 @@ extension AssessmentCommand {
             let context = try CommandContext.load(workspace)
             let assessments = try Console.run { try context.store.assessments() }
             if output.format == .json {
-                Console.out(Console.json(assessments))
+                Console.out(try Console.json(assessments))
                 return
             }
             if assessments.isEmpty { Console.out("no assessments (open one: panel assessment new)") }
@@ -144,7 +133,7 @@ extension AssessmentCommand {
                     var transitions: [TransitionExplanation]
                 }
                 let deadline = workflow.stage(assessment.stage).flatMap { assessment.deadline(in: $0) }.map(Timestamp.format)
-                Console.out(Console.json(Shown(assessment: assessment, daysInStage: assessment.daysInStage(at: now),
+                Console.out(try Console.json(Shown(assessment: assessment, daysInStage: assessment.daysInStage(at: now),
                                                deadline: deadline, transitions: explanations)))
                 return
             }
@@ -197,12 +186,12 @@ struct DraftCommand: ParsableCommand {
                 throw Exit.badInput
             case .success(let read): text = read
             }
-            let assessment = try context.assessment(id)
-            let records = try context.commit(
-                AssessmentDecisions.submitDraft(text, to: assessment, workflow: try context.workflow(for: assessment),
-                                                members: try context.members, actor: context.actor, now: context.clock.now()),
-                objects: [text.hash: bytes])
-            if let submitted = records.first?.payload(as: DraftSubmitted.self) {
+            let records = try context.decide(objects: [text.hash: bytes]) { state in
+                let assessment = try state.assessment(id)
+                return AssessmentDecisions.submitDraft(text, to: assessment, workflow: try context.workflow(for: assessment),
+                                                       members: try state.members(), actor: context.actor, now: context.clock.now())
+            }
+            if let submitted = try records.first?.payload(as: DraftSubmitted.self) {
                 let draft = submitted.draft
                 Console.out("\(id) draft \(draft.version): \(draft.lines) lines, \(draft.statementCount) summary statements (\(submitted.statements.map(\.id).joined(separator: ", "))), \(draft.hash.prefix(12))")
             }
@@ -242,7 +231,7 @@ struct StatusCommand: ParsableCommand {
                        next: explanations.map(\.to), pending: explanations.map { $0.unmet.count }.min() ?? 0)
         }
         if output.format == .json {
-            Console.out(Console.json(rows))
+            Console.out(try Console.json(rows))
             return
         }
         if rows.isEmpty { Console.out("no assessments") }
@@ -268,7 +257,7 @@ struct ExplainCommand: ParsableCommand {
             assessment, workflow: try context.workflow(for: assessment), members: try context.members,
             actor: context.actor, now: context.clock.now())
         if output.format == .json {
-            Console.out(Console.json(explanations))
+            Console.out(try Console.json(explanations))
         } else {
             Console.out("\(assessment.id) is in \(assessment.stage)")
             Self.print(explanations)
@@ -300,30 +289,45 @@ struct AdvanceCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
+        if !dryRun {
+            try advance(context)
+            return
+        }
         let assessment = try context.assessment(id)
         let decision = AssessmentDecisions.advance(
             assessment, to: to, workflow: try context.workflow(for: assessment), members: try context.members,
             actor: context.actor, now: context.clock.now())
-        if dryRun {
-            switch decision {
-            case .failure(let refusal):
-                Console.out("\(id) would not advance:")
-                for reason in refusal.reasons { Console.out("  - \(reason)") }
-                throw Exit.refused
-            case .success(let events):
-                let target = events.first.map { EventChain.seal($0, sequence: 0, previousHash: "") }?.payload(as: StageAdvanced.self)?.to ?? "?"
-                Console.out("\(id) would advance from \(assessment.stage) to \(target) (dry run: nothing recorded)")
-            }
-            return
+        switch decision {
+        case .failure(let refusal):
+            Console.out("\(id) would not advance:")
+            for reason in refusal.reasons { Console.out("  - \(reason)") }
+            throw Exit.refused
+        case .success(let events):
+            var target = "?"
+            if case .stageAdvanced(let advanced)? = events.first?.event { target = advanced.to }
+            Console.out("\(id) would advance from \(assessment.stage) to \(target) (dry run: nothing recorded)")
         }
-        if case .failure(let refusal) = decision {
-            Console.error("\(id) cannot advance from \(assessment.stage):")
+    }
+
+    /// Reads the assessment, decides and records in one write: of two chairs
+    /// advancing at once, the second decides on the stage the first left.
+    private func advance(_ context: CommandContext) throws {
+        var stage = ""
+        do {
+            let records = try context.decide { state in
+                let assessment = try state.assessment(id)
+                stage = assessment.stage
+                return AssessmentDecisions.advance(
+                    assessment, to: to, workflow: try context.workflow(for: assessment), members: try state.members(),
+                    actor: context.actor, now: context.clock.now())
+            }
+            if let advanced = try records.first?.payload(as: StageAdvanced.self) {
+                Console.out("\(id) advanced from \(advanced.from) to \(advanced.to)")
+            }
+        } catch let refusal as Refusal {
+            Console.error("\(id) cannot advance from \(stage):")
             for reason in refusal.reasons { Console.error("  - \(reason)") }
             throw Exit.refused
-        }
-        let records = try context.commit(decision)
-        if let advanced = records.first?.payload(as: StageAdvanced.self) {
-            Console.out("\(id) advanced from \(advanced.from) to \(advanced.to)")
         }
     }
 }
@@ -339,13 +343,14 @@ struct ExtendCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let assessment = try context.assessment(id)
-        let workflow = try context.workflow(for: assessment)
-        try context.commit(AssessmentDecisions.extend(
-            assessment, days: days, reason: reason, workflow: workflow, members: try context.members,
-            actor: context.actor, now: context.clock.now()))
-        if let updated = try Console.run({ try context.store.assessment(id) }),
-           let stage = workflow.stage(updated.stage), let deadline = updated.deadline(in: stage) {
+        try context.decide { state in
+            let assessment = try state.assessment(id)
+            return AssessmentDecisions.extend(
+                assessment, days: days, reason: reason, workflow: try context.workflow(for: assessment),
+                members: try state.members(), actor: context.actor, now: context.clock.now())
+        }
+        let updated = try context.assessment(id)
+        if let stage = try context.workflow(for: updated).stage(updated.stage), let deadline = updated.deadline(in: stage) {
             Console.out("\(id): deadline of \(updated.stage) is now \(Timestamp.format(deadline))")
         }
     }

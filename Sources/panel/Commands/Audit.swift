@@ -29,7 +29,7 @@ struct Audit: ParsableCommand {
                 ok: verifier.firstBreak == nil, events: verifier.checked, head: verifier.headHash,
                 firstBad: verifier.firstBreak?.sequence, reason: verifier.firstBreak?.reason)
             if output.format == .json {
-                Console.out(Console.json(report))
+                Console.out(try Console.json(report))
             } else if let broken = verifier.firstBreak {
                 Console.out("FAILED: \(broken)")
             } else {

@@ -56,7 +56,7 @@ struct Demo: ParsableCommand {
 
         step("Advancing the same day is refused: scoping needs 14 days (exit 3)")
         do {
-            try AdvanceCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", opened]).run()
+            try Console.run { try AdvanceCommand.parse(ws + ["A-2026-001", "--as", "exp-01", "--now", opened]).run() }
         } catch let code as ExitCode where code == Exit.refused {
             Console.out("(exit code 3: refused, as expected)")
         }
@@ -77,7 +77,7 @@ struct Demo: ParsableCommand {
 
         step("Ingest hostile and broken files: each is rejected with its reason, nothing is stored")
         do {
-            try Refs.Ingest.parse(ws + [bad, "--quiet"]).run()
+            try Console.run { try Refs.Ingest.parse(ws + [bad, "--quiet"]).run() }
         } catch let code as ExitCode where code == Exit.badInput {
             Console.out("(exit code 2: files were rejected, as expected)")
         }
@@ -128,7 +128,7 @@ struct Demo: ParsableCommand {
 
         step("Assign reviewers: an author is refused; then three eligible experts from three regional groups")
         do {
-            try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-17", "--as", "exp-01"]).run()
+            try Console.run { try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-17", "--as", "exp-01"]).run() }
         } catch let code as ExitCode where code == Exit.refused {
             Console.out("(exit code 3: refused, as expected)")
         }
@@ -141,7 +141,7 @@ struct Demo: ParsableCommand {
             try manager.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
         }
         do {
-            try Inbox.parse(ws + at(5)).run()
+            try Console.run { try Inbox.parse(ws + at(5)).run() }
         } catch let code as ExitCode where code == Exit.badInput {
             Console.out("(exit code 2: one file rejected; it is in inbox/rejected/ with its reason beside it)")
         }
@@ -180,7 +180,7 @@ struct Demo: ParsableCommand {
             try VoteCommand.parse(ws + at(9) + arguments).run()
         }
         do {
-            try AdvanceCommand.parse(ws + at(9) + ["A-2026-002", "--to", "approved", "--as", "exp-01"]).run()
+            try Console.run { try AdvanceCommand.parse(ws + at(9) + ["A-2026-002", "--to", "approved", "--as", "exp-01"]).run() }
         } catch let code as ExitCode where code == Exit.refused {
             Console.out("(exit code 3: refused while S2 is bracketed)")
         }

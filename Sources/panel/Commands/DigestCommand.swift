@@ -49,7 +49,7 @@ struct DigestCommand: ParsableCommand {
         switch format {
         case .markdown: text = DigestRenderer.markdown(digest)
         case .html: text = DigestRenderer.html(digest)
-        case .json: text = Console.json(digest) + "\n"
+        case .json: text = try Console.json(digest) + "\n"
         case .atom: text = DigestRenderer.atom(digest, workspace: context.workspace.config.name.lowercased().filter { $0.isLetter || $0.isNumber })
         }
         if let out {

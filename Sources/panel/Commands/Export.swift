@@ -31,7 +31,7 @@ struct ExportCommand: ParsableCommand {
         try Console.run {
             let drafts = folder.appendingPathComponent("drafts")
             try FileManager.default.createDirectory(at: drafts, withIntermediateDirectories: true)
-            try Data((Console.json(record) + "\n").utf8).write(to: folder.appendingPathComponent("record.json"), options: .atomic)
+            try Data((try Console.json(record) + "\n").utf8).write(to: folder.appendingPathComponent("record.json"), options: .atomic)
             try Data(record.markdown.utf8).write(to: folder.appendingPathComponent("record.md"), options: .atomic)
             for draft in assessment.drafts {
                 if let bytes = try context.store.object(draft.hash) {

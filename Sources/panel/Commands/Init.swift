@@ -26,63 +26,134 @@ struct Init: ParsableCommand {
     func run() throws {
         let root = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL
-        let workspace = try Console.run {
-            if let config {
-                guard let data = FileManager.default.contents(atPath: config) else {
-                    throw WorkspaceError.notAWorkspace(config)
-                }
-                return try Workspace.create(at: root, configText: String(decoding: data, as: UTF8.self), file: config)
-            }
-            return try Workspace.create(at: root, name: name)
+        // Everything is read and validated before anything is written.
+        let (config, configText) = try readConfig()
+        let workspace = Workspace(root: root, config: config)
+        let shipped = workflows.map { URL(fileURLWithPath: $0) } ?? ShippedFiles.workflows
+        let workflowFiles = try self.workflowFiles(from: shipped)
+        let ruleFiles = try self.ruleFiles(from: shipped?.appendingPathComponent("rules"))
+        var writes: [(from: URL?, text: String?, to: URL)] = [(nil, configText, workspace.configURL)]
+        writes += workflowFiles.map { (from: $0, text: nil, to: workspace.workflowsURL.appendingPathComponent($0.lastPathComponent)) }
+        writes += ruleFiles.map { (from: $0, text: nil, to: workspace.rulesURL.appendingPathComponent($0.lastPathComponent)) }
+        let manager = FileManager.default
+        if manager.fileExists(atPath: workspace.configURL.path) { throw WorkspaceError.alreadyExists(root.path) }
+        let taken = writes.map(\.to.path).filter { manager.fileExists(atPath: $0) }
+        if !taken.isEmpty {
+            throw CommandFailure.badInput("\(taken.joined(separator: ", ")): already exists; panel init writes it, so nothing was changed")
         }
-        let copied = try copyWorkflows(into: workspace)
-        let rules = try copyRules(into: workspace)
-        let store = try Console.run { try SQLiteStore(path: workspace.storeURL.path) }
-        let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
-        let clock: any PanelClock = ProcessInfo.processInfo.environment["PANEL_NOW"].flatMap(Timestamp.parse).map { FixedClock($0) } ?? SystemClock()
-        try Console.run {
-            try store.append([NewEvent(WorkspaceInitialized(name: workspace.config.name), subject: "workspace", actor: who, time: clock.now())])
+        if manager.fileExists(atPath: workspace.storeURL.path) {
+            throw CommandFailure.badInput("\(workspace.storeURL.path): a store already exists; nothing was changed")
+        }
+
+        // Then everything is made, and a failure part-way removes what was made.
+        var made = Made()
+        do {
+            for folder in [workspace.inboxURL, workspace.objectsURL, workspace.storeURL.deletingLastPathComponent(),
+                           workspace.workflowsURL, workspace.rulesURL] {
+                try made.folder(folder)
+            }
+            for write in writes {
+                let data = try write.text.map { Data($0.utf8) } ?? Data(contentsOf: write.from!)
+                try made.file(write.to, data)
+            }
+            made.files += [workspace.storeURL, URL(fileURLWithPath: workspace.storeURL.path + "-wal"),
+                           URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
+            let store = try StoreFactory.create(workspace)
+            let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
+            try store.append([NewEvent(WorkspaceInitialized(name: config.name), subject: "workspace", actor: who, time: try clock().now())])
+        } catch {
+            made.undo()
+            throw error
         }
         Console.out("Initialised workspace \(root.path)")
         Console.out("  config  \(workspace.configURL.path)")
         Console.out("  store   \(workspace.storeURL.path)")
         Console.out("  inbox   \(workspace.inboxURL.path)")
-        Console.out("  workflows \(workspace.workflowsURL.path) (\(copied.isEmpty ? "none copied" : copied.joined(separator: ", ")))")
-        Console.out("  rules   \(workspace.rulesURL.path) (\(rules.isEmpty ? "none copied" : rules.joined(separator: ", ")))")
+        Console.out("  workflows \(workspace.workflowsURL.path) (\(workflowFiles.isEmpty ? "none copied" : workflowFiles.map(\.lastPathComponent).joined(separator: ", ")))")
+        Console.out("  rules   \(workspace.rulesURL.path) (\(ruleFiles.isEmpty ? "none copied" : ruleFiles.map(\.lastPathComponent).joined(separator: ", ")))")
     }
 
-    /// Copies the shipped (or given) workflow files, each validated first.
-    private func copyWorkflows(into workspace: Workspace) throws -> [String] {
-        let manager = FileManager.default
-        try manager.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
-        guard let source = workflows.map({ URL(fileURLWithPath: $0) }) ?? ShippedFiles.workflows else { return [] }
-        let names = ((try? manager.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        if workflows != nil && names.isEmpty {
-            Console.error("\(source.path): no workflow files (*.yaml) to copy")
-            throw Exit.badInput
+    private func clock() throws -> any PanelClock {
+        guard let text = ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+        guard let date = Timestamp.parse(text) else {
+            throw CommandFailure.usage("PANEL_NOW must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
         }
-        var copied: [String] = []
-        for name in names {
-            let from = source.appendingPathComponent(name)
-            let text = try String(contentsOf: from, encoding: .utf8)
-            _ = try Console.run { try WorkflowFile.parse(text, file: from.path) }
-            try Data(text.utf8).write(to: workspace.workflowsURL.appendingPathComponent(name), options: .atomic)
-            copied.append(name)
-        }
-        return copied
+        return FixedClock(date)
     }
 
-    /// Copies the shipped rules (and their tests), validated first.
-    private func copyRules(into workspace: Workspace) throws -> [String] {
-        let manager = FileManager.default
-        try manager.createDirectory(at: workspace.rulesURL, withIntermediateDirectories: true)
-        guard let source = (workflows.map { URL(fileURLWithPath: $0) } ?? ShippedFiles.workflows)?.appendingPathComponent("rules"),
-              manager.fileExists(atPath: source.path) else { return [] }
-        let names = ((try? manager.contentsOfDirectory(atPath: source.path)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        _ = try Console.run { try RuleFile.load(names.map { source.appendingPathComponent($0).path }) }
-        for name in names {
-            try manager.copyItem(at: source.appendingPathComponent(name), to: workspace.rulesURL.appendingPathComponent(name))
+    /// The given panel.yaml, validated, or the default one.
+    private func readConfig() throws -> (WorkspaceConfig, String) {
+        guard let config else {
+            let made = WorkspaceConfig(name: name)
+            return (made, made.yaml())
         }
-        return names
+        guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure.badInput("\(config): cannot read the file") }
+        let text = String(decoding: data, as: UTF8.self)
+        do {
+            return (try WorkspaceConfig.parse(text, file: config), text)
+        } catch {
+            throw WorkspaceError.invalid(error)
+        }
+    }
+
+    /// The workflow files to copy, each validated.
+    private func workflowFiles(from source: URL?) throws -> [URL] {
+        guard let source else { return [] }
+        let files = try yamlFiles(in: source)
+        if workflows != nil && files.isEmpty { throw CommandFailure.badInput("\(source.path): no workflow files (*.yaml) to copy") }
+        for file in files {
+            _ = try WorkflowFile.parse(try String(contentsOf: file, encoding: .utf8), file: file.path)
+        }
+        return files
+    }
+
+    /// The rule files to copy, validated together.
+    private func ruleFiles(from source: URL?) throws -> [URL] {
+        guard let source, FileManager.default.fileExists(atPath: source.path) else { return [] }
+        let files = try yamlFiles(in: source)
+        _ = try RuleFile.load(files.map(\.path))
+        return files
+    }
+
+    private func yamlFiles(in folder: URL) throws -> [URL] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw CommandFailure.badInput("\(folder.path): cannot list the folder")
+        }
+        return names.filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0) }
+    }
+}
+
+/// What `init` made so far, so a failure can take it all back.
+private struct Made {
+    var folders: [URL] = []
+    var files: [URL] = []
+
+    /// Creates `folder` and any missing parents, remembering the topmost one it created.
+    mutating func folder(_ folder: URL) throws {
+        let manager = FileManager.default
+        var missing = folder.standardizedFileURL
+        var topmost: URL?
+        while !manager.fileExists(atPath: missing.path) {
+            topmost = missing
+            missing = missing.deletingLastPathComponent()
+        }
+        try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+        if let topmost { folders.append(topmost) }
+    }
+
+    mutating func file(_ url: URL, _ data: Data) throws {
+        try data.write(to: url, options: .withoutOverwriting)
+        files.append(url)
+    }
+
+    func undo() {
+        let manager = FileManager.default
+        for file in files.reversed() where manager.fileExists(atPath: file.path) {
+            try? manager.removeItem(at: file)  // best effort while already failing; the original error is reported
+        }
+        for folder in folders.reversed() { try? manager.removeItem(at: folder) }
     }
 }

@@ -25,7 +25,7 @@ struct Log: ParsableCommand {
         }
         switch output.format {
         case .json:
-            Console.out(Console.json(events))
+            Console.out(try Console.json(events))
         case .text:
             if events.isEmpty { Console.out("no events") }
             for event in events {

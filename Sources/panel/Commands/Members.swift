@@ -31,17 +31,12 @@ extension Members {
                 throw Exit.badInput
             }
             let incoming = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
-            let current = try Console.run { try context.store.members() }
-            switch RosterDecisions.importRoster(incoming, current: current, actor: context.actor, time: context.clock.now()) {
-            case .failure(let refusal):
-                for reason in refusal.reasons { Console.error(reason) }
-                throw Exit.refused
-            case .success(let events):
-                try Console.run { try context.store.append(events) }
-                let added = events.filter { $0.type == MemberRegistered.type }.count
-                let updated = events.count - added
-                Console.out("\(added) registered, \(updated) updated, \(incoming.count - events.count) unchanged (\(file))")
+            let events = try context.decide { state in
+                RosterDecisions.importRoster(incoming, current: try state.members(), actor: context.actor, time: context.clock.now())
             }
+            let added = events.filter { $0.type == MemberRegistered.type }.count
+            let updated = events.count - added
+            Console.out("\(added) registered, \(updated) updated, \(incoming.count - events.count) unchanged (\(file))")
         }
     }
 
@@ -56,7 +51,7 @@ extension Members {
             let members = try Console.run { try context.store.members() }
             switch output.format {
             case .json:
-                Console.out(Console.json(members))
+                Console.out(try Console.json(members))
             case .text:
                 if members.isEmpty { Console.out("no members (import a roster: panel members import FILE)") }
                 for member in members {
@@ -84,7 +79,7 @@ extension Members {
             }
             switch output.format {
             case .json:
-                Console.out(Console.json(member))
+                Console.out(try Console.json(member))
             case .text:
                 Console.out("\(member.id)  \(member.name)")
                 Console.out("  nationality  \(member.nationality) (\(CountryClassification.isDeveloped(member.nationality) ? "developed" : "developing"))")
@@ -131,7 +126,7 @@ extension Members {
             let results = RosterCheck.evaluate(members)
             switch output.format {
             case .json:
-                Console.out(Console.json(results))
+                Console.out(try Console.json(results))
             case .text:
                 for result in results {
                     Console.out("\(result.passed ? "pass" : "FAIL")  \(result.rule.padding(toLength: 16, withPad: " ", startingAt: 0))\(result.detail)")

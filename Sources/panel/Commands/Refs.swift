@@ -59,7 +59,7 @@ extension Refs {
                 ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
 
             if json {
-                Console.out(Console.json(report))
+                Console.out(try Console.json(report))
             } else {
                 var bySource: [String: [DuplicateNote]] = [:]
                 var order: [String] = []
@@ -140,7 +140,7 @@ extension Refs {
             }
             switch output.format {
             case .json:
-                Console.out(Console.json(hits))
+                Console.out(try Console.json(hits))
             case .text:
                 if hits.isEmpty { Console.out("no references match '\(query)'") }
                 for hit in hits {
@@ -174,7 +174,7 @@ extension Refs {
             if !body, output.format == .text { reference.metadata.body = String(reference.metadata.body.prefix(400)) }
             switch output.format {
             case .json:
-                Console.out(Console.json(reference))
+                Console.out(try Console.json(reference))
             case .text:
                 let metadata = reference.metadata
                 Console.out("\(reference.id)  \(metadata.title)")
@@ -224,7 +224,7 @@ extension Refs {
             }
             switch output.format {
             case .json:
-                Console.out(Console.json(references))
+                Console.out(try Console.json(references))
             case .text:
                 if references.isEmpty { Console.out("no references") }
                 for reference in references {

@@ -43,7 +43,9 @@ struct Reviewers: ParsableCommand {
                 expertise: expertise, roles: [],
                 conflicts: Conflicts(organisations: organisations, members: conflictMembers, assessments: conflictAssessments),
                 external: true)
-            try context.commit(ReviewDecisions.registerReviewer(reviewer, members: try context.members, actor: context.actor, now: context.clock.now()))
+            try context.decide { state in
+                ReviewDecisions.registerReviewer(reviewer, members: try state.members(), actor: context.actor, now: context.clock.now())
+            }
             Console.out("registered external reviewer \(id) (\(name))")
         }
     }
@@ -80,13 +82,15 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            let assessment = try context.assessment(id)
             let request = AssignmentRequest(who: auto ? .automatic(count: count) : .named(reviewers), maxLoad: maxLoad,
                                             allowSameAffiliation: allowSameAffiliation)
-            let records = try context.commit(ReviewDecisions.assign(
-                request, to: assessment, workflow: try context.workflow(for: assessment), members: try context.members,
-                assessments: try Console.run { try context.store.assessments() }, actor: context.actor, now: context.clock.now()))
-            if let assigned = records.first?.payload(as: ReviewersAssigned.self) {
+            let records = try context.decide { state in
+                let assessment = try state.assessment(id)
+                return ReviewDecisions.assign(
+                    request, to: assessment, workflow: try context.workflow(for: assessment), members: try state.members(),
+                    assessments: try state.assessments(), actor: context.actor, now: context.clock.now())
+            }
+            if let assigned = try records.first?.payload(as: ReviewersAssigned.self) {
                 Console.out("\(id) \(assigned.stage): assigned \(assigned.reviewers.joined(separator: ", ")) (reviews due \(assigned.deadline))")
             }
         }
@@ -133,7 +137,7 @@ struct ReviewCommand: ParsableCommand {
                 return shown
             }
             if output.format == .json {
-                Console.out(Console.json(reviews))
+                Console.out(try Console.json(reviews))
                 return
             }
             if reviews.isEmpty { Console.out("no reviews of \(id)") }
@@ -203,7 +207,7 @@ struct Comments: ParsableCommand {
             }
             let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
             let rows = CommentMatrix.rows(try Console.run { try context.store.comments(of: id) }, assessment: assessment, names: names)
-            let text = format == .csv ? CommentMatrix.csv(rows) : Console.json(rows) + "\n"
+            let text = format == .csv ? CommentMatrix.csv(rows) : try Console.json(rows) + "\n"
             if let out {
                 try Console.run { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }
                 Console.out("\(rows.count) comments written to \(out)")
@@ -241,17 +245,13 @@ struct Respond: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let assessment = try context.assessment(id)
         let entry = ResponseEntry(comment: comment, kind: response, text: text, location: SourceLocation(file: "--", line: 1, column: 1))
-        switch ReviewDecisions.respond([entry], assessment: assessment, comments: try Console.run { try context.store.comments(of: id) },
-                                       members: try context.members, actor: context.actor, now: context.clock.now()) {
-        case .failure(let failure):
-            for problem in failure.problems { Console.error(problem.message) }
-            throw Exit.refused
-        case .success(let events):
-            try Console.run { try context.store.append(events) }
-            Console.out("\(id) \(comment): \(response.rawValue)")
+        try context.decide { state in
+            ReviewDecisions.respond([entry], assessment: try state.assessment(id), comments: try state.comments(of: id),
+                                    members: try state.members(), actor: context.actor, now: context.clock.now())
+                .mapError { Refusal($0.problems.map(\.message)) }
         }
+        Console.out("\(id) \(comment): \(response.rawValue)")
     }
 }
 
@@ -265,10 +265,14 @@ struct SignOffCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let assessment = try context.assessment(id)
-        try context.commit(ReviewDecisions.signOff(assessment, comments: try Console.run { try context.store.comments(of: id) },
-                                                   members: try context.members, actor: context.actor, now: context.clock.now()))
-        Console.out("\(id): signed off \(assessment.stage) by \(context.actor)")
+        var stage = ""
+        try context.decide { state in
+            let assessment = try state.assessment(id)
+            stage = assessment.stage
+            return ReviewDecisions.signOff(assessment, comments: try state.comments(of: id), members: try state.members(),
+                                           actor: context.actor, now: context.clock.now())
+        }
+        Console.out("\(id): signed off \(stage) by \(context.actor)")
     }
 }
 
@@ -282,9 +286,11 @@ struct VoteCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let assessment = try context.assessment(id)
-        try context.commit(ReviewDecisions.vote(choice, reason: reason, on: assessment, workflow: try context.workflow(for: assessment),
-                                                members: try context.members, actor: context.actor, now: context.clock.now()))
+        try context.decide { state in
+            let assessment = try state.assessment(id)
+            return ReviewDecisions.vote(choice, reason: reason, on: assessment, workflow: try context.workflow(for: assessment),
+                                        members: try state.members(), actor: context.actor, now: context.clock.now())
+        }
         Console.out("\(id): \(context.actor) votes \(choice.rawValue)")
     }
 }
@@ -313,10 +319,12 @@ struct StatementCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let assessment = try context.assessment(id)
-        try context.commit(ReviewDecisions.decideStatement(
-            statement, decision.value, reason: reason, on: assessment, workflow: try context.workflow(for: assessment),
-            members: try context.members, actor: context.actor, now: context.clock.now()))
+        try context.decide { state in
+            let assessment = try state.assessment(id)
+            return ReviewDecisions.decideStatement(
+                statement, decision.value, reason: reason, on: assessment, workflow: try context.workflow(for: assessment),
+                members: try state.members(), actor: context.actor, now: context.clock.now())
+        }
         Console.out("\(id) \(statement): \(decision.value.rawValue)")
     }
 }

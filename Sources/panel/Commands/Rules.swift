@@ -111,7 +111,7 @@ struct FlagsCommand: ParsableCommand {
                     flag.state = row.state
                     return flag
                 }
-                Console.out(Console.json(shown))
+                Console.out(try Console.json(shown))
                 return
             }
             if rows.isEmpty { Console.out("no flags") }
@@ -134,7 +134,7 @@ struct FlagsCommand: ParsableCommand {
             }
             flag.state = flag.state(at: context.clock.now(), silences: try Console.run { try context.store.silences() })
             if output.format == .json {
-                Console.out(Console.json(flag))
+                Console.out(try Console.json(flag))
                 return
             }
             Console.out("\(flag.id)  \(flag.title)")
@@ -160,8 +160,10 @@ struct FlagsCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            try context.commit(FlagDecisions.acknowledge(id, note: note, flags: try Console.run { try context.store.flags() },
-                                                         members: try context.members, actor: context.actor, now: context.clock.now()))
+            try context.decide { state in
+                FlagDecisions.acknowledge(id, note: note, flags: try state.flags(), members: try state.members(),
+                                          actor: context.actor, now: context.clock.now())
+            }
             Console.out("\(id) acknowledged by \(context.actor)")
         }
     }
@@ -177,27 +179,37 @@ struct FlagsCommand: ParsableCommand {
         @Option(help: "Until when (ISO 8601), or a duration such as 7d.") var until: String
         @Option(help: "Why (recorded).") var reason: String
 
-        func run() throws {
-            let context = try CommandContext.load(workspace)
-            let now = context.clock.now()
-            guard let end = Timestamp.parse(until) ?? Duration.days(until).map({ now.addingTimeInterval(Double($0) * 86_400) }) else {
-                Console.error("--until must be an ISO 8601 time or a duration such as 7d, not '\(until)'")
-                throw Exit.badInput
+        /// Bad values are usage errors (exit 64), found before anything is read.
+        func validate() throws {
+            if Timestamp.parse(until) == nil && Duration.days(until) == nil {
+                throw ValidationError("--until must be an ISO 8601 time or a duration such as 7d, not '\(until)'")
             }
+            _ = try Self.matchers(labels)
+        }
+
+        static func matchers(_ labels: [String]) throws -> [String: String] {
             var matchers: [String: String] = [:]
             for label in labels {
                 let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else {
-                    Console.error("--label must be key=value, not '\(label)'")
-                    throw Exit.badInput
-                }
+                guard parts.count == 2 else { throw ValidationError("--label must be key=value, not '\(label)'") }
                 matchers[parts[0]] = parts[1]
             }
-            let records = try context.commit(FlagDecisions.silence(
-                flag: id, rule: rule, labels: matchers, until: end, reason: reason, existing: try Console.run { try context.store.silences() },
-                flags: try Console.run { try context.store.flags() }, rules: try context.rules, members: try context.members,
-                actor: context.actor, now: now))
-            if let silence = records.first?.payload(as: SilenceCreated.self)?.silence {
+            return matchers
+        }
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let now = context.clock.now()
+            let end = Timestamp.parse(until) ?? Duration.days(until).map { now.addingTimeInterval(Double($0) * 86_400) }
+            let rules = try context.rules
+            // The silence id is allocated inside the write: two silences at once get two ids.
+            let records = try context.decide { state in
+                FlagDecisions.silence(
+                    flag: id, rule: rule, labels: try Self.matchers(labels), until: end ?? now, reason: reason,
+                    existing: try state.silences(), flags: try state.flags(), rules: rules, members: try state.members(),
+                    actor: context.actor, now: now)
+            }
+            if let silence = try records.first?.payload(as: SilenceCreated.self)?.silence {
                 Console.out("silence \(silence.id) until \(silence.until)")
             }
         }
@@ -212,8 +224,10 @@ struct FlagsCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            try context.commit(FlagDecisions.resolve(id, note: note, flags: try Console.run { try context.store.flags() },
-                                                     members: try context.members, actor: context.actor, now: context.clock.now()))
+            try context.decide { state in
+                FlagDecisions.resolve(id, note: note, flags: try state.flags(), members: try state.members(),
+                                      actor: context.actor, now: context.clock.now())
+            }
             Console.out("\(id) resolved")
         }
     }

@@ -79,7 +79,7 @@ extension WorkflowCommand {
         func run() throws {
             let entries = RequirementRegistry.all.map { Entry(name: $0.name, parameter: $0.parameter, summary: $0.summary) }
             if output.format == .json {
-                Console.out(Console.json(entries))
+                Console.out(try Console.json(entries))
             } else {
                 for entry in entries {
                     let head = entry.parameter.isEmpty ? entry.name : "\(entry.name): \(entry.parameter)"

@@ -1,20 +1,11 @@
 import ArgumentParser
 import Foundation
 import PanelCore
-import PanelSQLite
-
-/// Documented exit codes (see `panel --help` and the README).
-enum Exit {
-    static let failure = ExitCode(1)
-    static let badInput = ExitCode(2)
-    static let refused = ExitCode(3)
-    static let tampered = ExitCode(4)
-}
 
 /// A loaded workspace with its store, clock and actor: what a command works with.
 struct CommandContext {
     let workspace: Workspace
-    let store: SQLiteStore
+    let store: any PanelStore
     let clock: any PanelClock
     let actor: String
     /// Definitions read once per command, however many times they are asked for.
@@ -27,10 +18,14 @@ struct CommandContext {
 
     static func environment() -> [String: String] { ProcessInfo.processInfo.environment }
 
-    static func clock(_ options: WorkspaceOptions) -> any PanelClock {
-        let text = options.now ?? environment()["PANEL_NOW"]
-        if let text, let date = Timestamp.parse(text) { return FixedClock(date) }
-        return SystemClock()
+    /// `--now`, else `PANEL_NOW`, else the system clock. An unreadable time is a
+    /// usage error (checked in `WorkspaceOptions.validate`), never ignored.
+    static func clock(_ options: WorkspaceOptions) throws -> any PanelClock {
+        guard let text = options.now ?? environment()["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+        guard let date = Timestamp.parse(text) else {
+            throw CommandFailure.usage("\(options.now == nil ? "PANEL_NOW" : "--now") must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
+        }
+        return FixedClock(date)
     }
 
     static func actor(_ options: WorkspaceOptions) -> String {
@@ -39,18 +34,12 @@ struct CommandContext {
     }
 
     static func load(_ options: WorkspaceOptions) throws -> CommandContext {
-        let workspace = try Console.run {
-            try Workspace.locate(
-                explicit: options.workspace, environment: environment(),
-                currentDirectory: FileManager.default.currentDirectoryPath)
-        }
-        let storePath = workspace.storeURL.path
-        guard SQLiteStore.exists(at: storePath) else {
-            Console.error("\(storePath): the workspace has no store; run 'panel init' again in a fresh folder or restore it")
-            throw Exit.failure
-        }
-        let store = try Console.run { try SQLiteStore(path: storePath) }
-        return CommandContext(workspace: workspace, store: store, clock: clock(options), actor: actor(options))
+        let clock = try clock(options)
+        let workspace = try Workspace.locate(
+            explicit: options.workspace, environment: environment(),
+            currentDirectory: FileManager.default.currentDirectoryPath)
+        let store = try StoreFactory.open(workspace)
+        return CommandContext(workspace: workspace, store: store, clock: clock, actor: actor(options))
     }
 }
 
@@ -67,33 +56,60 @@ enum Console {
     /// Both output streams are a terminal: only then is progress drawn.
     static var interactive: Bool { isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 }
 
-    /// Runs `body`; a library error becomes a one-line message and an exit code.
+    /// Runs `body`; a library error becomes its one-line messages and exit code, printed here.
     static func run<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as ExitCode {
-            throw error
-        } catch WorkspaceError.invalid(let failure) {
-            for problem in failure.problems { self.error(problem.description) }
-            throw Exit.badInput
-        } catch let error as WorkspaceError {
-            self.error(error.description)
-            throw Exit.badInput
-        } catch let error as ValidationFailure {
-            for problem in error.problems { self.error(problem.description) }
-            throw Exit.badInput
-        } catch let error as CustomStringConvertible & Error {
-            self.error(error.description)
-            throw Exit.failure
         } catch {
-            self.error("\(error)")
-            throw Exit.failure
+            guard let (messages, code) = Failure.report(error) else { throw error }
+            for message in messages { self.error(message) }
+            throw code
         }
     }
 
-    static func json<T: Encodable>(_ value: T) -> String {
+    /// Pretty, sorted JSON; a value that cannot be encoded is a failure, never `null`.
+    static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        do {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        } catch {
+            throw CommandFailure.failure("cannot encode the output as JSON: \(EventCoding.describe(error))")
+        }
+    }
+}
+
+/// What a decision reads, inside the write transaction it is taken in.
+struct DecisionState {
+    let reader: any StoreReader
+    let context: CommandContext
+
+    func members() throws -> [Member] { try reader.members() }
+    func assessments() throws -> [Assessment] { try reader.assessments() }
+    func comments(of id: String) throws -> [CommentRecord] { try reader.comments(of: id) }
+    func flags() throws -> [String: PanelCore.Flag] { try reader.flags() }
+    func silences() throws -> [Silence] { try reader.silences() }
+
+    /// The assessment, or a bad-input failure that says how to find one.
+    func assessment(_ id: String) throws -> Assessment {
+        guard let assessment = try reader.assessment(id) else {
+            throw CommandFailure.badInput("no assessment '\(id)' (see: panel assessment list)")
+        }
+        return assessment
+    }
+}
+
+extension CommandContext {
+    /// Decides and appends in one write transaction: `decide` reads the state
+    /// it decides on through `DecisionState`, so no other writer can change
+    /// it in between. A refusal appends nothing and exits 3.
+    @discardableResult
+    func decide(objects: [String: [UInt8]] = [:],
+                _ decide: (DecisionState) throws -> Result<[NewEvent], Refusal>) throws -> [EventRecord] {
+        let result = try store.decide(objects: objects) { reader in try decide(DecisionState(reader: reader, context: self)) }
+        switch result {
+        case .failure(let refusal): throw refusal
+        case .success(let records): return records
+        }
     }
 }

@@ -13,9 +13,13 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Act as if it were this time, ISO 8601 (default: $PANEL_NOW, else now). For tests and replays.", valueName: "TIME"))
     var now: String?
 
+    /// An unreadable time, from the flag or the environment, is a usage error (exit 64), never ignored.
     func validate() throws {
         if let now, Timestamp.parse(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(now)'")
+        }
+        if now == nil, let text = ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty, Timestamp.parse(text) == nil {
+            throw ValidationError("PANEL_NOW must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
         }
     }
 }

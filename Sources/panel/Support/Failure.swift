@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+/// Documented exit codes (see `panel --help` and the README).
+enum Exit {
+    static let failure = ExitCode(1)
+    static let badInput = ExitCode(2)
+    static let refused = ExitCode(3)
+    static let tampered = ExitCode(4)
+    static let busy = ExitCode(5)
+    static let usage = ExitCode(64)
+}
+
+/// A failure a command reports: its messages and its documented exit code.
+struct CommandFailure: Error {
+    var messages: [String]
+    var code: ExitCode
+
+    /// A file or value was rejected (exit 2).
+    static func badInput(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.badInput) }
+    /// The store, a file or the system failed (exit 1).
+    static func failure(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.failure) }
+    /// The command line itself is wrong (exit 64).
+    static func usage(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.usage) }
+}
+
+/// The one place where errors become messages and exit codes. Library
+/// errors are typed; nothing prints a raw Foundation or SQLite error.
+enum Failure {
+    /// What to print for `error` and the exit code, or nil for errors that
+    /// belong to the argument parser (help, usage), which it reports itself.
+    static func report(_ error: any Error) -> (messages: [String], code: ExitCode)? {
+        switch error {
+        case let exit as ExitCode:
+            return ([], exit)
+        case let failure as CommandFailure:
+            return (failure.messages, failure.code)
+        case let refusal as Refusal:
+            return (refusal.reasons, Exit.refused)
+        case let failure as ValidationFailure:
+            return (failure.problems.map(\.description), Exit.badInput)
+        case WorkspaceError.invalid(let failure):
+            return (failure.problems.map(\.description), Exit.badInput)
+        case let error as WorkspaceError:
+            return ([error.description], Exit.badInput)
+        case let error as StoreError:
+            return ([error.description], Exit.failure)
+        case let error as EventCodingError:
+            return ([error.description], Exit.failure)
+        case let error as CocoaError:
+            return ([describe(error)], Exit.failure)
+        case let error as POSIXError:
+            return ([error.localizedDescription], Exit.failure)
+        case is ValidationError, is CleanExit:
+            return nil
+        case let error as CustomStringConvertible & Error:
+            return ([error.description], Exit.failure)
+        default:
+            return nil
+        }
+    }
+
+    /// A Foundation file error as one line: the path and what went wrong.
+    static func describe(_ error: CocoaError) -> String {
+        let path = error.filePath ?? error.url?.path ?? "a file"
+        let what: String
+        switch error.code {
+        case .fileWriteFileExists: what = "already exists"
+        case .fileNoSuchFile, .fileReadNoSuchFile: what = "does not exist"
+        case .fileReadNoPermission, .fileWriteNoPermission: what = "permission denied"
+        case .fileWriteOutOfSpace: what = "no space left on the device"
+        case .fileReadCorruptFile, .fileReadInapplicableStringEncoding: what = "cannot be read as text"
+        default: what = "cannot be read or written (error \(error.code.rawValue))"
+        }
+        return "\(path): \(what)"
+    }
+}
