@@ -92,11 +92,11 @@ public enum EventCoding {
         case DecodingError.keyNotFound(let key, let context):
             return "missing '\(key.stringValue)' at \(path(context.codingPath))"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            return "\(context.debugDescription) at \(path(context.codingPath))"
+            return "\(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))) at \(path(context.codingPath))"
         case DecodingError.dataCorrupted(let context):
             return "\(context.underlyingError == nil ? context.debugDescription : "not valid JSON") at \(path(context.codingPath))"
         case EncodingError.invalidValue(_, let context):
-            return "\(context.debugDescription) at \(path(context.codingPath))"
+            return "\(context.debugDescription.trimmingCharacters(in: CharacterSet(charactersIn: "."))) at \(path(context.codingPath))"
         default:
             return String(describing: error)
         }

@@ -80,8 +80,9 @@ public enum ReviewDecisions {
         if let refusal = chair(actor, in: members) {
             return .failure(Refusal(refusal.reasons.map { $0 + "; only chairs register external reviewers" }))
         }
-        if members.contains(where: { $0.id == reviewer.id }) {
-            return .failure(Refusal("'\(reviewer.id)' is already registered"))
+        if let reserved = ReservedActors.refusal(for: reviewer.id) { return .failure(Refusal(reserved)) }
+        if let taken = members.first(where: { $0.id == reviewer.id }) {
+            return .failure(Refusal("'\(reviewer.id)' is already registered (\(taken.external ? "an external reviewer" : "a member of the panel"))"))
         }
         var external = reviewer
         external.external = true

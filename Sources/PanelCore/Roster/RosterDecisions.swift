@@ -31,6 +31,12 @@ public enum RosterDecisions {
                                     time: Date) -> Result<[NewEvent], Refusal> {
         if let refusal = authorise(actor: actor, current: current) { return .failure(refusal) }
         let existing = Dictionary(uniqueKeysWithValues: current.map { ($0.id, $0) })
+        // Ids are one namespace: members, external reviewers and the names the log uses itself.
+        var reasons = incoming.compactMap { ReservedActors.refusal(for: $0.id) }
+        for member in incoming where existing[member.id]?.external == true {
+            reasons.append("'\(member.id)' is already an external reviewer's id; a member needs an id of their own")
+        }
+        guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
         var events: [NewEvent] = []
         for member in incoming {
             if let old = existing[member.id] {
@@ -56,5 +62,18 @@ public enum RosterDecisions {
         if old.roles != new.roles { changed.append("roles") }
         if old.conflicts != new.conflicts { changed.append("conflicts") }
         return changed
+    }
+}
+
+/// Names the log uses for itself, which no person may take as an id.
+public enum ReservedActors {
+    public static let names: Set<String> = ["system", "secretariat", "panel", "cron", "anonymous", "nobody", "root"]
+
+    public static func isReserved(_ id: String) -> Bool {
+        names.contains(id.lowercased()) || id.lowercased().hasPrefix("system:")
+    }
+
+    public static func refusal(for id: String) -> String? {
+        isReserved(id) ? "'\(id)' is reserved for the log's own use (\(names.sorted().joined(separator: ", "))); choose another id" : nil
     }
 }

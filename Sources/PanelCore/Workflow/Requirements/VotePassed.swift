@@ -45,10 +45,14 @@ public struct VotePassed: Requirement {
     }
 
     public func evaluate(_ context: RequirementContext) -> RequirementStatus {
+        // Quorum and votes count the panel's members only, never external reviewers.
+        let panel = Set(context.members.filter(\.isPanelMember).map(\.id))
         var latest: [String: VoteChoice] = [:]
-        for vote in context.assessment.votes where vote.stage == context.assessment.stage { latest[vote.member] = vote.choice }
+        for vote in context.assessment.votes where vote.stage == context.assessment.stage && panel.contains(vote.member) {
+            latest[vote.member] = vote.choice
+        }
         let cast = latest.count
-        let needed = quorum < 1 ? Int((quorum * Double(context.members.count)).rounded(.up)) : Int(quorum)
+        let needed = quorum < 1 ? Int((quorum * Double(panel.count)).rounded(.up)) : Int(quorum)
         let approve = latest.values.filter { $0 == .approve }.count
         let object = latest.values.filter { $0 == .object }.count
         let passes: Bool
