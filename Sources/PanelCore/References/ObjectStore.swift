@@ -33,7 +33,8 @@ public struct ObjectStore: Sendable {
     fileprivate func temporaryFile() throws -> (URL, FileHandle) {
         let directory = root.appendingPathComponent("tmp")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(UUID().uuidString)
+        // Named for this process, so a sweep after a kill knows whose it was (see Debris).
+        let url = directory.appendingPathComponent(Debris.temporaryName())
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }

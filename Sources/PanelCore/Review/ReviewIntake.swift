@@ -155,7 +155,7 @@ public final class ReviewIntake {
                     try fault?(.writeReason, file.path)
                     let target = Self.freeName(name, in: rejected)
                     let reason = reasons.joined(separator: "\n") + "\n"
-                    try Data(reason.utf8).write(to: rejected.appendingPathComponent(target + ".reason.txt"), options: .atomic)
+                    try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
                     try fault?(.moveRejected, file.path)
                     try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
                 default:

@@ -36,6 +36,7 @@ extension Refs {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
+            context.sweepDebris()
             let rules = try context.rules
             let ingester = try Console.run {
                 try ReferenceIngester(

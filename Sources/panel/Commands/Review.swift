@@ -106,6 +106,7 @@ struct ReviewCommand: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
+            context.sweepDebris()
             let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
             var rejected = false
             for file in files {
@@ -169,6 +170,7 @@ struct Inbox: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
+        context.sweepDebris()
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
         let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
         let results = try Console.run { try intake.processInbox(inbox) }

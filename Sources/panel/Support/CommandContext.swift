@@ -100,12 +100,19 @@ struct DecisionState {
 }
 
 extension CommandContext {
+    /// Every writing command starts by removing what killed runs left behind
+    /// (partial objects, temporaries in the inbox); live runs' files are kept.
+    func sweepDebris() {
+        Debris.sweep(workspace)
+    }
+
     /// Decides and appends in one write transaction: `decide` reads the state
     /// it decides on through `DecisionState`, so no other writer can change
     /// it in between. A refusal appends nothing and exits 3.
     @discardableResult
     func decide(objects: [String: [UInt8]] = [:],
                 _ decide: (DecisionState) throws -> Result<[NewEvent], Refusal>) throws -> [EventRecord] {
+        sweepDebris()
         let result = try store.decide(objects: objects) { reader in try decide(DecisionState(reader: reader, context: self)) }
         switch result {
         case .failure(let refusal): throw refusal

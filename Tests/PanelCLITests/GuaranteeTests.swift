@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The guarantees behind the features, through the built binary: decisions
+/// that cannot race, tables that cannot be edited unnoticed, rows that
+/// cannot be skipped, and killed runs that leave nothing behind.
+@Suite("Guarantees through the binary", .serialized)
+struct GuaranteeTests {
+    let cli = CLITests()
+
+    /// A workspace with the fixture roster; returns its path.
+    func workspace() throws -> (root: URL, ws: String) {
+        let root = try cli.temporaryDirectory()
+        let ws = root.appendingPathComponent("ws").path
+        let created = try cli.panel(["init", ws, "--config", cli.fixture("panel.yaml")])
+        try #require(created.status == 0, "\(created.error)")
+        let roster = try cli.panel(["members", "import", cli.fixture("panel/members.yaml"), "--workspace", ws])
+        try #require(roster.status == 0, "\(roster.error)")
+        return (root, ws)
+    }
+
+    /// Starts every process at once, then waits for all of them.
+    func concurrently(_ runs: [[String]]) throws -> [(status: Int32, error: String)] {
+        var started: [(Process, Pipe)] = []
+        for arguments in runs {
+            let process = Process()
+            process.executableURL = CLITests.binary
+            process.arguments = arguments
+            var env = ProcessInfo.processInfo.environment
+            env["PANEL_NOW"] = "2026-11-30T09:00:00Z"
+            process.environment = env
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            started.append((process, err))
+        }
+        return started.map { process, err in
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+    }
+
+    func open(_ ws: String, workflow: String = "rapid-assessment") -> [String] {
+        ["assessment", "new", "--workspace", ws, "--as", "exp-01", "--title", "Concurrent", "--kind", "risk",
+         "--domain", "misinformation", "--workflow", workflow, "--author", "exp-17:coordinating-lead-author",
+         "--author", "exp-22:review-editor"]
+    }
+
+    @Test func twentyChairsOpeningAtOnceGetTwentyAssessments() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let results = try concurrently(Array(repeating: open(ws), count: 20))
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.error).joined())")
+        let list = try cli.panel(["assessment", "list", "--workspace", ws, "--format", "json"])
+        struct Listed: Decodable { var id: String }
+        let ids = try JSONDecoder().decode([Listed].self, from: Data(list.output.utf8)).map(\.id)
+        #expect(ids.count == 20)
+        #expect(Set(ids).count == 20)
+        let verify = try cli.panel(["audit", "verify", "--workspace", ws])
+        #expect(verify.status == 0, "\(verify.output)")
+    }
+
+    @Test func ofEightConcurrentAdvancesExactlyOneSucceeds() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(open(ws)).status == 0)
+        let draft = try cli.panel(["draft", "submit", "A-2026-001", cli.fixture("drafts/replication-v1.md"), "--workspace", ws, "--as", "exp-17"])
+        try #require(draft.status == 0, "\(draft.error)")
+        let advance = ["advance", "A-2026-001", "--to", "expert-review", "--workspace", ws, "--as", "exp-01"]
+        let results = try concurrently(Array(repeating: advance, count: 8))
+        #expect(results.filter { $0.status == 0 }.count == 1)
+        for refused in results where refused.status != 0 {
+            #expect(refused.status == 3)
+            #expect(refused.error.contains("cannot go from expert-review to expert-review"), "\(refused.error)")
+        }
+        let log = try cli.panel(["log", "--workspace", ws, "--format", "json"])
+        #expect(log.output.components(separatedBy: "\"stage.advanced\"").count - 1 == 1)
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws]).status == 0)
+    }
+
+    @Test func tenConcurrentSilencesGetTenIds() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let silence = ["flags", "silence", "--rule", "high-severity-likely-risk", "--until", "7d", "--reason", "r",
+                       "--workspace", ws, "--as", "exp-01"]
+        let results = try concurrently(Array(repeating: silence, count: 10))
+        #expect(results.allSatisfy { $0.status == 0 }, "\(results.map(\.error).joined())")
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        let (rows, distinct) = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM silence") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT json_extract(payload, '$.silence.id')) FROM event WHERE type = 'silence.created'") ?? 0)
+        }
+        #expect(rows == 10 && distinct == 10)
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws]).status == 0)
+    }
+
+    @Test func editingTheMemberTableAloneIsTampering() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        try store.write { db in
+            try db.execute(sql: "UPDATE member SET record = json_set(record, '$.roles', json_array('co-chair')) WHERE id = 'exp-30'")
+        }
+        let verify = try cli.panel(["audit", "verify", "--workspace", ws])
+        #expect(verify.status == 4)
+        #expect(verify.output.contains("member 'exp-30': differs from the log"), "\(verify.output)")
+    }
+
+    @Test func aFlippedVoteIsTampering() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(open(ws)).status == 0)
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        // A vote that the log never recorded, inserted into the vote table alone.
+        try store.write { db in
+            try db.execute(sql: "INSERT INTO vote (assessment, stage, member, choice, reason) VALUES ('A-2026-001', 'draft', 'exp-05', 'approve', NULL)")
+        }
+        let verify = try cli.panel(["audit", "verify", "--workspace", ws])
+        #expect(verify.status == 4)
+        #expect(verify.output.contains("vote 'A-2026-001': differs from the log"), "\(verify.output)")
+    }
+
+    @Test func anUnreadableRowFailsNamingTableAndKey() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        try store.write { db in try db.execute(sql: "UPDATE member SET record = '{\"id\": 7}' WHERE id = 'exp-05'") }
+        let list = try cli.panel(["members", "list", "--workspace", ws])
+        #expect(list.status == 1)
+        #expect(list.error.hasPrefix("panel: the store's member row 'exp-05' cannot be read"), "\(list.error)")
+        #expect(list.output.isEmpty, "nothing is listed when a row cannot be read")
+        // An unknown stored value is not defaulted either.
+        #expect(try cli.panel(open(ws)).status == 1)
+    }
+
+    @Test func aKilledIngestLeavesNoDebrisAfterTheNextCommand() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // A collection large enough to spill to a temporary object file (over 4 MiB).
+        let collection = root.appendingPathComponent("collection.xml")
+        var text = "<?xml version=\"1.0\"?>\n<PubmedArticleSet>\n"
+        for index in 1...12_000 {
+            text += "<PubmedArticle><MedlineCitation><PMID>\(60_000_000 + index)</PMID><Article><ArticleTitle>Generated record \(index) on model evaluation</ArticleTitle>"
+            text += "<Abstract><AbstractText>\(String(repeating: "Evaluations of frontier systems report capability gains. ", count: 8))</AbstractText></Abstract></Article></MedlineCitation></PubmedArticle>\n"
+        }
+        text += "</PubmedArticleSet>\n"
+        try Data(text.utf8).write(to: collection)
+        let temporary = URL(fileURLWithPath: ws).appendingPathComponent(".panel/objects/tmp")
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["refs", "ingest", collection.path, "--workspace", ws, "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once its partial object exists.
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline {
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: temporary.path), !names.isEmpty { break }
+            usleep(2_000)
+        }
+        try #require(process.isRunning, "the ingest ended before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).count > 0, "the kill left a partial object")
+        let next = try cli.panel(["refs", "ingest", cli.fixture("references/jats/election-disinformation.xml"), "--workspace", ws, "--quiet"])
+        #expect(next.status == 0, "\(next.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [])
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws]).status == 0)
+    }
+
+    @Test func aKilledInboxRunLosesNothingAndLeavesNoDebris() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let inbox = URL(fileURLWithPath: ws).appendingPathComponent("inbox")
+        let names = (1...400).map { String(format: "review-%03d.yaml", $0) }
+        for name in names {
+            try Data("assessment: A-2026-999\nthis is not a review\n".utf8).write(to: inbox.appendingPathComponent(name))
+        }
+        // A temporary reason file of a run that died before renaming it.
+        let dead = Process()
+        dead.executableURL = URL(fileURLWithPath: "/bin/true")
+        try dead.run()
+        dead.waitUntilExit()
+        let rejected = inbox.appendingPathComponent("rejected")
+        try FileManager.default.createDirectory(at: rejected, withIntermediateDirectories: true)
+        try Data("half a reason".utf8).write(to: rejected.appendingPathComponent(".\(dead.processIdentifier)-0000.tmp"))
+
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.arguments = ["inbox", "--workspace", ws]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < deadline {
+            if ((try? FileManager.default.contentsOfDirectory(atPath: rejected.path)) ?? []).count > 40 { break }
+            usleep(1_000)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+
+        let finish = try cli.panel(["inbox", "--workspace", ws])
+        #expect(finish.status == 2, "every file was bad, so the run reports rejections: \(finish.error)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: rejected.path)
+        #expect(left.filter { $0.hasPrefix(".") } == [], "no hidden temporaries remain")
+        for name in names {
+            #expect(left.contains(name), "\(name) is in rejected/")
+            #expect(left.contains(name + ".reason.txt"), "\(name) has its reason")
+        }
+    }
+}
+
