@@ -1,5 +1,9 @@
 import CLibXML2
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Named character entities that JATS and other publishing DTDs define (the
 /// HTML 4 / ISO sets), so `&nbsp;` reads as U+00A0 without loading any DTD.

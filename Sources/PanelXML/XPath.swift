@@ -86,7 +86,7 @@ public enum XPathValue {
     case number(Double)
     case boolean(Bool)
 
-    init(_ object: xmlXPathObjectPtr, document: XMLDocument) {
+    init(_ object: xmlXPathObjectPtr, document: PanelXMLDocument) {
         switch object.pointee.type {
         case XPATH_NODESET:
             var nodes: [XMLNode] = []

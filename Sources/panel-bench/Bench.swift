@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PanelCore
 import PanelSQLite
 import PanelXML
@@ -138,7 +142,7 @@ struct IngestBench: ParsableCommand {
     /// Where parse-side time goes: parse, then + extraction, then + C14N.
     private func profileParse(files: [String]) throws {
         let registry = try ReferenceAdapterRegistry()
-        let parser = XMLParser()
+        let parser = PanelXMLParser()
         for stage in 0..<3 {
             let started = Date()
             for file in files {
@@ -158,7 +162,7 @@ struct IngestBench: ParsableCommand {
     /// The parser and adapters alone, as ingest uses them, without the store.
     private func timeParseOnly(files: [String]) throws -> Double {
         let registry = try ReferenceAdapterRegistry()
-        let parser = XMLParser()
+        let parser = PanelXMLParser()
         let started = Date()
         var count = 0
         for file in files {

@@ -6,7 +6,7 @@ import Testing
 @Suite("Reference adapters on the shipped fixtures")
 struct AdapterTests {
     let registry: ReferenceAdapterRegistry
-    let parser = XMLParser()
+    let parser = PanelXMLParser()
 
     init() throws {
         let config = try WorkspaceConfig.parse(

@@ -64,7 +64,7 @@ struct RuleTests {
             reference("phrase", text: ["Cloned Voice"]),
             reference("both", "count(//p) > 1", text: ["nothing like this"]),
         ])
-        let document = try XMLParser().document(bytes: Array("""
+        let document = try PanelXMLParser().document(bytes: Array("""
             <article><front><article-meta><kwd-group><kwd>elections</kwd></kwd-group></article-meta></front>
             <body><p>A cloned voice.</p><p>Second.</p></body></article>
             """.utf8), source: "a.xml")
@@ -79,7 +79,7 @@ struct RuleTests {
                  watch: .reference(ReferenceCondition(formats: [.pubmed], keywords: ["Privacy"], countries: ["ke"], publishedAfter: "2025-06")),
                  message: "m"),
         ])
-        let document = try XMLParser().document(bytes: Array("<x/>".utf8), source: "x")
+        let document = try PanelXMLParser().document(bytes: Array("<x/>".utf8), source: "x")
         var metadata = ReferenceMetadata()
         metadata.keywords = ["privacy", "health"]
         metadata.country = "KE"

@@ -102,7 +102,7 @@ struct DigestTests {
         let world = try WarningWorld()
         let digest = try world.runner().digest(since: nil, dryRun: true)
         let atom = DigestRenderer.atom(digest, workspace: "test")
-        let feed = try XMLParser().document(bytes: Array(atom.utf8), source: "digest.atom")
+        let feed = try PanelXMLParser().document(bytes: Array(atom.utf8), source: "digest.atom")
         #expect(feed.root?.localName == "feed")
         #expect(feed.root?.namespaceURI == "http://www.w3.org/2005/Atom")
         let namespace = ["a": "http://www.w3.org/2005/Atom"]

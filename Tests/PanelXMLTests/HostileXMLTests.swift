@@ -6,13 +6,13 @@ import Testing
 /// error or a safe parse, read no file, open no socket, and finish quickly.
 @Suite("Hostile XML")
 struct HostileXMLTests {
-    let parser = XMLParser()
+    let parser = PanelXMLParser()
 
-    func outcome(_ text: String) -> Result<XMLDocument, XMLParseError> {
+    func outcome(_ text: String) -> Result<PanelXMLDocument, XMLParseError> {
         outcome(Array(text.utf8))
     }
 
-    func outcome(_ bytes: [UInt8]) -> Result<XMLDocument, XMLParseError> {
+    func outcome(_ bytes: [UInt8]) -> Result<PanelXMLDocument, XMLParseError> {
         do {
             return .success(try parser.document(bytes: bytes, source: "hostile.xml"))
         } catch let error as XMLParseError {
@@ -101,7 +101,7 @@ struct HostileXMLTests {
     }
 
     @Test func oversizedDocumentHitsTheSizeLimit() {
-        let small = XMLParser(limits: XMLLimits(maxDocumentBytes: 100_000))
+        let small = PanelXMLParser(limits: XMLLimits(maxDocumentBytes: 100_000))
         let text = "<x>" + String(repeating: "<p>text</p>", count: 100_000) + "</x>"
         #expect(throws: XMLParseError.self) { try small.document(bytes: Array(text.utf8), source: "big.xml") }
         do {
@@ -249,7 +249,7 @@ struct NoNetworkNoFileTests {
             "<!DOCTYPE x [<!ENTITY e SYSTEM \"file://\(secret.path)\">]><x>&e;</x>",
             "<x xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"\(secret.path)\" parse=\"text\"/></x>",
         ]
-        let parser = XMLParser()
+        let parser = PanelXMLParser()
         for text in documents {
             if let document = try? parser.document(bytes: Array(text.utf8), source: "d.xml") {
                 let serialized = document.serialized()

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("XML parsing, XPath, C14N, writer")
 struct XMLParserTests {
-    let parser = XMLParser()
+    let parser = PanelXMLParser()
 
     @Test func namedEntitiesFromPublishingDTDsReadAsCharacters() throws {
         let text = """

@@ -86,7 +86,7 @@ public final class ReferenceIngester {
     private let registry: ReferenceAdapterRegistry
     private let clock: any PanelClock
     private let actor: String
-    private let parser: XMLParser
+    private let parser: PanelXMLParser
     private let forced: (any ReferenceAdapter)?
     private let rules: ReferenceRuleSet?
 
@@ -99,7 +99,7 @@ public final class ReferenceIngester {
         self.registry = registry
         self.clock = clock
         self.actor = actor
-        self.parser = XMLParser(limits: limits)
+        self.parser = PanelXMLParser(limits: limits)
         if let format {
             guard let adapter = registry.adapter(named: format) else {
                 throw IngestError.unknownAdapter(format, known: registry.names)

@@ -41,7 +41,7 @@ public final class ReferenceRuleSet {
     }
 
     /// The rules this document (one of `format`, read into `metadata`) matches.
-    public func matches(_ document: XMLDocument, metadata: ReferenceMetadata, format: ReferenceFormat) -> [Rule] {
+    public func matches(_ document: PanelXMLDocument, metadata: ReferenceMetadata, format: ReferenceFormat) -> [Rule] {
         guard !compiled.isEmpty else { return [] }
         var found: [Bool]?
         var keywords: Set<String>?

@@ -120,7 +120,7 @@ public enum RuleTestFile {
     static func match(_ documents: [(source: String, bytes: [UInt8], location: SourceLocation)], rules: [Rule], now: Date) throws -> [RuleMatch] {
         let registry = try ReferenceAdapterRegistry()
         let ruleSet = try ReferenceRuleSet(rules)
-        let parser = XMLParser()
+        let parser = PanelXMLParser()
         var matches: [RuleMatch] = []
         for document in documents {
             var adapter: (any ReferenceAdapter)?

@@ -35,7 +35,7 @@ public final class AkomaNtosoAdapter: ReferenceAdapter {
 
     public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .wholeDocument }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var names: [String: String] = [:]
         for node in document.nodes(organisations) {
             if let id = node.attribute("eId"), let shown = node.attribute("showAs") { names[id] = shown }

@@ -41,7 +41,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
         .records(path: ["doi_batch", "body", "journal"])
     }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         let namespace = document.root?.namespaceURI ?? ""
         let x: Expressions
         if let cached = byNamespace[namespace] {

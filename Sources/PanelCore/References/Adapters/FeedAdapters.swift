@@ -28,7 +28,7 @@ public final class AtomAdapter: ReferenceAdapter {
 
     public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .records(path: ["feed", "entry"]) }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var metadata = ReferenceMetadata()
         if let value = document.text(id) { metadata.identifiers.append(ReferenceIdentifier(.uri, value)) }
         metadata.title = document.text(title) ?? ""
@@ -73,7 +73,7 @@ public final class RSSAdapter: ReferenceAdapter {
 
     public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .records(path: ["rss", "channel", "item"]) }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var metadata = ReferenceMetadata()
         if let value = document.text(guid) ?? document.text(link) {
             metadata.identifiers.append(ReferenceIdentifier(.uri, value))

@@ -58,7 +58,7 @@ public final class GenericAdapter: ReferenceAdapter {
         mapping.record.isEmpty ? .wholeDocument : .records(path: [mapping.root] + mapping.record)
     }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         guard let record = document.nodes(recordElement).first else { return [] }
         func one(_ field: GenericMapping.Field) -> String? {
             compiled[field].flatMap { document.text($0, at: record) }

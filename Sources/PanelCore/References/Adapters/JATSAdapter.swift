@@ -42,7 +42,7 @@ public final class JATSAdapter: ReferenceAdapter {
 
     public func readPlan(for root: XMLRootInfo) -> XMLReadPlan { .wholeDocument }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var affiliationByID: [String: String] = [:]
         for node in document.nodes(affiliations) {
             guard let id = node.attribute("id") else { continue }

@@ -40,7 +40,7 @@ public final class PubMedAdapter: ReferenceAdapter {
         .records(path: ["PubmedArticleSet", "PubmedArticle"])
     }
 
-    public func references(in document: XMLDocument) throws -> [ReferenceMetadata] {
+    public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var metadata = ReferenceMetadata()
         if let value = document.text(pmid) { metadata.identifiers.append(ReferenceIdentifier(.pmid, value)) }
         if let value = document.text(doi) ?? document.text(elocationDOI) {

@@ -13,7 +13,7 @@ public protocol ReferenceAdapter: AnyObject {
     /// For collections: local names from the root down to one record.
     func readPlan(for root: XMLRootInfo) -> XMLReadPlan
     /// The references in one document (or one streamed record).
-    func references(in document: XMLDocument) throws -> [ReferenceMetadata]
+    func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata]
 }
 
 /// The adapters a workspace uses, in detection order. An explicit list, no
@@ -49,7 +49,7 @@ public struct ReferenceAdapterRegistry {
 }
 
 /// Small helpers shared by the adapters.
-extension XMLDocument {
+extension PanelXMLDocument {
     /// The first selected node's text (or the string result), whitespace collapsed; nil when empty.
     func text(_ expression: XPathExpression, at node: XMLNode? = nil) -> String? {
         collapsedText(expression, at: node)

@@ -5,7 +5,7 @@ import Crypto
 /// A parsed document. Owns its libxml2 tree and frees it on deinit; nodes and
 /// XPath results keep it alive. Not Sendable: convert what you need into
 /// Swift values before handing anything to another thread.
-public final class XMLDocument {
+public final class PanelXMLDocument {
     let pointer: xmlDocPtr
     private var xpathContext: xmlXPathContextPtr?
     private var registeredNamespaces: [String: String] = [:]
@@ -159,10 +159,10 @@ final class DigestSink {
 
 /// A node of a document; keeps its document alive.
 public struct XMLNode {
-    public let document: XMLDocument
+    public let document: PanelXMLDocument
     let pointer: xmlNodePtr
 
-    init(document: XMLDocument, pointer: xmlNodePtr) {
+    init(document: PanelXMLDocument, pointer: xmlNodePtr) {
         self.document = document
         self.pointer = pointer
     }

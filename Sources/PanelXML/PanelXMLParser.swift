@@ -1,6 +1,10 @@
 import CLibXML2
 import Crypto
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the root element of a document looks like: enough to choose an adapter.
 public struct XMLRootInfo: Sendable, Equatable {
@@ -46,7 +50,7 @@ public struct XMLParseSummary: Sendable, Equatable {
 /// kept as literal text with a warning.
 ///
 /// Not thread-safe; use one per thread.
-public final class XMLParser {
+public final class PanelXMLParser {
     public let limits: XMLLimits
     private var buffer: UnsafeMutableRawBufferPointer
 
@@ -63,7 +67,7 @@ public final class XMLParser {
         fileAt path: String,
         plan: (XMLRootInfo) throws -> XMLReadPlan = { _ in .wholeDocument },
         onChunk: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
-        handle: (XMLDocument) throws -> Void
+        handle: (PanelXMLDocument) throws -> Void
     ) throws -> XMLParseSummary {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -88,7 +92,7 @@ public final class XMLParser {
         bytes: some Collection<UInt8>,
         source: String,
         plan: (XMLRootInfo) throws -> XMLReadPlan = { _ in .wholeDocument },
-        handle: (XMLDocument) throws -> Void
+        handle: (PanelXMLDocument) throws -> Void
     ) throws -> XMLParseSummary {
         let data = Array(bytes)
         var offset = 0
@@ -105,8 +109,8 @@ public final class XMLParser {
     }
 
     /// Parses a whole document held in memory.
-    public func document(bytes: some Collection<UInt8>, source: String) throws -> XMLDocument {
-        var result: XMLDocument?
+    public func document(bytes: some Collection<UInt8>, source: String) throws -> PanelXMLDocument {
+        var result: PanelXMLDocument?
         try parse(bytes: bytes, source: source) { result = $0 }
         guard let result else {
             throw XMLParseError(
@@ -117,8 +121,8 @@ public final class XMLParser {
     }
 
     /// Parses a whole document from a file.
-    public func document(fileAt path: String) throws -> XMLDocument {
-        var result: XMLDocument?
+    public func document(fileAt path: String) throws -> PanelXMLDocument {
+        var result: PanelXMLDocument?
         try parse(fileAt: path) { result = $0 }
         guard let result else {
             throw XMLParseError(
@@ -142,7 +146,7 @@ public final class XMLParser {
         source: String,
         plan: (XMLRootInfo) throws -> XMLReadPlan,
         onChunk: ((UnsafeRawBufferPointer) throws -> Void)?,
-        handle: (XMLDocument) throws -> Void,
+        handle: (PanelXMLDocument) throws -> Void,
         read: (UnsafeMutableRawBufferPointer) -> Int
     ) throws -> XMLParseSummary {
         LibXML.prepareThread()
@@ -230,7 +234,7 @@ public final class XMLParser {
         }
         if session.recordPath == nil, let document = context.pointee.myDoc {
             context.pointee.myDoc = nil
-            session.deliver(XMLDocument(owning: document, warnings: session.warnings))
+            session.deliver(PanelXMLDocument(owning: document, warnings: session.warnings))
             if let error = session.callerError { throw error }
         }
         return XMLParseSummary(
@@ -250,7 +254,7 @@ final class ParseSession {
     let source: String
     let limits: XMLLimits
     let plan: (XMLRootInfo) throws -> XMLReadPlan
-    let handle: (XMLDocument) throws -> Void
+    let handle: (PanelXMLDocument) throws -> Void
 
     var context: xmlParserCtxtPtr?
     var depth = 0
@@ -270,7 +274,7 @@ final class ParseSession {
     init(
         source: String, limits: XMLLimits,
         plan: @escaping (XMLRootInfo) throws -> XMLReadPlan,
-        handle: @escaping (XMLDocument) throws -> Void
+        handle: @escaping (PanelXMLDocument) throws -> Void
     ) {
         self.source = source
         self.limits = limits
@@ -473,10 +477,10 @@ final class ParseSession {
                 xmlFreeNode(current)
             }
         }
-        deliver(XMLDocument(owning: single, warnings: []))
+        deliver(PanelXMLDocument(owning: single, warnings: []))
     }
 
-    func deliver(_ document: XMLDocument) {
+    func deliver(_ document: PanelXMLDocument) {
         documents += 1
         do {
             try handle(document)
