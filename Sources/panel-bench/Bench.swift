@@ -147,7 +147,7 @@ struct IngestBench: ParsableCommand {
             let started = Date()
             for file in files {
                 var adapter: (any ReferenceAdapter)?
-                try? parser.parse(fileAt: file, plan: { root in
+                try parser.parse(fileAt: file, plan: { root in
                     adapter = registry.detect(root)
                     return adapter?.readPlan(for: root) ?? .wholeDocument
                 }) { document in
@@ -167,7 +167,7 @@ struct IngestBench: ParsableCommand {
         var count = 0
         for file in files {
             var adapter: (any ReferenceAdapter)?
-            try? parser.parse(fileAt: file, plan: { root in
+            try parser.parse(fileAt: file, plan: { root in
                 adapter = registry.detect(root)
                 return adapter?.readPlan(for: root) ?? .wholeDocument
             }) { document in

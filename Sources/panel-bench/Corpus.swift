@@ -97,7 +97,9 @@ enum Corpus {
 
     /// A PubMed-style collection written record by record (never held whole).
     static func writePubMedCollection(to path: String, bytes target: Int) throws -> (records: Int, bytes: Int) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var random = Random(state: 7)

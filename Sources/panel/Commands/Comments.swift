@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct Comments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The comment matrix: export it for the authors, import it with responses.", subcommands: [Export.self, Import.self])
+
+    struct Export: ParsableCommand {
+        enum Style: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Export every comment with its response (reviewers blinded for authors as the workflow says).",
+            discussion: "Columns: \(CommentMatrix.columns.joined(separator: ",")).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Assessment id.") var id: String
+        @Option(help: "csv or json.") var format: Style = .csv
+        @Option(help: "chairs or authors (default: from --as).") var audience: Audience?
+        @Option(help: "Write to this file (atomically) instead of standard output.") var out: String?
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let assessment = try context.assessment(id)
+            let members = try context.members
+            let chosen = audience ?? Audience.of(context.actor, on: assessment, members: members)
+            if chosen == .chairs && Audience.of(context.actor, on: assessment, members: members) != .chairs {
+                Console.error("\(context.actor) may not see reviewers' identities; only chairs and review editors may")
+                throw Exit.refused
+            }
+            let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
+            let rows = CommentMatrix.rows(try Console.run { try context.store.comments(of: id) }, assessment: assessment, names: names)
+            let text = format == .csv ? CommentMatrix.csv(rows) : try Console.json(rows) + "\n"
+            if let out {
+                try Console.run { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }
+                Console.out("\(rows.count) comments written to \(out)")
+            } else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the responses filled into a comment matrix (authors or chairs); any bad row and nothing is imported.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The matrix, as exported, with response and response_text filled in.") var file: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
+            let outcome = try Console.run { try intake.submit(file) }
+            Inbox.report(file, outcome)
+            if case .rejected = outcome { throw Exit.badInput }
+        }
+    }
+}

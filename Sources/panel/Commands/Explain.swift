@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Why an assessment can or cannot advance: every requirement with its current and needed value.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "Assessment id.") var id: String
+
+    func run() throws {
+        let context = try CommandContext.load(workspace)
+        let assessment = try context.assessment(id)
+        let explanations = AssessmentDecisions.explain(
+            assessment, workflow: try context.workflow(for: assessment), members: try context.members,
+            actor: context.actor, now: context.clock.now())
+        if output.format == .json {
+            Console.out(try Console.json(explanations))
+        } else {
+            Console.out("\(assessment.id) is in \(assessment.stage)")
+            Self.print(explanations)
+        }
+    }
+
+    static func print(_ explanations: [TransitionExplanation]) {
+        if explanations.isEmpty { Console.out("  final stage: nothing follows") }
+        for explanation in explanations {
+            let state = explanation.ready ? "ready" : "\(explanation.unmet.count) of \(explanation.requirements.count) requirements unmet"
+            let who = explanation.actorMayAct.map { $0 ? "; you may advance it" : "; you may not advance it" } ?? ""
+            Console.out("  → \(explanation.to): \(state) (by \(explanation.by.joined(separator: ", "))\(who))")
+            for status in explanation.requirements {
+                Console.out("      [\(status.met ? "x" : " ")] \(status.requirement): \(status.current)\(status.met ? "" : ", needs \(status.needed)")")
+            }
+        }
+    }
+}

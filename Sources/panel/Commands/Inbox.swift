@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct Inbox: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Process every file in the inbox (for cron): record it and move it to processed/, or to rejected/ with NAME.reason.txt.",
+        discussion: "Nothing is deleted; the same file twice is recorded once. Exit 2 when any file was rejected.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @Argument(help: "Inbox folder (default: the workspace's inbox).") var directory: String?
+
+    static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
+        switch outcome {
+        case .recorded(let review, let comments): Console.out("recorded   \(file): review \(review), \(comments) comments")
+        case .responses(let assessment, let count): Console.out("recorded   \(file): \(count) responses on \(assessment)")
+        case .alreadyReceived: Console.out("already    \(file): already received")
+        case .rejected(let reasons):
+            Console.out("rejected   \(file)")
+            for reason in reasons { Console.out("           \(reason)") }
+        }
+    }
+
+    func run() throws {
+        let context = try CommandContext.load(workspace)
+        context.sweepDebris()
+        let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
+        let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
+        let results = try Console.run { try intake.processInbox(inbox) }
+        for (file, outcome) in results { Self.report(file, outcome) }
+        let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count
+        Console.out("\(results.count - rejected) recorded or already received, \(rejected) rejected")
+        if rejected > 0 { throw Exit.badInput }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct Reviewers: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "External expert reviewers (not panel members).", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register an external expert reviewer (chairs).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(help: "Id, e.g. ext-014.") var id: String
+        @Option(help: "Full name.") var name: String
+        @Option(help: "ISO 3166-1 alpha-2 code.") var nationality: String
+        @Option(help: "UN regional group.") var group: RegionalGroup
+        @Option(help: "female, male or non-binary.") var gender: Gender
+        @Option(help: "Affiliation.") var affiliation: String
+        @Option(name: .customLong("expertise"), help: "Expertise tag (repeat).") var expertise: [String] = []
+        @Option(name: .customLong("conflict-organisation"), help: "Declared conflict with an organisation (repeat).") var organisations: [String] = []
+        @Option(name: .customLong("conflict-member"), help: "Declared conflict with a member (repeat).") var conflictMembers: [String] = []
+        @Option(name: .customLong("conflict-assessment"), help: "Declared conflict with an assessment (repeat).") var conflictAssessments: [String] = []
+
+        func validate() throws {
+            if id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+                throw ValidationError("--id must be lower-case letters, digits and dashes, not '\(id)'")
+            }
+            if nationality.range(of: #"^[A-Z]{2}$"#, options: .regularExpression) == nil {
+                throw ValidationError("--nationality must be an ISO 3166-1 alpha-2 code such as KE, not '\(nationality)'")
+            }
+        }
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let reviewer = Member(
+                id: id, name: name, nationality: nationality, group: group, gender: gender, affiliation: affiliation,
+                expertise: expertise, roles: [],
+                conflicts: Conflicts(organisations: organisations, members: conflictMembers, assessments: conflictAssessments),
+                external: true)
+            try context.decide { state in
+                ReviewDecisions.registerReviewer(reviewer, members: try state.members(), actor: context.actor, now: context.clock.now())
+            }
+            Console.out("registered external reviewer \(id) (\(name))")
+        }
+    }
+}
