@@ -64,15 +64,21 @@ enum ReferenceTable {
     /// Turns what a user typed into an FTS5 query: each word quoted, all
     /// required. A query already in FTS5 syntax (quotes, AND/OR/NOT, NEAR,
     /// column filters, prefix stars) passes through.
-    static func matchExpression(_ text: String) -> String {
-        let operators = ["\"", " AND ", " OR ", " NOT ", "NEAR(", "*", ":"]
-        if operators.contains(where: text.contains) { return text }
-        let words = text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
-        return words.map { "\"\($0)\"" }.joined(separator: " ")
+    /// The core's search expression in FTS5's syntax: every word quoted, so
+    /// nothing a user typed is read as an FTS5 operator.
+    static func matchExpression(_ expression: SearchExpression) -> String {
+        func fts(_ unit: SearchExpression.Unit) -> String {
+            switch unit {
+            case .word(let word, let prefix): "\"\(word)\"" + (prefix ? "*" : "")
+            case .phrase(let words): "\"" + words.joined(separator: " ") + "\""
+            }
+        }
+        let required = expression.required.map { "(" + $0.map(fts).joined(separator: " OR ") + ")" }.joined(separator: " AND ")
+        return expression.excluded.reduce(required) { "(\($0)) NOT \(fts($1))" }
     }
 
     static func search(_ query: ReferenceQuery, db: Database) throws -> [ReferenceHit] {
-        let match = matchExpression(query.text)
+        let match = matchExpression(query.expression)
         var sql = """
             SELECT r.*, bm25(reference_text, 10.0, 4.0, 6.0, 3.0, 1.0) AS score,
                    snippet(reference_text, -1, '[', ']', '…', 14) AS excerpt
@@ -102,19 +108,9 @@ enum ReferenceTable {
         }
         sql += " ORDER BY score LIMIT ?"
         arguments += [query.limit]
-        do {
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ReferenceHit(reference: try reference(row, db: db, withBody: false), rank: row["score"], snippet: row["excerpt"])
-            }
-        } catch let error as DatabaseError where error.message?.contains("fts5") == true || error.message?.contains("syntax") == true {
-            throw SearchSyntaxError(query: query.text, message: error.message ?? "invalid query")
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            ReferenceHit(reference: try reference(row, db: db, withBody: false), rank: row["score"], snippet: row["excerpt"])
         }
     }
 }
 
-/// A full-text query SQLite could not read.
-public struct SearchSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var query: String
-    public var message: String
-    public var description: String { "invalid search query '\(query)': \(message)" }
-}

@@ -16,11 +16,15 @@ public final class SQLiteStore: PanelStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        // Most commands find the schema current: check with a read, migrate only when needed.
-        let migrator = Schema.migrator
-        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
-            try migrator.migrate(pool)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // Most commands find the schema current: check with a read, migrate only when needed.
+            let migrator = Schema.migrator
+            if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+                try migrator.migrate(pool)
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.database(path: path, detail: Self.describe(error))
         }
     }
 
@@ -31,25 +35,53 @@ public final class SQLiteStore: PanelStore {
 
     // MARK: Readers and writers
 
+    /// SQLite's own errors become a `StoreError` that names the store: no raw
+    /// SQLite text (with its SQL) reaches a user.
+    private func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError.database(path: path, detail: Self.describe(error))
+        }
+    }
+
+    static func describe(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: "the store stayed locked by another panel command; try again"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: "the file is not a readable panel store (damaged, or not SQLite)"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: "the file cannot be opened for writing (permissions?)"
+        case .SQLITE_FULL: "the disk is full"
+        default: error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        }
+    }
+
+    private func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        try guarded { try pool.read(body) }
+    }
+
+    private func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        try guarded { try pool.write(body) }
+    }
+
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
-        try pool.read { db in try body(SQLiteReader(db: db)) }
+        try reading { db in try body(SQLiteReader(db: db)) }
     }
 
     /// An IMMEDIATE transaction (GRDB's default for a pool's writer): it takes
     /// SQLite's write lock before its first read, so a decision and its
     /// appends cannot interleave with another process's.
     public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        try pool.write { db in try body(SQLiteWriter(db: db)) }
+        try writing { db in try body(SQLiteWriter(db: db)) }
     }
 
     public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
-        try pool.write { db in try body(SavepointBatch(db: db)) }
+        try writing { db in try body(SavepointBatch(db: db)) }
     }
 
     // MARK: Events
 
     public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
-        try pool.read { db in
+        try reading { db in
             var sql = "SELECT * FROM event WHERE sequence > ? ORDER BY sequence"
             var arguments: StatementArguments = [sequence]
             if let limit {
@@ -61,20 +93,20 @@ public final class SQLiteStore: PanelStore {
     }
 
     public func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws {
-        try pool.read { db in
+        try reading { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM event ORDER BY rowid")
             while let row = try rows.next() { try body(EventTable.record(row)) }
         }
     }
 
     public func recordedHead() throws -> ChainHead? {
-        try pool.read { db in try EventTable.head(db) }
+        try reading { db in try EventTable.head(db) }
     }
 
     // MARK: References
 
     public func reference(matching key: String) throws -> Reference? {
-        try pool.read { db in
+        try reading { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference WHERE id = ?", arguments: [key]) {
                 return try ReferenceTable.reference(row, db: db, withBody: true)
             }
@@ -93,19 +125,19 @@ public final class SQLiteStore: PanelStore {
     }
 
     public func references(limit: Int, offset: Int) throws -> [Reference] {
-        try pool.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM reference ORDER BY rowid LIMIT ? OFFSET ?", arguments: [limit, offset])
                 .map { try ReferenceTable.reference($0, db: db, withBody: false) }
         }
     }
 
     public func referenceCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
+        try reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
     }
 
     public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
         guard !rules.isEmpty else { return [] }
-        return try pool.read { db in
+        return try reading { db in
             let marks = Array(repeating: "?", count: rules.count).joined(separator: ", ")
             var arguments = StatementArguments(rules)
             arguments += [after, limit]
@@ -122,7 +154,7 @@ public final class SQLiteStore: PanelStore {
     }
 
     public func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
-        try pool.read { db in
+        try reading { db in
             let sql: String
             switch groupBy {
             case nil: sql = "SELECT 'all', count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ?"
@@ -143,13 +175,13 @@ public final class SQLiteStore: PanelStore {
     }
 
     public func object(_ hash: String) throws -> [UInt8]? {
-        try pool.read { db in
+        try reading { db in
             try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }
         }
     }
 
     public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
-        try pool.read { db in try ReferenceTable.search(query, db: db) }
+        try reading { db in try ReferenceTable.search(query, db: db) }
     }
 }
 

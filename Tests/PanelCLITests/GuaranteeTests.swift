@@ -211,5 +211,22 @@ struct GuaranteeTests {
             #expect(left.contains(name + ".reason.txt"), "\(name) has its reason")
         }
     }
-}
 
+    @Test func aResponseMatrixFromSomeoneWhoMayNotRespondIsRefused() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let demo = try cli.panel(["demo", "--into", ws, "--fixtures", cli.fixture("")])
+        try #require(demo.status == 0, "\(demo.error)")
+        let matrix = root.appendingPathComponent("matrix.csv").path
+        let exported = try cli.panel(["comments", "export", "A-2026-002", "--workspace", ws, "--as", "exp-04", "--out", matrix])
+        try #require(exported.status == 0, "\(exported.error)")
+        let text = try String(contentsOfFile: matrix, encoding: .utf8).replacingOccurrences(of: ",accepted,", with: ",noted,")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: matrix))
+        let before = try cli.panel(["log", "--workspace", ws, "--format", "json"]).output
+        let imported = try cli.panel(["comments", "import", matrix, "--workspace", ws, "--as", "exp-09"])
+        #expect(imported.status == 3)
+        #expect(imported.output.contains("exp-09 may not respond to comments on A-2026-002: only its authors or a chair may"), "\(imported.output)")
+        #expect(try cli.panel(["log", "--workspace", ws, "--format", "json"]).output == before, "nothing was recorded")
+    }
+}

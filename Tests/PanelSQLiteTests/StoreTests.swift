@@ -238,20 +238,29 @@ struct IngestTests {
     @Test func searchRanksFiltersAndSnippets() throws {
         let temporary = try TemporaryStore()
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
-        let hits = try temporary.store.search(ReferenceQuery(text: "election disinformation"))
+        let hits = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("election disinformation")))
         #expect(hits.first?.reference.metadata.identifiers.contains(ReferenceIdentifier(.doi, "10.5555/jaigs.2025.0142")) == true)
         #expect(hits.first?.snippet.contains("[") == true)
-        let pubmedOnly = try temporary.store.search(ReferenceQuery(text: "privacy", format: .pubmed))
+        let pubmedOnly = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("privacy"), format: .pubmed))
         #expect(!pubmedOnly.isEmpty)
         #expect(pubmedOnly.allSatisfy { $0.reference.format == .pubmed })
-        let dated = try temporary.store.search(ReferenceQuery(text: "AI", from: "2026", to: "2026"))
+        let dated = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("AI"), from: "2026", to: "2026"))
         #expect(dated.allSatisfy { $0.reference.metadata.published?.hasPrefix("2026") == true })
-        let keyword = try temporary.store.search(ReferenceQuery(text: "deepfake OR election OR elections", keyword: "elections"))
+        let keyword = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("deepfake OR election OR elections"), keyword: "elections"))
         #expect(!keyword.isEmpty)
         #expect(keyword.allSatisfy { $0.reference.metadata.keywords.contains { $0.lowercased() == "elections" } })
-        let brazil = try temporary.store.search(ReferenceQuery(text: "candidate", country: "BR"))
+        let brazil = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("candidate"), country: "BR"))
         #expect(brazil.map(\.reference.metadata.country) == ["BR"])
-        #expect(try temporary.store.search(ReferenceQuery(text: "zebrafish")).isEmpty)
+        #expect(try temporary.store.search(ReferenceQuery(try SearchExpression.parse("zebrafish"))).isEmpty)
+        // What FTS5 would read as syntax is searched as words: no store error reaches the user.
+        for text in ["title:election", "NEAR(election disinformation)", "election^2 \"", "AND OR"] {
+            if let expression = try? SearchExpression.parse(text) {
+                _ = try temporary.store.search(ReferenceQuery(expression))
+            }
+        }
+        #expect(try temporary.store.search(ReferenceQuery(try SearchExpression.parse("election -disinformation"))).allSatisfy {
+            !$0.reference.metadata.title.lowercased().contains("disinformation")
+        })
     }
 
     @Test func lookupByAnyIdentifier() throws {

@@ -285,17 +285,24 @@ public enum ReviewDecisions {
 
     // MARK: Responses
 
+    /// Who may record responses: the assessment's authors, or a chair.
+    public static func mayRespond(actor: String, on assessment: Assessment, members: [Member]) -> Refusal? {
+        guard let member = members.first(where: { $0.id == actor }) else {
+            return Refusal("'\(actor)' is not on the roster (use --as MEMBER or PANEL_ACTOR)")
+        }
+        let isAuthor = assessment.roles(of: actor).contains(where: \.isAuthor)
+        guard isAuthor || member.has(.coChair) || member.has(.viceChair) else {
+            return Refusal("\(actor) may not respond to comments on \(assessment.id): only its authors or a chair may")
+        }
+        return nil
+    }
+
     public static func respond(_ entries: [ResponseEntry], assessment: Assessment, comments: [CommentRecord], members: [Member],
                                actor: String, now: Date, file: String? = nil) -> Result<[NewEvent], ValidationFailure> {
         var problems: [Problem] = []
         let first = entries.first?.location ?? SourceLocation(file: "-", line: 1, column: 1)
-        let actorMember = members.first { $0.id == actor }
-        let isAuthor = assessment.roles(of: actor).contains(where: \.isAuthor)
-        let isChair = actorMember.map { $0.has(.coChair) || $0.has(.viceChair) } ?? false
-        if actorMember == nil {
-            problems.append(Problem(first, "'\(actor)' is not on the roster (use --as MEMBER or PANEL_ACTOR)"))
-        } else if !isAuthor && !isChair {
-            problems.append(Problem(first, "\(actor) may not respond to comments on \(assessment.id): only its authors or a chair may"))
+        if let refusal = mayRespond(actor: actor, on: assessment, members: members) {
+            problems.append(Problem(first, refusal.description))
         }
         let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id, $0) })
         var seen = Set<String>()

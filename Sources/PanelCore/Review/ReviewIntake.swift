@@ -21,6 +21,8 @@ public final class ReviewIntake {
         case responses(assessment: String, count: Int)
         case alreadyReceived
         case rejected([String])
+        /// Understood, but the actor may not do it (moved aside like a rejected file, exit 3).
+        case refused([String])
     }
 
     private let store: any PanelStore
@@ -82,6 +84,9 @@ public final class ReviewIntake {
             }
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
+            }
+            if let refusal = ReviewDecisions.mayRespond(actor: actor, on: assessment, members: try roster(session)) {
+                return .refused(refusal.reasons.map { "\(path): \($0)" })
             }
             switch ReviewDecisions.respond(matrix.entries, assessment: assessment, comments: try session.comments(of: assessment.id),
                                            members: try roster(session), actor: actor, now: now, file: hash) {
@@ -151,7 +156,7 @@ public final class ReviewIntake {
             }
             for (name, file, outcome) in decided {
                 switch outcome {
-                case .rejected(let reasons):
+                case .rejected(let reasons), .refused(let reasons):
                     try fault?(.writeReason, file.path)
                     let target = Self.freeName(name, in: rejected)
                     let reason = reasons.joined(separator: "\n") + "\n"

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicate(table: String, key: String)
     /// An event cannot be encoded or read.
     case event(EventCodingError)
+    /// The database itself failed: locked, damaged, unwritable.
+    case database(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "the store already has \(table) '\(key)'; nothing was recorded"
         case .event(let error):
             error.description
+        case .database(let path, let detail):
+            "\(path): \(detail)"
         }
     }
 }
@@ -194,7 +198,7 @@ extension PanelStore {
 
 /// A full-text search with optional filters.
 public struct ReferenceQuery: Sendable, Equatable {
-    public var text: String
+    public var expression: SearchExpression
     public var format: ReferenceFormat?
     /// Inclusive bounds on the publication date, `YYYY[-MM[-DD]]`.
     public var from: String?
@@ -203,9 +207,9 @@ public struct ReferenceQuery: Sendable, Equatable {
     public var country: String?
     public var limit: Int
 
-    public init(text: String, format: ReferenceFormat? = nil, from: String? = nil, to: String? = nil,
+    public init(_ expression: SearchExpression, format: ReferenceFormat? = nil, from: String? = nil, to: String? = nil,
                 keyword: String? = nil, country: String? = nil, limit: Int = 20) {
-        self.text = text
+        self.expression = expression
         self.format = format
         self.from = from
         self.to = to

@@ -52,7 +52,7 @@ struct Comments: ParsableCommand {
             let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
             let outcome = try Console.run { try intake.submit(file) }
             Inbox.report(file, outcome)
-            if case .rejected = outcome { throw Exit.badInput }
+            try Inbox.exit(for: [outcome])
         }
     }
 }

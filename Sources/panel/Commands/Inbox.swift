@@ -18,7 +18,16 @@ struct Inbox: ParsableCommand {
         case .rejected(let reasons):
             Console.out("rejected   \(file)")
             for reason in reasons { Console.out("           \(reason)") }
+        case .refused(let reasons):
+            Console.out("refused    \(file)")
+            for reason in reasons { Console.out("           \(reason)") }
         }
+    }
+
+    /// Exit 2 when any file was rejected as bad input, else 3 when any was refused, else 0.
+    static func exit(for outcomes: [ReviewIntake.Outcome]) throws {
+        if outcomes.contains(where: { if case .rejected = $0 { true } else { false } }) { throw Exit.badInput }
+        if outcomes.contains(where: { if case .refused = $0 { true } else { false } }) { throw Exit.refused }
     }
 
     func run() throws {
@@ -29,7 +38,8 @@ struct Inbox: ParsableCommand {
         let results = try Console.run { try intake.processInbox(inbox) }
         for (file, outcome) in results { Self.report(file, outcome) }
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count
-        Console.out("\(results.count - rejected) recorded or already received, \(rejected) rejected")
-        if rejected > 0 { throw Exit.badInput }
+        let refused = results.filter { if case .refused = $0.outcome { true } else { false } }.count
+        Console.out("\(results.count - rejected - refused) recorded or already received, \(rejected) rejected, \(refused) refused")
+        try Self.exit(for: results.map(\.outcome))
     }
 }

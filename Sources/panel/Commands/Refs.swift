@@ -131,14 +131,18 @@ extension Refs {
                 if !valid { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
             }
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            do {
+                _ = try SearchExpression.parse(query)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            let hits = try Console.run {
-                try context.store.search(ReferenceQuery(
-                    text: query, format: source, from: from, to: to, keyword: keyword, country: country, limit: limit))
-            }
+            let expression = try SearchExpression.parse(query)
+            let hits = try context.store.search(ReferenceQuery(
+                expression, format: source, from: from, to: to, keyword: keyword, country: country, limit: limit))
             switch output.format {
             case .json:
                 Console.out(try Console.json(hits))

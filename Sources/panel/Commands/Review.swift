@@ -59,13 +59,13 @@ struct ReviewCommand: ParsableCommand {
             let context = try CommandContext.load(workspace)
             context.sweepDebris()
             let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
-            var rejected = false
+            var outcomes: [ReviewIntake.Outcome] = []
             for file in files {
-                let outcome = try Console.run { try intake.submit(file) }
-                if case .rejected = outcome { rejected = true }
+                let outcome = try intake.submit(file)
+                outcomes.append(outcome)
                 Inbox.report(file, outcome)
             }
-            if rejected { throw Exit.badInput }
+            try Inbox.exit(for: outcomes)
         }
     }
 
