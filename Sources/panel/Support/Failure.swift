@@ -54,10 +54,14 @@ enum Failure {
             return ([error.localizedDescription], Exit.failure)
         case is ValidationError, is CleanExit:
             return nil
-        case let error as CustomStringConvertible & Error:
+        case let error as CustomStringConvertible & Error where !(type(of: error) is NSError.Type):
             return ([error.description], Exit.failure)
         default:
-            return nil
+            // Anything else from Foundation: the path it names and its one-line reason, not the whole dump.
+            let error = error as NSError
+            guard error.domain == NSCocoaErrorDomain || error.domain == NSPOSIXErrorDomain else { return nil }
+            let path = (error.userInfo[NSFilePathErrorKey] as? String) ?? (error.userInfo[NSURLErrorKey] as? URL)?.path ?? "a file"
+            return (["\(path): \(error.localizedFailureReason ?? "cannot be read or written (\(error.domain) \(error.code))")"], Exit.failure)
         }
     }
 
