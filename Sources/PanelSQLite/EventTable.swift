@@ -12,6 +12,12 @@ enum EventTable {
     /// Seals the event onto the chain and moves the head, inside the caller's transaction.
     static func append(_ event: NewEvent, db: Database) throws -> EventRecord {
         let head = try head(db)
+        // No record can be backdated: the log's times never go backwards.
+        if let head, let last = try String.fetchOne(db.cachedStatement(sql: "SELECT time FROM event WHERE sequence = ?"),
+                                                   arguments: [head.sequence]) {
+            let time = Timestamp.format(event.time)
+            if time < last { throw StoreError.backdated(time: time, last: last, sequence: head.sequence) }
+        }
         let record: EventRecord
         do {
             record = try EventChain.seal(event, sequence: (head?.sequence ?? 0) + 1, previousHash: head?.hash ?? EventChain.genesis)

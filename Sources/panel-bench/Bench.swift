@@ -181,7 +181,7 @@ struct IngestBench: ParsableCommand {
     }
 
     private func timeIngest(workspace: URL, corpus: String) throws -> (Double, Int) {
-        let created = try Workspace.create(at: workspace, name: "bench")
+        let created = try Workspace.create(at: workspace, name: "bench", identity: .declared, clock: .settable)
         let store = try SQLiteStore(path: created.storeURL.path)
         let ingester = try ReferenceIngester(
             store: store, objects: created.objects, registry: try created.adapterRegistry(),
@@ -256,7 +256,7 @@ enum BenchWorkspace {
     /// A workspace with the workflow definitions of `workflows` (default: the shipped ones) and, if asked, the shipped rules.
     static func make(at root: URL, name: String, workflows: URL? = nil, rules: Bool = false) throws -> Workspace {
         let manager = FileManager.default
-        let workspace = try Workspace.create(at: root, name: name)
+        let workspace = try Workspace.create(at: root, name: name, identity: .declared, clock: .settable)
         func copy(_ source: URL, into target: URL) throws {
             try manager.createDirectory(at: target, withIntermediateDirectories: true)
             for name in try manager.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".yaml") {

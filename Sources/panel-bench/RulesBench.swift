@@ -79,7 +79,7 @@ struct RulesBench: ParsableCommand {
     }
 
     private func timeIngest(_ directory: URL, corpus: String, rules: [Rule]) throws -> (seconds: Double, matches: Int, flags: Int) {
-        let workspace = try Workspace.create(at: directory, name: "bench")
+        let workspace = try Workspace.create(at: directory, name: "bench", identity: .declared, clock: .settable)
         let store = try SQLiteStore(path: workspace.storeURL.path)
         let ingester = try ReferenceIngester(store: store, objects: workspace.objects, registry: try workspace.adapterRegistry(),
                                              clock: SystemClock(), actor: "bench", rules: try ReferenceRuleSet(rules))

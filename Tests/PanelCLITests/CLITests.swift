@@ -134,7 +134,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: root) }
         let ws = root.appendingPathComponent("ws").path
         let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
-        #expect(try panel(["init", ws]).status == 0)
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
         #expect(FileManager.default.fileExists(atPath: ws + "/workflows/annual-report.yaml"))
 
         let imported = try panel(["members", "import", fixture("panel/members.csv")], environment: env)
@@ -217,7 +217,7 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: root) }
         let ws = root.appendingPathComponent("ws").path
         let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-04-10T09:00:00Z"]
-        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")]).status == 0)
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
         let ingest = try panel(["refs", "ingest", fixture("references")], environment: env)
         #expect(ingest.output.contains("rules: 12 matches; flags 8 raised, 0 changed, 0 resolved"), "\(ingest.output)")
         #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)

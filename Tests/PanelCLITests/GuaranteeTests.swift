@@ -229,4 +229,29 @@ struct GuaranteeTests {
         #expect(imported.output.contains("exp-09 may not respond to comments on A-2026-002: only its authors or a chair may"), "\(imported.output)")
         #expect(try cli.panel(["log", "--workspace", ws, "--format", "json"]).output == before, "nothing was recorded")
     }
+
+    @Test func theClockCanBeSetOnlyWhereTheWorkspaceSaysSo() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let unset = ["PANEL_NOW": ""]
+        try #require(try cli.panel(["init", ws], environment: unset).status == 0)
+        let late = try cli.panel(["review", "submit", cli.fixture("reviews/exp-12-replication.yaml"), "--workspace", ws,
+                                  "--now", "2026-08-01T00:00:00Z"], environment: unset)
+        #expect(late.status == 64)
+        #expect(late.error.contains("--now is honoured only in workspaces whose panel.yaml says 'clock: settable'"), "\(late.error)")
+        let environment = try cli.panel(["status", "--workspace", ws], environment: ["PANEL_NOW": "2026-08-01T00:00:00Z"])
+        #expect(environment.status == 64)
+        #expect(environment.error.contains("PANEL_NOW is honoured only"), "\(environment.error)")
+    }
+
+    @Test func nothingCanBeBackdated() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(open(ws) + ["--now", "2026-12-01T00:00:00Z"]).status == 0)
+        let earlier = try cli.panel(open(ws) + ["--now", "2026-06-01T00:00:00Z"])
+        #expect(earlier.status == 3)
+        #expect(earlier.error.contains("cannot record anything at 2026-06-01T00:00:00.000Z: the log's last event"), "\(earlier.error)")
+        #expect(try cli.panel(["assessment", "list", "--workspace", ws]).output.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+    }
 }

@@ -90,4 +90,19 @@ struct EventChainTests {
         guard case .undecodable(let sequence, let type, _)? = error else { Issue.record("expected undecodable, got \(String(describing: error))"); return }
         #expect(sequence == 12 && type == "vote.cast")
     }
+
+    @Test func timeGoingBackwardsIsTampering() throws {
+        // A consistent chain (every hash recomputed) whose third event is dated before the second.
+        var records: [EventRecord] = []
+        var previous = EventChain.genesis
+        for (index, offset) in [0.0, 3_600, 1_800].enumerated() {
+            let event = NewEvent(WorkspaceInitialized(name: "n"), subject: "s", actor: "exp-01", time: time.addingTimeInterval(offset))
+            let record = try EventChain.seal(event, sequence: Int64(index + 1), previousHash: previous)
+            records.append(record)
+            previous = record.hash
+        }
+        let broken = verify(records, head: (3, records[2].hash)).firstBreak
+        #expect(broken?.sequence == 3)
+        #expect(broken?.reason.hasPrefix("time goes backwards") == true)
+    }
 }

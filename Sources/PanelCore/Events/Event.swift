@@ -148,6 +148,7 @@ public struct ChainVerifier {
     public private(set) var checked: Int64 = 0
     public private(set) var headHash = EventChain.genesis
     public private(set) var firstBreak: ChainBreak?
+    private var lastTime: String?
 
     public init() {}
 
@@ -168,8 +169,14 @@ public struct ChainVerifier {
             firstBreak = ChainBreak(sequence: record.sequence, reason: "contents do not match the recorded hash (the row was altered)")
             return
         }
+        if let lastTime, record.time < lastTime {
+            firstBreak = ChainBreak(sequence: record.sequence,
+                                    reason: "time goes backwards: \(record.time) is earlier than event \(checked)'s \(lastTime) (a backdated record)")
+            return
+        }
         checked = record.sequence
         headHash = record.hash
+        lastTime = record.time
     }
 
     /// Compares the end of the walk with the head the store recorded, which

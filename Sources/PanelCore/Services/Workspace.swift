@@ -22,6 +22,23 @@ public enum WorkspaceError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 }
 
+/// How a workspace knows who acts.
+public enum IdentityPolicy: String, CaseIterable, Sendable {
+    /// The actor is the member whose roster `login` is the effective OS user;
+    /// secretariat logins may act `--as` a member, recorded as `recorded-by`.
+    case osUser = "os-user"
+    /// `--as` is believed (demo, tests, single-user trials), and outputs say so.
+    case declared
+}
+
+/// Whether `--now` / `PANEL_NOW` may set the clock.
+public enum ClockPolicy: String, CaseIterable, Sendable {
+    /// The system clock, always.
+    case system
+    /// `--now` and `PANEL_NOW` are honoured (demo and test workspaces).
+    case settable
+}
+
 /// `panel.yaml`: where the workspace keeps things, and generic XML mappings.
 public struct WorkspaceConfig: Sendable, Equatable {
     public static let fileName = "panel.yaml"
@@ -33,10 +50,18 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var workflows: String
     public var rules: String
     public var mappings: [GenericMapping]
+    public var identity: IdentityPolicy
+    public var clock: ClockPolicy
+    /// OS logins that may act on behalf of members.
+    public var secretariat: [String]
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
                 inbox: String = "inbox", workflows: String = "workflows", rules: String = "workflows/rules",
-                mappings: [GenericMapping] = []) {
+                mappings: [GenericMapping] = [], identity: IdentityPolicy = .osUser, clock: ClockPolicy = .system,
+                secretariat: [String] = []) {
+        self.identity = identity
+        self.clock = clock
+        self.secretariat = secretariat
         self.name = name
         self.store = store
         self.objects = objects
@@ -59,6 +84,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let inbox = root.string("inbox") { config.inbox = inbox }
         if let workflows = root.string("workflows") { config.workflows = workflows }
         if let rules = root.string("rules") { config.rules = rules }
+        if let identity = root.word("identity", as: IdentityPolicy.self) { config.identity = identity }
+        if let clock = root.word("clock", as: ClockPolicy.self) { config.clock = clock }
+        if let secretariat = root.strings("secretariat") { config.secretariat = secretariat }
         if let references = root.map("references") {
             for node in references.list("mappings") ?? [] {
                 if let mapping = parseMapping(node, reader: reader) { config.mappings.append(mapping) }
@@ -115,6 +143,12 @@ public struct WorkspaceConfig: Sendable, Equatable {
         inbox: \(inbox)
         workflows: \(workflows)
         rules: \(rules)
+        # Who acts: os-user (the roster member whose 'login' is the OS user; the secretariat's
+        # logins may act --as a member, recorded as recorded-by) or declared (--as is believed).
+        identity: \(identity.rawValue)
+        secretariat: [\(secretariat.map { "\"\($0)\"" }.joined(separator: ", "))]
+        # The clock: system, or settable (--now and PANEL_NOW honoured; for demos and tests only).
+        clock: \(clock.rawValue)
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:
@@ -223,8 +257,9 @@ public struct Workspace: Sendable {
 
     /// Lays out a new workspace: `panel.yaml`, `inbox/`, the object store.
     /// The caller creates the store and records the first event.
-    public static func create(at root: URL, name: String) throws -> Workspace {
-        let config = WorkspaceConfig(name: name)
+    public static func create(at root: URL, name: String, identity: IdentityPolicy = .osUser,
+                              clock: ClockPolicy = .system) throws -> Workspace {
+        let config = WorkspaceConfig(name: name, identity: identity, clock: clock)
         return try create(at: root, config: config, text: config.yaml())
     }
 

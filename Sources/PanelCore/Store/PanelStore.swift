@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case event(EventCodingError)
     /// The database itself failed: locked, damaged, unwritable.
     case database(path: String, detail: String)
+    /// An event dated before the last one in the log: nothing may be backdated.
+    case backdated(time: String, last: String, sequence: Int64)
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             error.description
         case .database(let path, let detail):
             "\(path): \(detail)"
+        case .backdated(let time, let last, let sequence):
+            "cannot record anything at \(time): the log's last event (\(sequence)) is at \(last), and no record may be backdated; nothing was recorded"
         }
     }
 }

@@ -28,7 +28,7 @@ struct Demo: ParsableCommand {
         let ws = ["--workspace", directory]
 
         step("Create a workspace with the fixtures' panel.yaml (it maps the incident-register format)")
-        try Init.parse([directory, "--config", fixturesURL.appendingPathComponent("panel.yaml").path]).run()
+        try Init.parse([directory, "--config", fixturesURL.appendingPathComponent("panel.yaml").path, "--now", "2026-03-01T09:00:00Z"]).run()
 
         let roster = fixturesURL.appendingPathComponent("panel/members.yaml").path
         let draft = fixturesURL.appendingPathComponent("drafts/disinformation-v1.md").path

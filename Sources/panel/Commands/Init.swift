@@ -23,6 +23,9 @@ struct Init: ParsableCommand {
     @Option(name: .customLong("as"), help: ArgumentHelp("Who is acting (default: $PANEL_ACTOR).", valueName: "MEMBER"))
     var actor: String?
 
+    @Option(help: ArgumentHelp("The time of the first event, when the new panel.yaml says 'clock: settable'.", valueName: "TIME"))
+    var now: String?
+
     func run() throws {
         let root = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL
@@ -60,7 +63,7 @@ struct Init: ParsableCommand {
                            URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
             let store = try StoreFactory.create(workspace)
             let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
-            try store.append([NewEvent(WorkspaceInitialized(name: config.name), subject: "workspace", actor: who, time: try clock().now())])
+            try store.append([NewEvent(WorkspaceInitialized(name: config.name), subject: "workspace", actor: who, time: try clock(config.clock).now())])
         } catch {
             made.undo()
             throw error
@@ -73,10 +76,16 @@ struct Init: ParsableCommand {
         Console.out("  rules   \(workspace.rulesURL.path) (\(ruleFiles.isEmpty ? "none copied" : ruleFiles.map(\.lastPathComponent).joined(separator: ", ")))")
     }
 
-    private func clock() throws -> any PanelClock {
-        guard let text = ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+    /// The time of the workspace's first event: `--now` or `PANEL_NOW` only when the
+    /// new workspace's clock is settable, else a usage error, as for every command.
+    private func clock(_ policy: ClockPolicy) throws -> any PanelClock {
+        guard let text = now ?? ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+        let source = now == nil ? "PANEL_NOW" : "--now"
+        guard policy == .settable else {
+            throw CommandFailure.usage("\(source) is honoured only in workspaces whose panel.yaml says 'clock: settable' (start from such a file with --config)")
+        }
         guard let date = Timestamp.parse(text) else {
-            throw CommandFailure.usage("PANEL_NOW must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
+            throw CommandFailure.usage("\(source) must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
         }
         return FixedClock(date)
     }

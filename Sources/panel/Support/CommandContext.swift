@@ -20,10 +20,14 @@ struct CommandContext {
 
     /// `--now`, else `PANEL_NOW`, else the system clock. An unreadable time is a
     /// usage error (checked in `WorkspaceOptions.validate`), never ignored.
-    static func clock(_ options: WorkspaceOptions) throws -> any PanelClock {
+    static func clock(_ options: WorkspaceOptions, policy: ClockPolicy) throws -> any PanelClock {
         guard let text = options.now ?? environment()["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+        let source = options.now == nil ? "PANEL_NOW" : "--now"
+        guard policy == .settable else {
+            throw CommandFailure.usage("\(source) is honoured only in workspaces whose panel.yaml says 'clock: settable'; this one keeps the system clock (unset \(source))")
+        }
         guard let date = Timestamp.parse(text) else {
-            throw CommandFailure.usage("\(options.now == nil ? "PANEL_NOW" : "--now") must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
+            throw CommandFailure.usage("\(source) must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
         }
         return FixedClock(date)
     }
@@ -34,10 +38,10 @@ struct CommandContext {
     }
 
     static func load(_ options: WorkspaceOptions) throws -> CommandContext {
-        let clock = try clock(options)
         let workspace = try Workspace.locate(
             explicit: options.workspace, environment: environment(),
             currentDirectory: FileManager.default.currentDirectoryPath)
+        let clock = try clock(options, policy: workspace.config.clock)
         let store = try StoreFactory.open(workspace)
         return CommandContext(workspace: workspace, store: store, clock: clock, actor: actor(options))
     }

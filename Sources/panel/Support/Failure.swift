@@ -45,6 +45,7 @@ enum Failure {
         case let error as WorkspaceError:
             return ([error.description], Exit.badInput)
         case let error as StoreError:
+            if case .backdated = error { return ([error.description], Exit.refused) }
             return ([error.description], Exit.failure)
         case let error as EventCodingError:
             return ([error.description], Exit.failure)
