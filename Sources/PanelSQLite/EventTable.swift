@@ -25,10 +25,10 @@ enum EventTable {
             throw StoreError.event(error)
         }
         try db.cachedStatement(sql: """
-            INSERT INTO event (sequence, time, actor, type, subject, payload, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO event (sequence, time, actor, type, subject, payload, previous_hash, hash, recorded_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [record.sequence, record.time, record.actor, record.type, record.subject,
-                                     record.payload, record.previousHash, record.hash])
+                                     record.payload, record.previousHash, record.hash, record.recordedBy])
         try db.cachedStatement(sql: """
             INSERT INTO chain_head (id, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT(id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
@@ -40,6 +40,7 @@ enum EventTable {
     static func record(_ row: Row) -> EventRecord {
         EventRecord(
             sequence: row["sequence"], time: row["time"], actor: row["actor"], type: row["type"],
-            subject: row["subject"], payload: row["payload"], previousHash: row["previous_hash"], hash: row["hash"])
+            subject: row["subject"], payload: row["payload"], previousHash: row["previous_hash"], hash: row["hash"],
+            recordedBy: row["recorded_by"])
     }
 }

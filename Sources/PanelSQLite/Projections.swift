@@ -12,7 +12,8 @@ enum Projections {
     /// an event kind the tables forget does not compile.
     static func apply(_ event: PanelEvent, record: EventRecord, db: Database) throws {
         switch event {
-        case .workspaceInitialized, .referencesIngested:
+        case .workspaceInitialized, .referencesIngested, .rosterExceptionAccepted:
+            // No query table: the log itself is the record of these.
             break
         case .memberRegistered(let registered): try put(registered.member, db: db)
         case .memberUpdated(let updated): try put(updated.member, db: db)

@@ -201,6 +201,10 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v7-recorded-by") { db in
+            // Who ran a command on a member's behalf (or 'declared'); part of the event's hash when present.
+            try db.execute(sql: "ALTER TABLE event ADD COLUMN recorded_by TEXT")
+        }
         return migrator
     }
 }

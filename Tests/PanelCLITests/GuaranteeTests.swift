@@ -254,4 +254,70 @@ struct GuaranteeTests {
         #expect(earlier.error.contains("cannot record anything at 2026-06-01T00:00:00.000Z: the log's last event"), "\(earlier.error)")
         #expect(try cli.panel(["assessment", "list", "--workspace", ws]).output.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
     }
+
+    /// The effective OS user, as panel itself finds it.
+    static var osUser: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
+    /// A workspace under `identity: os-user` whose roster maps the OS user running the tests to
+    /// exp-03 (a lead author); `secretariat` lists the logins that may act for others.
+    func osUserWorkspace(secretariat: [String]) throws -> (root: URL, ws: String, login: String) {
+        let login = try #require(Self.osUser, "no OS user name for this process")
+        let root = try cli.temporaryDirectory()
+        let ws = root.appendingPathComponent("ws").path
+        let config = root.appendingPathComponent("panel.yaml")
+        func write(_ secretariat: [String]) throws {
+            try Data("""
+                version: 1
+                name: "Identity test"
+                identity: os-user
+                clock: system
+                secretariat: [\(secretariat.map { "\"\($0)\"" }.joined(separator: ", "))]
+                """.utf8).write(to: config)
+        }
+        try write([login])
+        try #require(try cli.panel(["init", ws, "--config", config.path], environment: ["PANEL_NOW": ""]).status == 0)
+        let roster = root.appendingPathComponent("members.yaml")
+        let text = try String(contentsOfFile: cli.fixture("panel/members.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "  - id: exp-03\n", with: "  - id: exp-03\n    login: \(login)\n")
+        try Data(text.utf8).write(to: roster)
+        let imported = try cli.panel(["members", "import", roster.path, "--workspace", ws], environment: ["PANEL_NOW": ""])
+        try #require(imported.status == 0, "\(imported.error)")
+        try write(secretariat)
+        try FileManager.default.removeItem(atPath: ws + "/panel.yaml")
+        try FileManager.default.copyItem(atPath: config.path, toPath: ws + "/panel.yaml")
+        return (root, ws, login)
+    }
+
+    @Test func underOSUserALeadAuthorCannotActAsACoChair() throws {
+        let (root, ws, login) = try osUserWorkspace(secretariat: [])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let unset = ["PANEL_NOW": ""]
+        let asChair = try cli.panel(open(ws), environment: unset)
+        #expect(asChair.status == 3)
+        #expect(asChair.error.contains("you are OS user '\(login)' (exp-03 on the roster); only the secretariat's logins (none is listed in panel.yaml) may act --as another member"), "\(asChair.error)")
+        let whoami = try cli.panel(["whoami", "--workspace", ws], environment: unset)
+        #expect(whoami.output.hasPrefix("you act as   exp-03 (Chukwuemeka Obi)"), "\(whoami.output)")
+        let roster = try cli.panel(["members", "import", cli.fixture("panel/members.yaml"), "--workspace", ws], environment: unset)
+        #expect(roster.status == 3, "only the secretariat imports a roster")
+        #expect(try cli.panel(["log", "--workspace", ws, "--type", "assessment.opened"], environment: unset).output == "no events\n")
+    }
+
+    @Test func theSecretariatActingForAMemberIsRecordedAsSuch() throws {
+        let (root, ws, login) = try osUserWorkspace(secretariat: [try #require(Self.osUser)])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let unset = ["PANEL_NOW": ""]
+        // The secretariat's login is mapped to exp-03 here too, and may still act for exp-01.
+        let opened = try cli.panel(open(ws), environment: unset)
+        #expect(opened.status == 0, "\(opened.error)")
+        let log = try cli.panel(["log", "--workspace", ws, "--type", "assessment.opened", "--format", "json"], environment: unset)
+        struct Row: Decodable { var actor: String; var recordedBy: String? }
+        let rows = try JSONDecoder().decode([Row].self, from: Data(log.output.utf8))
+        #expect(rows.count == 1)
+        #expect(rows.first?.actor == "exp-01")
+        #expect(rows.first?.recordedBy == login)
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws], environment: unset).status == 0)
+    }
 }

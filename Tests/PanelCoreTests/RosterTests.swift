@@ -82,8 +82,8 @@ struct RosterTests {
 struct RosterDecisionTests {
     let time = Date(timeIntervalSince1970: 1_790_000_000)
 
-    func member(_ id: String, roles: [PanelRole] = [.member], affiliation: String = "Institute") -> Member {
-        Member(id: id, name: id.uppercased(), nationality: "KE", group: .african, gender: .female,
+    func member(_ id: String, roles: [PanelRole] = [.member], affiliation: String = "Institute", nationality: String = "KE") -> Member {
+        Member(id: id, name: id.uppercased(), nationality: nationality, group: .african, gender: .female,
                affiliation: affiliation, roles: roles)
     }
 
@@ -95,7 +95,7 @@ struct RosterDecisionTests {
 
     @Test func reimportUpdatesChangedMembersOnly() throws {
         let current = [member("exp-01", roles: [.coChair]), member("exp-02")]
-        let incoming = [member("exp-01", roles: [.coChair]), member("exp-02", affiliation: "Elsewhere"), member("exp-03")]
+        let incoming = [member("exp-01", roles: [.coChair]), member("exp-02", affiliation: "Elsewhere"), member("exp-03", nationality: "GH")]
         let events = try RosterDecisions.importRoster(incoming, current: current, actor: "exp-01", time: time).get()
         #expect(events.map(\.type) == [MemberUpdated.type, MemberRegistered.type])
         #expect(events.first.flatMap { $0.payload(as: MemberUpdated.self) }?.changed == ["affiliation"])
@@ -125,5 +125,44 @@ struct RosterDecisionTests {
             records.append(record)
         }
         #expect(try PanelState.replay(records).members.map(\.id) == ["exp-01", "exp-02"])
+    }
+
+    @Test func aRosterThatBreaksTheResolutionIsRefusedUnlessAcceptedWithAReason() throws {
+        let current = try Fixtures.members()
+        var incoming = current
+        let kenyans = current.filter { $0.nationality == "KE" }.map(\.id)
+        let index = try #require(incoming.firstIndex { $0.nationality != "KE" })
+        incoming[index].nationality = "KE"
+        guard case .failure(let refusal) = RosterDecisions.importRoster(incoming, current: current, actor: "exp-01", time: time) else {
+            Issue.record("a roster with too many members of one nationality was imported")
+            return
+        }
+        #expect(refusal.reasons.first?.hasPrefix("the roster would break the resolution's rule 'nationality'") == true, "\(refusal) \(kenyans)")
+        #expect(refusal.reasons.last == "nothing was imported; to import it all the same, give --accept-violations --reason WHY (recorded in the log)")
+        let accepted = try RosterDecisions.importRoster(incoming, current: current, actor: "exp-01", time: time,
+                                                        acceptingViolations: "interim appointment").get()
+        #expect(accepted.map(\.type) == [RosterExceptionAccepted.type, MemberUpdated.type])
+        #expect(accepted.first?.payload(as: RosterExceptionAccepted.self)?.reason == "interim appointment")
+    }
+
+    @Test func aFortyFirstMemberIsABreachButFewerThanFortyIsAVacancy() throws {
+        let forty = try Fixtures.members()
+        #expect(throws: Never.self) { try RosterDecisions.importRoster(Array(forty.prefix(39)), current: [], actor: "s", time: self.time).get() }
+        let extra = Member(id: "exp-41", name: "Forty One", nationality: "PE", group: .latinAmericanAndCaribbean, gender: .female,
+                           affiliation: "Universidad del Pacifico Sur")
+        guard case .failure(let refusal) = RosterDecisions.importRoster(forty + [extra], current: forty, actor: "exp-01", time: time) else {
+            Issue.record("a 41-member roster was imported")
+            return
+        }
+        #expect(refusal.reasons.first == "the roster would break the resolution's rule 'size': 41 members (the resolution names 40)")
+    }
+
+    @Test func twoPeopleCannotShareALogin() throws {
+        var one = member("exp-01", roles: [.coChair])
+        one.login = "amina"
+        var two = member("exp-02", nationality: "GH")
+        two.login = "amina"
+        #expect(RosterDecisions.importRoster([one, two], current: [], actor: "s", time: time)
+            == .failure(Refusal("login 'amina' is given to both exp-01 and exp-02; a login is one person's")))
     }
 }

@@ -200,7 +200,12 @@ struct OneFoldPropertyTests {
                     guard !roster.isEmpty else { return nil }
                     let index = random.int(0...roster.count - 1)
                     roster[index].affiliation = "University \(random.int(1...99))"
-                    return try? RosterDecisions.importRoster(roster, current: try reader.members(), actor: "exp-01", time: now).get()
+                    // Now and then a roster that breaks a rule, imported with a recorded reason.
+                    let breaking = random.chance(15)
+                    if breaking { roster[index].nationality = roster[(index + 1) % roster.count].nationality }
+                    let sameNationality = roster.filter { $0.nationality == roster[index].nationality }.count
+                    return try? RosterDecisions.importRoster(roster, current: try reader.members(), actor: "exp-01", time: now,
+                                                             acceptingViolations: breaking && sameNationality > 2 ? "interim" : nil).get()
                 }
             case 12, 13:
                 let rule = self.rule

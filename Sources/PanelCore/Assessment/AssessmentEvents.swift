@@ -92,7 +92,7 @@ public enum AssessmentFold {
         case .signOffRecorded(let e): .signedOff(e)
         case .voteCast(let e): .voted(e)
         case .statementDecided(let e): .decided(e)
-        case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered,
+        case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered, .rosterExceptionAccepted,
              .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .digestIssued:
             nil
         }

@@ -8,12 +8,15 @@ public struct NewEvent: Sendable, Equatable {
     public var subject: String
     public var actor: String
     public var time: Date
+    /// Who ran the command when it is not the actor (a secretariat login), or `declared`.
+    public var recordedBy: String?
 
-    public init(_ event: PanelEvent, subject: String, actor: String, time: Date) {
+    public init(_ event: PanelEvent, subject: String, actor: String, time: Date, recordedBy: String? = nil) {
         self.event = event
         self.subject = subject
         self.actor = actor
         self.time = time
+        self.recordedBy = recordedBy
     }
 
     /// A typed payload.
@@ -37,9 +40,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public var payload: String
     public var previousHash: String
     public var hash: String
+    /// Who ran the command when it is not the actor, or `declared`; sealed into the hash when present.
+    public var recordedBy: String?
 
     public init(sequence: Int64, time: String, actor: String, type: String, subject: String,
-                payload: String, previousHash: String, hash: String) {
+                payload: String, previousHash: String, hash: String, recordedBy: String? = nil) {
+        self.recordedBy = recordedBy
         self.sequence = sequence
         self.time = time
         self.actor = actor
@@ -112,7 +118,8 @@ public enum EventChain {
     public static func seal(_ event: NewEvent, sequence: Int64, previousHash: String) throws(EventCodingError) -> EventRecord {
         var record = EventRecord(
             sequence: sequence, time: Timestamp.format(event.time), actor: event.actor, type: event.type,
-            subject: event.subject, payload: try event.event.encoded(), previousHash: previousHash, hash: "")
+            subject: event.subject, payload: try event.event.encoded(), previousHash: previousHash, hash: "",
+            recordedBy: event.recordedBy)
         record.hash = hash(of: record)
         return record
     }
@@ -120,8 +127,11 @@ public enum EventChain {
     /// SHA-256 over the length-prefixed fields, so no field can bleed into the next.
     public static func hash(of record: EventRecord) -> String {
         var hasher = SHA256()
-        for field in [String(record.sequence), record.time, record.actor, record.type, record.subject,
-                      record.payload, record.previousHash] {
+        var fields = [String(record.sequence), record.time, record.actor, record.type, record.subject,
+                      record.payload, record.previousHash]
+        // Only when present, so events sealed before it existed keep their hashes.
+        if let recordedBy = record.recordedBy { fields.append("recorded-by:" + recordedBy) }
+        for field in fields {
             hasher.update(data: Data("\(field.utf8.count):".utf8))
             hasher.update(data: Data(field.utf8))
             hasher.update(data: Data("\n".utf8))

@@ -9,6 +9,7 @@ public enum PanelEvent: Sendable, Equatable {
     case referencesIngested(ReferencesIngested)
     case memberRegistered(MemberRegistered)
     case memberUpdated(MemberUpdated)
+    case rosterExceptionAccepted(RosterExceptionAccepted)
     case reviewerRegistered(ReviewerRegistered)
     case assessmentOpened(AssessmentOpened)
     case draftSubmitted(DraftSubmitted)
@@ -29,7 +30,7 @@ public enum PanelEvent: Sendable, Equatable {
 
     /// Every payload type, for decoding by name. A test checks that each case round-trips.
     public static let payloadTypes: [any EventPayload.Type] = [
-        WorkspaceInitialized.self, ReferencesIngested.self, MemberRegistered.self, MemberUpdated.self,
+        WorkspaceInitialized.self, ReferencesIngested.self, MemberRegistered.self, MemberUpdated.self, RosterExceptionAccepted.self,
         ReviewerRegistered.self, AssessmentOpened.self, DraftSubmitted.self, StageAdvanced.self, DeadlineExtended.self,
         ReviewersAssigned.self, ReviewReceived.self, ResponsesRecorded.self, SignOffRecorded.self, VoteCast.self,
         StatementDecided.self, FlagRaised.self, FlagChanged.self, FlagAcknowledged.self, FlagResolved.self,
@@ -46,6 +47,7 @@ public enum PanelEvent: Sendable, Equatable {
         case .referencesIngested(let p): p
         case .memberRegistered(let p): p
         case .memberUpdated(let p): p
+        case .rosterExceptionAccepted(let p): p
         case .reviewerRegistered(let p): p
         case .assessmentOpened(let p): p
         case .draftSubmitted(let p): p
@@ -122,6 +124,7 @@ extension WorkspaceInitialized { public var event: PanelEvent { .workspaceInitia
 extension ReferencesIngested { public var event: PanelEvent { .referencesIngested(self) } }
 extension MemberRegistered { public var event: PanelEvent { .memberRegistered(self) } }
 extension MemberUpdated { public var event: PanelEvent { .memberUpdated(self) } }
+extension RosterExceptionAccepted { public var event: PanelEvent { .rosterExceptionAccepted(self) } }
 extension ReviewerRegistered { public var event: PanelEvent { .reviewerRegistered(self) } }
 extension AssessmentOpened { public var event: PanelEvent { .assessmentOpened(self) } }
 extension DraftSubmitted { public var event: PanelEvent { .draftSubmitted(self) } }

@@ -49,10 +49,16 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
     public var conflicts: Conflicts
     /// An external expert reviewer, registered to review but not one of the 40.
     public var external: Bool
+    /// The OS user name this person runs `panel` as (under `identity: os-user`).
+    public var login: String?
+    /// OpenSSH public key lines whose signatures are this person's.
+    public var signingKeys: [String]
 
     public init(id: String, name: String, nationality: String, group: RegionalGroup, gender: Gender,
                 affiliation: String, expertise: [String] = [], roles: [PanelRole] = [.member],
-                conflicts: Conflicts = Conflicts(), external: Bool = false) {
+                conflicts: Conflicts = Conflicts(), external: Bool = false, login: String? = nil, signingKeys: [String] = []) {
+        self.login = login
+        self.signingKeys = signingKeys
         self.id = id
         self.name = name
         self.nationality = nationality
@@ -66,7 +72,24 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, nationality, group, gender, affiliation, expertise, roles, conflicts, external
+        case id, name, nationality, group, gender, affiliation, expertise, roles, conflicts, external, login, signingKeys
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(id, forKey: .id)
+        try values.encode(name, forKey: .name)
+        try values.encode(nationality, forKey: .nationality)
+        try values.encode(group, forKey: .group)
+        try values.encode(gender, forKey: .gender)
+        try values.encode(affiliation, forKey: .affiliation)
+        try values.encode(expertise, forKey: .expertise)
+        try values.encode(roles, forKey: .roles)
+        try values.encode(conflicts, forKey: .conflicts)
+        try values.encode(external, forKey: .external)
+        // Written only when present, so records made before these fields existed read back the same.
+        try values.encodeIfPresent(login, forKey: .login)
+        if !signingKeys.isEmpty { try values.encode(signingKeys, forKey: .signingKeys) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -81,6 +104,8 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
         roles = try values.decode([PanelRole].self, forKey: .roles)
         conflicts = try values.decode(Conflicts.self, forKey: .conflicts)
         external = try values.decodeIfPresent(Bool.self, forKey: .external) ?? false
+        login = try values.decodeIfPresent(String.self, forKey: .login)
+        signingKeys = try values.decodeIfPresent([String].self, forKey: .signingKeys) ?? []
     }
 
     public func has(_ role: PanelRole) -> Bool { roles.contains(role) }

@@ -8,7 +8,7 @@ import Yams
 public enum RosterFile {
     public static let csvColumns = [
         "id", "name", "nationality", "group", "gender", "affiliation", "expertise", "roles",
-        "conflict_organisations", "conflict_members", "conflict_assessments",
+        "conflict_organisations", "conflict_members", "conflict_assessments", "login", "signing_keys",
     ]
 
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> [Member] {
@@ -67,6 +67,8 @@ public enum RosterFile {
                     assessments: conflicts.strings("assessments") ?? [])
                 conflicts.finish()
             }
+            builder.login = map.string("login")
+            builder.signingKeys = map.strings("signing-keys") ?? []
             map.finish()
             let positions: [String: SourceLocation] = Dictionary(uniqueKeysWithValues: map.keys.compactMap { key in
                 map.keyNode(key).map { (key, reader.location($0)) }
@@ -105,6 +107,8 @@ public enum RosterFile {
             builder.conflicts = Conflicts(
                 organisations: list("conflict_organisations"), members: list("conflict_members"),
                 assessments: list("conflict_assessments"))
+            builder.login = value["login"].flatMap { $0.isEmpty ? nil : $0 }
+            builder.signingKeys = list("signing_keys")
             if let member = builder.build(positions: [:], report: { problems.append($0) }) {
                 members.append(Located(member: member, location: location))
             }
@@ -125,6 +129,8 @@ struct MemberBuilder {
     var expertise: [String] = []
     var roles: [String] = []
     var conflicts = Conflicts()
+    var login: String?
+    var signingKeys: [String] = []
 
     init(location: SourceLocation) { self.location = location }
 
@@ -156,9 +162,16 @@ struct MemberBuilder {
                 problem("roles", "unknown role '\(role)' (one of: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
+        if let login, login.range(of: #"^[a-z_][a-z0-9_.-]*$"#, options: .regularExpression) == nil {
+            problem("login", "login '\(login)' must be an OS user name: lower-case letters, digits, '_', '.' and '-'")
+        }
+        for key in signingKeys where !SigningKey.looksLikeOpenSSH(key) {
+            problem("signing-keys", "'\(key.prefix(40))' is not an OpenSSH public key line (ssh-ed25519, ecdsa-sha2-nistp256 or rsa-sha2 / ssh-rsa, then base64)")
+        }
         guard ok, let id, let name, let nationality, let parsedGroup, let parsedGender, let affiliation else { return nil }
         return Member(id: id, name: name, nationality: nationality, group: parsedGroup, gender: parsedGender,
-                      affiliation: affiliation, expertise: expertise, roles: parsedRoles, conflicts: conflicts)
+                      affiliation: affiliation, expertise: expertise, roles: parsedRoles, conflicts: conflicts,
+                      login: login, signingKeys: signingKeys)
     }
 }
 

@@ -21,6 +21,8 @@ public struct PanelState: Sendable, Equatable {
     public private(set) var receivedFiles: Set<String> = []
     /// Issued digests, oldest first.
     public private(set) var digests: [DigestIssued] = []
+    /// Rosters imported although they broke a rule of the resolution, with the reasons given.
+    public private(set) var rosterExceptions: [RosterExceptionAccepted] = []
 
     private var memberIndex: [String: Int] = [:]
     private var assessmentIndex: [String: Int] = [:]
@@ -57,6 +59,7 @@ public struct PanelState: Sendable, Equatable {
         case .memberRegistered(let registered): put(registered.member)
         case .memberUpdated(let updated): put(updated.member)
         case .reviewerRegistered(let registered): put(registered.reviewer)
+        case .rosterExceptionAccepted(let accepted): rosterExceptions.append(accepted)
         case .assessmentOpened, .draftSubmitted, .stageAdvanced, .deadlineExtended, .reviewersAssigned,
              .signOffRecorded, .voteCast, .statementDecided:
             foldAssessment(event, time: time, actor: actor)

@@ -62,7 +62,10 @@ struct Init: ParsableCommand {
             made.files += [workspace.storeURL, URL(fileURLWithPath: workspace.storeURL.path + "-wal"),
                            URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
             let store = try StoreFactory.create(workspace)
-            let who = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"] ?? "system"
+            let requested = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"]
+            let identity = try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
+                                                        requested: requested.flatMap { $0.isEmpty ? nil : $0 }, members: []).get()
+            let who = identity.actor
             try store.append([NewEvent(WorkspaceInitialized(name: config.name), subject: "workspace", actor: who, time: try clock(config.clock).now())])
         } catch {
             made.undo()
@@ -93,7 +96,8 @@ struct Init: ParsableCommand {
     /// The given panel.yaml, validated, or the default one.
     private func readConfig() throws -> (WorkspaceConfig, String) {
         guard let config else {
-            let made = WorkspaceConfig(name: name)
+            // The person who creates the workspace is its first secretariat login.
+            let made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [])
             return (made, made.yaml())
         }
         guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure.badInput("\(config): cannot read the file") }

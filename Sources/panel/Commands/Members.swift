@@ -16,13 +16,28 @@ extension Members {
                 YAML: a 'members' list; CSV: one member a row with the columns \
                 \(RosterFile.csvColumns.joined(separator: ",")) (lists separated by ';'). \
                 The whole file is validated first; any problem and nothing is imported. \
-                While the roster is empty anyone may import; afterwards only a co-chair or vice-chair (--as).
+                Under 'identity: os-user' only the secretariat's logins import a roster; under 'declared', \
+                anyone while the roster is empty, afterwards a co-chair or vice-chair (--as). \
+                A roster that would break a rule of resolution A/RES/79/325 (41 members, a fourth \
+                vice-chair, ...) is refused unless --accept-violations --reason says why; the reason is recorded.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
 
         @Argument(help: "The roster file (.yaml, .yml or .csv).")
         var file: String
+
+        @ArgumentParser.Flag(help: "Import even though the roster breaks a rule of the resolution (needs --reason).")
+        var acceptViolations = false
+
+        @Option(help: "Why the rules are set aside (recorded in the log).")
+        var reason: String?
+
+        func validate() throws {
+            if acceptViolations && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw ValidationError("--accept-violations needs --reason WHY")
+            }
+        }
 
         func run() throws {
             let context = try CommandContext.load(workspace)
@@ -31,12 +46,21 @@ extension Members {
                 throw Exit.badInput
             }
             let incoming = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+            let identity = context.identity
+            if identity.policy == .osUser && !identity.isSecretariat {
+                throw Refusal("only the secretariat's logins (\(context.workspace.config.secretariat.joined(separator: ", "))) import the roster; you are OS user '\(identity.login ?? "?")'")
+            }
             let events = try context.decide { state in
-                RosterDecisions.importRoster(incoming, current: try state.members(), actor: context.actor, time: context.clock.now())
+                RosterDecisions.importRoster(incoming, current: try state.members(), actor: context.actor, time: context.clock.now(),
+                                             bySecretariat: identity.policy == .osUser && identity.isSecretariat,
+                                             acceptingViolations: acceptViolations ? reason : nil)
+            }
+            if let accepted = try events.first?.payload(as: RosterExceptionAccepted.self) {
+                for violation in accepted.violations { Console.error("accepted, as asked: \(violation)") }
             }
             let added = events.filter { $0.type == MemberRegistered.type }.count
-            let updated = events.count - added
-            Console.out("\(added) registered, \(updated) updated, \(incoming.count - events.count) unchanged (\(file))")
+            let updated = events.filter { $0.type == MemberUpdated.type }.count
+            Console.out("\(added) registered, \(updated) updated, \(incoming.count - added - updated) unchanged (\(file))")
         }
     }
 

@@ -7,7 +7,9 @@ struct CommandContext {
     let workspace: Workspace
     let store: any PanelStore
     let clock: any PanelClock
-    let actor: String
+    /// Who acts, as the workspace's identity policy establishes it.
+    let identity: ActingIdentity
+    var actor: String { identity.actor }
     /// Definitions read once per command, however many times they are asked for.
     let definitions = Definitions()
 
@@ -32,9 +34,20 @@ struct CommandContext {
         return FixedClock(date)
     }
 
-    static func actor(_ options: WorkspaceOptions) -> String {
-        if let actor = options.actor ?? environment()["PANEL_ACTOR"], !actor.isEmpty { return actor }
-        return environment()["USER"].map { "system:" + $0 } ?? "system"
+    /// `--as`, else `PANEL_ACTOR`: what the user asks to act as (believed only as the policy allows).
+    static func requestedActor(_ options: WorkspaceOptions) -> String? {
+        guard let actor = options.actor ?? environment()["PANEL_ACTOR"], !actor.isEmpty else { return nil }
+        return actor
+    }
+
+    /// Resolves who acts under the workspace's identity policy; a refusal exits 3.
+    static func identity(_ options: WorkspaceOptions, workspace: Workspace, store: any PanelStore) throws -> ActingIdentity {
+        let config = workspace.config
+        let requested = requestedActor(options)
+        // Under `declared` with --as, nobody needs looking up: no read for the commands that must be fast.
+        let members = config.identity == .declared && requested != nil ? [] : try store.members()
+        return try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
+                                            requested: requested, members: members).get()
     }
 
     static func load(_ options: WorkspaceOptions) throws -> CommandContext {
@@ -43,7 +56,8 @@ struct CommandContext {
             currentDirectory: FileManager.default.currentDirectoryPath)
         let clock = try clock(options, policy: workspace.config.clock)
         let store = try StoreFactory.open(workspace)
-        return CommandContext(workspace: workspace, store: store, clock: clock, actor: actor(options))
+        return CommandContext(workspace: workspace, store: store, clock: clock,
+                              identity: try identity(options, workspace: workspace, store: store))
     }
 }
 
@@ -117,10 +131,28 @@ extension CommandContext {
     func decide(objects: [String: [UInt8]] = [:],
                 _ decide: (DecisionState) throws -> Result<[NewEvent], Refusal>) throws -> [EventRecord] {
         sweepDebris()
-        let result = try store.decide(objects: objects) { reader in try decide(DecisionState(reader: reader, context: self)) }
+        let recordedBy = identity.recordedBy
+        let result = try store.decide(objects: objects) { reader in
+            // Every event records who really ran the command when it is not the actor.
+            try decide(DecisionState(reader: reader, context: self)).map { events in
+                events.map { event in
+                    var stamped = event
+                    stamped.recordedBy = recordedBy
+                    return stamped
+                }
+            }
+        }
         switch result {
         case .failure(let refusal): throw refusal
         case .success(let records): return records
         }
+    }
+}
+
+/// The effective OS user: the only identity a process can show for itself.
+enum OSUser {
+    static var effective: String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
     }
 }
