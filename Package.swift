@@ -37,6 +37,8 @@ let package = Package(
                 "PanelXML",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // RSA signature verification for SSH-signed review files (Ed25519 and P-256 are in Crypto).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The only door to SQLite.
