@@ -66,12 +66,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers the test targets share (keys and signatures made by the real ssh-keygen).
+        .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport"),
         .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"]),
-        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML"]),
+        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"]),
         .testTarget(
             name: "PanelSQLiteTests",
             dependencies: [
-                "PanelSQLite", "PanelCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "PanelSQLite", "PanelCore", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -26,11 +26,11 @@ enum Projections {
         case .reviewReceived(let received):
             let review = received.review
             try db.cachedStatement(sql: """
-                INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late, signed_with)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [review.id, review.assessment, review.stage, review.draft, review.reviewer,
                                          review.recommendation.rawValue, review.confidence?.rawValue, review.summary,
-                                         review.file, review.late])
+                                         review.file, review.late, review.signedWith])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO received_file (hash, kind, assessment) VALUES (?, 'review', ?)")
                 .execute(arguments: [review.file, review.assessment])
             let insert = try db.cachedStatement(sql: """
@@ -218,7 +218,7 @@ enum Projections {
                     try StoreCoding.value(ReviewerConfidence.self, $0, table: "review", key: id, column: "confidence")
                 }, summary: row["summary"],
                 comments: (byReview[id] ?? []).map { Comment(id: $0.id, fromLine: $0.fromLine, toLine: $0.toLine, kind: $0.kind, text: $0.text) },
-                file: row["file"], late: row["late"])
+                file: row["file"], late: row["late"], signedWith: row["signed_with"])
         }
     }
 

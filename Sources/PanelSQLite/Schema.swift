@@ -205,6 +205,10 @@ enum Schema {
             // Who ran a command on a member's behalf (or 'declared'); part of the event's hash when present.
             try db.execute(sql: "ALTER TABLE event ADD COLUMN recorded_by TEXT")
         }
+        migrator.registerMigration("v8-review-signature") { db in
+            // The fingerprint of the key that signed a review file.
+            try db.execute(sql: "ALTER TABLE review ADD COLUMN signed_with TEXT")
+        }
         return migrator
     }
 }

@@ -1,39 +1,7 @@
 import Foundation
+import PanelTestSupport
 import Testing
 @testable import PanelCore
-
-/// Keys and signatures made by the real `ssh-keygen` at test time.
-enum SSHKeygen {
-    static let path = ["/usr/bin/ssh-keygen", "/usr/local/bin/ssh-keygen", "/opt/homebrew/bin/ssh-keygen"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @discardableResult
-    static func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(path, "ssh-keygen is needed (apt-get install openssh-client)"))
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    /// A new key pair in `directory`; returns the private key's path and the public key line.
-    static func key(_ type: String, in directory: URL, name: String) throws -> (path: String, publicLine: String) {
-        let path = directory.appendingPathComponent(name).path
-        var arguments = ["-q", "-t", type, "-N", "", "-C", name, "-f", path]
-        if type == "rsa" { arguments += ["-b", "3072"] }
-        try #require(try run(arguments) == 0)
-        return (path, try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    /// Signs `file` (writing `file.sig`).
-    static func sign(_ file: String, key: String, namespace: String = "panel-review") throws {
-        try? FileManager.default.removeItem(atPath: file + ".sig")
-        try #require(try run(["-Y", "sign", "-f", key, "-n", namespace, file]) == 0)
-    }
-}
 
 @Suite("SSH signatures")
 struct SSHSignatureTests {

@@ -54,9 +54,13 @@ public struct Review: Codable, Sendable, Equatable {
     /// SHA-256 of the file as received; its bytes are kept.
     public var file: String
     public var late: Bool
+    /// The fingerprint (`SHA256:...`) of the reviewer's key that signed the file, when it was signed.
+    public var signedWith: String?
 
     public init(id: String, assessment: String, stage: String, draft: Int, reviewer: String, recommendation: Recommendation,
-                confidence: ReviewerConfidence?, summary: String, comments: [Comment], file: String, late: Bool) {
+                confidence: ReviewerConfidence?, summary: String, comments: [Comment], file: String, late: Bool,
+                signedWith: String? = nil) {
+        self.signedWith = signedWith
         self.id = id
         self.assessment = assessment
         self.stage = stage

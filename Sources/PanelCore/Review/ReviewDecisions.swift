@@ -223,7 +223,7 @@ public enum ReviewDecisions {
     // MARK: Receiving a review
 
     public static func receive(_ submission: ReviewSubmission, fileHash: String, assessment: Assessment?, workflow: Workflow?,
-                               members: [Member], now: Date) -> Result<[NewEvent], ValidationFailure> {
+                               members: [Member], now: Date, signedWith: String? = nil) -> Result<[NewEvent], ValidationFailure> {
         var problems: [Problem] = []
         func problem(_ key: String, _ message: String) { problems.append(Problem(submission.location(key), message)) }
         guard let assessment else {
@@ -279,7 +279,8 @@ public enum ReviewDecisions {
         let review = Review(
             id: Review.id(assessment: assessment.id, stage: stage.id, reviewer: submission.reviewer), assessment: assessment.id,
             stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
-            confidence: submission.confidence, summary: submission.summary, comments: comments, file: fileHash, late: late)
+            confidence: submission.confidence, summary: submission.summary, comments: comments, file: fileHash, late: late,
+            signedWith: signedWith)
         return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)])
     }
 
@@ -298,7 +299,7 @@ public enum ReviewDecisions {
     }
 
     public static func respond(_ entries: [ResponseEntry], assessment: Assessment, comments: [CommentRecord], members: [Member],
-                               actor: String, now: Date, file: String? = nil) -> Result<[NewEvent], ValidationFailure> {
+                               actor: String, now: Date, file: String? = nil, signedWith: String? = nil) -> Result<[NewEvent], ValidationFailure> {
         var problems: [Problem] = []
         let first = entries.first?.location ?? SourceLocation(file: "-", line: 1, column: 1)
         if let refusal = mayRespond(actor: actor, on: assessment, members: members) {
@@ -326,7 +327,7 @@ public enum ReviewDecisions {
         }
         if responses.isEmpty && problems.isEmpty { problems.append(Problem(first, "no responses to record")) }
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
-        return .success([NewEvent(ResponsesRecorded(assessment: assessment.id, responses: responses, file: file),
+        return .success([NewEvent(ResponsesRecorded(assessment: assessment.id, responses: responses, file: file, signedWith: signedWith),
                                   subject: assessment.id, actor: actor, time: now)])
     }
 

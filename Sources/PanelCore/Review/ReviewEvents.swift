@@ -31,10 +31,13 @@ public struct ResponsesRecorded: EventPayload {
     public var responses: [CommentResponse]
     /// SHA-256 of the response file, when the responses came as one.
     public var file: String?
-    public init(assessment: String, responses: [CommentResponse], file: String? = nil) {
+    /// The fingerprint of the key that signed the response file, when it was signed.
+    public var signedWith: String?
+    public init(assessment: String, responses: [CommentResponse], file: String? = nil, signedWith: String? = nil) {
         self.assessment = assessment
         self.responses = responses
         self.file = file
+        self.signedWith = signedWith
     }
 }
 

@@ -29,18 +29,42 @@ public final class ReviewIntake {
     private let workflows: [String: Workflow]
     private let clock: any PanelClock
     private let actor: String
+    /// Who is running the intake, as the workspace's identity policy established it.
+    private let submitter: ActingIdentity
+    private let requireSignature: Bool
     private let fault: ((Step, String) throws -> Void)?
     /// Assessments and roster read once per run and folded forward in memory.
     private var assessments: [String: Assessment] = [:]
     private var members: [Member]?
 
     public init(store: any PanelStore, workflows: [String: Workflow], clock: any PanelClock, actor: String,
+                submitter: ActingIdentity? = nil, requireSignature: Bool = false,
                 fault: ((Step, String) throws -> Void)? = nil) {
         self.store = store
         self.workflows = workflows
         self.clock = clock
         self.actor = actor
+        self.submitter = submitter ?? ActingIdentity(actor: actor, recordedBy: ActingIdentity.declaredMarker, policy: .declared,
+                                                     login: nil, isSecretariat: false)
+        self.requireSignature = requireSignature
         self.fault = fault
+    }
+
+    /// Who to record as having put a file in, when it is not the event's actor.
+    private func recordedBy(for eventActor: String, signed: Bool) -> String? {
+        if eventActor == submitter.actor { return submitter.recordedBy }
+        if submitter.policy == .declared && !signed { return ActingIdentity.declaredMarker }
+        return submitter.login ?? submitter.actor
+    }
+
+    /// The signature beside a file (`FILE.sig`), if there is one.
+    public static func signatureText(for path: String) throws -> String? {
+        let sig = path + ".sig"
+        guard FileManager.default.fileExists(atPath: sig) else { return nil }
+        guard let data = FileManager.default.contents(atPath: sig) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: sig])
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Files recorded per write transaction (each in a savepoint of its own).
@@ -64,17 +88,30 @@ public final class ReviewIntake {
     public func submit(_ path: String) throws -> Outcome {
         try fault?(.read, path)
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
-        return try store.writeBatch { batch in try batch.file { session in try take(path: path, bytes: [UInt8](data), session: session) } }
+        let signature = try Self.signatureText(for: path)
+        return try store.writeBatch { batch in
+            try batch.file { session in try take(path: path, bytes: [UInt8](data), signature: signature, session: session) }
+        }
     }
 
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
-    private func take(path: String, bytes: [UInt8], session: any StoreWriter) throws -> Outcome {
+    private func take(path: String, bytes: [UInt8], signature: String?, session: any StoreWriter) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .rejected(["\(path):1:1: not UTF-8 text"]) }
         try fault?(.validate, path)
         let now = clock.now()
-        let events: [NewEvent]
+        // A file is its signer's: the signature is checked before anything in the file is believed.
+        var signer: SignedFile.Signer?
+        if let signature {
+            switch SignedFile.signer(of: bytes, signature: signature, members: try roster(session)) {
+            case .failure(let error): return .rejected(["\(path).sig: \(error)"])
+            case .success(let found): signer = found
+            }
+        } else if requireSignature {
+            return .rejected(["\(path): not signed, and this workspace accepts only signed files; sign it with: \(SignedFile.howToSign((path as NSString).lastPathComponent))"])
+        }
+        var events: [NewEvent]
         if path.lowercased().hasSuffix(".csv") && CommentMatrix.isMatrix(text[...]) {
             let matrix: (assessment: String, entries: [ResponseEntry])
             do {
@@ -85,11 +122,14 @@ public final class ReviewIntake {
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
             }
-            if let refusal = ReviewDecisions.mayRespond(actor: actor, on: assessment, members: try roster(session)) {
+            // Responses are the signer's when signed, else whoever runs the import.
+            let responder = signer?.member.id ?? actor
+            if let refusal = ReviewDecisions.mayRespond(actor: responder, on: assessment, members: try roster(session)) {
                 return .refused(refusal.reasons.map { "\(path): \($0)" })
             }
             switch ReviewDecisions.respond(matrix.entries, assessment: assessment, comments: try session.comments(of: assessment.id),
-                                           members: try roster(session), actor: actor, now: now, file: hash) {
+                                           members: try roster(session), actor: responder, now: now, file: hash,
+                                           signedWith: signer?.fingerprint) {
             case .failure(let failure): return .rejected(failure.problems.map(\.description))
             case .success(let made): events = made
             }
@@ -100,15 +140,27 @@ public final class ReviewIntake {
             } catch {
                 return .rejected(error.problems.map(\.description))
             }
+            if let signer, signer.member.id != submission.reviewer {
+                return .rejected(["\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(submission.reviewer)'s; a reviewer signs their own review"])
+            }
+            if signer == nil && submitter.policy == .osUser && !submitter.isSecretariat && submitter.actor != submission.reviewer {
+                return .refused(["\(path): \(submitter.actor) may not submit \(submission.reviewer)'s review unsigned; the reviewer signs it (\(SignedFile.howToSign((path as NSString).lastPathComponent)))"])
+            }
             let target = try assessment(submission.assessment, session)
             switch ReviewDecisions.receive(submission, fileHash: hash, assessment: target,
-                                           workflow: target.flatMap { workflows[$0.workflow] }, members: try roster(session), now: now) {
+                                           workflow: target.flatMap { workflows[$0.workflow] }, members: try roster(session), now: now,
+                                           signedWith: signer?.fingerprint) {
             case .failure(let failure): return .rejected(failure.problems.map(\.description))
             case .success(let made): events = made
             }
         }
         try fault?(.record, path)
         try session.putObject(hash, bytes: bytes)
+        events = events.map { event in
+            var stamped = event
+            stamped.recordedBy = recordedBy(for: event.actor, signed: signer != nil)
+            return stamped
+        }
         var outcome = Outcome.alreadyReceived
         for event in events {
             let record = try session.append(event)
@@ -135,11 +187,21 @@ public final class ReviewIntake {
         try manager.createDirectory(at: rejected, withIntermediateDirectories: true)
         var results: [(String, Outcome)] = []
         var files: [(name: String, url: URL)] = []
-        for name in ((try? manager.contentsOfDirectory(atPath: inbox.path)) ?? []).filter({ !$0.hasPrefix(".") }).sorted() {
+        let names: [String]
+        do {
+            names = try manager.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }.sorted()
+        } catch {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: inbox.path])
+        }
+        for name in names {
             let file = inbox.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             if manager.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append((name, file)) }
         }
+        // A signature travels with its file; one without its file is set aside with the reason.
+        let present = Set(files.map(\.name))
+        let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
+        files.removeAll { $0.name.hasSuffix(".sig") }
         var start = 0
         while start < files.count {
             let chunk = files[start..<min(start + max(batchSize, 1), files.count)]
@@ -150,27 +212,46 @@ public final class ReviewIntake {
                 for file in chunk {
                     try fault?(.read, file.url.path)
                     guard let data = manager.contents(atPath: file.url.path) else { continue }
-                    let outcome = try batch.file { session in try take(path: file.url.path, bytes: [UInt8](data), session: session) }
+                    let signature = try Self.signatureText(for: file.url.path)
+                    let outcome = try batch.file { session in
+                        try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)
+                    }
                     decided.append((file.name, file.url, outcome))
                 }
             }
-            for (name, file, outcome) in decided {
-                switch outcome {
-                case .rejected(let reasons), .refused(let reasons):
-                    try fault?(.writeReason, file.path)
-                    let target = Self.freeName(name, in: rejected)
-                    let reason = reasons.joined(separator: "\n") + "\n"
-                    try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
-                    try fault?(.moveRejected, file.path)
-                    try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
-                default:
-                    try fault?(.moveProcessed, file.path)
-                    try manager.moveItem(at: file, to: processed.appendingPathComponent(Self.freeName(name, in: processed)))
-                }
-                results.append((name, outcome))
-            }
+            try move(decided, processed: processed, rejected: rejected, results: &results)
         }
+        let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
+            "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
+        try move(orphaned, processed: processed, rejected: rejected, results: &results)
         return results
+    }
+
+    /// Moves decided files (and their signatures) to `processed/` or, with their reasons, to `rejected/`.
+    private func move(_ decided: [(name: String, url: URL, outcome: Outcome)], processed: URL, rejected: URL,
+                      results: inout [(String, Outcome)]) throws {
+        let manager = FileManager.default
+        for (name, file, outcome) in decided {
+            let signature = URL(fileURLWithPath: file.path + ".sig")
+            let hasSignature = !name.hasSuffix(".sig") && manager.fileExists(atPath: signature.path)
+            switch outcome {
+            case .rejected(let reasons), .refused(let reasons):
+                try fault?(.writeReason, file.path)
+                let target = Self.freeName(name, in: rejected)
+                let reason = reasons.joined(separator: "\n") + "\n"
+                try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                try fault?(.moveRejected, file.path)
+                // The signature first: a crash between the two leaves the file, which the next run takes again.
+                if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(Self.freeName(target + ".sig", in: rejected))) }
+                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+            default:
+                try fault?(.moveProcessed, file.path)
+                let target = Self.freeName(name, in: processed)
+                if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(Self.freeName(target + ".sig", in: processed))) }
+                try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+            }
+            results.append((name, outcome))
+        }
     }
 
     /// `name`, or `name.1`, `name.2`, ... when taken: nothing is overwritten.

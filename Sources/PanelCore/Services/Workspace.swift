@@ -54,11 +54,14 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var clock: ClockPolicy
     /// OS logins that may act on behalf of members.
     public var secretariat: [String]
+    /// `reviews: {require-signature: true}`: unsigned review and response files are rejected.
+    public var requireSignature: Bool
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
                 inbox: String = "inbox", workflows: String = "workflows", rules: String = "workflows/rules",
                 mappings: [GenericMapping] = [], identity: IdentityPolicy = .osUser, clock: ClockPolicy = .system,
-                secretariat: [String] = []) {
+                secretariat: [String] = [], requireSignature: Bool = false) {
+        self.requireSignature = requireSignature
         self.identity = identity
         self.clock = clock
         self.secretariat = secretariat
@@ -87,6 +90,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let identity = root.word("identity", as: IdentityPolicy.self) { config.identity = identity }
         if let clock = root.word("clock", as: ClockPolicy.self) { config.clock = clock }
         if let secretariat = root.strings("secretariat") { config.secretariat = secretariat }
+        if let reviews = root.map("reviews") {
+            if let require = reviews.bool("require-signature") { config.requireSignature = require }
+            reviews.finish()
+        }
         if let references = root.map("references") {
             for node in references.list("mappings") ?? [] {
                 if let mapping = parseMapping(node, reader: reader) { config.mappings.append(mapping) }
@@ -149,6 +156,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
         secretariat: [\(secretariat.map { "\"\($0)\"" }.joined(separator: ", "))]
         # The clock: system, or settable (--now and PANEL_NOW honoured; for demos and tests only).
         clock: \(clock.rawValue)
+        # Review and response files must come with an OpenSSH signature (FILE.sig) by a key on the roster.
+        reviews:
+          require-signature: \(requireSignature)
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:

@@ -49,7 +49,7 @@ struct Comments: ParsableCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
+            let intake = context.intake(workflows: try context.workflows)
             let outcome = try Console.run { try intake.submit(file) }
             Inbox.report(file, outcome)
             try Inbox.exit(for: [outcome])

@@ -134,16 +134,22 @@ struct Demo: ParsableCommand {
         }
         try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-12", "exp-19", "exp-35", "--as", "exp-01"]).run()
 
-        step("Reviews arrive in the inbox (YAML and the IPCC CSV layout); one points at lines the draft does not have")
+        step("""
+            Reviews arrive in the inbox (YAML and the IPCC CSV layout). exp-12 signed hers with her SSH key \
+            (ssh-keygen -Y sign -n panel-review) and is recorded with the key's fingerprint; a copy changed after \
+            signing is rejected; one review points at lines the draft does not have
+            """)
         let inbox = URL(fileURLWithPath: directory).appendingPathComponent("inbox")
-        for relative in ["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"] {
+        for relative in ["reviews/exp-12-replication.yaml", "reviews/exp-12-replication.yaml.sig",
+                         "reviews/signatures/exp-12-altered.yaml", "reviews/signatures/exp-12-altered.yaml.sig",
+                         "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"] {
             let source = fixtures.appendingPathComponent(relative)
             try manager.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
         }
         do {
             try Console.run { try Inbox.parse(ws + at(5)).run() }
         } catch let code as ExitCode where code == Exit.badInput {
-            Console.out("(exit code 2: one file rejected; it is in inbox/rejected/ with its reason beside it)")
+            Console.out("(exit code 2: two files rejected; they are in inbox/rejected/ with their reasons beside them)")
         }
 
         step("The authors get the comment matrix (double-blind: reviewers are R1, R2)")

@@ -34,7 +34,7 @@ struct Inbox: ParsableCommand {
         let context = try CommandContext.load(workspace)
         context.sweepDebris()
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
-        let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
+        let intake = context.intake(workflows: try context.workflows)
         let results = try Console.run { try intake.processInbox(inbox) }
         for (file, outcome) in results { Self.report(file, outcome) }
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count

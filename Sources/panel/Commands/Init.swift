@@ -97,7 +97,7 @@ struct Init: ParsableCommand {
     private func readConfig() throws -> (WorkspaceConfig, String) {
         guard let config else {
             // The person who creates the workspace is its first secretariat login.
-            let made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [])
+            let made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [], requireSignature: true)
             return (made, made.yaml())
         }
         guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure.badInput("\(config): cannot read the file") }

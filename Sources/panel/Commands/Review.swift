@@ -58,7 +58,7 @@ struct ReviewCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.load(workspace)
             context.sweepDebris()
-            let intake = ReviewIntake(store: context.store, workflows: try context.workflows, clock: context.clock, actor: context.actor)
+            let intake = context.intake(workflows: try context.workflows)
             var outcomes: [ReviewIntake.Outcome] = []
             for file in files {
                 let outcome = try intake.submit(file)

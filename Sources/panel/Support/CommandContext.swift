@@ -156,3 +156,11 @@ enum OSUser {
         return String(cString: name)
     }
 }
+
+extension CommandContext {
+    /// Review and response intake under this workspace's identity and signature policy.
+    func intake(workflows: [String: Workflow]) -> ReviewIntake {
+        ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
+                     requireSignature: workspace.config.requireSignature)
+    }
+}

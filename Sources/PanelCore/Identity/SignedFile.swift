@@ -1,0 +1,45 @@
+/// Review, response and government-comment files signed with OpenSSH
+/// (`ssh-keygen -Y sign -n panel-review FILE` writes `FILE.sig`): a file is
+/// its signer's, and the signer is whoever holds a key on the roster.
+public enum SignedFile {
+    public static let namespace = "panel-review"
+
+    public struct Signer: Sendable, Equatable {
+        public var member: Member
+        /// `SHA256:...` of the key that signed.
+        public var fingerprint: String
+    }
+
+    /// Verifies the armored signature over `bytes` and names the roster member whose key made it.
+    public static func signer(of bytes: [UInt8], signature text: String, members: [Member]) -> Result<Signer, SignedFileError> {
+        let signature: SSHSignature
+        do {
+            signature = try SSHSignature.parse(armored: text)
+            try signature.verify(bytes, namespace: namespace)
+        } catch {
+            return .failure(.signature(error))
+        }
+        for member in members where member.signingKeys.contains(where: { SSHSignature.keyBlob(ofLine: $0) == signature.publicKey }) {
+            return .success(Signer(member: member, fingerprint: signature.fingerprint))
+        }
+        return .failure(.unknownKey(fingerprint: signature.fingerprint))
+    }
+
+    /// How to sign, for messages.
+    public static func howToSign(_ file: String) -> String {
+        "ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n \(namespace) \(file)"
+    }
+}
+
+public enum SignedFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    case signature(SSHSignatureError)
+    /// A valid signature by a key nobody on the roster holds.
+    case unknownKey(fingerprint: String)
+
+    public var description: String {
+        switch self {
+        case .signature(let error): error.description
+        case .unknownKey(let fingerprint): "signed with key \(fingerprint), which is no one's on the roster (signing-keys)"
+        }
+    }
+}

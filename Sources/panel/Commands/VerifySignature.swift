@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct VerifySignature: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-signature",
+        abstract: "Check, before sending, that the secretariat will accept a signed review or response file.",
+        discussion: """
+            Sign a file with the key the roster lists for you: \(SignedFile.howToSign("review.yaml")) \
+            (writes review.yaml.sig), then run 'panel verify-signature review.yaml'. Exit 0 when the \
+            signature is good and the key is a roster member's, 2 otherwise.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+    @Argument(help: "The signed file (its signature is FILE.sig beside it).") var file: String
+
+    struct Report: Encodable {
+        var file: String
+        var signer: String
+        var name: String
+        var fingerprint: String
+    }
+
+    func run() throws {
+        let context = try CommandContext.load(workspace)
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
+        guard let signature = try ReviewIntake.signatureText(for: file) else {
+            throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
+        }
+        switch SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members) {
+        case .failure(let error):
+            throw CommandFailure.badInput("\(file).sig: \(error)")
+        case .success(let signer):
+            if output.format == .json {
+                Console.out(try Console.json(Report(file: file, signer: signer.member.id, name: signer.member.name, fingerprint: signer.fingerprint)))
+            } else {
+                Console.out("\(file): good signature by \(signer.member.id) (\(signer.member.name)), key \(signer.fingerprint)")
+            }
+        }
+    }
+}

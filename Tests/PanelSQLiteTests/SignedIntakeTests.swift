@@ -1,0 +1,147 @@
+import Foundation
+import PanelTestSupport
+import Testing
+@testable import PanelCore
+@testable import PanelSQLite
+
+/// Signed review and response files through the intake, with keys and
+/// signatures made by the real `ssh-keygen` at test time.
+@Suite("Signed review files")
+struct SignedIntakeTests {
+    struct Keys {
+        var exp12: (path: String, publicLine: String)
+        var exp19: (path: String, publicLine: String)
+        var exp04: (path: String, publicLine: String)
+        var stranger: (path: String, publicLine: String)
+    }
+
+    /// The review world, with fresh keys for exp-12 (Ed25519), exp-19 (ECDSA) and the author exp-04 (RSA) on the roster.
+    func world() throws -> (ReviewWorld, Keys) {
+        let world = try ReviewWorld()
+        let folder = world.temporary.directory.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let keys = Keys(exp12: try SSHKeygen.key("ed25519", in: folder, name: "exp-12"),
+                        exp19: try SSHKeygen.key("ecdsa", in: folder, name: "exp-19"),
+                        exp04: try SSHKeygen.key("rsa", in: folder, name: "exp-04"),
+                        stranger: try SSHKeygen.key("ed25519", in: folder, name: "stranger"))
+        var roster = try world.temporary.store.members()
+        for (id, line) in [("exp-12", keys.exp12.publicLine), ("exp-19", keys.exp19.publicLine), ("exp-04", keys.exp04.publicLine)] {
+            let index = try #require(roster.firstIndex { $0.id == id })
+            roster[index].signingKeys = [line]
+        }
+        try world.temporary.store.append(try RosterDecisions.importRoster(
+            roster, current: try world.temporary.store.members(), actor: "exp-01", time: world.clock.now()).get())
+        return (world, keys)
+    }
+
+    /// A fixture review copied into the inbox and signed there.
+    func signedReview(_ relative: String, in world: ReviewWorld, key: String?, namespace: String = "panel-review") throws -> URL {
+        let source = URL(fileURLWithPath: Fixtures.path(relative))
+        let target = world.inbox.appendingPathComponent(source.lastPathComponent)
+        try FileManager.default.copyItem(at: source, to: target)
+        if let key { try SSHKeygen.sign(target.path, key: key, namespace: namespace) }
+        return target
+    }
+
+    func intake(_ world: ReviewWorld, requireSignature: Bool = false, actor: String = "cron") -> ReviewIntake {
+        ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: actor,
+                     requireSignature: requireSignature)
+    }
+
+    @Test func aReviewSignedByItsReviewerIsRecordedWithTheKey() throws {
+        let (world, keys) = try world()
+        _ = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        _ = try signedReview("reviews/exp-19-replication.csv", in: world, key: keys.exp19.path)
+        let results = try intake(world, requireSignature: true).processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-12", comments: 4),
+                                           .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)])
+        let reviews = try world.temporary.store.reviews(of: "A-2026-002")
+        #expect(reviews.map(\.signedWith) == [
+            SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: keys.exp12.publicLine))),
+            SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: keys.exp19.publicLine))),
+        ])
+        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig",
+                                                 "exp-19-replication.csv", "exp-19-replication.csv.sig"])
+        #expect(try world.temporary.store.verifyState() == [])
+    }
+
+    func rejection(_ world: ReviewWorld, requireSignature: Bool = false) throws -> String {
+        let results = try intake(world, requireSignature: requireSignature).processInbox(world.inbox)
+        guard case .rejected(let reasons)? = results.first?.outcome else {
+            Issue.record("not rejected: \(results)")
+            return ""
+        }
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty, "nothing was recorded")
+        return reasons.joined(separator: "\n")
+    }
+
+    @Test func aFileChangedAfterSigningIsRejectedAndKeptWithItsSignature() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
+        try Data(text.utf8).write(to: file)
+        #expect(try rejection(world) == "\(file.path).sig: the signature does not match the file: it was changed after signing, or signed by another key")
+        #expect(world.names(in: "rejected") == ["exp-12-replication.yaml", "exp-12-replication.yaml.reason.txt", "exp-12-replication.yaml.sig"])
+    }
+
+    @Test func aSignatureForAnotherNamespaceIsRejected() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path, namespace: "git")
+        #expect(try rejection(world) == "\(file.path).sig: the signature is for namespace 'git', not 'panel-review' (sign with: ssh-keygen -Y sign -f KEY -n panel-review FILE)")
+    }
+
+    @Test func anotherMembersKeyDoesNotMakeAReviewTheirs() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp19.path)
+        let fingerprint = SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: keys.exp19.publicLine)))
+        #expect(try rejection(world) == "\(file.path).sig: signed with exp-19's key \(fingerprint), but the review is exp-12's; a reviewer signs their own review")
+    }
+
+    @Test func aKeyNobodyHoldsIsRejected() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.stranger.path)
+        #expect(try rejection(world).hasPrefix("\(file.path).sig: signed with key SHA256:"))
+    }
+
+    @Test func anUnsignedFileIsRejectedWhereSignaturesAreRequired() throws {
+        let (world, _) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: nil)
+        #expect(try rejection(world, requireSignature: true)
+            == "\(file.path): not signed, and this workspace accepts only signed files; sign it with: ssh-keygen -Y sign -f ~/.ssh/id_ed25519 -n panel-review exp-12-replication.yaml")
+    }
+
+    @Test func aSignatureWithoutItsFileIsSetAside() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        try FileManager.default.removeItem(at: file)
+        let results = try intake(world).processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.rejected([
+            "\(file.path).sig: a signature without its file (exp-12-replication.yaml is not in the inbox); send both together",
+        ])])
+        #expect(world.names(in: "rejected") == ["exp-12-replication.yaml.sig", "exp-12-replication.yaml.sig.reason.txt"])
+    }
+
+    @Test func aResponseMatrixSignedByAnAuthorIsRecordedAsTheirs() throws {
+        let (world, keys) = try world()
+        _ = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        _ = try intake(world).processInbox(world.inbox)
+        let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
+        let names = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .authors)
+        var rows = CommentMatrix.rows(try world.temporary.store.comments(of: "A-2026-002"), assessment: assessment, names: names)
+        for index in rows.indices {
+            rows[index].response = .noted
+            rows[index].responseText = "Considered."
+        }
+        let matrix = world.inbox.appendingPathComponent("responses.csv")
+        try Data(CommentMatrix.csv(rows).utf8).write(to: matrix)
+        try SSHKeygen.sign(matrix.path, key: keys.exp04.path)
+        // The cron job runs the inbox; the signature says whose responses they are.
+        let results = try intake(world, actor: "cron").processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 4)])
+        let event = try #require(try world.temporary.store.events(after: 0, limit: nil).last)
+        #expect(event.type == ResponsesRecorded.type)
+        #expect(event.actor == "exp-04")
+        #expect(try event.payload(as: ResponsesRecorded.self)?.signedWith
+            == SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: keys.exp04.publicLine))))
+    }
+}
