@@ -191,7 +191,11 @@ struct CLITests {
         #expect(demo.status == 0, "\(demo.error)")
         #expect(demo.output.contains("A-2026-001 advanced from scoping to first-order-draft"))
         #expect(demo.output.contains("A-2026-002 advanced from approval to approved"))
-        #expect(demo.output.contains("(exit code 2: one file rejected; it is in inbox/rejected/ with its reason beside it)"))
+        #expect(demo.output.contains("(exit code 2: two files rejected; they are in inbox/rejected/ with their reasons beside them)"))
+        // The signed review is accepted with its signature; the copy altered after signing is rejected.
+        #expect(FileManager.default.fileExists(atPath: ws + "/inbox/processed/exp-12-replication.yaml.sig"))
+        let altered = try String(contentsOfFile: ws + "/inbox/rejected/exp-12-altered.yaml.reason.txt", encoding: .utf8)
+        #expect(altered.hasSuffix("exp-12-altered.yaml.sig: the signature does not match the file: it was changed after signing, or signed by another key\n"))
         let reason = try String(contentsOfFile: ws + "/inbox/rejected/exp-35-lines-out-of-range.yaml.reason.txt", encoding: .utf8)
         #expect(reason.hasSuffix(":10:5: lines 40-44 are not within draft 1 (lines 1-30)\n"))
         #expect(FileManager.default.fileExists(atPath: ws + "/inbox/processed/exp-12-replication.yaml"))
