@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PanelCore
 import Testing
 
 /// The guarantees behind the features, through the built binary: decisions
@@ -319,5 +320,51 @@ struct GuaranteeTests {
         #expect(rows.first?.actor == "exp-01")
         #expect(rows.first?.recordedBy == login)
         #expect(try cli.panel(["audit", "verify", "--workspace", ws], environment: unset).status == 0)
+    }
+
+    /// Every command that prints, run by an author of a double-blind assessment, in text and JSON:
+    /// no reviewer's id, name, affiliation or key fingerprint appears.
+    @Test func anAuthorOfADoubleBlindAssessmentNeverSeesAReviewer() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        try #require(try cli.panel(["demo", "--into", ws, "--fixtures", cli.fixture("")]).status == 0)
+        let roster = try RosterFile.parse(String(contentsOfFile: cli.fixture("panel/members.yaml"), encoding: .utf8), file: "members.yaml")
+        let reviewers = roster.filter { ["exp-12", "exp-19", "exp-35"].contains($0.id) }
+        let author = try #require(roster.first { $0.id == "exp-04" })
+        var secrets = reviewers.flatMap { [$0.id, $0.name] + ($0.affiliation == author.affiliation ? [] : [$0.affiliation]) }
+        secrets += reviewers.flatMap(\.signingKeys).compactMap(SSHSignature.keyBlob(ofLine:)).map(SSHSignature.fingerprint(ofKeyBlob:))
+        #expect(secrets.count >= 10)
+
+        let flags = try cli.panel(["flags", "list", "--workspace", ws, "--as", "exp-01", "--format", "json"])
+        struct Listed: Decodable { var id: String }
+        let flag = try #require(try JSONDecoder().decode([Listed].self, from: Data(flags.output.utf8)).first).id
+        let export = root.appendingPathComponent("record").path
+        var runs: [[String]] = [
+            ["status"], ["assessment", "list"], ["assessment", "show", "A-2026-002"], ["explain", "A-2026-002"],
+            ["review", "list", "A-2026-002"], ["log"], ["flags", "list"], ["flags", "show", flag], ["whoami"],
+        ].flatMap { [$0, $0 + ["--format", "json"]] }
+        runs += [["comments", "export", "A-2026-002"], ["comments", "export", "A-2026-002", "--format", "json"],
+                 ["export", "A-2026-002", "--dir", export]]
+        runs += ["markdown", "json", "html", "atom"].map { ["digest", "--dry-run", "--format", $0] }
+        for run in runs {
+            let result = try cli.panel(run + ["--workspace", ws, "--as", "exp-04"])
+            #expect(result.status == 0, "\(run): \(result.error)")
+            var seen = result.output + result.error
+            if run.first == "export" {
+                for file in ["record.json", "record.md"] { seen += try String(contentsOfFile: export + "/" + file, encoding: .utf8) }
+            }
+            for secret in secrets {
+                #expect(!seen.contains(secret), "\(run.joined(separator: " ")) shows \(secret)")
+            }
+        }
+        // Asking for the chairs' view is refused everywhere.
+        for run in [["review", "list", "A-2026-002"], ["comments", "export", "A-2026-002"], ["export", "A-2026-002", "--dir", export]] {
+            let refused = try cli.panel(run + ["--audience", "chairs", "--workspace", ws, "--as", "exp-04"])
+            #expect(refused.status == 3, "\(run)")
+            #expect(refused.error.contains("exp-04 may not see the reviewers' identities of A-2026-002"), "\(refused.error)")
+        }
+        // A chair sees them.
+        #expect(try cli.panel(["review", "list", "A-2026-002", "--workspace", ws, "--as", "exp-01"]).output.contains("exp-12"))
     }
 }

@@ -90,7 +90,9 @@ extension AssessmentCommand {
                     var transitions: [TransitionExplanation]
                 }
                 let deadline = workflow.stage(assessment.stage).flatMap { assessment.deadline(in: $0) }.map(Timestamp.format)
-                Console.out(try Console.json(Shown(assessment: assessment, daysInStage: assessment.daysInStage(at: now),
+                let audience = Visibility.audience(for: context.identity, on: assessment, members: try context.members)
+                let shown = Visibility.shown(assessment, names: ReviewerNames(assessment: assessment, workflow: workflow, audience: audience))
+                Console.out(try Console.json(Shown(assessment: shown, daysInStage: assessment.daysInStage(at: now),
                                                deadline: deadline, transitions: explanations)))
                 return
             }

@@ -22,21 +22,12 @@ struct Comments: ParsableCommand {
         func run() throws {
             let context = try CommandContext.load(workspace)
             let assessment = try context.assessment(id)
-            let members = try context.members
-            let chosen = audience ?? Audience.of(context.actor, on: assessment, members: members)
-            if chosen == .chairs && Audience.of(context.actor, on: assessment, members: members) != .chairs {
-                Console.error("\(context.actor) may not see reviewers' identities; only chairs and review editors may")
-                throw Exit.refused
-            }
+            let chosen = try Visibility.resolve(audience, for: context.identity, on: assessment, members: try context.members).get()
             let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
             let rows = CommentMatrix.rows(try Console.run { try context.store.comments(of: id) }, assessment: assessment, names: names)
             let text = format == .csv ? CommentMatrix.csv(rows) : try Console.json(rows) + "\n"
-            if let out {
-                try Console.run { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }
-                Console.out("\(rows.count) comments written to \(out)")
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
-            }
+            try Console.write(text, to: out)
+            if let out { Console.out("\(rows.count) comments written to \(out)") }
         }
     }
 

@@ -56,11 +56,7 @@ struct DigestCommand: ParsableCommand {
         case .json: text = try Console.json(digest) + "\n"
         case .atom: text = DigestRenderer.atom(digest, workspace: context.workspace.config.name.lowercased().filter { $0.isLetter || $0.isNumber })
         }
-        if let out {
-            try Console.run { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) }
-        } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-        }
+        try Console.write(text, to: out)
         let summary = digest.isEmpty ? "nothing new since the last digest"
             : "\(digest.id): \(digest.flags.count) flags, \(digest.resolved.count) resolved, \(digest.reminders.count) reminders\(dryRun ? " (dry run: nothing recorded)" : "")"
         FileHandle.standardError.write(Data("panel digest: \(summary)\(out.map { " → \($0)" } ?? "")\n".utf8))

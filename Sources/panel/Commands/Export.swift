@@ -16,13 +16,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         let assessment = try context.assessment(id)
-        let members = try context.members
-        let allowed = Audience.of(context.actor, on: assessment, members: members)
-        let chosen = audience ?? allowed
-        if chosen == .chairs && allowed != .chairs {
-            Console.error("\(context.actor) may not see reviewers' identities; only chairs and review editors may")
-            throw Exit.refused
-        }
+        let chosen = try Visibility.resolve(audience, for: context.identity, on: assessment, members: try context.members).get()
         let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
         let record = ReviewRecord(
             assessment: assessment, reviews: try Console.run { try context.store.reviews(of: id) },
@@ -31,8 +25,8 @@ struct ExportCommand: ParsableCommand {
         try Console.run {
             let drafts = folder.appendingPathComponent("drafts")
             try FileManager.default.createDirectory(at: drafts, withIntermediateDirectories: true)
-            try Data((try Console.json(record) + "\n").utf8).write(to: folder.appendingPathComponent("record.json"), options: .atomic)
-            try Data(record.markdown.utf8).write(to: folder.appendingPathComponent("record.md"), options: .atomic)
+            try Console.write(try Console.json(record) + "\n", to: folder.appendingPathComponent("record.json").path)
+            try Console.write(record.markdown, to: folder.appendingPathComponent("record.md").path)
             for draft in assessment.drafts {
                 if let bytes = try context.store.object(draft.hash) {
                     try Data(bytes).write(to: drafts.appendingPathComponent("draft-\(draft.version).md"), options: .atomic)

@@ -23,6 +23,19 @@ struct Log: ParsableCommand {
             events = events.filter { $0.type == type }
             if let limit { events = Array(events.prefix(limit)) }
         }
+        // Every event passes through the visibility policy. For someone with the authors' view of a
+        // blinded assessment, roster events are withheld all alike (the roster is 'panel members
+        // list'), so that which names are withheld elsewhere does not single out the reviewers.
+        let roster: Set<String> = [MemberRegistered.type, MemberUpdated.type, ReviewerRegistered.type, RosterExceptionAccepted.type]
+        if try !context.redactor().isEmpty {
+            events = events.map { event in
+                guard roster.contains(event.type) else { return event }
+                var withheld = event
+                withheld.subject = "(roster)"
+                withheld.payload = "{\"withheld\":\"see panel members list\"}"
+                return withheld
+            }
+        }
         switch output.format {
         case .json:
             Console.out(try Console.json(events))

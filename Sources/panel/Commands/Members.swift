@@ -60,7 +60,7 @@ extension Members {
             }
             let added = events.filter { $0.type == MemberRegistered.type }.count
             let updated = events.filter { $0.type == MemberUpdated.type }.count
-            Console.out("\(added) registered, \(updated) updated, \(incoming.count - added - updated) unchanged (\(file))")
+            Console.out("\(added) registered, \(updated) updated, \(incoming.count - added - updated) unchanged (\(file))", redacting: false)
         }
     }
 
@@ -75,12 +75,12 @@ extension Members {
             let members = try Console.run { try context.store.members() }
             switch output.format {
             case .json:
-                Console.out(try Console.json(members))
+                Console.out(try Console.json(members), redacting: false)
             case .text:
                 if members.isEmpty { Console.out("no members (import a roster: panel members import FILE)") }
                 for member in members {
                     let roles = member.roles.map(\.rawValue).joined(separator: ",")
-                    Console.out("\(member.id)\t\(member.name)\t\(member.nationality)\t\(member.group.rawValue)\t\(member.gender.rawValue)\t\(roles)\t\(member.affiliation)")
+                    Console.out("\(member.id)\t\(member.name)\t\(member.nationality)\t\(member.group.rawValue)\t\(member.gender.rawValue)\t\(roles)\t\(member.affiliation)", redacting: false)
                 }
             }
         }
@@ -103,22 +103,22 @@ extension Members {
             }
             switch output.format {
             case .json:
-                Console.out(try Console.json(member))
+                Console.out(try Console.json(member), redacting: false)
             case .text:
-                Console.out("\(member.id)  \(member.name)")
-                Console.out("  nationality  \(member.nationality) (\(CountryClassification.isDeveloped(member.nationality) ? "developed" : "developing"))")
-                Console.out("  group        \(member.group.rawValue)")
-                Console.out("  gender       \(member.gender.rawValue)")
-                Console.out("  affiliation  \(member.affiliation)")
-                Console.out("  roles        \(member.roles.map(\.rawValue).joined(separator: ", "))")
-                Console.out("  expertise    \(member.expertise.joined(separator: ", "))")
+                Console.out("\(member.id)  \(member.name)", redacting: false)
+                Console.out("  nationality  \(member.nationality) (\(CountryClassification.isDeveloped(member.nationality) ? "developed" : "developing"))", redacting: false)
+                Console.out("  group        \(member.group.rawValue)", redacting: false)
+                Console.out("  gender       \(member.gender.rawValue)", redacting: false)
+                Console.out("  affiliation  \(member.affiliation)", redacting: false)
+                Console.out("  roles        \(member.roles.map(\.rawValue).joined(separator: ", "))", redacting: false)
+                Console.out("  expertise    \(member.expertise.joined(separator: ", "))", redacting: false)
                 if !member.conflicts.isEmpty {
                     let parts = [
                         member.conflicts.organisations.isEmpty ? nil : "organisations: " + member.conflicts.organisations.joined(separator: "; "),
                         member.conflicts.members.isEmpty ? nil : "members: " + member.conflicts.members.joined(separator: ", "),
                         member.conflicts.assessments.isEmpty ? nil : "assessments: " + member.conflicts.assessments.joined(separator: ", "),
                     ].compactMap { $0 }
-                    Console.out("  conflicts    \(parts.joined(separator: "; "))")
+                    Console.out("  conflicts    \(parts.joined(separator: "; "))", redacting: false)
                 }
             }
         }
@@ -150,10 +150,10 @@ extension Members {
             let results = RosterCheck.evaluate(members)
             switch output.format {
             case .json:
-                Console.out(try Console.json(results))
+                Console.out(try Console.json(results), redacting: false)
             case .text:
                 for result in results {
-                    Console.out("\(result.passed ? "pass" : "FAIL")  \(result.rule.padding(toLength: 16, withPad: " ", startingAt: 0))\(result.detail)")
+                    Console.out("\(result.passed ? "pass" : "FAIL")  \(result.rule.padding(toLength: 16, withPad: " ", startingAt: 0))\(result.detail)", redacting: false)
                 }
             }
             if results.contains(where: { !$0.passed }) { throw Exit.refused }

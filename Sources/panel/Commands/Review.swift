@@ -80,9 +80,8 @@ struct ReviewCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.load(workspace)
             let assessment = try context.assessment(id)
-            let members = try context.members
-            let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment),
-                                      audience: audience ?? Audience.of(context.actor, on: assessment, members: members))
+            let chosen = try Visibility.resolve(audience, for: context.identity, on: assessment, members: try context.members).get()
+            let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
             let reviews = try Console.run { try context.store.reviews(of: id) }.map { review -> Review in
                 var shown = review
                 shown.reviewer = names.label(review.reviewer, stage: review.stage)

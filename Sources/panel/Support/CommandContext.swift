@@ -56,15 +56,68 @@ struct CommandContext {
             currentDirectory: FileManager.default.currentDirectoryPath)
         let clock = try clock(options, policy: workspace.config.clock)
         let store = try StoreFactory.open(workspace)
-        return CommandContext(workspace: workspace, store: store, clock: clock,
-                              identity: try identity(options, workspace: workspace, store: store))
+        let context = CommandContext(workspace: workspace, store: store, clock: clock,
+                                     identity: try identity(options, workspace: workspace, store: store))
+        // Everything this command prints passes through the visibility policy, decided on first use.
+        Console.use { try context.redactor() }
+        return context
+    }
+
+    /// The visibility policy for what this actor reads across assessments: chairs and the
+    /// secretariat see everything; others never see a blinded reviewer's identity.
+    func redactor() throws -> Redactor {
+        if identity.policy == .osUser && identity.isSecretariat { return Redactor(terms: []) }
+        let members = try store.members()
+        if let member = members.first(where: { $0.id == identity.actor }), member.has(.coChair) || member.has(.viceChair) {
+            return Redactor(terms: [])
+        }
+        return Visibility.redactor(for: identity, assessments: try store.assessments(), workflows: try workflows, members: members)
     }
 }
 
 /// Printing lives here, in the shell; the library never prints.
 enum Console {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    /// The visibility policy of the command being run (set when its context loads).
+    nonisolated(unsafe) private static var visibility: (() throws -> Redactor)?
+    nonisolated(unsafe) private static var redactor: Redactor?
+
+    /// Sets the visibility policy for what follows (the demo runs several commands in one process).
+    static func use(_ policy: @escaping () throws -> Redactor) {
+        visibility = policy
+        redactor = nil
+    }
+
+    /// Text as the acting person may see it. If the policy cannot be worked out, nothing is shown.
+    static func visible(_ text: String) -> String {
+        guard let visibility else { return text }
+        if redactor == nil {
+            do {
+                redactor = try visibility()
+            } catch {
+                let messages = Failure.report(error)?.messages ?? ["\(error)"]
+                for message in messages { self.error(message) }
+                self.error("cannot work out what you may see, so nothing is shown")
+                exit(Exit.failure.rawValue)
+            }
+        }
+        return redactor?.apply(text) ?? text
+    }
+
+    /// Prints a line through the visibility policy. Only the roster itself (public: who serves on
+    /// the panel, not who reviews what) is printed with `redacting: false`, so that which names are
+    /// withheld elsewhere does not single out the reviewers.
+    static func out(_ text: String, redacting: Bool = true) {
+        FileHandle.standardOutput.write(Data(((redacting ? visible(text) : text) + "\n").utf8))
+    }
+
+    /// Writes output to a file or standard output, through the visibility policy.
+    static func write(_ text: String, to path: String?) throws {
+        let shown = visible(text)
+        if let path {
+            try Data(shown.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(Data(shown.utf8))
+        }
     }
 
     static func error(_ text: String) {
