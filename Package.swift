@@ -79,7 +79,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PanelCLITests",
-            dependencies: ["PanelCore", "PanelSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PanelCore", "PanelSQLite", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

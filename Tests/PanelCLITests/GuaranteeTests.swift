@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PanelCore
+import PanelTestSupport
 import Testing
 
 /// The guarantees behind the features, through the built binary: decisions
@@ -366,5 +367,57 @@ struct GuaranteeTests {
         }
         // A chair sees them.
         #expect(try cli.panel(["review", "list", "A-2026-002", "--workspace", ws, "--as", "exp-01"]).output.contains("exp-12"))
+    }
+
+    /// Someone who can write the store edits an early event and recomputes every later hash and
+    /// the recorded head: the chain is consistent again, so plain 'audit verify' cannot tell; a
+    /// head kept outside the store (a digest's, a signed checkpoint) can.
+    @Test func aConsistentRewriteIsCaughtByAnAnchorKeptOutside() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(open(ws)).status == 0)
+        // The anchors: a digest's head, and a checkpoint signed with the secretariat's key.
+        let digest = try cli.panel(["digest", "--format", "json", "--workspace", ws, "--as", "exp-01"])
+        try #require(digest.status == 0, "\(digest.error)")
+        struct Issued: Decodable { var head: ChainHead }
+        let head = try JSONDecoder().decode(Issued.self, from: Data(digest.output.utf8)).head
+        #expect(digest.output.contains("\"hash\" : \"\(head.hash)\""))
+        let key = try SSHKeygen.key("ed25519", in: root, name: "secretariat")
+        let checkpoint = root.appendingPathComponent("checkpoint.txt").path
+        let written = try cli.panel(["audit", "checkpoint", "--key", key.path, "--out", checkpoint, "--workspace", ws])
+        try #require(written.status == 0, "\(written.error)")
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint,
+                               "--head", "\(head.sequence):\(head.hash)"]).status == 0)
+
+        // The rewrite: event 1's payload changed, every hash after it recomputed, the head moved.
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        try store.write { db in
+            var previous = EventChain.genesis
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM event ORDER BY sequence") {
+                var record = EventRecord(sequence: row["sequence"], time: row["time"], actor: row["actor"], type: row["type"],
+                                         subject: row["subject"], payload: row["payload"], previousHash: previous, hash: "",
+                                         recordedBy: row["recorded_by"])
+                if record.sequence == 1 { record.payload = #"{"name":"A panel that never was"}"# }
+                record.hash = EventChain.hash(of: record)
+                try db.execute(sql: "UPDATE event SET payload = ?, previous_hash = ?, hash = ? WHERE sequence = ?",
+                               arguments: [record.payload, record.previousHash, record.hash, record.sequence])
+                try db.execute(sql: "UPDATE chain_head SET sequence = ?, hash = ?", arguments: [record.sequence, record.hash])
+                previous = record.hash
+            }
+        }
+        let plain = try cli.panel(["audit", "verify", "--workspace", ws])
+        #expect(plain.status == 0, "the rewrite is consistent: \(plain.output)")
+        let byHead = try cli.panel(["audit", "verify", "--workspace", ws, "--head", "\(head.sequence):\(head.hash)"])
+        #expect(byHead.status == 4)
+        #expect(byHead.output.hasPrefix("FAILED: event \(head.sequence): no longer has the hash --head"), "\(byHead.output)")
+        let byCheckpoint = try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint])
+        #expect(byCheckpoint.status == 4)
+        #expect(byCheckpoint.output.contains("the log at or before event"), "\(byCheckpoint.output)")
+        // A checkpoint edited to match the rewrite no longer matches its signature.
+        let forged = try String(contentsOfFile: checkpoint, encoding: .utf8).replacingOccurrences(of: head.hash, with: String(repeating: "0", count: 64))
+        try Data(forged.utf8).write(to: URL(fileURLWithPath: checkpoint))
+        let refused = try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint])
+        #expect(refused.status == 4)
+        #expect(refused.output.contains("the signature does not match the file"), "\(refused.output)")
     }
 }

@@ -189,6 +189,11 @@ public struct ChainVerifier {
         lastTime = record.time
     }
 
+    /// Records a break found by another check (an anchor kept outside the store).
+    public mutating func fail(_ broken: ChainBreak) {
+        if firstBreak == nil { firstBreak = broken }
+    }
+
     /// Compares the end of the walk with the head the store recorded, which
     /// catches rows cut from the end of the log.
     public mutating func finish(recordedHead: ChainHead?) {

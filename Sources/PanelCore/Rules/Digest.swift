@@ -22,6 +22,12 @@ public struct Digest: Codable, Sendable, Equatable {
     public var reminders: [Reminder]
     /// What this digest issues, for the notification log.
     public var keys: [String]
+    /// The log's head when the digest was issued: an anchor outside the store that
+    /// `panel audit verify --head SEQUENCE:HASH` checks the log against later.
+    public var head: ChainHead?
+
+    /// `SEQUENCE:HASH`, as `audit verify --head` takes it.
+    public var anchor: String? { head.map { "\($0.sequence):\($0.hash)" } }
 
     public var isEmpty: Bool { flags.isEmpty && resolved.isEmpty && reminders.isEmpty }
 }
@@ -96,7 +102,7 @@ public enum DigestComposer {
 
     /// The digest of what is not yet issued, plus (with `since`) what changed within that window.
     public static func compose(id: String, flags: [Flag], resolved: [Flag], reminders: [Reminder], issued: Set<String>,
-                               since: Date?, now: Date) -> Digest {
+                               since: Date?, now: Date, head: ChainHead? = nil) -> Digest {
         func fresh(_ key: String, changed: String?) -> Bool {
             if !issued.contains(key) { return true }
             guard let since, let changed, let at = Timestamp.parse(changed) else { return false }
@@ -106,14 +112,21 @@ public enum DigestComposer {
         let newResolved = resolved.filter { fresh(key($0), changed: $0.changedAt) }
         let newReminders = reminders.filter { fresh(key($0), changed: since == nil ? nil : Timestamp.format(now)) }
         let keys = newFlags.map(key) + newResolved.map(key) + newReminders.map(key)
-        return Digest(id: id, issuedAt: Timestamp.format(now), flags: newFlags, resolved: newResolved, reminders: newReminders, keys: keys)
+        return Digest(id: id, issuedAt: Timestamp.format(now), flags: newFlags, resolved: newResolved, reminders: newReminders, keys: keys,
+                      head: head)
     }
 }
 
 /// Digest renderings: Markdown, one self-contained HTML page, JSON, Atom 1.0.
 public enum DigestRenderer {
+    /// The anchor line every rendering carries.
+    static func anchorText(_ digest: Digest) -> String? {
+        digest.head.map { "Log head at issue: event \($0.sequence), hash \($0.hash) (check the log still holds it: panel audit verify --head \($0.sequence):\($0.hash))" }
+    }
+
     public static func markdown(_ digest: Digest) -> String {
-        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(digest.issuedAt)).\n" }
+        let anchor = anchorText(digest).map { "\n\($0)\n" } ?? ""
+        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(digest.issuedAt)).\n" + anchor }
         var out = "# Early-warning digest \(digest.id)\n\nIssued \(digest.issuedAt).\n"
         for severity in Severity.allCases.reversed() {
             let flags = digest.flags.filter { $0.severity == severity }
@@ -137,7 +150,7 @@ public enum DigestRenderer {
             out += "\n## Reminders (\(digest.reminders.count))\n\n"
             for reminder in digest.reminders { out += "- \(reminder.text)\n" }
         }
-        return out
+        return out + anchor
     }
 
     static func escape(_ text: String) -> String {
@@ -175,7 +188,7 @@ public enum DigestRenderer {
             </head><body>
             <h1>Early-warning digest \(escape(digest.id))</h1>
             <p>Issued \(escape(digest.issuedAt)).</p>
-            \(body)</body></html>
+            \(body)\(anchorText(digest).map { "<p class=\"subject\">\(escape($0))</p>\n" } ?? "")</body></html>
 
             """
     }
@@ -187,6 +200,7 @@ public enum DigestRenderer {
         writer.element("id", text: "urn:panel:\(workspace):digest:\(digest.id)")
         writer.element("title", text: "Early-warning digest \(digest.id)")
         writer.element("updated", text: digest.issuedAt)
+        if let anchor = anchorText(digest) { writer.element("subtitle", text: anchor) }
         writer.startElement("author")
         writer.element("name", text: "panel")
         writer.endElement()

@@ -104,7 +104,7 @@ public struct RuleRunner {
             let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
             let digest = DigestComposer.compose(
                 id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
-                issued: try writer.issued(keys), since: since, now: now)
+                issued: try writer.issued(keys), since: since, now: now, head: try writer.head())
             if !dryRun && !digest.isEmpty {
                 try writer.append(NewEvent(
                     DigestIssued(id: digest.id, keys: digest.keys, flags: digest.flags.count, resolved: digest.resolved.count,
