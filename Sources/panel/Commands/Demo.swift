@@ -29,6 +29,11 @@ struct Demo: ParsableCommand {
 
         step("Create a workspace with the fixtures' panel.yaml (it maps the incident-register format)")
         try Init.parse([directory, "--config", fixturesURL.appendingPathComponent("panel.yaml").path, "--now", "2026-03-01T09:00:00Z"]).run()
+        Console.out("""
+            This is a demo workspace: its panel.yaml says 'identity: declared' (--as is believed, and every \
+            event records that it was declared) and 'clock: settable' (--now is honoured). A real \
+            workspace ('panel init') knows people by their OS login and keeps the system clock.
+            """)
 
         let roster = fixturesURL.appendingPathComponent("panel/members.yaml").path
         let draft = fixturesURL.appendingPathComponent("drafts/disinformation-v1.md").path
