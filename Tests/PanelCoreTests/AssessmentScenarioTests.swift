@@ -227,6 +227,18 @@ struct AssessmentScenarioTests {
         #expect(AssessmentDecisions.extend(assessment, days: 0, reason: "", workflow: workflow, members: members, actor: "exp-03", now: day(5))
             == .failure(Refusal(["exp-03 may not extend deadlines: only a co-chair or vice-chair may", "--days must be 1 to 365, not 0", "a reason is required"])))
     }
+
+    @Test func anExtensionThatEndsInThePastIsRefused() throws {
+        var history = History()
+        let assessment = try open(history: &history)
+        let workflow = workflows["annual-report"]!
+        // The scoping deadline is day 60; on day 75 a 10-day extension would end on day 70.
+        #expect(AssessmentDecisions.extend(assessment, days: 10, reason: "late", workflow: workflow, members: members, actor: "exp-06", now: day(75))
+            == .failure(Refusal("the new deadline, \(Timestamp.format(day(70))), would already be past; the deadline passed on \(Timestamp.format(day(60))), so extend by at least 15 days")))
+        #expect(throws: Never.self) {
+            try AssessmentDecisions.extend(assessment, days: 15, reason: "late", workflow: workflow, members: self.members, actor: "exp-06", now: self.day(75)).get()
+        }
+    }
 }
 
 /// Each requirement, passing and failing, on hand-made state.
@@ -335,5 +347,40 @@ struct RequirementTests {
         #expect(evaluate(NoBracketedStatements(), state).met)
         state.statementDecisions = ["S1": .approved, "S2": .bracketed]
         #expect(evaluate(NoBracketedStatements(), state) == RequirementStatus(requirement: "no-bracketed-statements", met: false, current: "bracketed: S2", needed: "none bracketed"))
+    }
+
+    @Test func approvalNeedsEveryStatementDecided() {
+        var state = assessment()
+        state.drafts = [Draft(version: 1, hash: "h", lines: 3, statementCount: 3, stage: "s", submittedAt: "", submittedBy: "a1")]
+        state.statements = (1...3).map { SummaryStatement(id: "S\($0)", line: $0, text: "t") }
+        state.statementDecisions = ["S1": .approved, "S3": .bracketed]
+        #expect(evaluate(AllStatementsDecided(), state) == RequirementStatus(
+            requirement: "all-statements-decided", met: false, current: "pending: S2; bracketed: S3", needed: "all 3 approved or deleted"))
+        state.statementDecisions = ["S1": .approved, "S2": .deleted, "S3": .approved]
+        #expect(evaluate(AllStatementsDecided(), state) == RequirementStatus(
+            requirement: "all-statements-decided", met: true, current: "3 of 3 decided", needed: "all 3 approved or deleted"))
+    }
+}
+
+@Suite("Draft diff")
+struct DraftDiffTests {
+    @Test func changedLinesCarryEachVersionsNumbers() {
+        let old = ["# Title", "first", "second", "third"]
+        let new = ["# Title", "first", "second, revised", "third", "fourth"]
+        let lines = DraftDiff.lines(from: old, to: new)
+        #expect(lines.filter { $0.change != .same } == [
+            DraftDiff.Line(change: .removed, old: 3, new: nil, text: "second"),
+            DraftDiff.Line(change: .added, old: nil, new: 3, text: "second, revised"),
+            DraftDiff.Line(change: .added, old: nil, new: 5, text: "fourth"),
+        ])
+        #expect(lines.filter { $0.change == .same }.map(\.new) == [1, 2, 4])
+        #expect(DraftDiff.render(lines, context: 0) == """
+            -     3       | second
+            +           3 | second, revised
+               ...
+            +           5 | fourth
+
+            """)
+        #expect(DraftDiff.render(DraftDiff.lines(from: old, to: old)) == "no changes\n")
     }
 }

@@ -88,7 +88,7 @@ struct ReviewScenarioTests {
         let world = try inReview()
         var busy = world.assessment
         busy.assignments = ["exp-02", "exp-05"].map { ReviewAssignment(reviewer: $0, stage: busy.stage, deadline: "") }
-        let chosen = try ReviewDecisions.assign(AssignmentRequest(who: .automatic(count: 30), maxLoad: 1), to: world.assessment,
+        let chosen = try ReviewDecisions.assign(AssignmentRequest(who: .automatic(count: 28), maxLoad: 1), to: world.assessment,
                                                 workflow: workflows["rapid-assessment"]!, members: members,
                                                 assessments: [busy], actor: "exp-01", now: day(1)).get()
         let reviewers = try #require(try chosen[0].payload(as: ReviewersAssigned.self)).reviewers
@@ -104,7 +104,33 @@ struct ReviewScenarioTests {
             Issue.record("40 reviewers assigned from a roster of 40 with 4 authors")
             return
         }
-        #expect(refusal.reasons == ["not enough eligible reviewers: need 40, 35 eligible, short by 5 (excluded: 4 authors or review editors, 1 conflicted, 0 sharing an author's affiliation, 0 at the load limit of 5, 0 already assigned)"])
+        #expect(refusal.reasons == ["not enough eligible reviewers: need 40, 30 eligible, short by 10 (excluded: 4 authors or review editors, 5 chairs (--include-chairs to allow), 1 conflicted, 0 sharing an author's affiliation, 0 at the load limit of 5, 0 already assigned)"])
+    }
+
+    @Test func automaticAssignmentPrefersMatchingExpertiseAndLeavesChairsToChair() throws {
+        var world = World()
+        let authors = [AssessmentAuthor(member: "exp-04", role: .coordinatingLeadAuthor), AssessmentAuthor(member: "exp-26", role: .reviewEditor)]
+        world.add(try AssessmentDecisions.open(
+            OpenAssessment(title: "Election disinformation", kind: .risk, domain: .misinformation, workflow: "rapid-assessment",
+                           authors: authors, ratings: Ratings()),
+            existing: [], workflows: workflows, members: members, actor: "exp-01", now: day(0)).get())
+        let text = try DraftText.read(Array("# Draft\n- a finding {#S1}\n".utf8), file: "d.md").get()
+        world.add(try AssessmentDecisions.submitDraft(text, to: world.assessment, workflow: workflows["rapid-assessment"]!, members: members,
+                                                      actor: "exp-04", now: day(0)).get())
+        world.add(try AssessmentDecisions.advance(world.assessment, to: nil, workflow: workflows["rapid-assessment"]!, members: members,
+                                                  actor: "exp-04", now: day(0)).get())
+        let events = try ReviewDecisions.assign(AssignmentRequest(who: .automatic(count: 3)), to: world.assessment,
+                                                workflow: workflows["rapid-assessment"]!, members: members,
+                                                assessments: [world.assessment], actor: "exp-01", now: day(1)).get()
+        let chosen = try #require(events[0].payload(as: ReviewersAssigned.self)).reviewers
+        let wanted = Set(RiskDomain.misinformation.expertise)
+        let chosenMembers = chosen.compactMap { id in members.first { $0.id == id } }
+        #expect(chosenMembers.count == 3)
+        #expect(chosenMembers.allSatisfy { !Set($0.expertise).isDisjoint(with: wanted) }, "\(chosenMembers.map { ($0.id, $0.expertise) })")
+        #expect(chosenMembers.allSatisfy { !$0.has(.coChair) && !$0.has(.viceChair) })
+        let reasons = ReviewDecisions.assignmentReasons(chosen, for: world.assessment, members: members, assessments: [world.assessment])
+        #expect(reasons.count == 3)
+        #expect(reasons.allSatisfy { $0.contains("matches misinformation") }, "\(reasons)")
     }
 
     @Test func namedReviewersAreCheckedOneByOne() throws {
@@ -305,6 +331,12 @@ struct ReviewScenarioTests {
                                               members: members, actor: "exp-04", now: day(5)).get())
         #expect(world.assessment.reviews[0].answered == 1)
         #expect(world.comments[0].response == .acceptedInPart)
+    }
+
+    @Test func noSignOffBeforeAnyReviewArrives() throws {
+        let world = try inReview()
+        #expect(ReviewDecisions.signOff(world.assessment, comments: world.comments, members: members, actor: "exp-26", now: day(2))
+            == .failure(Refusal("no review of A-2026-001 in expert-review has arrived yet; a sign-off states that the reviews got appropriate consideration")))
     }
 
     @Test func votesAndStatementsFollowTheRules() throws {

@@ -45,7 +45,7 @@ struct WorkflowTests {
             "5:13: unknown activity 'dancing' (one of: drafting, review, voting)",
             "7:9: transition to unknown stage 'reviw'",
             "8:13: unknown role 'president' (one of: co-chair, vice-chair, member, coordinating-lead-author, lead-author, contributing-author, review-editor, reviewer)",
-            "11:13: unknown requirement 'quorum-of-cats' (known: min-drafts, min-days-in-stage, role-filled, deadline-not-passed, min-reviews, min-regional-groups, all-substantive-answered, review-editor-signoff, no-open-conflict, vote, no-bracketed-statements)",
+            "11:13: unknown requirement 'quorum-of-cats' (known: min-drafts, min-days-in-stage, role-filled, deadline-not-passed, min-reviews, min-regional-groups, all-substantive-answered, review-editor-signoff, no-open-conflict, vote, no-bracketed-statements, all-statements-decided)",
             "12:5: stage 'done' cannot be reached from the initial stage 'draft'",
         ]),
         ("fixtures/workflows/bad/unreachable.yaml", [
@@ -89,14 +89,14 @@ struct WorkflowTests {
         #expect(dot.contains("\"approved\" [label=\"Approved\", peripheries=2];"))
         let mermaid = WorkflowGraph.mermaid(workflow)
         #expect(mermaid.hasPrefix("flowchart LR"))
-        #expect(mermaid.contains("approval -->|\"by co-chair, vice-chair<br/>no bracketed summary statements<br/>vote passed (two-thirds, quorum 50% of members)\"| approved"))
+        #expect(mermaid.contains("approval -->|\"by co-chair, vice-chair<br/>no bracketed summary statements<br/>every summary statement decided<br/>vote passed (two-thirds, quorum 50% of members)\"| approved"))
         #expect(mermaid.contains("approved([\"Approved\"])"))
     }
 
     @Test func everyRequirementHasANameSummaryAndIsUnique() {
         let names = RequirementRegistry.names
         #expect(Set(names).count == names.count)
-        #expect(names.count == 11)
+        #expect(names.count == 12)
         #expect(RequirementRegistry.all.allSatisfy { !$0.summary.isEmpty })
     }
 }

@@ -13,6 +13,19 @@ public enum RiskDomain: String, CaseIterable, Codable, Sendable {
     case humanComputerInteraction = "human-computer-interaction"
     case socioeconomicAndEnvironmental = "socioeconomic-environmental"
     case aiSystemSafety = "ai-system-safety"
+
+    /// The roster's expertise tags that fit the domain, for choosing reviewers.
+    public var expertise: [String] {
+        switch self {
+        case .discriminationAndToxicity: ["ethics", "human-rights", "law", "nlp", "sociology"]
+        case .privacyAndSecurity: ["privacy", "cybersecurity", "law"]
+        case .misinformation: ["misinformation", "elections", "nlp", "sociology"]
+        case .maliciousActors: ["cybersecurity", "biosecurity", "ai-safety", "critical-infrastructure"]
+        case .humanComputerInteraction: ["education", "health", "sociology", "ethics"]
+        case .socioeconomicAndEnvironmental: ["economics", "labour", "climate", "sociology"]
+        case .aiSystemSafety: ["ai-safety", "machine-learning", "robotics", "critical-infrastructure"]
+        }
+    }
 }
 
 /// IPCC AR5 calibrated likelihood (Mastrandrea et al. 2010), in scale order.

@@ -183,7 +183,13 @@ public enum AssessmentDecisions {
         if !isChair(person) { reasons.append("\(actor) may not extend deadlines: only a co-chair or vice-chair may") }
         if !(1...365).contains(days) { reasons.append("--days must be 1 to 365, not \(days)") }
         if reason.trimmingCharacters(in: .whitespaces).isEmpty { reasons.append("a reason is required") }
-        if workflow.stage(assessment.stage)?.deadlineDays == nil {
+        if let stage = workflow.stage(assessment.stage), let current = assessment.deadline(in: stage) {
+            let extended = current.addingTimeInterval(Double(days) * 86_400)
+            if extended < now {
+                let needed = Int((now.timeIntervalSince(current) / 86_400).rounded(.up))
+                reasons.append("the new deadline, \(Timestamp.format(extended)), would already be past; the deadline passed on \(Timestamp.format(current)), so extend by at least \(needed) days")
+            }
+        } else {
             reasons.append("stage '\(assessment.stage)' has no deadline to extend")
         }
         guard reasons.isEmpty else { return .failure(Refusal(reasons)) }

@@ -57,11 +57,14 @@ public struct AssignmentRequest: Sendable, Equatable {
     public var maxLoad: Int
     /// Allow reviewers who share an affiliation with an author.
     public var allowSameAffiliation: Bool
+    /// Let automatic assignment choose co-chairs and vice-chairs (who are otherwise left to chair).
+    public var includeChairs: Bool
 
-    public init(who: Who, maxLoad: Int = 5, allowSameAffiliation: Bool = false) {
+    public init(who: Who, maxLoad: Int = 5, allowSameAffiliation: Bool = false, includeChairs: Bool = false) {
         self.who = who
         self.maxLoad = maxLoad
         self.allowSameAffiliation = allowSameAffiliation
+        self.includeChairs = includeChairs
     }
 }
 
@@ -173,9 +176,11 @@ public enum ReviewDecisions {
             let count = requested ?? max(0, neededReviews - already.count)
             guard count > 0 else { return .failure(Refusal("\(assessment.id) already has \(already.count) reviewers in \(stage.id); ask for more with --count")) }
             var excludedAuthors = 0, excludedConflict = 0, excludedAffiliation = 0, excludedLoad = 0, excludedAssigned = 0
+            var excludedChairs = 0
             var eligible: [Member] = []
             for candidate in members.sorted(by: { $0.id < $1.id }) {
                 if already.contains(candidate.id) { excludedAssigned += 1; continue }
+                if !request.includeChairs && (candidate.has(.coChair) || candidate.has(.viceChair)) { excludedChairs += 1; continue }
                 let reasons = exclusions(of: candidate, for: assessment, members: members, allowSameAffiliation: request.allowSameAffiliation)
                 if reasons.contains(where: { $0.hasPrefix("an author") || $0.hasPrefix("a review editor") }) { excludedAuthors += 1; continue }
                 if reasons.contains(where: { $0.hasPrefix("declares") }) { excludedConflict += 1; continue }
@@ -183,7 +188,7 @@ public enum ReviewDecisions {
                 if load[candidate.id, default: 0] >= request.maxLoad { excludedLoad += 1; continue }
                 eligible.append(candidate)
             }
-            let excludedText = "excluded: \(excludedAuthors) authors or review editors, \(excludedConflict) conflicted, \(excludedAffiliation) sharing an author's affiliation, \(excludedLoad) at the load limit of \(request.maxLoad), \(excludedAssigned) already assigned"
+            let excludedText = "excluded: \(excludedAuthors) authors or review editors, \(excludedChairs) chairs (--include-chairs to allow), \(excludedConflict) conflicted, \(excludedAffiliation) sharing an author's affiliation, \(excludedLoad) at the load limit of \(request.maxLoad), \(excludedAssigned) already assigned"
             var reasons: [String] = []
             if eligible.count < count {
                 reasons.append("not enough eligible reviewers: need \(count), \(eligible.count) eligible, short by \(count - eligible.count) (\(excludedText))")
@@ -195,12 +200,14 @@ public enum ReviewDecisions {
                 reasons.append("regional groups: the workflow needs reviewers from \(neededGroups), assigned and eligible reviewers cover \(reachable), short by \(neededGroups - reachable)")
             }
             guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
-            // Deterministic: cover missing groups first, then the least loaded, then the
-            // least represented group, then id order.
+            // Deterministic: cover missing groups first; within that, expertise matching the
+            // assessment's domain, then the least loaded, the least represented group, id order.
             var chosen: [Member] = []
             var groups = assignedGroups
-            func rank(_ member: Member) -> (Int, Int, String) {
-                (load[member.id, default: 0], chosen.filter { $0.group == member.group }.count, member.id)
+            let wanted = Set(assessment.domain.expertise)
+            func rank(_ member: Member) -> (Int, Int, Int, String) {
+                (-Set(member.expertise).intersection(wanted).count, load[member.id, default: 0],
+                 chosen.filter { $0.group == member.group }.count, member.id)
             }
             var pool = eligible
             while chosen.count < count, groups.count < neededGroups {
@@ -217,6 +224,21 @@ public enum ReviewDecisions {
             return .success([NewEvent(
                 ReviewersAssigned(assessment: assessment.id, stage: stage.id, reviewers: chosen.map(\.id), deadline: deadline),
                 subject: assessment.id, actor: actor, time: now)])
+        }
+    }
+
+    /// Why each reviewer was chosen, for `review assign --explain`.
+    public static func assignmentReasons(_ reviewers: [String], for assessment: Assessment, members: [Member],
+                                         assessments: [Assessment]) -> [String] {
+        let load = loads(assessments)
+        let wanted = Set(assessment.domain.expertise)
+        return reviewers.compactMap { id in
+            guard let member = members.first(where: { $0.id == id }) else { return nil }
+            let matches = member.expertise.filter(wanted.contains)
+            let expertise = matches.isEmpty
+                ? "no expertise tag matches \(assessment.domain.rawValue) (has \(member.expertise.joined(separator: ", ")))"
+                : "expertise \(matches.joined(separator: ", ")) matches \(assessment.domain.rawValue)"
+            return "\(id): \(expertise); \(member.group.rawValue); \(load[id, default: 0]) open reviews with this one"
         }
     }
 
@@ -343,6 +365,10 @@ public enum ReviewDecisions {
         }
         if assessment.signOffs.contains(where: { $0.editor == actor && $0.stage == assessment.stage }) {
             return .failure(Refusal("\(actor) has already signed off \(assessment.id) in \(assessment.stage)"))
+        }
+        // A sign-off states that the reviews got appropriate consideration: there must be reviews to consider.
+        if !assessment.reviews.contains(where: { $0.stage == assessment.stage }) {
+            return .failure(Refusal("no review of \(assessment.id) in \(assessment.stage) has arrived yet; a sign-off states that the reviews got appropriate consideration"))
         }
         let unanswered = comments.filter { $0.stage == assessment.stage && $0.kind == .substantive && $0.response == nil }
         if !unanswered.isEmpty {

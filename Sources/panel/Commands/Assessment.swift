@@ -110,6 +110,16 @@ extension AssessmentCommand {
             }
             let ratings = assessment.ratings
             Console.out("  ratings      severity \(ratings.severity.map(String.init) ?? "-"), likelihood \(ratings.likelihood?.rawValue ?? "-"), horizon \(ratings.horizon?.rawValue ?? "-"), regions \(ratings.regions.isEmpty ? "-" : ratings.regions.joined(separator: ", "))")
+            // Assignments with their due dates, reviewers as this reader may see them.
+            let audience = Visibility.audience(for: context.identity, on: assessment, members: try context.members)
+            let names = ReviewerNames(assessment: assessment, workflow: workflow, audience: audience)
+            let reviewed = Set(assessment.reviews.map { "\($0.stage):\($0.reviewer)" })
+            for assignment in assessment.assignments {
+                let state = reviewed.contains("\(assignment.stage):\(assignment.reviewer)") ? "review received (was due \(assignment.deadline))"
+                    : (Timestamp.parse(assignment.deadline).map { $0 < now } ?? false) ? "overdue since \(assignment.deadline)"
+                    : "due \(assignment.deadline)"
+                Console.out("  reviewer     \(names.label(assignment.reviewer, stage: assignment.stage)) (\(assignment.stage)): \(state)")
+            }
             for draft in assessment.drafts {
                 Console.out("  draft \(draft.version)      \(draft.lines) lines, \(draft.statementCount) summary statements, \(draft.hash.prefix(12)), \(draft.submittedAt) by \(draft.submittedBy) (\(draft.stage))")
             }

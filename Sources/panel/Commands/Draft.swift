@@ -4,7 +4,62 @@ import PanelCore
 
 struct DraftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "draft", abstract: "Drafts: submit a new version.", subcommands: [Submit.self])
+        commandName: "draft", abstract: "Drafts: submit a new version, read one with its line numbers, compare two.",
+        subcommands: [Submit.self, Show.self, Diff.self])
+
+    /// The text of one version, from the store.
+    static func text(of id: String, version: Int?, context: CommandContext) throws -> (Draft, [String]) {
+        let assessment = try context.assessment(id)
+        guard let draft = version.map({ wanted in assessment.drafts.first { $0.version == wanted } }) ?? assessment.latestDraft else {
+            let known = assessment.drafts.map { String($0.version) }.joined(separator: ", ")
+            throw CommandFailure.badInput(version.map { "\(id) has no draft \($0) (drafts: \(known.isEmpty ? "none" : known))" }
+                                          ?? "\(id) has no draft yet")
+        }
+        let bytes = try context.store.object(draft.hash) ?? [UInt8](try context.workspace.objects.read(draft.hash))
+        var lines = String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        return (draft, lines)
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a draft (the latest, or --version N), with --numbered the line numbers review comments use.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Assessment id.") var id: String
+        @Option(help: "Draft version (default: the latest).") var version: Int?
+        @ArgumentParser.Flag(help: "Number the lines as review comments refer to them.") var numbered = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let (draft, lines) = try DraftCommand.text(of: id, version: version, context: context)
+            if numbered {
+                let width = String(lines.count).count
+                Console.out("\(id) draft \(draft.version) (\(draft.lines) lines, submitted \(draft.submittedAt))")
+                for (index, line) in lines.enumerated() { Console.out("\(String(index + 1).leftPadded(width))  \(line)") }
+            } else {
+                for line in lines { Console.out(line) }
+            }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What changed between two versions of a draft, with each version's line numbers.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Assessment id.") var id: String
+        @Argument(help: "The older version.") var from: Int
+        @Argument(help: "The newer version.") var to: Int
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let (_, old) = try DraftCommand.text(of: id, version: from, context: context)
+            let (_, new) = try DraftCommand.text(of: id, version: to, context: context)
+            Console.out("\(id): draft \(from) → draft \(to)   (- removed, + added; line in draft \(from), line in draft \(to))")
+            FileHandle.standardOutput.write(Data(Console.visible(DraftDiff.render(DraftDiff.lines(from: old, to: new))).utf8))
+        }
+    }
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -16,11 +16,15 @@ struct Log: ParsableCommand {
     @Option(help: "Only events of this type (e.g. references.ingested).")
     var type: String?
 
+    @Option(help: "Only events about this subject (an assessment, a member, a flag id).")
+    var subject: String?
+
     func run() throws {
         let context = try CommandContext.load(workspace)
-        var events = try Console.run { try context.store.events(after: after, limit: type == nil ? limit : nil) }
-        if let type {
-            events = events.filter { $0.type == type }
+        let filtered = type != nil || subject != nil
+        var events = try context.store.events(after: after, limit: filtered ? nil : limit)
+        if filtered {
+            events = events.filter { (type == nil || $0.type == type) && (subject == nil || $0.subject == subject) }
             if let limit { events = Array(events.prefix(limit)) }
         }
         // Every event passes through the visibility policy. For someone with the authors' view of a

@@ -13,9 +13,11 @@ struct ReviewCommand: ParsableCommand {
             discussion: """
                 --auto picks eligible reviewers deterministically: never an author or review editor, never \
                 someone with a declared conflict (the assessment, an author, an author's organisation), by \
-                default never someone sharing an author's affiliation; the workflow's minimum of regional \
-                groups first, then the least loaded. The count defaults to what the stage's min-reviews still needs. \
-                Deadlines come from the stage's review window.
+                default never someone sharing an author's affiliation, and not the co-chairs or vice-chairs \
+                unless --include-chairs; the workflow's minimum of regional groups first, then reviewers whose \
+                expertise tags fit the assessment's domain, then the least loaded. --explain says why each was \
+                chosen. The count defaults to what the stage's min-reviews still needs. Deadlines come from the \
+                stage's review window.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -25,16 +27,19 @@ struct ReviewCommand: ParsableCommand {
         @Option(name: .customLong("reviewer"), parsing: .upToNextOption, help: "Assign these reviewers.") var reviewers: [String] = []
         @Option(help: "Most open reviews one reviewer may carry.") var maxLoad: Int = 5
         @ArgumentParser.Flag(help: "Allow reviewers who share an affiliation with an author.") var allowSameAffiliation = false
+        @ArgumentParser.Flag(help: "Let --auto choose co-chairs and vice-chairs too.") var includeChairs = false
+        @ArgumentParser.Flag(help: "Say why each reviewer was chosen.") var explain = false
 
         func validate() throws {
             if auto == !reviewers.isEmpty { throw ValidationError("use either --auto or --reviewer M...") }
+            if includeChairs && !auto { throw ValidationError("--include-chairs goes with --auto") }
             if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         }
 
         func run() throws {
             let context = try CommandContext.load(workspace)
             let request = AssignmentRequest(who: auto ? .automatic(count: count) : .named(reviewers), maxLoad: maxLoad,
-                                            allowSameAffiliation: allowSameAffiliation)
+                                            allowSameAffiliation: allowSameAffiliation, includeChairs: includeChairs)
             let records = try context.decide { state in
                 let assessment = try state.assessment(id)
                 return ReviewDecisions.assign(
@@ -43,6 +48,13 @@ struct ReviewCommand: ParsableCommand {
             }
             if let assigned = try records.first?.payload(as: ReviewersAssigned.self) {
                 Console.out("\(id) \(assigned.stage): assigned \(assigned.reviewers.joined(separator: ", ")) (reviews due \(assigned.deadline))")
+                if explain {
+                    let assessment = try context.assessment(id)
+                    for reason in ReviewDecisions.assignmentReasons(assigned.reviewers, for: assessment, members: try context.members,
+                                                                    assessments: try context.store.assessments()) {
+                        Console.out("  \(reason)")
+                    }
+                }
             }
         }
     }

@@ -53,14 +53,25 @@ extension WorkflowCommand {
         static let configuration = CommandConfiguration(
             abstract: "Draw a workflow as Graphviz DOT or Mermaid, requirements on the edges.")
 
-        @Argument(help: "A workflow file.")
+        @Argument(help: "A workflow file, or the id of one of the workspace's workflows (e.g. annual-report).")
         var file: String
 
         @Option(help: "dot or mermaid.")
         var format: Style = .dot
 
+        @OptionGroup var workspace: WorkspaceOptions
+
         func run() throws {
-            let workflow = try load(file)
+            let workflow: Workflow
+            if FileManager.default.fileExists(atPath: file) || file.contains("/") || file.hasSuffix(".yaml") {
+                workflow = try load(file)
+            } else {
+                let context = try CommandContext.load(workspace)
+                guard let found = try context.workflows[file] else {
+                    throw CommandFailure.badInput("no workflow file '\(file)' and no workflow with that id in \(context.workspace.workflowsURL.path) (known: \(try context.workflows.keys.sorted().joined(separator: ", ")))")
+                }
+                workflow = found
+            }
             Console.out(format == .dot ? WorkflowGraph.dot(workflow) : WorkflowGraph.mermaid(workflow))
         }
     }

@@ -92,6 +92,7 @@ public enum RequirementRegistry {
         NoOpenConflict.self,
         VotePassed.self,
         NoBracketedStatements.self,
+        AllStatementsDecided.self,
     ]
 
     public static func named(_ name: String) -> (any Requirement.Type)? {
