@@ -50,8 +50,8 @@ enum Projections {
                 try update.execute(arguments: [response.kind.rawValue, response.text, recorded.assessment, response.comment])
             }
         case .signOffRecorded(let signOff):
-            try db.execute(sql: "INSERT INTO signoff (assessment, stage, editor) VALUES (?, ?, ?)",
-                           arguments: [signOff.assessment, signOff.stage, signOff.editor])
+            try db.execute(sql: "INSERT INTO signoff (assessment, stage, editor, report) VALUES (?, ?, ?, ?)",
+                           arguments: [signOff.assessment, signOff.stage, signOff.editor, signOff.report])
         case .voteCast(let vote):
             try db.execute(sql: "INSERT INTO vote (assessment, stage, member, choice, reason) VALUES (?, ?, ?, ?, ?)",
                            arguments: [vote.assessment, vote.stage, vote.member, vote.choice.rawValue, vote.reason])
@@ -88,7 +88,13 @@ enum Projections {
             }
             try db.execute(sql: "INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)",
                            arguments: [assessment.id, assessment.stage, try StoreCoding.encode(assessment.core)])
-        case .draftSubmitted, .stageAdvanced, .deadlineExtended:
+        case .reviewerExtended(let extended):
+            try db.execute(sql: "UPDATE assignment SET deadline = ? WHERE assessment = ? AND stage = ? AND reviewer = ?",
+                           arguments: [extended.deadline, extended.assessment, extended.stage, extended.reviewer])
+        case .signOffWithdrawn(let withdrawn):
+            try db.execute(sql: "DELETE FROM signoff WHERE assessment = ? AND stage = ? AND editor = ?",
+                           arguments: [withdrawn.assessment, withdrawn.stage, withdrawn.editor])
+        case .draftSubmitted, .stageAdvanced, .deadlineExtended, .teamChanged, .assessmentWithdrawn, .reviewWindowClosed:
             guard let change = AssessmentFold.change(of: event) else { return }
             let id = change.assessment
             guard let current = try core(id, db: db) else {
@@ -164,8 +170,8 @@ enum Projections {
             counts[row["assessment"]] = row["n"]
         }
         var signOffs: [String: [SignOff]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, editor, stage FROM signoff\(filter) ORDER BY position"), arguments: arguments) {
-            signOffs[row["assessment"], default: []].append(SignOff(editor: row["editor"], stage: row["stage"]))
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, editor, stage, report FROM signoff\(filter) ORDER BY position"), arguments: arguments) {
+            signOffs[row["assessment"], default: []].append(SignOff(editor: row["editor"], stage: row["stage"], report: row["report"]))
         }
         var votes: [String: [Vote]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, member, choice, stage FROM vote\(filter) ORDER BY position"), arguments: arguments) {

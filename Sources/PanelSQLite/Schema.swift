@@ -209,6 +209,10 @@ enum Schema {
             // The fingerprint of the key that signed a review file.
             try db.execute(sql: "ALTER TABLE review ADD COLUMN signed_with TEXT")
         }
+        migrator.registerMigration("v9-signoff-report") { db in
+            // The hash of a review editor's report kept with the sign-off.
+            try db.execute(sql: "ALTER TABLE signoff ADD COLUMN report TEXT")
+        }
         return migrator
     }
 }

@@ -22,7 +22,7 @@ struct Panel: ParsableCommand {
             Reviewers.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
             VoteCommand.self, StatementCommand.self, ExportCommand.self,
             RulesCommand.self, FlagsCommand.self, DigestCommand.self,
-            Refs.self, Log.self, Audit.self, Whoami.self, VerifySignature.self,
+            Refs.self, Log.self, Audit.self, Whoami.self, VerifySignature.self, Todo.self,
         ]
     )
 

@@ -84,7 +84,7 @@ struct OneFoldPropertyTests {
             let workflow = self.workflow
             var random = self.random
             defer { self.random = random }
-            switch random.int(0...16) {
+            switch random.int(0...21) {
             case 0:
                 try decide { reader in
                     let members = try reader.members().filter(\.isPanelMember)
@@ -171,8 +171,19 @@ struct OneFoldPropertyTests {
                                                         actor: lead, now: now, file: random.chance(50) ? "\(random.next())" : nil).get()
                 }
             case 8:
+                // The authors answer every open substantive comment, then a review editor signs off.
                 try decide { reader in
-                    guard let assessment = random.pick(try reader.assessments()),
+                    guard let assessment = random.pick(try reader.assessments().filter { a in a.reviews.contains { $0.stage == a.stage } }),
+                          let lead = assessment.members(with: .coordinatingLeadAuthor).first else { return nil }
+                    let comments = try reader.comments(of: assessment.id)
+                    let open = comments.filter { $0.kind == .substantive && $0.response == nil && $0.stage == assessment.stage }
+                    let entries = open.map { ResponseEntry(comment: $0.id, kind: .accepted, text: "Done", location: SourceLocation(file: "m.csv", line: 2, column: 1)) }
+                    guard !entries.isEmpty else { return nil }
+                    return try? ReviewDecisions.respond(entries, assessment: assessment, comments: comments, members: try reader.members(),
+                                                        actor: lead, now: now).get()
+                }
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments().filter { a in a.reviews.contains { $0.stage == a.stage } }),
                           let editor = assessment.members(with: .reviewEditor).first else { return nil }
                     return try? ReviewDecisions.signOff(assessment, comments: try reader.comments(of: assessment.id),
                                                         members: try reader.members(), actor: editor, now: now).get()
@@ -230,6 +241,43 @@ struct OneFoldPropertyTests {
                     try? FlagDecisions.silence(flag: nil, rule: rule.id, labels: [:], until: now.addingTimeInterval(86_400), reason: "quiet",
                                                existing: try reader.silences(), flags: try reader.flags(), rules: [rule],
                                                members: try reader.members(), actor: "exp-01", now: now).get()
+                }
+            case 17:
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments()),
+                          let person = random.pick(try reader.members().filter(\.isPanelMember)) else { return nil }
+                    let role = random.pick([AssessmentRole.leadAuthor, .contributingAuthor, .reviewEditor])!
+                    let current = assessment.authors.filter { $0.role != .coordinatingLeadAuthor }
+                    let remove = random.chance(40) ? random.pick(current).map { [$0] } ?? [] : []
+                    return try? ProcedureDecisions.changeTeam(assessment, add: [AssessmentAuthor(member: person.id, role: role)], remove: remove,
+                                                              reason: "team change", members: try reader.members(), actor: "exp-01",
+                                                              now: now).get()
+                }
+            case 18:
+                guard random.chance(20) else { return }
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments()) else { return nil }
+                    return try? ProcedureDecisions.withdraw(assessment, reason: "superseded", workflow: workflow, members: try reader.members(),
+                                                            actor: "exp-01", now: now).get()
+                }
+            case 19:
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments().filter { $0.reviewWindowEnd(at: now) != nil }) else { return nil }
+                    return try? ProcedureDecisions.closeReviewWindow(assessment, reason: "enough reviews", members: try reader.members(),
+                                                                     actor: "exp-02", now: now).get()
+                }
+            case 20:
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments()),
+                          let reviewer = random.pick(assessment.currentAssignments.map(\.reviewer)) else { return nil }
+                    return try? ProcedureDecisions.extendReviewer(assessment, reviewer: reviewer, days: random.int(1...20), reason: "travel",
+                                                                  members: try reader.members(), actor: "exp-01", now: now).get()
+                }
+            case 21:
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments().filter { !$0.signOffs.isEmpty }) else { return nil }
+                    return try? ProcedureDecisions.reopenResponses(assessment, reason: "an answer was wrong", members: try reader.members(),
+                                                                   actor: "exp-01", now: now).get()
                 }
             default:
                 if random.chance(50) {

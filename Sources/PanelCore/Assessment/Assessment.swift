@@ -153,10 +153,13 @@ public struct ReviewSummary: Codable, Sendable, Equatable {
 public struct SignOff: Codable, Sendable, Equatable {
     public var editor: String
     public var stage: String
+    /// SHA-256 of the review editor's report (Markdown, kept in the store), when one was given.
+    public var report: String?
 
-    public init(editor: String, stage: String) {
+    public init(editor: String, stage: String, report: String? = nil) {
         self.editor = editor
         self.stage = stage
+        self.report = report
     }
 }
 
@@ -210,6 +213,10 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     /// The summary statements of the latest draft.
     public var statements: [SummaryStatement] = []
     public var extensions: [DeadlineExtension] = []
+    /// Why the assessment was withdrawn (a final state), when it was.
+    public var withdrawn: String?
+    /// Stages whose review window a chair closed early.
+    public var closedReviewStages: [String] = []
     // Review state: kept in tables of their own by the store, composed on read.
     public var assignments: [ReviewAssignment] = []
     public var reviews: [ReviewSummary] = []
@@ -218,6 +225,62 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     public var signOffs: [SignOff] = []
     public var votes: [Vote] = []
     public var statementDecisions: [String: StatementDecision] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, kind, domain, workflow, stage, stageEnteredAt, openedAt, authors, ratings, drafts, statements, extensions
+        case withdrawn, closedReviewStages, assignments, reviews, commentCount, signOffs, votes, statementDecisions
+    }
+
+    /// Fields added after the first logs were written are optional when read, so older logs still fold.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        id = try values.decode(String.self, forKey: .id)
+        title = try values.decode(String.self, forKey: .title)
+        kind = try values.decode(AssessmentKind.self, forKey: .kind)
+        domain = try values.decode(RiskDomain.self, forKey: .domain)
+        workflow = try values.decode(String.self, forKey: .workflow)
+        stage = try values.decode(String.self, forKey: .stage)
+        stageEnteredAt = try values.decode(String.self, forKey: .stageEnteredAt)
+        openedAt = try values.decode(String.self, forKey: .openedAt)
+        authors = try values.decode([AssessmentAuthor].self, forKey: .authors)
+        ratings = try values.decode(Ratings.self, forKey: .ratings)
+        drafts = try values.decode([Draft].self, forKey: .drafts)
+        statements = try values.decode([SummaryStatement].self, forKey: .statements)
+        extensions = try values.decode([DeadlineExtension].self, forKey: .extensions)
+        withdrawn = try values.decodeIfPresent(String.self, forKey: .withdrawn)
+        closedReviewStages = try values.decodeIfPresent([String].self, forKey: .closedReviewStages) ?? []
+        assignments = try values.decode([ReviewAssignment].self, forKey: .assignments)
+        reviews = try values.decode([ReviewSummary].self, forKey: .reviews)
+        commentCount = try values.decode(Int.self, forKey: .commentCount)
+        signOffs = try values.decode([SignOff].self, forKey: .signOffs)
+        votes = try values.decode([Vote].self, forKey: .votes)
+        statementDecisions = try values.decode([String: StatementDecision].self, forKey: .statementDecisions)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(id, forKey: .id)
+        try values.encode(title, forKey: .title)
+        try values.encode(kind, forKey: .kind)
+        try values.encode(domain, forKey: .domain)
+        try values.encode(workflow, forKey: .workflow)
+        try values.encode(stage, forKey: .stage)
+        try values.encode(stageEnteredAt, forKey: .stageEnteredAt)
+        try values.encode(openedAt, forKey: .openedAt)
+        try values.encode(authors, forKey: .authors)
+        try values.encode(ratings, forKey: .ratings)
+        try values.encode(drafts, forKey: .drafts)
+        try values.encode(statements, forKey: .statements)
+        try values.encode(extensions, forKey: .extensions)
+        try values.encodeIfPresent(withdrawn, forKey: .withdrawn)
+        if !closedReviewStages.isEmpty { try values.encode(closedReviewStages, forKey: .closedReviewStages) }
+        try values.encode(assignments, forKey: .assignments)
+        try values.encode(reviews, forKey: .reviews)
+        try values.encode(commentCount, forKey: .commentCount)
+        try values.encode(signOffs, forKey: .signOffs)
+        try values.encode(votes, forKey: .votes)
+        try values.encode(statementDecisions, forKey: .statementDecisions)
+    }
 
     /// The assessment without its review state, as its own record keeps it.
     public var core: Assessment {

@@ -99,7 +99,14 @@ public enum AssessmentDecisions {
     public static func submitDraft(_ text: DraftText, to assessment: Assessment, workflow: Workflow, members: [Member],
                                    actor: String, now: Date) -> Result<[NewEvent], Refusal> {
         if case .failure(let refusal) = member(actor, in: members) { return .failure(refusal) }
+        if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         var reasons: [String] = []
+        if let end = assessment.reviewWindowEnd(at: now), let under = assessment.latestDraft {
+            reasons.append("""
+                draft \(under.version) of \(assessment.id) is under review until \(Timestamp.format(end)), so it is frozen: reviewers' \
+                line numbers refer to it; a chair can close the review window early with 'panel review close \(assessment.id) --reason ...'
+                """)
+        }
         let roles = assessment.roles(of: actor)
         let mayDraft = roles.contains(where: \.isAuthor) || members.first { $0.id == actor }.map(\.roles)?.contains(.coChair) == true
         if !mayDraft {
@@ -138,6 +145,7 @@ public enum AssessmentDecisions {
     public static func advance(_ assessment: Assessment, to target: String?, workflow: Workflow, members: [Member],
                                actor: String, now: Date) -> Result<[NewEvent], Refusal> {
         if case .failure(let refusal) = member(actor, in: members) { return .failure(refusal) }
+        if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         guard let stage = workflow.stage(assessment.stage) else {
             return .failure(Refusal("\(assessment.id) is in stage '\(assessment.stage)', which workflow '\(workflow.id)' no longer defines"))
         }
@@ -179,6 +187,7 @@ public enum AssessmentDecisions {
         case .failure(let refusal): return .failure(refusal)
         case .success(let found): person = found
         }
+        if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         var reasons: [String] = []
         if !isChair(person) { reasons.append("\(actor) may not extend deadlines: only a co-chair or vice-chair may") }
         if !(1...365).contains(days) { reasons.append("--days must be 1 to 365, not \(days)") }

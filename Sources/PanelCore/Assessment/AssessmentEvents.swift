@@ -62,6 +62,11 @@ public enum AssessmentFold {
         case signedOff(SignOffRecorded)
         case voted(VoteCast)
         case decided(StatementDecided)
+        case teamChanged(TeamChanged)
+        case withdrawn(AssessmentWithdrawn)
+        case windowClosed(ReviewWindowClosed)
+        case reviewerExtended(ReviewerExtended)
+        case signOffWithdrawn(SignOffWithdrawn)
 
         public var assessment: String {
             switch self {
@@ -75,6 +80,11 @@ public enum AssessmentFold {
             case .signedOff(let event): event.assessment
             case .voted(let event): event.assessment
             case .decided(let event): event.assessment
+            case .teamChanged(let event): event.assessment
+            case .withdrawn(let event): event.assessment
+            case .windowClosed(let event): event.assessment
+            case .reviewerExtended(let event): event.assessment
+            case .signOffWithdrawn(let event): event.assessment
             }
         }
     }
@@ -92,6 +102,11 @@ public enum AssessmentFold {
         case .signOffRecorded(let e): .signedOff(e)
         case .voteCast(let e): .voted(e)
         case .statementDecided(let e): .decided(e)
+        case .teamChanged(let e): .teamChanged(e)
+        case .assessmentWithdrawn(let e): .withdrawn(e)
+        case .reviewWindowClosed(let e): .windowClosed(e)
+        case .reviewerExtended(let e): .reviewerExtended(e)
+        case .signOffWithdrawn(let e): .signOffWithdrawn(e)
         case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered, .rosterExceptionAccepted,
              .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .digestIssued:
             nil
@@ -133,11 +148,25 @@ public enum AssessmentFold {
                 }
             }
         case .signedOff(let signOff):
-            assessment.signOffs.append(SignOff(editor: signOff.editor, stage: signOff.stage))
+            assessment.signOffs.append(SignOff(editor: signOff.editor, stage: signOff.stage, report: signOff.report))
         case .voted(let vote):
             assessment.votes.append(Vote(member: vote.member, choice: vote.choice, stage: vote.stage))
         case .decided(let decided):
             assessment.statementDecisions[decided.statement] = decided.decision
+        case .teamChanged(let changed):
+            assessment.authors.removeAll { changed.removed.contains($0) }
+            assessment.authors += changed.added.filter { !assessment.authors.contains($0) }
+        case .withdrawn(let withdrawn):
+            assessment.withdrawn = withdrawn.reason
+        case .windowClosed(let closed):
+            if !assessment.closedReviewStages.contains(closed.stage) { assessment.closedReviewStages.append(closed.stage) }
+        case .reviewerExtended(let extended):
+            for index in assessment.assignments.indices
+            where assessment.assignments[index].reviewer == extended.reviewer && assessment.assignments[index].stage == extended.stage {
+                assessment.assignments[index].deadline = extended.deadline
+            }
+        case .signOffWithdrawn(let withdrawn):
+            assessment.signOffs.removeAll { $0.editor == withdrawn.editor && $0.stage == withdrawn.stage }
         }
         return assessment
     }
@@ -154,3 +183,80 @@ public enum AssessmentFold {
         return state
     }
 }
+
+/// Chairs changed an assessment's team: authors or review editors added or removed.
+public struct TeamChanged: EventPayload {
+    public static let type = "team.changed"
+    public var assessment: String
+    public var added: [AssessmentAuthor]
+    public var removed: [AssessmentAuthor]
+    public var reason: String?
+    public init(assessment: String, added: [AssessmentAuthor], removed: [AssessmentAuthor], reason: String?) {
+        self.assessment = assessment
+        self.added = added
+        self.removed = removed
+        self.reason = reason
+    }
+}
+
+/// The assessment was withdrawn: a final state, with no more advances, flags or reminders.
+public struct AssessmentWithdrawn: EventPayload {
+    public static let type = "assessment.withdrawn"
+    public var assessment: String
+    public var reason: String
+    public init(assessment: String, reason: String) {
+        self.assessment = assessment
+        self.reason = reason
+    }
+}
+
+/// A chair closed the current stage's review window early, so the authors may draft again.
+public struct ReviewWindowClosed: EventPayload {
+    public static let type = "review.window-closed"
+    public var assessment: String
+    public var stage: String
+    public var reason: String
+    public init(assessment: String, stage: String, reason: String) {
+        self.assessment = assessment
+        self.stage = stage
+        self.reason = reason
+    }
+}
+
+/// One reviewer was given more time.
+public struct ReviewerExtended: EventPayload {
+    public static let type = "reviewer.extended"
+    public var assessment: String
+    public var stage: String
+    public var reviewer: String
+    public var deadline: String
+    public var reason: String
+    public init(assessment: String, stage: String, reviewer: String, deadline: String, reason: String) {
+        self.assessment = assessment
+        self.stage = stage
+        self.reviewer = reviewer
+        self.deadline = deadline
+        self.reason = reason
+    }
+}
+
+/// A review editor's sign-off no longer stands: a review arrived after it, or a chair reopened the responses.
+public struct SignOffWithdrawn: EventPayload {
+    public static let type = "signoff.withdrawn"
+    public var assessment: String
+    public var stage: String
+    public var editor: String
+    public var reason: String
+    public init(assessment: String, stage: String, editor: String, reason: String) {
+        self.assessment = assessment
+        self.stage = stage
+        self.editor = editor
+        self.reason = reason
+    }
+}
+
+extension TeamChanged { public var event: PanelEvent { .teamChanged(self) } }
+extension AssessmentWithdrawn { public var event: PanelEvent { .assessmentWithdrawn(self) } }
+extension ReviewWindowClosed { public var event: PanelEvent { .reviewWindowClosed(self) } }
+extension ReviewerExtended { public var event: PanelEvent { .reviewerExtended(self) } }
+extension SignOffWithdrawn { public var event: PanelEvent { .signOffWithdrawn(self) } }

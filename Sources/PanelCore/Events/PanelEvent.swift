@@ -15,6 +15,11 @@ public enum PanelEvent: Sendable, Equatable {
     case draftSubmitted(DraftSubmitted)
     case stageAdvanced(StageAdvanced)
     case deadlineExtended(DeadlineExtended)
+    case teamChanged(TeamChanged)
+    case assessmentWithdrawn(AssessmentWithdrawn)
+    case reviewWindowClosed(ReviewWindowClosed)
+    case reviewerExtended(ReviewerExtended)
+    case signOffWithdrawn(SignOffWithdrawn)
     case reviewersAssigned(ReviewersAssigned)
     case reviewReceived(ReviewReceived)
     case responsesRecorded(ResponsesRecorded)
@@ -34,7 +39,8 @@ public enum PanelEvent: Sendable, Equatable {
         ReviewerRegistered.self, AssessmentOpened.self, DraftSubmitted.self, StageAdvanced.self, DeadlineExtended.self,
         ReviewersAssigned.self, ReviewReceived.self, ResponsesRecorded.self, SignOffRecorded.self, VoteCast.self,
         StatementDecided.self, FlagRaised.self, FlagChanged.self, FlagAcknowledged.self, FlagResolved.self,
-        SilenceCreated.self, DigestIssued.self,
+        SilenceCreated.self, DigestIssued.self, TeamChanged.self, AssessmentWithdrawn.self, ReviewWindowClosed.self,
+        ReviewerExtended.self, SignOffWithdrawn.self,
     ]
 
     private static let decoders: [String: any EventPayload.Type] = Dictionary(
@@ -53,6 +59,11 @@ public enum PanelEvent: Sendable, Equatable {
         case .draftSubmitted(let p): p
         case .stageAdvanced(let p): p
         case .deadlineExtended(let p): p
+        case .teamChanged(let p): p
+        case .assessmentWithdrawn(let p): p
+        case .reviewWindowClosed(let p): p
+        case .reviewerExtended(let p): p
+        case .signOffWithdrawn(let p): p
         case .reviewersAssigned(let p): p
         case .reviewReceived(let p): p
         case .responsesRecorded(let p): p

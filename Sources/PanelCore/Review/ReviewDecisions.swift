@@ -138,6 +138,7 @@ public enum ReviewDecisions {
         if !isChair && !isEditor {
             return .failure(Refusal("\(actor) may not assign reviewers to \(assessment.id): only a co-chair, a vice-chair or its review editor may"))
         }
+        if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         guard let stage = workflow.stage(assessment.stage), stage.allows(.review), let settings = stage.review else {
             return .failure(Refusal("stage '\(assessment.stage)' of \(assessment.id) does not allow review"))
         }
@@ -303,7 +304,12 @@ public enum ReviewDecisions {
             stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
             confidence: submission.confidence, summary: submission.summary, comments: comments, file: fileHash, late: late,
             signedWith: signedWith)
-        return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)])
+        // A sign-off given before this review no longer stands: the new review needs consideration too.
+        let withdrawn = assessment.signOffs.filter { $0.stage == stage.id }.map {
+            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "a review arrived after the sign-off"),
+                     subject: assessment.id, actor: submission.reviewer, time: now)
+        }
+        return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn)
     }
 
     // MARK: Responses
@@ -328,11 +334,25 @@ public enum ReviewDecisions {
             problems.append(Problem(first, refusal.description))
         }
         let byID = Dictionary(uniqueKeysWithValues: comments.map { ($0.id, $0) })
+        let signedOff = Dictionary(grouping: assessment.signOffs, by: \.stage)
         var seen = Set<String>()
         var responses: [CommentResponse] = []
+        var unchanged = 0
         for entry in entries {
             guard let comment = byID[entry.comment] else {
                 problems.append(Problem(entry.location, "\(assessment.id) has no comment \(entry.comment)"))
+                continue
+            }
+            // Only what changed is recorded again (a re-imported matrix repeats every row).
+            if comment.response == entry.kind && (comment.responseText ?? "") == entry.text {
+                unchanged += 1
+                continue
+            }
+            if let editors = signedOff[comment.stage] {
+                problems.append(Problem(entry.location, """
+                    the responses to \(comment.stage) comments are final: \(editors.map(\.editor).joined(separator: ", ")) signed off; \
+                    a chair can reopen them with 'panel review reopen \(assessment.id) --reason ...'
+                    """))
                 continue
             }
             if !seen.insert(entry.comment).inserted {
@@ -347,8 +367,9 @@ public enum ReviewDecisions {
                 comment: comment.id, review: comment.review, kind: entry.kind, text: entry.text,
                 firstSubstantiveAnswer: comment.kind == .substantive && comment.response == nil))
         }
-        if responses.isEmpty && problems.isEmpty { problems.append(Problem(first, "no responses to record")) }
+        if responses.isEmpty && problems.isEmpty && unchanged == 0 { problems.append(Problem(first, "no responses to record")) }
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
+        if responses.isEmpty { return .success([]) }
         return .success([NewEvent(ResponsesRecorded(assessment: assessment.id, responses: responses, file: file, signedWith: signedWith),
                                   subject: assessment.id, actor: actor, time: now)])
     }
@@ -356,7 +377,7 @@ public enum ReviewDecisions {
     // MARK: Sign-off, votes, statements
 
     public static func signOff(_ assessment: Assessment, comments: [CommentRecord], members: [Member], actor: String,
-                               now: Date) -> Result<[NewEvent], Refusal> {
+                               now: Date, report: String? = nil) -> Result<[NewEvent], Refusal> {
         guard members.contains(where: { $0.id == actor }) else {
             return .failure(Refusal("'\(actor)' is not on the roster (use --as MEMBER or PANEL_ACTOR)"))
         }
@@ -375,7 +396,7 @@ public enum ReviewDecisions {
             let list = unanswered.prefix(20).map { "\($0.id) (lines \($0.fromLine)-\($0.toLine))" }.joined(separator: ", ")
             return .failure(Refusal("\(unanswered.count) substantive comments have no response: \(list)\(unanswered.count > 20 ? ", …" : "")"))
         }
-        return .success([NewEvent(SignOffRecorded(assessment: assessment.id, stage: assessment.stage, editor: actor),
+        return .success([NewEvent(SignOffRecorded(assessment: assessment.id, stage: assessment.stage, editor: actor, report: report),
                                   subject: assessment.id, actor: actor, time: now)])
     }
 

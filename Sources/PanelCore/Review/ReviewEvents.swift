@@ -46,10 +46,13 @@ public struct SignOffRecorded: EventPayload {
     public var assessment: String
     public var stage: String
     public var editor: String
-    public init(assessment: String, stage: String, editor: String) {
+    /// SHA-256 of the review editor's report, kept in the store, when one was given.
+    public var report: String?
+    public init(assessment: String, stage: String, editor: String, report: String? = nil) {
         self.assessment = assessment
         self.stage = stage
         self.editor = editor
+        self.report = report
     }
 }
 

@@ -29,12 +29,19 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var statementDecisions: [String: StatementDecision]
     public var reviews: [ReviewEntry]
     public var signOffs: [SignOff]
+    /// The review editors' reports, by their hash (Markdown).
+    public var reports: [String: String]
+    /// Why the assessment was withdrawn, when it was.
+    public var withdrawn: String?
     /// Each member's vote: chairs only; a reviewer who also votes must not be unmasked.
     public var votes: [Vote]
     /// Latest vote per member in each stage, counted.
     public var tally: [String: [String: Int]]
 
-    public init(assessment: Assessment, reviews: [Review], comments: [CommentRecord], names: ReviewerNames) {
+    public init(assessment: Assessment, reviews: [Review], comments: [CommentRecord], names: ReviewerNames,
+                reports: [String: String] = [:]) {
+        self.reports = reports
+        withdrawn = assessment.withdrawn
         let rows = CommentMatrix.rows(comments, assessment: assessment, names: names)
         let byComment = Dictionary(uniqueKeysWithValues: rows.map { ($0.commentID, $0) })
         self.assessment = assessment.id
@@ -93,7 +100,14 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
                 }
             }
         }
-        out += "\n## Sign-offs\n\n" + (signOffs.isEmpty ? "none\n" : signOffs.map { "- \($0.editor) (\($0.stage))\n" }.joined())
+        out += "\n## Sign-offs\n\n" + (signOffs.isEmpty ? "none\n" : signOffs.map { signOff in
+            var line = "- \(signOff.editor) (\(signOff.stage))\n"
+            if let report = signOff.report.flatMap({ reports[$0] }) {
+                line += "\n  Review editor's report:\n\n" + report.split(separator: "\n", omittingEmptySubsequences: false).map { "  > \($0)" }.joined(separator: "\n") + "\n\n"
+            }
+            return line
+        }.joined())
+        if let withdrawn { out += "\n## Withdrawn\n\n\(withdrawn)\n" }
         out += "\n## Votes\n\n"
         if tally.isEmpty { out += "none\n" }
         for (stage, counts) in tally.sorted(by: { $0.key < $1.key }) {

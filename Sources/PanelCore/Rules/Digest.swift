@@ -59,7 +59,7 @@ public enum DigestComposer {
 
     public static func reminders(_ assessments: [Assessment], workflows: [String: Workflow], now: Date) -> [Reminder] {
         var result: [Reminder] = []
-        for assessment in assessments {
+        for assessment in assessments where assessment.withdrawn == nil {
             guard let stage = workflows[assessment.workflow]?.stage(assessment.stage), !stage.final else { continue }
             let received = Set(assessment.reviews.filter { $0.stage == stage.id }.map(\.reviewer))
             for assignment in assessment.currentAssignments where !received.contains(assignment.reviewer) {

@@ -65,6 +65,8 @@ public enum RuleEngine {
     /// Assessment and process rules on the assessments as they stand at `now`.
     public static func stateFirings(_ rules: [Rule], assessments: [Assessment], workflows: [String: Workflow], members: [Member],
                                     now: Date) -> [Firing] {
+        // A withdrawn assessment raises nothing more (its open flags clear as their rules are evaluated).
+        let assessments = assessments.filter { $0.withdrawn == nil }
         var firings: [Firing] = []
         for rule in rules {
             switch rule.watch {

@@ -131,6 +131,7 @@ public final class ReviewIntake {
                                            members: try roster(session), actor: responder, now: now, file: hash,
                                            signedWith: signer?.fingerprint) {
             case .failure(let failure): return .rejected(failure.problems.map(\.description))
+            case .success(let made) where made.isEmpty: return .responses(assessment: assessment.id, count: 0)
             case .success(let made): events = made
             }
         } else {

@@ -61,7 +61,8 @@ public struct PanelState: Sendable, Equatable {
         case .reviewerRegistered(let registered): put(registered.reviewer)
         case .rosterExceptionAccepted(let accepted): rosterExceptions.append(accepted)
         case .assessmentOpened, .draftSubmitted, .stageAdvanced, .deadlineExtended, .reviewersAssigned,
-             .signOffRecorded, .voteCast, .statementDecided:
+             .signOffRecorded, .voteCast, .statementDecided, .teamChanged, .assessmentWithdrawn, .reviewWindowClosed,
+             .reviewerExtended, .signOffWithdrawn:
             foldAssessment(event, time: time, actor: actor)
         case .reviewReceived(let received):
             let review = received.review

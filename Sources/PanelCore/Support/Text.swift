@@ -1,3 +1,5 @@
+import Crypto
+import PanelXML
 extension String {
     /// Text of an HTML fragment: tags dropped, the common entities decoded.
     public var strippingHTMLTags: String {
@@ -20,3 +22,10 @@ extension String {
 
 import Foundation
 import PanelXML
+
+/// Content addresses: the SHA-256 of bytes, as lower-case hex (how the store names objects).
+public enum ContentHash {
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        SHA256.hash(data: bytes).hexString
+    }
+}

@@ -6,7 +6,7 @@ struct AssessmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assessment",
         abstract: "Assessments: open one, list them, show one.",
-        subcommands: [New.self, List.self, Show.self])
+        subcommands: [New.self, List.self, Show.self, Team.self, Withdraw.self])
 }
 
 extension AssessmentCommand {

@@ -18,9 +18,14 @@ struct ExportCommand: ParsableCommand {
         let assessment = try context.assessment(id)
         let chosen = try Visibility.resolve(audience, for: context.identity, on: assessment, members: try context.members).get()
         let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: chosen)
+        var reports: [String: String] = [:]
+        for hash in assessment.signOffs.compactMap(\.report) {
+            let bytes = try context.store.object(hash) ?? [UInt8](try context.workspace.objects.read(hash))
+            reports[hash] = String(decoding: bytes, as: UTF8.self)
+        }
         let record = ReviewRecord(
-            assessment: assessment, reviews: try Console.run { try context.store.reviews(of: id) },
-            comments: try Console.run { try context.store.comments(of: id) }, names: names)
+            assessment: assessment, reviews: try context.store.reviews(of: id), comments: try context.store.comments(of: id),
+            names: names, reports: reports)
         let folder = URL(fileURLWithPath: dir)
         try Console.run {
             let drafts = folder.appendingPathComponent("drafts")

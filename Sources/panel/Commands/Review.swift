@@ -5,7 +5,7 @@ import PanelCore
 struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review", abstract: "Reviews: assign reviewers, submit review files, list reviews.",
-        subcommands: [Assign.self, Submit.self, List.self])
+        subcommands: [Assign.self, Submit.self, List.self, Extend.self, Close.self, Reopen.self])
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -18,6 +18,7 @@ struct StatusCommand: ParsableCommand {
         var drafts: Int
         var next: [String]
         var pending: Int
+        var withdrawn: String?
     }
 
     func run() throws {
@@ -31,7 +32,8 @@ struct StatusCommand: ParsableCommand {
             let deadline = workflow?.stage(assessment.stage).flatMap { assessment.deadline(in: $0) }.map(Timestamp.format)
             return Row(id: assessment.id, title: assessment.title, workflow: assessment.workflow, stage: assessment.stage,
                        daysInStage: assessment.daysInStage(at: now), deadline: deadline, drafts: assessment.drafts.count,
-                       next: explanations.map(\.to), pending: explanations.map { $0.unmet.count }.min() ?? 0)
+                       next: assessment.withdrawn == nil ? explanations.map(\.to) : [],
+                       pending: explanations.map { $0.unmet.count }.min() ?? 0, withdrawn: assessment.withdrawn)
         }
         if output.format == .json {
             Console.out(try Console.json(rows))
@@ -39,7 +41,8 @@ struct StatusCommand: ParsableCommand {
         }
         if rows.isEmpty { Console.out("no assessments") }
         for row in rows {
-            let next = row.next.isEmpty ? "final" : "→ \(row.next.joined(separator: "|")) (\(row.pending == 0 ? "ready" : "\(row.pending) pending"))"
+            let next = row.withdrawn.map { "withdrawn (\($0))" }
+                ?? (row.next.isEmpty ? "final" : "→ \(row.next.joined(separator: "|")) (\(row.pending == 0 ? "ready" : "\(row.pending) pending"))")
             Console.out("\(row.id)  \(row.stage) \(row.daysInStage)d  \(next)  \(row.title)")
         }
     }
