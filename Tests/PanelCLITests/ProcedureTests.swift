@@ -37,6 +37,11 @@ struct ProcedureTests {
         let assigned = try cli.panel(["review", "assign", "A-2026-001", "--auto", "--count", String(count), "--explain", "--as", "exp-01"] + ws + day)
         try #require(assigned.status == 0, "\(assigned.error)")
         let line = try #require(assigned.output.split(separator: "\n").first.map(String.init))
+        // --explain: each reviewer's expertise fits the misinformation domain; no chair is chosen.
+        let reasons = assigned.output.split(separator: "\n").dropFirst()
+        #expect(reasons.count == count)
+        #expect(reasons.allSatisfy { $0.contains("matches misinformation") }, "\(assigned.output)")
+        #expect(!line.contains("exp-01") && !line.contains("exp-02"), "co-chairs are left to chair")
         let list = try #require(line.range(of: "assigned ")).upperBound
         let end = try #require(line.range(of: " (reviews due"))
         return line[list..<end.lowerBound].components(separatedBy: ", ")

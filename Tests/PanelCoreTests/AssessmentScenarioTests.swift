@@ -147,7 +147,7 @@ struct AssessmentScenarioTests {
         #expect(AssessmentDecisions.advance(assessment, to: nil, workflow: workflow, members: members, actor: "exp-01", now: day(1))
             == .failure(Refusal([
                 "min-drafts: 0 drafts, needs at least 1",
-                "min-days-in-stage: 1 days, needs at least 14 days",
+                "min-days-in-stage: 1 day, needs at least 14 days",
             ])))
         history.add(try AssessmentDecisions.submitDraft(draft("x {#S1}\n"), to: assessment, workflow: workflow,
                                                         members: members, actor: "exp-03", now: day(2)).get())

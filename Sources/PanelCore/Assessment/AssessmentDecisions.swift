@@ -196,7 +196,7 @@ public enum AssessmentDecisions {
             let extended = current.addingTimeInterval(Double(days) * 86_400)
             if extended < now {
                 let needed = Int((now.timeIntervalSince(current) / 86_400).rounded(.up))
-                reasons.append("the new deadline, \(Timestamp.format(extended)), would already be past; the deadline passed on \(Timestamp.format(current)), so extend by at least \(needed) days")
+                reasons.append("the new deadline, \(Timestamp.format(extended)), would already be past; the deadline passed on \(Timestamp.format(current)), so extend by at least \(counted(needed, "day"))")
             }
         } else {
             reasons.append("stage '\(assessment.stage)' has no deadline to extend")

@@ -29,3 +29,8 @@ public enum ContentHash {
         SHA256.hash(data: bytes).hexString
     }
 }
+
+/// `1 day`, `2 days`: a count with its noun in the right number.
+public func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+    "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
+}

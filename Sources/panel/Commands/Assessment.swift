@@ -24,7 +24,8 @@ extension AssessmentCommand {
         @Option(help: "risk, opportunity or impact.") var kind: AssessmentKind
         @Option(help: "One of: \(RiskDomain.allCases.map(\.rawValue).joined(separator: ", ")).") var domain: RiskDomain
         @Option(help: "Workflow id (e.g. annual-report, rapid-assessment).") var workflow: String
-        @Option(name: .customLong("author"), help: ArgumentHelp("MEMBER:ROLE (repeat).", valueName: "MEMBER:ROLE"))
+        @Option(name: .customLong("author"), help: ArgumentHelp("MEMBER:ROLE (repeat).", valueName: "MEMBER:ROLE"),
+                transform: AssessmentAuthor.parse)
         var authors: [AssessmentAuthor] = []
         @Option(help: "Severity 1-5.") var severity: Int?
         @Option(help: "Calibrated likelihood: \(Likelihood.allCases.map(\.rawValue).joined(separator: ", ")).") var likelihood: Likelihood?
@@ -99,9 +100,9 @@ extension AssessmentCommand {
             Console.out("\(assessment.id)  \(assessment.title)")
             Console.out("  kind         \(assessment.kind.rawValue), \(assessment.domain.rawValue)")
             Console.out("  workflow     \(workflow.id): \(workflow.title)")
-            Console.out("  stage        \(assessment.stage), \(assessment.daysInStage(at: now)) days (since \(assessment.stageEnteredAt))")
+            Console.out("  stage        \(assessment.stage), \(counted(assessment.daysInStage(at: now), "day")) (since \(assessment.stageEnteredAt))")
             if let stage = workflow.stage(assessment.stage), let deadline = assessment.deadline(in: stage) {
-                let extended = assessment.extensions.isEmpty ? "" : " (extended \(assessment.extensions.reduce(0) { $0 + $1.days }) days)"
+                let extended = assessment.extensions.isEmpty ? "" : " (extended \(counted(assessment.extensions.reduce(0) { $0 + $1.days }, "day")))"
                 Console.out("  deadline     \(Timestamp.format(deadline))\(extended)")
             }
             for role in AssessmentRole.allCases {

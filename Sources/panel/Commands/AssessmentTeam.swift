@@ -18,7 +18,7 @@ extension AssessmentCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Assessment id.") var id: String
         @Argument(help: "add or remove.") var change: Change
-        @Argument(help: "MEMBER:ROLE (one or more).") var people: [AssessmentAuthor]
+        @Argument(help: "MEMBER:ROLE (one or more).", transform: AssessmentAuthor.parse) var people: [AssessmentAuthor]
         @Option(help: "Why (recorded).") var reason: String?
 
         func run() throws {

@@ -58,7 +58,7 @@ struct DigestCommand: ParsableCommand {
         }
         try Console.write(text, to: out)
         let summary = digest.isEmpty ? "nothing new since the last digest"
-            : "\(digest.id): \(digest.flags.count) flags, \(digest.resolved.count) resolved, \(digest.reminders.count) reminders\(dryRun ? " (dry run: nothing recorded)" : "")"
+            : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
         FileHandle.standardError.write(Data("panel digest: \(summary)\(out.map { " → \($0)" } ?? "")\n".utf8))
     }
 }

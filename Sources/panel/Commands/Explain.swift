@@ -19,8 +19,15 @@ struct ExplainCommand: ParsableCommand {
         if output.format == .json {
             Console.out(try Console.json(explanations))
         } else {
-            Console.out("\(assessment.id) is in \(assessment.stage)")
+            Console.out("\(assessment.id) is in \(assessment.stage)\(assessment.withdrawn.map { " (withdrawn: \($0))" } ?? "")")
             Self.print(explanations)
+            // Sign-offs of this stage that no longer stand, and why.
+            let withdrawals = try context.store.events(after: 0, limit: nil).filter { $0.subject == id && $0.type == SignOffWithdrawn.type }
+            for record in withdrawals {
+                if let withdrawn = try record.payload(as: SignOffWithdrawn.self), withdrawn.stage == assessment.stage {
+                    Console.out("  sign-off by \(withdrawn.editor) withdrawn on \(record.time): \(withdrawn.reason)")
+                }
+            }
         }
     }
 

@@ -12,8 +12,8 @@ struct Inbox: ParsableCommand {
 
     static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
         switch outcome {
-        case .recorded(let review, let comments): Console.out("recorded   \(file): review \(review), \(comments) comments")
-        case .responses(let assessment, let count): Console.out("recorded   \(file): \(count) responses on \(assessment)")
+        case .recorded(let review, let comments): Console.out("recorded   \(file): review \(review), \(counted(comments, "comment"))")
+        case .responses(let assessment, let count): Console.out("recorded   \(file): \(counted(count, "response")) on \(assessment)")
         case .alreadyReceived: Console.out("already    \(file): already received")
         case .rejected(let reasons):
             Console.out("rejected   \(file)")

@@ -58,6 +58,14 @@ extension Members {
             if let accepted = try events.first?.payload(as: RosterExceptionAccepted.self) {
                 for violation in accepted.violations { Console.error("accepted, as asked: \(violation)") }
             }
+            // A conflict declared with an assessment that does not exist yet would silently attach to
+            // whatever is opened under that id later: say so now.
+            let known = Set(try context.store.assessments().map(\.id))
+            for member in incoming {
+                for id in member.conflicts.assessments where !known.contains(id) {
+                    Console.error("warning: \(file): \(member.id) declares a conflict with assessment \(id), which does not exist (yet)")
+                }
+            }
             let added = events.filter { $0.type == MemberRegistered.type }.count
             let updated = events.filter { $0.type == MemberUpdated.type }.count
             Console.out("\(added) registered, \(updated) updated, \(incoming.count - added - updated) unchanged (\(file))", redacting: false)

@@ -105,7 +105,7 @@ struct ReviewCommand: ParsableCommand {
             }
             if reviews.isEmpty { Console.out("no reviews of \(id)") }
             for review in reviews {
-                Console.out("\(review.reviewer)\t\(review.stage)\tdraft \(review.draft)\t\(review.recommendation.rawValue)\t\(review.comments.count) comments\(review.late ? "\tlate" : "")")
+                Console.out("\(review.reviewer)\t\(review.stage)\tdraft \(review.draft)\t\(review.recommendation.rawValue)\t\(counted(review.comments.count, "comment"))\(review.late ? "\tlate" : "")")
             }
         }
     }

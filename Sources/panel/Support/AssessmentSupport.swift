@@ -31,12 +31,18 @@ extension CommandContext {
     }
 }
 
-extension AssessmentAuthor: ExpressibleByArgument {
-    /// `MEMBER:ROLE`, e.g. `exp-03:coordinating-lead-author`.
-    public init?(argument: String) {
+extension AssessmentAuthor {
+    /// `MEMBER:ROLE`, e.g. `exp-03:coordinating-lead-author`; a bad one says what the roles are.
+    static func parse(_ argument: String) throws -> AssessmentAuthor {
         let parts = argument.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let role = AssessmentRole(rawValue: parts[1]) else { return nil }
-        self.init(member: parts[0], role: role)
+        let roles = AssessmentRole.allCases.filter { $0 != .reviewer }.map(\.rawValue)
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw ValidationError("'\(argument)' must be MEMBER:ROLE, e.g. exp-03:coordinating-lead-author")
+        }
+        guard let role = AssessmentRole(rawValue: parts[1]) else {
+            throw ValidationError("'\(parts[1])' in '\(argument)' is not a role; use one of: \(roles.joined(separator: ", "))")
+        }
+        return AssessmentAuthor(member: parts[0], role: role)
     }
 }
 

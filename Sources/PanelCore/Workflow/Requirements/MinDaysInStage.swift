@@ -14,10 +14,10 @@ public struct MinDaysInStage: Requirement {
         self.days = days
     }
 
-    public var description: String { "at least \(days) days in stage" }
+    public var description: String { "at least \(counted(days, "day")) in stage" }
 
     public func evaluate(_ context: RequirementContext) -> RequirementStatus {
         let have = context.assessment.daysInStage(at: context.now)
-        return status(met: have >= days, current: "\(have) days", needed: "at least \(days) days")
+        return status(met: have >= days, current: counted(have, "day"), needed: "at least \(counted(days, "day"))")
     }
 }
