@@ -169,7 +169,8 @@ struct GuaranteeTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).count > 0, "the kill left a partial object")
         let next = try cli.panel(["refs", "ingest", cli.fixture("references/jats/election-disinformation.xml"), "--workspace", ws, "--quiet"])
         #expect(next.status == 0, "\(next.error)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [])
+        let left = try FileManager.default.contentsOfDirectory(atPath: temporary.path)
+        #expect(left == [], "left: \(left), killed pid \(process.processIdentifier), alive: \(kill(process.processIdentifier, 0) == 0)")
         #expect(try cli.panel(["audit", "verify", "--workspace", ws]).status == 0)
     }
 

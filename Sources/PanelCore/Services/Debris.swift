@@ -51,12 +51,22 @@ public enum Debris {
         return removed
     }
 
+    /// Whether a process is alive: it exists and (where /proc tells) is not a zombie awaiting its parent.
+    static func isRunning(_ pid: Int32) -> Bool {
+        if kill(pid, 0) != 0 && errno == ESRCH { return false }
+        // /proc/PID/stat is "PID (name) STATE ...": a killed process not yet reaped is 'Z'.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
+    }
+
     /// A temporary whose writer is no longer running; one without a process id
     /// (an older version's) once it is older than `grace`.
     static func isAbandoned(name: String, url: URL, grace: TimeInterval, now: Date) -> Bool {
         let bare = name.hasPrefix(".") ? String(name.dropFirst()) : name
         if let dash = bare.firstIndex(of: "-"), let pid = Int32(bare[..<dash]), pid > 0 {
-            return kill(pid, 0) != 0 && errno == ESRCH
+            return !isRunning(pid)
         }
         let modified = (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now
         return now.timeIntervalSince(modified) > grace
