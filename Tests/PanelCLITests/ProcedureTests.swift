@@ -147,4 +147,23 @@ struct ProcedureTests {
         #expect(markdown.contains("> All substantive comments were considered; C00001 led to a new paragraph."), "\(markdown)")
         #expect(try cli.panel(["audit", "verify"] + ws + day(48)).status == 0)
     }
+
+    @Test func validationReportsAsJSON() throws {
+        struct Report: Decodable {
+            struct File: Decodable { var file: String; var ok: Bool; var problems: [Problem] }
+            struct Problem: Decodable { var message: String }
+            var ok: Bool
+            var files: [File]
+        }
+        let workflows = try cli.panel(["workflow", "validate", cli.fixture("workflows/bad/bad-keys-and-values.yaml"),
+                                       CLITests.repository.appendingPathComponent("workflows/annual-report.yaml").path, "--format", "json"])
+        #expect(workflows.status == 2)
+        let report = try JSONDecoder().decode(Report.self, from: Data(workflows.output.utf8))
+        #expect(!report.ok)
+        #expect(report.files.map(\.ok) == [false, true])
+        #expect(report.files[0].problems.first?.message == "workflow id 'Bad_Id' must be lower-case letters, digits and dashes")
+        let rules = try cli.panel(["rules", "validate", cli.fixture("rules/bad/bad-fields.yaml"), "--format", "json"])
+        #expect(rules.status == 2)
+        #expect(try JSONDecoder().decode(Report.self, from: Data(rules.output.utf8)).files.first?.ok == false)
+    }
 }

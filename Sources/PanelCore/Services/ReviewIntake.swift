@@ -180,13 +180,14 @@ public final class ReviewIntake {
 
     /// Processes every file in `inbox` (not its subfolders), oldest name first.
     /// Throws only when the fault hook stops the run.
-    public func processInbox(_ inbox: URL) throws -> [(file: String, outcome: Outcome)] {
+    /// Each file with its outcome and where it went (`processed/NAME` or `rejected/NAME`).
+    public func processInbox(_ inbox: URL) throws -> [(file: String, outcome: Outcome, place: String)] {
         let manager = FileManager.default
         let processed = inbox.appendingPathComponent("processed")
         let rejected = inbox.appendingPathComponent("rejected")
         try manager.createDirectory(at: processed, withIntermediateDirectories: true)
         try manager.createDirectory(at: rejected, withIntermediateDirectories: true)
-        var results: [(String, Outcome)] = []
+        var results: [(file: String, outcome: Outcome, place: String)] = []
         var files: [(name: String, url: URL)] = []
         let names: [String]
         do {
@@ -230,11 +231,12 @@ public final class ReviewIntake {
 
     /// Moves decided files (and their signatures) to `processed/` or, with their reasons, to `rejected/`.
     private func move(_ decided: [(name: String, url: URL, outcome: Outcome)], processed: URL, rejected: URL,
-                      results: inout [(String, Outcome)]) throws {
+                      results: inout [(file: String, outcome: Outcome, place: String)]) throws {
         let manager = FileManager.default
         for (name, file, outcome) in decided {
             let signature = URL(fileURLWithPath: file.path + ".sig")
             let hasSignature = !name.hasSuffix(".sig") && manager.fileExists(atPath: signature.path)
+            let place: String
             switch outcome {
             case .rejected(let reasons), .refused(let reasons):
                 try fault?(.writeReason, file.path)
@@ -245,13 +247,15 @@ public final class ReviewIntake {
                 // The signature first: a crash between the two leaves the file, which the next run takes again.
                 if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(Self.freeName(target + ".sig", in: rejected))) }
                 try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                place = "rejected/" + target
             default:
                 try fault?(.moveProcessed, file.path)
                 let target = Self.freeName(name, in: processed)
                 if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(Self.freeName(target + ".sig", in: processed))) }
                 try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+                place = "processed/" + target
             }
-            results.append((name, outcome))
+            results.append((name, outcome, place))
         }
     }
 

@@ -36,7 +36,13 @@ struct Inbox: ParsableCommand {
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
         let intake = context.intake(workflows: try context.workflows)
         let results = try Console.run { try intake.processInbox(inbox) }
-        for (file, outcome) in results { Self.report(file, outcome) }
+        for (file, outcome, place) in results {
+            Self.report(file, outcome)
+            switch outcome {
+            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt")
+            default: break
+            }
+        }
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count
         let refused = results.filter { if case .refused = $0.outcome { true } else { false } }.count
         Console.out("\(results.count - rejected - refused) recorded or already received, \(rejected) rejected, \(refused) refused")

@@ -11,14 +11,27 @@ struct RulesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check rule files; every problem as file:line:column: message (exit 2).")
 
         @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
         @Argument(help: "Rule files (default: the workspace's rules).") var files: [String] = []
 
         func run() throws {
             var paths = files
             if paths.isEmpty { paths = try CommandContext.load(workspace).workspace.ruleFiles() }
-            let rules = try Console.run { try RuleFile.load(paths) }
-            let counts = Dictionary(grouping: rules, by: \.watch.name).mapValues(\.count)
-            Console.out("ok  \(rules.count) rules in \(paths.count) files (\(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))")
+            do {
+                let rules = try RuleFile.load(paths)
+                let counts = Dictionary(grouping: rules, by: \.watch.name).mapValues(\.count)
+                let summary = "\(rules.count) rules in \(paths.count) files (\(counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))"
+                if output.format == .json {
+                    Console.out(try Console.json(ValidationReport(files: paths.map { .init(file: $0, ok: true, summary: nil, problems: []) })))
+                } else {
+                    Console.out("ok  \(summary)")
+                }
+            } catch let failure as ValidationFailure {
+                guard output.format == .json else { throw failure }
+                let byFile = Dictionary(grouping: failure.problems, by: { (problem: Problem) in problem.location.file })
+                Console.out(try Console.json(ValidationReport(files: paths.map { .init(file: $0, ok: byFile[$0] == nil, summary: nil, problems: byFile[$0] ?? []) })))
+                throw Exit.badInput
+            }
         }
     }
 

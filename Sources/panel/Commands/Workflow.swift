@@ -26,6 +26,7 @@ extension WorkflowCommand {
         var files: [String] = []
 
         @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
 
         func run() throws {
             var paths = files
@@ -33,17 +34,30 @@ extension WorkflowCommand {
                 let context = try CommandContext.load(workspace)
                 paths = context.workspace.workflowFiles()
             }
-            var failed = false
+            var report = ValidationReport(files: [])
             for path in paths {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    report.files.append(.init(file: path, ok: false, summary: nil,
+                                              problems: [Problem(SourceLocation(file: path, line: 1, column: 1), "cannot read the file")]))
+                    continue
+                }
                 do {
-                    let workflow = try load(path)
+                    let workflow = try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: path)
                     let transitions = workflow.stages.reduce(0) { $0 + $1.transitions.count }
-                    Console.out("ok  \(path): \(workflow.id), \(workflow.stages.count) stages, \(transitions) transitions")
+                    report.files.append(.init(file: path, ok: true, summary: "\(workflow.id), \(workflow.stages.count) stages, \(transitions) transitions", problems: []))
                 } catch {
-                    failed = true
+                    report.files.append(.init(file: path, ok: false, summary: nil, problems: error.problems))
                 }
             }
-            if failed { throw Exit.badInput }
+            if output.format == .json {
+                Console.out(try Console.json(report))
+            } else {
+                for file in report.files {
+                    if let summary = file.summary { Console.out("ok  \(file.file): \(summary)") }
+                    for problem in file.problems { Console.error(problem.description) }
+                }
+            }
+            if !report.ok { throw Exit.badInput }
         }
     }
 
