@@ -34,7 +34,11 @@ struct Panel: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            guard let (messages, code) = Failure.report(error) else { exit(withError: error) }
+            guard let (messages, code) = Failure.report(error) else {
+                // The argument parser's own errors (usage, help); a mistyped command gets a suggestion first.
+                if let suggestion = Suggestion.forMistypedSubcommand(arguments) { Console.error(suggestion) }
+                exit(withError: error)
+            }
             for message in messages { Console.error(message) }
             exit(withError: code)
         }
@@ -67,5 +71,39 @@ enum GlobalOptions {
         let end = rest.firstIndex(of: "--") ?? rest.endIndex
         rest.insert(contentsOf: leading, at: end)
         return rest
+    }
+}
+
+/// "Did you mean" for a mistyped subcommand: the closest name at the level where parsing stopped.
+enum Suggestion {
+    static func forMistypedSubcommand(_ arguments: [String]) -> String? {
+        var command: any ParsableCommand.Type = Panel.self
+        for argument in arguments where !argument.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty else { return nil }
+            let names = subcommands.map { $0._commandName }
+            if let next = subcommands.first(where: { $0._commandName == argument }) {
+                command = next
+                continue
+            }
+            let ranked = names.map { (name: $0, distance: distance($0, argument)) }.sorted { $0.distance < $1.distance }
+            guard let best = ranked.first, best.distance <= max(2, argument.count / 3) else { return nil }
+            return "'\(argument)' is not a command here; did you mean '\(best.name)'?"
+        }
+        return nil
+    }
+
+    /// Levenshtein distance.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 }

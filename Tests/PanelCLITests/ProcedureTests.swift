@@ -167,3 +167,14 @@ struct ProcedureTests {
         #expect(try JSONDecoder().decode(Report.self, from: Data(rules.output.utf8)).files.first?.ok == false)
     }
 }
+
+@Suite("Suggestions")
+struct SuggestionTests {
+    @Test func aMistypedCommandGetsTheClosestName() throws {
+        let cli = CLITests()
+        let status = try cli.panel(["statsu"])
+        #expect(status.status == 64)
+        #expect(status.error.hasPrefix("panel: 'statsu' is not a command here; did you mean 'status'?"))
+        #expect(try cli.panel(["review", "asign"]).error.hasPrefix("panel: 'asign' is not a command here; did you mean 'assign'?"))
+    }
+}
