@@ -88,7 +88,7 @@ struct ReviewBench: ParsableCommand {
                    gender: .female, affiliation: "Institute \(index)", roles: index <= 2 ? [.coChair] : [.member])
         }
         let now = Timestamp.parse("2026-04-01T09:00:00Z")!
-        try store.append(RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: now).get())
+        try store.append(RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: now, acceptingViolations: "generated benchmark roster").get())
         var events: [NewEvent] = []
         for index in 1...count {
             let reviewer = Member(id: String(format: "ext-%05d", index), name: "Reviewer \(index)", nationality: "BR",

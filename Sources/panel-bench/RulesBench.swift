@@ -128,7 +128,7 @@ struct RulesBench: ParsableCommand {
         let workspace = try BenchWorkspace.make(at: root, name: "history", rules: true)
         let store = try SQLiteStore(path: workspace.storeURL.path)
         let member = Member(id: "exp-01", name: "Chair", nationality: "KE", group: .african, gender: .female, affiliation: "X", roles: [.coChair])
-        try store.append(RosterDecisions.importRoster([member], current: [], actor: "s", time: Timestamp.parse("2026-01-01T00:00:00Z")!).get())
+        try store.append(RosterDecisions.importRoster([member], current: [], actor: "s", time: Timestamp.parse("2026-01-01T00:00:00Z")!, acceptingViolations: "generated benchmark roster").get())
         var clock = Timestamp.parse("2026-01-01T00:00:00Z")!
         var written = 0
         var batch: [NewEvent] = []
