@@ -92,6 +92,18 @@ public final class SQLiteStore: PanelStore {
         }
     }
 
+    public func events(about subject: String, type: String?) throws -> [EventRecord] {
+        try reading { db in
+            var sql = "SELECT * FROM event WHERE subject = ?"
+            var arguments: StatementArguments = [subject]
+            if let type {
+                sql += " AND type = ?"
+                arguments += [type]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY sequence", arguments: arguments).map(EventTable.record)
+        }
+    }
+
     public func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws {
         try reading { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT * FROM event ORDER BY rowid")

@@ -109,6 +109,8 @@ public protocol PanelStore: AnyObject {
 
     /// Events after `sequence`, oldest first.
     func events(after sequence: Int64, limit: Int?) throws -> [EventRecord]
+    /// The events about one subject (an assessment, a member, a flag), optionally of one type, oldest first.
+    func events(about subject: String, type: String?) throws -> [EventRecord]
     /// Every event in stored order (not by sequence), for verification.
     func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws
     /// The last sequence and hash the store recorded when it appended.

@@ -22,7 +22,7 @@ struct ExplainCommand: ParsableCommand {
             Console.out("\(assessment.id) is in \(assessment.stage)\(assessment.withdrawn.map { " (withdrawn: \($0))" } ?? "")")
             Self.print(explanations)
             // Sign-offs of this stage that no longer stand, and why.
-            let withdrawals = try context.store.events(after: 0, limit: nil).filter { $0.subject == id && $0.type == SignOffWithdrawn.type }
+            let withdrawals = try context.store.events(about: id, type: SignOffWithdrawn.type)
             for record in withdrawals {
                 if let withdrawn = try record.payload(as: SignOffWithdrawn.self), withdrawn.stage == assessment.stage {
                     Console.out("  sign-off by \(withdrawn.editor) withdrawn on \(record.time): \(withdrawn.reason)")

@@ -22,7 +22,8 @@ struct Log: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         let filtered = type != nil || subject != nil
-        var events = try context.store.events(after: after, limit: filtered ? nil : limit)
+        var events = try subject.map { try context.store.events(about: $0, type: type).filter { $0.sequence > after } }
+            ?? context.store.events(after: after, limit: filtered ? nil : limit)
         if filtered {
             events = events.filter { (type == nil || $0.type == type) && (subject == nil || $0.subject == subject) }
             if let limit { events = Array(events.prefix(limit)) }
