@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let (assessments, members) = try Console.run { (try context.store.assessments(), try context.store.members()) }
+        let (assessments, members) = (try context.assessments, try context.members)
         let workflows = try context.workflows
         let now = context.clock.now()
         let rows = assessments.map { assessment -> Row in

@@ -12,10 +12,6 @@ extension CommandContext {
         }
     }
 
-    var members: [Member] {
-        get throws { try store.members() }
-    }
-
     func assessment(_ id: String) throws -> Assessment {
         guard let assessment = try store.assessment(id) else {
             throw CommandFailure.badInput("no assessment '\(id)' (see: panel assessment list)")

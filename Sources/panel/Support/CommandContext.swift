@@ -16,6 +16,36 @@ struct CommandContext {
     final class Definitions {
         var workflows: [String: Workflow]?
         var rules: [Rule]?
+        /// State read once for printing (and for the visibility policy), until the command writes.
+        var members: [Member]?
+        var assessments: [Assessment]?
+    }
+
+    /// The roster, read once per command until it writes.
+    var members: [Member] {
+        get throws {
+            if let cached = definitions.members { return cached }
+            let loaded = try store.members()
+            definitions.members = loaded
+            return loaded
+        }
+    }
+
+    /// Every assessment, read once per command until it writes.
+    var assessments: [Assessment] {
+        get throws {
+            if let cached = definitions.assessments { return cached }
+            let loaded = try store.assessments()
+            definitions.assessments = loaded
+            return loaded
+        }
+    }
+
+    /// A write happened: what was read before no longer stands.
+    func forgetReads() {
+        definitions.members = nil
+        definitions.assessments = nil
+        Console.reconsider()
     }
 
     static func environment() -> [String: String] { ProcessInfo.processInfo.environment }
@@ -67,11 +97,11 @@ struct CommandContext {
     /// secretariat see everything; others never see a blinded reviewer's identity.
     func redactor() throws -> Redactor {
         if identity.policy == .osUser && identity.isSecretariat { return Redactor(terms: []) }
-        let members = try store.members()
+        let members = try self.members
         if let member = members.first(where: { $0.id == identity.actor }), member.has(.coChair) || member.has(.viceChair) {
             return Redactor(terms: [])
         }
-        return Visibility.redactor(for: identity, assessments: try store.assessments(), workflows: try workflows, members: members)
+        return Visibility.redactor(for: identity, assessments: try assessments, workflows: try workflows, members: members)
     }
 }
 
@@ -84,6 +114,11 @@ enum Console {
     /// Sets the visibility policy for what follows (the demo runs several commands in one process).
     static func use(_ policy: @escaping () throws -> Redactor) {
         visibility = policy
+        redactor = nil
+    }
+
+    /// The state changed: the policy is worked out again on the next output.
+    static func reconsider() {
         redactor = nil
     }
 
@@ -184,6 +219,8 @@ extension CommandContext {
     func decide(objects: [String: [UInt8]] = [:],
                 _ decide: (DecisionState) throws -> Result<[NewEvent], Refusal>) throws -> [EventRecord] {
         sweepDebris()
+        forgetReads()
+        defer { forgetReads() }
         let recordedBy = identity.recordedBy
         let result = try store.decide(objects: objects) { reader in
             // Every event records who really ran the command when it is not the actor.
@@ -213,7 +250,8 @@ enum OSUser {
 extension CommandContext {
     /// Review and response intake under this workspace's identity and signature policy.
     func intake(workflows: [String: Workflow]) -> ReviewIntake {
-        ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
+        forgetReads()  // the intake writes; what is printed afterwards is read afresh
+        return ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
                      requireSignature: workspace.config.requireSignature)
     }
 }
