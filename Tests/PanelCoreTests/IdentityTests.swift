@@ -45,3 +45,22 @@ struct IdentityTests {
         #expect(identity.recordedBy == ActingIdentity.declaredMarker)
     }
 }
+
+@Suite("Redactor")
+struct RedactorTests {
+    let redactor = Redactor(terms: ["exp-12", "Haruka Sato", "Kansai Institute for Advanced Informatics", "SHA256:abc+/def"])
+
+    @Test func wholeWordsOnlyAndLongestFirst() {
+        #expect(redactor.apply("exp-12 and exp-120 and xexp-12") == "[reviewer] and exp-120 and xexp-12")
+        #expect(redactor.apply("processed/exp-12-replication.yaml") == "processed/[reviewer]-replication.yaml")
+        #expect(redactor.apply("by HARUKA SATO of Kansai Institute for Advanced Informatics.") == "by [reviewer] of [reviewer].")
+        #expect(redactor.apply("{\"reviewer\":\"exp-12\",\"key\":\"SHA256:abc+/def\"}") == "{\"reviewer\":\"[reviewer]\",\"key\":\"[reviewer]\"}")
+        #expect(redactor.apply("Haruka Satomi") == "Haruka Satomi")
+        #expect(redactor.apply("Katarzyna Wójcik, exp-12") == "Katarzyna Wójcik, [reviewer]")
+    }
+
+    @Test func nothingHiddenChangesNothing() {
+        #expect(Redactor(terms: []).apply("exp-12") == "exp-12")
+        #expect(Redactor(terms: []).isEmpty)
+    }
+}
