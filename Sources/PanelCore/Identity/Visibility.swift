@@ -76,19 +76,24 @@ public enum Visibility {
 /// first words, so thousands of hidden reviewers cost little even on an 80,000-comment matrix.
 public struct Redactor: Sendable {
     public static let label = "[reviewer]"
-    /// Terms by their first word (lower-cased), longest first.
-    private let byFirstWord: [[UInt8]: [[UInt8]]]
+    /// Terms by their first word (lower-cased), longest first; slices, so a lookup allocates nothing.
+    private let byFirstWord: [ArraySlice<UInt8>: [[UInt8]]]
+    /// The bytes a first word can start with: most words are skipped on their first byte.
+    private let firstBytes: [Bool]
 
     public init(terms: [String]) {
-        var index: [[UInt8]: [[UInt8]]] = [:]
+        var index: [ArraySlice<UInt8>: [[UInt8]]] = [:]
+        var first = [Bool](repeating: false, count: 256)
         for term in Set(terms.filter { !$0.isEmpty }) {
             let bytes = Self.folded(Array(term.utf8))
             var end = 0
             while end < bytes.count, Self.isWordByte(bytes[end]) { end += 1 }
             guard end > 0 else { continue }
-            index[Array(bytes[..<end]), default: []].append(bytes)
+            index[ArraySlice(Array(bytes[..<end])), default: []].append(bytes)
+            first[Int(bytes[0])] = true
         }
         byFirstWord = index.mapValues { $0.sorted { $0.count > $1.count } }
+        firstBytes = first
     }
 
     public var isEmpty: Bool { byFirstWord.isEmpty }
@@ -120,11 +125,16 @@ public struct Redactor: Sendable {
             }
             var end = i
             while end < bytes.count, Self.isWordByte(bytes[end]) { end += 1 }
+            guard firstBytes[Int(lower[i])] else {
+                output += bytes[i..<end]
+                i = end
+                continue
+            }
             // The whole word, or a part of it ending before a '-' (exp-12 in exp-12-replication).
             var matched = 0
             var cut = end
             while cut > i, matched == 0 {
-                if let candidates = byFirstWord[Array(lower[i..<cut])] {
+                if let candidates = byFirstWord[lower[i..<cut]] {
                     for term in candidates where i + term.count <= lower.count && lower[i..<(i + term.count)].elementsEqual(term) {
                         let after = i + term.count
                         let boundary = after == bytes.count || !Self.isWordByte(bytes[after]) || bytes[after] == 0x2D
