@@ -28,8 +28,10 @@ public enum CommentMatrix {
         }
     }
 
+    /// The matrix as CSV, starting with a UTF-8 byte-order mark so that Excel on Windows
+    /// shows "São" as "São" (panel strips the mark when the matrix comes back).
     public static func csv(_ rows: [Row]) -> String {
-        var out = columns.joined(separator: ",") + "\n"
+        var out = "\u{FEFF}" + columns.joined(separator: ",") + "\n"
         out.reserveCapacity(rows.count * 160)
         for row in rows {
             let fields = [row.commentID, row.assessment, String(row.draft), row.reviewer, String(row.fromLine), String(row.toLine),
@@ -47,7 +49,8 @@ public enum CommentMatrix {
 
     /// Whether a CSV header is a comment matrix (rather than a review).
     public static func isMatrix(_ text: Substring) -> Bool {
-        text.prefix(while: { $0 != "\n" && $0 != "\r" }).lowercased().hasPrefix("comment_id,")
+        let header = text.drop { $0 == "\u{FEFF}" }.prefix(while: { $0 != "\n" && $0 != "\r" && $0 != "\r\n" }).lowercased()
+        return header.hasPrefix("comment_id,") || header.hasPrefix("comment_id;")
     }
 
     /// Reads responses from a matrix: rows with a response become entries, the

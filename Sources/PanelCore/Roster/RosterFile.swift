@@ -194,7 +194,9 @@ enum CSV {
     /// the header, rows with the wrong number of fields against their line,
     /// blank lines skipped. Records come back only when the header is good.
     static func table(_ text: String, file: String, columns known: [String], required: [String]) -> (records: [Record], problems: [Problem]) {
-        let rows = parse(text)
+        // Excel's "CSV UTF-8" starts with a byte-order mark; European Excel separates with semicolons.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        let rows = parse(text, separator: separator(of: text))
         guard let header = rows.first else {
             return ([], [Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
         }
@@ -222,7 +224,13 @@ enum CSV {
         return (records, problems)
     }
 
-    static func parse(_ text: String) -> [Row] {
+    /// `;` when the header line has semicolons and no commas (Excel in much of Europe), else `,`.
+    static func separator(of text: String) -> Character {
+        let header = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
+        return header.contains(";") && !header.contains(",") ? ";" : ","
+    }
+
+    static func parse(_ text: String, separator: Character = ",") -> [Row] {
         var rows: [Row] = []
         var fields: [String] = []
         var field = ""
@@ -254,7 +262,7 @@ enum CSV {
             }
             switch character {
             case "\"" where field.isEmpty: quoted = true
-            case ",":
+            case separator:
                 fields.append(field)
                 field = ""
             case "\n", "\r\n", "\r":

@@ -38,7 +38,7 @@ public enum RuleFile {
                 continue
             }
             do {
-                for rule in try parse(String(decoding: data, as: UTF8.self), file: file) {
+                for rule in try parse(try TextFile.decode([UInt8](data), file: file).get(), file: file) {
                     if let first = seen[rule.id] {
                         problems.append(Problem(rule.location, "duplicate rule id '\(rule.id)' (first at \(first))"))
                     } else {

@@ -98,7 +98,11 @@ public final class ReviewIntake {
     private func take(path: String, bytes: [UInt8], signature: String?, session: any StoreWriter) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return .rejected(["\(path):1:1: not UTF-8 text"]) }
+        let text: String
+        switch TextFile.decode(bytes, file: path) {
+        case .failure(let failure): return .rejected(failure.problems.map(\.description))
+        case .success(let decoded): text = decoded
+        }
         try fault?(.validate, path)
         let now = clock.now()
         // A file is its signer's: the signature is checked before anything in the file is believed.

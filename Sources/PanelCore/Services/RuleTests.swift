@@ -30,7 +30,7 @@ public enum RuleTestFile {
             throw ValidationFailure([Problem(SourceLocation(file: path, line: 1, column: 1), "cannot read the file")])
         }
         let reader = YAMLReader(file: path)
-        guard let root = reader.root(of: String(decoding: data, as: UTF8.self)) else { throw reader.failure()! }
+        guard let root = reader.root(of: try TextFile.decode([UInt8](data), file: path).get()) else { throw reader.failure()! }
         let ruleFiles = (root.strings("rules", required: true) ?? []).map(resolve)
         let nowNode = root.peek("now")
         let now = root.string("now", required: true).flatMap(Timestamp.parse)

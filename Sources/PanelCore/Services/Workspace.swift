@@ -217,7 +217,7 @@ public struct Workspace: Sendable {
         for file in workflowFiles() {
             guard let data = FileManager.default.contents(atPath: file) else { continue }
             do {
-                let workflow = try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: file)
+                let workflow = try WorkflowFile.parse(try TextFile.decode([UInt8](data), file: file).get(), file: file)
                 if result[workflow.id] != nil {
                     problems.append(Problem(SourceLocation(file: file, line: 1, column: 1), "workflow id '\(workflow.id)' is defined twice"))
                 }
@@ -258,7 +258,7 @@ public struct Workspace: Sendable {
             throw WorkspaceError.notAWorkspace(root.path)
         }
         do {
-            let config = try WorkspaceConfig.parse(String(decoding: data, as: UTF8.self), file: file.path)
+            let config = try WorkspaceConfig.parse(try TextFile.decode([UInt8](data), file: file.path).get(), file: file.path)
             return Workspace(root: root, config: config)
         } catch {
             throw WorkspaceError.invalid(error)

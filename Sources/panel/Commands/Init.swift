@@ -101,7 +101,7 @@ struct Init: ParsableCommand {
             return (made, made.yaml())
         }
         guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure.badInput("\(config): cannot read the file") }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try TextFile.decode([UInt8](data), file: config).get()
         do {
             return (try WorkspaceConfig.parse(text, file: config), text)
         } catch {

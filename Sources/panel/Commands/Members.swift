@@ -45,7 +45,7 @@ extension Members {
                 Console.error("\(file): cannot read the file")
                 throw Exit.badInput
             }
-            let incoming = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+            let incoming = try RosterFile.parse(try TextFile.decode([UInt8](data), file: file).get(), file: file)
             let identity = context.identity
             if identity.policy == .osUser && !identity.isSecretariat {
                 throw Refusal("only the secretariat's logins (\(context.workspace.config.secretariat.joined(separator: ", "))) import the roster; you are OS user '\(identity.login ?? "?")'")
@@ -150,7 +150,7 @@ extension Members {
                     Console.error("\(file): cannot read the file")
                     throw Exit.badInput
                 }
-                members = try Console.run { try RosterFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+                members = try RosterFile.parse(try TextFile.decode([UInt8](data), file: file).get(), file: file)
             } else {
                 let context = try CommandContext.load(workspace)
                 members = try Console.run { try context.store.members() }

@@ -15,7 +15,7 @@ extension WorkflowCommand {
             Console.error("\(file): cannot read the file")
             throw Exit.badInput
         }
-        return try Console.run { try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: file) }
+        return try Console.run { try WorkflowFile.parse(try TextFile.decode([UInt8](data), file: file).get(), file: file) }
     }
 
     struct Validate: ParsableCommand {
@@ -42,7 +42,7 @@ extension WorkflowCommand {
                     continue
                 }
                 do {
-                    let workflow = try WorkflowFile.parse(String(decoding: data, as: UTF8.self), file: path)
+                    let workflow = try WorkflowFile.parse(try TextFile.decode([UInt8](data), file: path).get(), file: path)
                     let transitions = workflow.stages.reduce(0) { $0 + $1.transitions.count }
                     report.files.append(.init(file: path, ok: true, summary: "\(workflow.id), \(workflow.stages.count) stages, \(transitions) transitions", problems: []))
                 } catch {

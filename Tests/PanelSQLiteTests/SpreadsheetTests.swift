@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import PanelCore
+@testable import PanelSQLite
+
+/// Review files and matrices the way Excel saves them.
+@Suite("Spreadsheets from Excel")
+struct SpreadsheetTests {
+    func fixture() throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: URL(fileURLWithPath: Fixtures.path("reviews/exp-19-replication.csv"))))
+    }
+
+    func take(_ bytes: [UInt8], name: String = "exp-19.csv") throws -> ReviewIntake.Outcome {
+        let world = try ReviewWorld()
+        let path = world.inbox.appendingPathComponent(name)
+        try Data(bytes).write(to: path)
+        return try world.intake().submit(path.path)
+    }
+
+    @Test func aByteOrderMarkIsIgnored() throws {
+        #expect(try take([0xEF, 0xBB, 0xBF] + fixture()) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
+    }
+
+    @Test func semicolonsAreReadLikeCommas() throws {
+        // European Excel: the same review with ';' between fields (none of its fields holds a ';').
+        let text = String(decoding: try fixture(), as: UTF8.self)
+        let rows = CSV.parse(text).map { $0.fields.map { $0.contains(",") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: ";") }
+        #expect(try take(Array((rows.joined(separator: "\n") + "\n").utf8)) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
+    }
+
+    @Test func windows1252SaysWhatItIsAndWhere() throws {
+        var bytes = Array("assessment,draft\nA-2026-002,S".utf8)
+        bytes += [0xE3, 0x6F]  // "São" in Windows-1252
+        let path = "exp-19.csv"
+        guard case .rejected(let reasons) = try take(bytes, name: path) else { Issue.record("accepted"); return }
+        #expect(reasons.count == 1)
+        #expect(reasons[0].hasSuffix(":2:13: not UTF-8 text (it looks like Windows-1252 or Latin-1, Excel's plain 'CSV'): save it as CSV UTF-8 (Comma delimited)"), "\(reasons)")
+    }
+
+    @Test func workbooksAndUTF16AreNamed() throws {
+        guard case .rejected(let workbook) = try take([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], name: "review.xlsx") else { Issue.record("accepted"); return }
+        #expect(workbook.first?.contains("an Excel workbook or other zip file, not text") == true)
+        guard case .rejected(let utf16) = try take([0xFF, 0xFE, 0x61, 0x00]) else { Issue.record("accepted"); return }
+        #expect(utf16.first?.contains("UTF-16 text") == true)
+    }
+
+    @Test func theExportedMatrixOpensInExcelAndComesBack() throws {
+        let world = try ReviewWorld()
+        try world.drop(["reviews/exp-12-replication.yaml"])
+        _ = try world.intake().processInbox(world.inbox)
+        let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
+        let names = ReviewerNames(assessment: assessment, workflow: world.workflows["rapid-assessment"], audience: .authors)
+        var rows = CommentMatrix.rows(try world.temporary.store.comments(of: "A-2026-002"), assessment: assessment, names: names)
+        for index in rows.indices {
+            rows[index].response = .noted
+            rows[index].responseText = "Vu à São Paulo."
+        }
+        let csv = CommentMatrix.csv(rows)
+        #expect(csv.hasPrefix("\u{FEFF}comment_id,"))
+        try Data(csv.utf8).write(to: world.inbox.appendingPathComponent("matrix.csv"))
+        let results = try world.intake(actor: "exp-04").processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 4)])
+        #expect(try world.temporary.store.comments(of: "A-2026-002").first?.responseText == "Vu à São Paulo.")
+    }
+}
