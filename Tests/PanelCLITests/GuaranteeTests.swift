@@ -387,8 +387,12 @@ struct GuaranteeTests {
         let checkpoint = root.appendingPathComponent("checkpoint.txt").path
         let written = try cli.panel(["audit", "checkpoint", "--key", key.path, "--out", checkpoint, "--workspace", ws])
         try #require(written.status == 0, "\(written.error)")
-        #expect(try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint,
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint, "--signer", key.path + ".pub",
                                "--head", "\(head.sequence):\(head.hash)"]).status == 0)
+        let other = try SSHKeygen.key("ed25519", in: root, name: "someone-else")
+        let wrongSigner = try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint, "--signer", other.path + ".pub"])
+        #expect(wrongSigner.status == 4)
+        #expect(wrongSigner.output.contains("not with the key in"), "\(wrongSigner.output)")
 
         // The rewrite: event 1's payload changed, every hash after it recomputed, the head moved.
         let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")

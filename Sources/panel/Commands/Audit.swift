@@ -27,6 +27,9 @@ struct Audit: ParsableCommand {
             "A signed checkpoint written by 'panel audit checkpoint' (its FILE.sig beside it) (repeat).", valueName: "FILE"))
         var checkpoints: [String] = []
 
+        @Option(help: ArgumentHelp("The public key (an OpenSSH .pub file) that must have signed the checkpoints.", valueName: "KEY.pub"))
+        var signer: String?
+
         func validate() throws {
             for head in heads where Anchor.parse(head, source: "") == nil {
                 throw ValidationError("--head must be SEQUENCE:HASH (a number and 64 hex digits, as a digest prints it), not '\(head)'")
@@ -51,6 +54,16 @@ struct Audit: ParsableCommand {
                 } catch {
                     Console.out("FAILED: \(path).sig: \(error)")
                     throw Exit.tampered
+                }
+                if let signer {
+                    guard let line = FileManager.default.contents(atPath: signer).map({ String(decoding: $0, as: UTF8.self) }),
+                          let blob = SSHSignature.keyBlob(ofLine: line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                        throw CommandFailure.badInput("\(signer): not an OpenSSH public key file")
+                    }
+                    guard blob == parsed.publicKey else {
+                        Console.out("FAILED: \(path).sig: signed with \(parsed.fingerprint), not with the key in \(signer) (\(SSHSignature.fingerprint(ofKeyBlob: blob)))")
+                        throw Exit.tampered
+                    }
                 }
                 Console.error("checkpoint \(path): event \(checkpoint.head.sequence) at \(checkpoint.time), signed with \(parsed.fingerprint)")
                 anchors.append(Anchor(head: checkpoint.head, source: "checkpoint \(path)"))
