@@ -90,13 +90,15 @@ enum ReferenceTable {
             sql += " AND r.format = ?"
             arguments += [format.rawValue]
         }
+        // Dates of any precision (2014, 2014-01, 2014-01-31) match when they overlap the range:
+        // both sides are compared on the precision they share, so 2014-01 is within 2014-01-01..2014-01-31.
         if let from = query.from {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, length(?)) >= ?"
-            arguments += [from, from]
+            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, min(length(r.published), length(?))) >= substr(?, 1, min(length(r.published), length(?)))"
+            arguments += [from, from, from]
         }
         if let to = query.to {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, length(?)) <= ?"
-            arguments += [to, to]
+            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, min(length(r.published), length(?))) <= substr(?, 1, min(length(r.published), length(?)))"
+            arguments += [to, to, to]
         }
         if let keyword = query.keyword {
             sql += " AND EXISTS (SELECT 1 FROM reference_keyword k WHERE k.keyword = ? AND k.reference = r.rowid)"

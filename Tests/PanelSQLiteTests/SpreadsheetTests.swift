@@ -63,3 +63,33 @@ struct SpreadsheetTests {
         #expect(try world.temporary.store.comments(of: "A-2026-002").first?.responseText == "Vu à São Paulo.")
     }
 }
+
+@Suite("Partial dates")
+struct PartialDateTests {
+    @Test(arguments: [("2014", true), ("2014-01", true), ("2014-02-29", false), ("2016-02-29", true), ("2014-13", false),
+                      ("2014-02-30", false), ("2000-02-29", true), ("1900-02-29", false), ("2014-00", false)])
+    func realDates(text: String, real: Bool) {
+        #expect(PartialDate.isReal(text) == real)
+    }
+}
+
+@Suite("Date filters")
+struct DateFilterTests {
+    @Test func aPartialDateMatchesTheRangeItOverlaps() throws {
+        let temporary = try TemporaryStore()
+        for (index, published) in ["2014-01", "2014", "2014-02-03", "2013-12-31", "2014-01-15"].enumerated() {
+            var metadata = ReferenceMetadata()
+            metadata.title = "Election study \(index)"
+            metadata.published = published
+            try temporary.store.write { writer in
+                try writer.insert(Reference(id: "ref-\(index)", format: .generic, adapter: "generic", metadata: metadata,
+                                            canonicalHash: "h\(index)", object: "o", source: "s.xml", recordIndex: index,
+                                            ingestedAt: "2026-01-01T00:00:00.000Z"))
+            }
+        }
+        let january = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("election"), from: "2014-01-01", to: "2014-01-31"))
+        #expect(Set(january.map(\.reference.id)) == ["ref-0", "ref-1", "ref-4"])
+        let year = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("election"), from: "2014", to: "2014"))
+        #expect(Set(year.map(\.reference.id)) == ["ref-0", "ref-1", "ref-2", "ref-4"])
+    }
+}

@@ -144,3 +144,18 @@ public enum PartialDate {
 }
 
 import Foundation
+
+extension PartialDate {
+    /// The month exists and the day exists in that month (leap years included).
+    public static func isReal(_ text: String) -> Bool {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == text.split(separator: "-").count, let year = parts.first, year >= 1 else { return false }
+        guard parts.count > 1 else { return true }
+        let month = parts[1]
+        guard (1...12).contains(month) else { return false }
+        guard parts.count > 2 else { return true }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(parts[2])
+    }
+}

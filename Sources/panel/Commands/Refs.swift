@@ -129,6 +129,7 @@ extension Refs {
                 guard let value else { continue }
                 let valid = value.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil
                 if !valid { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
+                if !PartialDate.isReal(value) { throw ValidationError("\(name) '\(value)' is not a date in the calendar") }
             }
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
             do {
