@@ -131,4 +131,25 @@ struct AdapterTests {
     @Test func rfc822Dates() {
         #expect(PartialDate.fromRFC822("Tue, 04 Nov 2025 09:30:00 +0000") == "2025-11-04")
     }
+
+    @Test(arguments: [
+        ("references-real-world/wd17-act.xml", "Algorithmic Accountability Act, 2025", "/akn/gh/act/2025/14", "2025-06-30", "gh"),
+        ("references-real-world/csd03-judgment.xml", "Data Rights Collective v Minister of Home Affairs", "/akn/za/judgment/zacc/2026/7", "2026-02-12", "za"),
+        ("references-real-world/legacy-1.0-act.xml", "Electronic Transactions (Amendment) Act", "/ke/act/2009-05-04/3", "2009-05-04", "ke"),
+    ])
+    func akomaNtosoInEveryNamespace(file: String, title: String, uri: String, date: String, country: String) throws {
+        let (adapter, references) = try read(file)
+        #expect(adapter == "akn")
+        let document = try #require(references.first)
+        #expect(document.title == title)
+        #expect(document.identifiers.contains(ReferenceIdentifier(.frbr, uri)))
+        #expect(document.published == date)
+        #expect(document.country == country)
+    }
+
+    @Test func anUnknownNamespaceIsNotAkomaNtoso() throws {
+        #expect(try read("references-real-world/unknown-namespace.bad.xml").adapter == "none")
+        #expect(IngestError.unknownFormat(source: "f.xml", root: "akomaNtoso", namespace: "http://example.org/not-akoma-ntoso", known: ["akn"]).description
+            .contains("<{http://example.org/not-akoma-ntoso}akomaNtoso>"))
+    }
 }

@@ -197,6 +197,17 @@ struct IngestTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test func aDocumentWithNeitherTitleNorIdentifierIsNotStored() throws {
+        let temporary = try TemporaryStore()
+        let path = Fixtures.path("references-real-world/publisher-native-article.bad.xml")
+        let report = try ingester(temporary).ingest(paths: [path])
+        #expect(report.added == 0)
+        #expect(report.rejected.map(\.message) == [
+            "\(path):1:1: <article> without front/article-meta (no title, no identifier): not JATS; publisher-native XML (Nature, IOP, RSC) needs a generic mapping in panel.yaml",
+        ])
+        #expect(try temporary.store.referenceCount() == 0)
+    }
+
     @Test func collectionBrokenHalfwayAddsNothing() throws {
         let temporary = try TemporaryStore()
         var text = "<PubmedArticleSet>\n"

@@ -51,8 +51,10 @@ public struct IngestProgress: Sendable {
 /// Why a file could not be read as references (besides XML errors).
 public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownFormat(source: String, root: String, namespace: String?, known: [String])
-    case wrongFormat(source: String, adapter: String, root: String)
+    case wrongFormat(source: String, adapter: String, root: String, namespace: String?)
     case noReferences(source: String, adapter: String)
+    /// A record with neither a title nor an identifier: not a reference, and never stored as an empty one.
+    case emptyReference(source: String, adapter: String, record: Int)
     case unknownAdapter(String, known: [String])
     case missing(String)
 
@@ -61,10 +63,16 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownFormat(let source, let root, let namespace, let known):
             let name = namespace.map { "{\($0)}\(root)" } ?? root
             return "\(source):1:1: no adapter reads a <\(name)> document (known: \(known.joined(separator: ", ")); add a generic mapping in panel.yaml)"
-        case .wrongFormat(let source, let adapter, let root):
-            return "\(source):1:1: --format \(adapter) does not read a <\(root)> document"
+        case .wrongFormat(let source, let adapter, let root, let namespace):
+            let name = namespace.map { "{\($0)}\(root)" } ?? root
+            return "\(source):1:1: --format \(adapter) does not read a <\(name)> document"
         case .noReferences(let source, let adapter):
             return "\(source): no references found (read as \(adapter))"
+        case .emptyReference(let source, let adapter, let record):
+            if adapter == "jats" {
+                return "\(source):1:1: <article> without front/article-meta (no title, no identifier): not JATS; publisher-native XML (Nature, IOP, RSC) needs a generic mapping in panel.yaml"
+            }
+            return "\(source): record \(record + 1) has neither a title nor an identifier (read as \(adapter)); nothing from this file was stored"
         case .unknownAdapter(let name, let known):
             return "unknown reference format '\(name)' (known: \(known.joined(separator: ", ")))"
         case .missing(let path):
@@ -276,7 +284,7 @@ public final class ReferenceIngester {
             plan: { root in
                 if let forced {
                     guard forced.accepts(root) else {
-                        throw IngestError.wrongFormat(source: path, adapter: forced.name, root: root.localName)
+                        throw IngestError.wrongFormat(source: path, adapter: forced.name, root: root.localName, namespace: root.namespaceURI)
                     }
                     adapter = forced
                 } else {
@@ -303,6 +311,9 @@ public final class ReferenceIngester {
                 let canonical = try document.canonicalSHA256()
                 for (offset, metadata) in found.enumerated() {
                     defer { recordIndex += 1 }
+                    if metadata.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && metadata.identifiers.isEmpty {
+                        throw IngestError.emptyReference(source: path, adapter: adapter.name, record: recordIndex)
+                    }
                     let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
                     if let existing = try session.reference(withCanonicalHash: hash) {
                         result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
