@@ -152,4 +152,10 @@ struct AdapterTests {
         #expect(IngestError.unknownFormat(source: "f.xml", root: "akomaNtoso", namespace: "http://example.org/not-akoma-ntoso", known: ["akn"]).description
             .contains("<{http://example.org/not-akoma-ntoso}akomaNtoso>"))
     }
+
+    @Test func jatsPrefersTheFullElectronicDate() throws {
+        let (adapter, references) = try read("references-real-world/jats-epub-after-print.xml")
+        #expect(adapter == "jats")
+        #expect(references.first?.published == "2012-11-12")
+    }
 }

@@ -27,8 +27,7 @@ public final class JATSAdapter: ReferenceAdapter {
         keywords = try XPathExpression("\(meta)/kwd-group/kwd")
         abstract = try XPathExpression("\(meta)/abstract")
         body = try XPathExpression("/article/body")
-        pubDate = try XPathExpression(
-            "(\(meta)/pub-date[@pub-type='epub' or @date-type='pub' or @pub-type='ppub' or @publication-format='electronic'] | \(meta)/pub-date)[1]")
+        pubDate = try XPathExpression("\(meta)/pub-date")
         year = try XPathExpression("year")
         month = try XPathExpression("month")
         day = try XPathExpression("day")
@@ -69,10 +68,20 @@ public final class JATSAdapter: ReferenceAdapter {
         metadata.keywords = document.texts(keywords).uniqued
         metadata.abstract = document.text(abstract) ?? ""
         metadata.body = document.text(body) ?? ""
-        if let date = document.nodes(pubDate).first {
-            metadata.published = PartialDate.make(
-                year: document.text(year, at: date), month: document.text(month, at: date), day: document.text(day, at: date))
+        // The electronic publication date first, then print, then any other (collection, ...);
+        // within each, the most complete; the precision the document gives is kept.
+        let dates = document.nodes(pubDate).compactMap { node -> (rank: Int, date: String)? in
+            guard let date = PartialDate.make(year: document.text(year, at: node), month: document.text(month, at: node),
+                                              day: document.text(day, at: node)) else { return nil }
+            let type = node.attribute("pub-type") ?? node.attribute("date-type") ?? ""
+            let format = node.attribute("publication-format") ?? ""
+            let electronic = type == "epub" || (type == "pub" && format == "electronic") || format == "electronic"
+            let print = type == "ppub" || (type == "pub" && format == "print") || format == "print" || type == "pub"
+            return (rank: electronic ? 0 : print ? 1 : 2, date: date)
         }
+        metadata.published = dates.min { left, right in
+            left.rank != right.rank ? left.rank < right.rank : left.date.count > right.date.count
+        }?.date
         metadata.country = document.text(country).map(CountryNames.code(for:))
         metadata.documentType = document.text(articleType) ?? "article"
         return [metadata]
