@@ -24,7 +24,7 @@ enum ReferenceTable {
         let rowid = db.lastInsertedRowID
         for identifier in metadata.identifiers {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO reference_identifier (scheme, value, reference) VALUES (?, ?, ?)")
-                .execute(arguments: [identifier.scheme.rawValue, identifier.value, reference.id])
+                .execute(arguments: [identifier.scheme.rawValue, identifier.key, reference.id])
         }
         for keyword in metadata.keywords {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO reference_keyword (keyword, reference) VALUES (?, ?)")

@@ -128,7 +128,7 @@ public final class SQLiteStore: PanelStore {
                 if let row = try Row.fetchOne(db, sql: """
                     SELECT r.* FROM reference_identifier i JOIN reference r ON r.id = i.reference
                     WHERE i.scheme = ? AND i.value = ?
-                    """, arguments: [identifier.scheme.rawValue, identifier.value]) {
+                    """, arguments: [identifier.scheme.rawValue, identifier.key]) {
                     return try ReferenceTable.reference(row, db: db, withBody: true)
                 }
             }
@@ -301,7 +301,7 @@ struct SQLiteWriter: StoreWriter {
     func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String? {
         try String.fetchOne(
             db.cachedStatement(sql: "SELECT reference FROM reference_identifier WHERE scheme = ? AND value = ?"),
-            arguments: [identifier.scheme.rawValue, identifier.value])
+            arguments: [identifier.scheme.rawValue, identifier.key])
     }
 
     func insert(_ reference: Reference) throws {

@@ -24,7 +24,7 @@ public enum XMLReadPlan: Sendable, Equatable {
     /// Build the whole document and hand it over at the end.
     case wholeDocument
     /// Stream: hand over each element at this path of local names (from the
-    /// root down) as a document of its own, and free it before reading on.
+    /// root down; `*` matches any name) as a document of its own, and free it before reading on.
     case records(path: [String])
 }
 
@@ -431,7 +431,7 @@ final class ParseSession {
             }
         }
         guard let path = recordPath else { return }
-        if matchedDepth == depth - 1, depth <= path.count, xmlStrEqual(localName, path[depth - 1]) != 0 {
+        if matchedDepth == depth - 1, depth <= path.count, path[depth - 1] == "*" || xmlStrEqual(localName, path[depth - 1]) != 0 {
             matchedDepth = depth
             if depth == path.count, let context { recordStart = Int(xmlByteConsumed(context)) }
         }

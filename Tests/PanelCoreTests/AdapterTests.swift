@@ -158,4 +158,25 @@ struct AdapterTests {
         #expect(adapter == "jats")
         #expect(references.first?.published == "2012-11-12")
     }
+
+    @Test func crossrefPreprintsAndPeerReviewsAreReferencesOfTheirOwnType() throws {
+        let (adapter, references) = try read("references-real-world/crossref-preprint-review.xml")
+        #expect(adapter == "crossref")
+        #expect(references.map(\.documentType) == ["posted-content-preprint", "peer-review"])
+        let preprint = try #require(references.first)
+        #expect(preprint.title == "Red-teaming agentic systems in low-resource languages")
+        #expect(preprint.published == "2026-01-08")
+        #expect(preprint.authors.map(\.name) == ["Lerato Mokoena", "Open Evaluation Consortium"], "an organisation with another role is not an author")
+        #expect(references[1].authors.isEmpty, "the reviewer of a peer review is not its author")
+        // DOIs keep their case and match in any case.
+        let doi = try #require(preprint.identifiers.first)
+        #expect(doi.value == "10.5555/Preprint.2026.ABC")
+        #expect(doi == ReferenceIdentifier(.doi, "https://doi.org/10.5555/preprint.2026.abc"))
+    }
+
+    @Test func anUnsupportedCrossrefRecordIsNamed() throws {
+        #expect(throws: UnsupportedRecord(adapter: "crossref", record: "book", supported: ["journal", "posted_content", "peer_review"])) {
+            _ = try read("references-real-world/crossref-book.bad.xml")
+        }
+    }
 }

@@ -12,7 +12,8 @@ public struct ReferenceIdentifier: Hashable, Codable, Sendable, CustomStringConv
     public var scheme: Scheme
     public var value: String
 
-    /// DOIs are case-insensitive: they are kept lower-cased, without a resolver prefix.
+    /// DOIs keep the case the source gives them, without a resolver prefix; they are
+    /// compared and looked up case-insensitively (see `key`).
     public init(_ scheme: Scheme, _ value: String) {
         self.scheme = scheme
         var text = value.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -21,9 +22,20 @@ public struct ReferenceIdentifier: Hashable, Codable, Sendable, CustomStringConv
             where text.lowercased().hasPrefix(prefix) {
                 text = String(text.dropFirst(prefix.count))
             }
-            text = text.lowercased()
         }
         self.value = text
+    }
+
+    /// What identifiers are matched on: a DOI lower-cased (DOIs are case-insensitive), anything else as is.
+    public var key: String { scheme == .doi ? value.lowercased() : value }
+
+    public static func == (left: ReferenceIdentifier, right: ReferenceIdentifier) -> Bool {
+        left.scheme == right.scheme && left.key == right.key
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(scheme)
+        hasher.combine(key)
     }
 
     public var description: String { "\(scheme.rawValue):\(value)" }

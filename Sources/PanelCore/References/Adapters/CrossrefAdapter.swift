@@ -1,7 +1,8 @@
 import PanelXML
 
-/// Crossref deposit XML (`doi_batch`): streamed journal by journal, each
-/// `journal_article` a reference.
+/// Crossref deposit XML (`doi_batch`): streamed record by record (each child of
+/// `body`): every `journal_article` of a `journal`, and `posted_content`
+/// (preprints) and `peer_review` records, each a reference of its own type.
 public final class CrossrefAdapter: ReferenceAdapter {
     public let name = "crossref"
     public let format = ReferenceFormat.crossref
@@ -9,20 +10,25 @@ public final class CrossrefAdapter: ReferenceAdapter {
 
     private struct Expressions {
         let journalTitle, articles, title, people, given, surname, organisation, affiliations, abstract,
-            date, year, month, day, doi, resource: XPathExpression
+            date, postedDate, reviewDate, year, month, day, doi, resource: XPathExpression
 
         init(namespace: String) throws {
             let ns = ["c": namespace]
             journalTitle = try XPathExpression("/c:journal/c:journal_metadata/c:full_title", namespaces: ns)
             articles = try XPathExpression("/c:journal/c:journal_article", namespaces: ns)
             title = try XPathExpression("c:titles/c:title", namespaces: ns)
-            people = try XPathExpression("c:contributors/c:person_name[@contributor_role='author' or not(@contributor_role)] | c:contributors/c:organization", namespaces: ns)
+            // Authors only: an organisation with another role ("on behalf of the ... Consortium") is not one.
+            people = try XPathExpression(
+                "c:contributors/c:person_name[@contributor_role='author' or not(@contributor_role)] | c:contributors/c:organization[@contributor_role='author' or not(@contributor_role)]",
+                namespaces: ns)
             given = try XPathExpression("c:given_name", namespaces: ns)
             surname = try XPathExpression("c:surname", namespaces: ns)
             organisation = try XPathExpression("self::c:organization", namespaces: ns)
             affiliations = try XPathExpression("c:affiliations/c:institution/c:institution_name | c:affiliation", namespaces: ns)
             abstract = try XPathExpression("*[local-name()='abstract']", namespaces: ns)
             date = try XPathExpression("(c:publication_date[@media_type='online'] | c:publication_date)[1]", namespaces: ns)
+            postedDate = try XPathExpression("c:posted_date", namespaces: ns)
+            reviewDate = try XPathExpression("c:review_date", namespaces: ns)
             year = try XPathExpression("c:year", namespaces: ns)
             month = try XPathExpression("c:month", namespaces: ns)
             day = try XPathExpression("c:day", namespaces: ns)
@@ -38,7 +44,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
     }
 
     public func readPlan(for root: XMLRootInfo) -> XMLReadPlan {
-        .records(path: ["doi_batch", "body", "journal"])
+        .records(path: ["doi_batch", "body", "*"])
     }
 
     public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
@@ -50,11 +56,30 @@ public final class CrossrefAdapter: ReferenceAdapter {
             x = try Expressions(namespace: namespace)
             byNamespace[namespace] = x
         }
+        guard let record = document.root else { return [] }
+        switch record.localName {
+        case "journal": break
+        case "posted_content", "peer_review":
+            var metadata = item(record, in: document, x: x, dates: record.localName == "posted_content" ? x.postedDate : x.reviewDate)
+            metadata.documentType = record.localName == "posted_content" ? "posted-content" + (record.attribute("type").map { "-\($0)" } ?? "") : "peer-review"
+            return [metadata]
+        default:
+            throw UnsupportedRecord(adapter: name, record: record.localName, supported: ["journal", "posted_content", "peer_review"])
+        }
         let journal = document.text(x.journalTitle)
         return document.nodes(x.articles).map { article in
+            var metadata = item(article, in: document, x: x, dates: x.date)
+            metadata.container = journal
+            metadata.documentType = article.attribute("publication_type").map { "journal-article-\($0)" } ?? "journal-article"
+            return metadata
+        }
+    }
+
+    /// What every record type shares: title, DOI, authors, abstract, the first date.
+    private func item(_ article: XMLNode, in document: PanelXMLDocument, x: Expressions, dates: XPathExpression) -> ReferenceMetadata {
+        do {
             var metadata = ReferenceMetadata()
             metadata.title = document.text(x.title, at: article) ?? ""
-            metadata.container = journal
             if let value = document.text(x.doi, at: article) { metadata.identifiers.append(ReferenceIdentifier(.doi, value)) }
             metadata.url = document.text(x.resource, at: article)
             for person in document.nodes(x.people, at: article) {
@@ -69,13 +94,23 @@ public final class CrossrefAdapter: ReferenceAdapter {
                 metadata.authors.append(Author(name: name, affiliations: document.texts(x.affiliations, at: person)))
             }
             metadata.abstract = document.text(x.abstract, at: article) ?? ""
-            if let date = document.nodes(x.date, at: article).first {
+            if let date = document.nodes(dates, at: article).first {
                 metadata.published = PartialDate.make(
                     year: document.text(x.year, at: date), month: document.text(x.month, at: date),
                     day: document.text(x.day, at: date))
             }
-            metadata.documentType = article.attribute("publication_type").map { "journal-article-\($0)" } ?? "journal-article"
             return metadata
         }
+    }
+}
+
+/// A record type an adapter does not read, named in the rejection.
+public struct UnsupportedRecord: Error, Sendable, Equatable, CustomStringConvertible {
+    public var adapter: String
+    public var record: String
+    public var supported: [String]
+
+    public var description: String {
+        "\(adapter) <\(record)> records are not read (\(supported.map { "<\($0)>" }.joined(separator: ", ")) are); nothing from this file was stored"
     }
 }
