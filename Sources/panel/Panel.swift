@@ -1,4 +1,5 @@
 import ArgumentParser
+import PanelCore
 import Foundation
 
 @main
@@ -86,24 +87,9 @@ enum Suggestion {
                 command = next
                 continue
             }
-            let ranked = names.map { (name: $0, distance: distance($0, argument)) }.sorted { $0.distance < $1.distance }
-            guard let best = ranked.first, best.distance <= max(2, argument.count / 3) else { return nil }
-            return "'\(argument)' is not a command here; did you mean '\(best.name)'?"
+            guard let best = closest(to: argument, among: names) else { return nil }
+            return "'\(argument)' is not a command here; did you mean '\(best)'?"
         }
         return nil
-    }
-
-    /// Levenshtein distance.
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 }

@@ -100,3 +100,33 @@ struct WorkflowTests {
         #expect(RequirementRegistry.all.allSatisfy { !$0.summary.isEmpty })
     }
 }
+
+@Suite("Typos in declarative files")
+struct TypoTests {
+    @Test func anUnknownKeyNamesTheKeyThatWasMeant() {
+        let text = """
+            id: typo
+            title: Typo
+            inital: draft
+            stages:
+              - id: draft
+                title: Draft
+                allows: [drafting]
+                transitons:
+                  - to: done
+                    by: [co-chair]
+                    requires: []
+              - id: done
+                title: Done
+                final: true
+            """
+        #expect(throws: ValidationFailure.self) { try WorkflowFile.parse(text, file: "typo.yaml") }
+        do {
+            _ = try WorkflowFile.parse(text, file: "typo.yaml")
+        } catch {
+            let lines = error.problems.map(\.description)
+            #expect(lines.contains("typo.yaml:3:1: unknown key 'inital' (did you mean 'initial'?)"), "\(lines)")
+            #expect(lines.contains("typo.yaml:8:5: unknown key 'transitons' (did you mean 'transitions'?)"), "\(lines)")
+        }
+    }
+}

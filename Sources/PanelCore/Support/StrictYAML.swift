@@ -262,8 +262,10 @@ public final class YAMLMap {
 
     /// Reports every key that no reader asked for.
     public func finish() {
+        let present = Set(entries.map(\.key))
         for entry in entries where !consumed.contains(entry.key) {
-            reader.report(at: entry.keyNode, "unknown key '\(entry.key)'")
+            let suggestion = closest(to: entry.key, among: consumed.subtracting(present)).map { " (did you mean '\($0)'?)" } ?? ""
+            reader.report(at: entry.keyNode, "unknown key '\(entry.key)'\(suggestion)")
         }
     }
 }

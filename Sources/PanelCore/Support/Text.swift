@@ -35,3 +35,26 @@ public func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -
     "\(count) \(count == 1 ? singular : plural ?? singular + "s")"
 }
 
+
+/// The closest of `candidates` to a mistyped word, when it is close enough to be what was meant.
+public func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    let ranked = candidates.map { (name: $0, distance: editDistance($0, word)) }.sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }
+    guard let best = ranked.first, best.distance > 0, best.distance <= max(2, word.count / 3) else { return nil }
+    return best.name
+}
+
+/// Levenshtein distance.
+public func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    guard !a.isEmpty else { return b.count }
+    guard !b.isEmpty else { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}
