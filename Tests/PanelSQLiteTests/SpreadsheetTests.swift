@@ -93,3 +93,36 @@ struct DateFilterTests {
         #expect(Set(year.map(\.reference.id)) == ["ref-0", "ref-1", "ref-2", "ref-4"])
     }
 }
+
+@Suite("Bounded input and output")
+struct BoundsTests {
+    @Test func aHugeReviewFileIsRejectedBeforeItIsRead() throws {
+        let world = try ReviewWorld()
+        let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
+        let row = "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,\(String(repeating: "x", count: 200))\n"
+        let path = world.inbox.appendingPathComponent("flood.csv")
+        try Data((header + String(repeating: row, count: 25_000)).utf8).write(to: path)
+        guard case .rejected(let reasons) = try world.intake().submit(path.path) else { Issue.record("accepted"); return }
+        #expect(reasons == ["\(path.path): 5 MB is over the limit of 4 MB for one review or response file"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
+    }
+
+    @Test func tooManyCommentsAreRejected() throws {
+        let world = try ReviewWorld()
+        let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
+        let row = "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,Shorter.\n"
+        let path = world.inbox.appendingPathComponent("many.csv")
+        try Data((header + String(repeating: row, count: 5_001)).utf8).write(to: path)
+        guard case .rejected(let reasons) = try world.intake().submit(path.path) else { Issue.record("accepted"); return }
+        #expect(reasons == ["\(path.path): 5001 comments in one review, over the limit of 5000"])
+    }
+
+    @Test func errorOutputIsBounded() {
+        let long = String(repeating: "v", count: 1_000_000)
+        let problems = (1...500).map { Problem(SourceLocation(file: "f.csv", line: $0, column: 1), "bad value '\(long)'") }
+        let shown = ValidationFailure(problems).shown
+        #expect(shown.count == 51)
+        #expect(shown.last == "… and 450 more problems")
+        #expect(shown.allSatisfy { $0.count < 400 })
+    }
+}

@@ -98,9 +98,13 @@ public final class ReviewIntake {
     private func take(path: String, bytes: [UInt8], signature: String?, session: any StoreWriter) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
+        // Whoever can write to the inbox cannot fill the store: one file, one reviewer, bounded.
+        if bytes.count > ReviewLimits.maxFileBytes {
+            return .rejected(["\(path): \(bytes.count / 1_048_576) MB is over the limit of \(ReviewLimits.maxFileBytes / 1_048_576) MB for one review or response file"])
+        }
         let text: String
         switch TextFile.decode(bytes, file: path) {
-        case .failure(let failure): return .rejected(failure.problems.map(\.description))
+        case .failure(let failure): return .rejected(failure.shown)
         case .success(let decoded): text = decoded
         }
         try fault?(.validate, path)
@@ -121,7 +125,7 @@ public final class ReviewIntake {
             do {
                 matrix = try CommentMatrix.parse(text, file: path)
             } catch {
-                return .rejected(error.problems.map(\.description))
+                return .rejected(error.shown)
             }
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
@@ -134,7 +138,7 @@ public final class ReviewIntake {
             switch ReviewDecisions.respond(matrix.entries, assessment: assessment, comments: try session.comments(of: assessment.id),
                                            members: try roster(session), actor: responder, now: now, file: hash,
                                            signedWith: signer?.fingerprint) {
-            case .failure(let failure): return .rejected(failure.problems.map(\.description))
+            case .failure(let failure): return .rejected(failure.shown)
             case .success(let made) where made.isEmpty: return .responses(assessment: assessment.id, count: 0)
             case .success(let made): events = made
             }
@@ -143,7 +147,10 @@ public final class ReviewIntake {
             do {
                 submission = try ReviewFile.parse(text, file: path)
             } catch {
-                return .rejected(error.problems.map(\.description))
+                return .rejected(error.shown)
+            }
+            if submission.comments.count > ReviewLimits.maxComments {
+                return .rejected(["\(path): \(submission.comments.count) comments in one review, over the limit of \(ReviewLimits.maxComments)"])
             }
             if let signer, signer.member.id != submission.reviewer {
                 return .rejected(["\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(submission.reviewer)'s; a reviewer signs their own review"])
@@ -155,7 +162,7 @@ public final class ReviewIntake {
             switch ReviewDecisions.receive(submission, fileHash: hash, assessment: target,
                                            workflow: target.flatMap { workflows[$0.workflow] }, members: try roster(session), now: now,
                                            signedWith: signer?.fingerprint) {
-            case .failure(let failure): return .rejected(failure.problems.map(\.description))
+            case .failure(let failure): return .rejected(failure.shown)
             case .success(let made): events = made
             }
         }
@@ -271,4 +278,12 @@ public final class ReviewIntake {
         while manager.fileExists(atPath: directory.appendingPathComponent("\(name).\(index)").path) { index += 1 }
         return "\(name).\(index)"
     }
+}
+
+/// How large one review or response file may be: generous for the largest real review (a
+/// government's consolidated comments run to a few hundred), small enough that nobody who can
+/// write to the inbox can fill the store with one file.
+public enum ReviewLimits {
+    public static let maxFileBytes = 4 << 20
+    public static let maxComments = 5_000
 }

@@ -26,7 +26,13 @@ public struct Problem: Sendable, Equatable, Hashable, Codable, CustomStringConve
         self.message = message
     }
 
-    public var description: String { "\(location): \(message)" }
+    /// A message longer than this is cut in what is shown (a multi-megabyte value is not echoed).
+    public static let shownLength = 300
+
+    public var description: String {
+        guard message.count > Self.shownLength else { return "\(location): \(message)" }
+        return "\(location): \(message.prefix(Self.shownLength))… (\(message.count - Self.shownLength) more characters)"
+    }
 }
 
 /// Every problem found in one or more files; nothing runs while there are any.
@@ -44,7 +50,16 @@ public struct ValidationFailure: Error, Sendable, Equatable, CustomStringConvert
         }.map(\.element)
     }
 
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    public var description: String { shown.joined(separator: "\n") }
+
+    /// At most this many problems are shown; the rest are counted.
+    public static let shownProblems = 50
+
+    /// The problems as printed: the first fifty, then how many more there are.
+    public var shown: [String] {
+        let first = problems.prefix(Self.shownProblems).map(\.description)
+        return problems.count > Self.shownProblems ? first + ["… and \(problems.count - Self.shownProblems) more problems"] : first
+    }
 }
 
 /// Strict reading of a YAML file: every key must be known, every value of the

@@ -39,9 +39,9 @@ enum Failure {
         case let refusal as Refusal:
             return (refusal.reasons, Exit.refused)
         case let failure as ValidationFailure:
-            return (failure.problems.map(\.description), Exit.badInput)
+            return (failure.shown, Exit.badInput)
         case WorkspaceError.invalid(let failure):
-            return (failure.problems.map(\.description), Exit.badInput)
+            return (failure.shown, Exit.badInput)
         case let error as WorkspaceError:
             return ([error.description], Exit.badInput)
         case let error as StoreError:
