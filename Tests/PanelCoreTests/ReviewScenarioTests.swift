@@ -91,7 +91,7 @@ struct ReviewScenarioTests {
         let chosen = try ReviewDecisions.assign(AssignmentRequest(who: .automatic(count: 28), maxLoad: 1), to: world.assessment,
                                                 workflow: workflows["rapid-assessment"]!, members: members,
                                                 assessments: [busy], actor: "exp-01", now: day(1)).get()
-        let reviewers = try #require(try chosen[0].payload(as: ReviewersAssigned.self)).reviewers
+        let reviewers = try #require(chosen[0].payload(as: ReviewersAssigned.self)).reviewers
         #expect(!reviewers.contains("exp-02") && !reviewers.contains("exp-05"), "reviewers at the load limit are skipped")
     }
 
@@ -176,7 +176,7 @@ struct ReviewScenarioTests {
         var world = try inReview()
         let external = Member(id: "ext-001", name: "Ines Okafor", nationality: "NG", group: .african, gender: .female, affiliation: "Delta Lab")
         let registered = try ReviewDecisions.registerReviewer(external, members: members, actor: "exp-06", now: day(0)).get()
-        let roster = members + [try #require(try registered[0].payload(as: ReviewerRegistered.self)).reviewer]
+        let roster = members + [try #require(registered[0].payload(as: ReviewerRegistered.self)).reviewer]
         world.add(try ReviewDecisions.assign(AssignmentRequest(who: .named(["ext-001"])), to: world.assessment,
                                              workflow: workflows["rapid-assessment"]!, members: roster, assessments: [],
                                              actor: "exp-01", now: day(1)).get())

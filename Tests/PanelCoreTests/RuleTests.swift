@@ -143,7 +143,7 @@ struct RuleTests {
     }
 
     func fold(_ events: [NewEvent], into flags: inout [String: Flag]) {
-        for (index, event) in events.enumerated() {
+        for event in events {
             FlagFold.apply(event.event, time: Timestamp.format(event.time), actor: event.actor, to: &flags)
         }
     }

@@ -194,7 +194,9 @@ final class StderrCapture {
 
     init() throws {
         path = NSTemporaryDirectory() + "panel-stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         saved = dup(2)
         let descriptor = open(path, O_WRONLY)
         dup2(descriptor, 2)
