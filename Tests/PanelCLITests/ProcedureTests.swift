@@ -178,3 +178,16 @@ struct SuggestionTests {
         #expect(try cli.panel(["review", "asign"]).error.hasPrefix("panel: 'asign' is not a command here; did you mean 'assign'?"))
     }
 }
+
+@Suite("Configuration mistakes")
+struct ConfigurationTests {
+    @Test func aStoreThatIsNotAFileNamesPanelYAML() throws {
+        let cli = CLITests()
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try Data("version: 1\nname: \"x\"\nstore: /dev/null\n".utf8).write(to: root.appendingPathComponent("panel.yaml"))
+        let status = try cli.panel(["status", "--workspace", root.path], environment: ["PANEL_NOW": ""])
+        #expect(status.status == 1)
+        #expect(status.error == "panel: \(root.path)/panel.yaml: 'store: /dev/null' is /dev/null, which is not a regular file; point it at the workspace's .panel/panel.sqlite\n")
+    }
+}

@@ -62,3 +62,13 @@ struct WorkspaceConfigTests {
         }
     }
 }
+
+@Suite("YAML errors where they are")
+struct YAMLPositionTests {
+    @Test func aControlCharacterIsReportedAtItsLineAndColumn() {
+        #expect(throws: ValidationFailure([Problem(SourceLocation(file: "p.yaml", line: 2, column: 9),
+                                                   "not valid YAML: control characters are not allowed (0x01)")])) {
+            try WorkspaceConfig.parse("version: 1\nname: \"x\u{01}y\"\n", file: "p.yaml")
+        }
+    }
+}

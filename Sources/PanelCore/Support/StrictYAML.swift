@@ -84,6 +84,14 @@ public final class YAMLReader {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
                  .composer(_, let problem, let mark, _):
                 report(mark: mark, "not valid YAML: \(problem)")
+            case .reader(let problem, let offset, let value, let yaml):
+                // A control character or bad encoding: at the line and column where it is, not at 1:1.
+                var line = 1, column = 1
+                for byte in yaml.utf8.prefix(offset ?? 0) {
+                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+                }
+                let what = value >= 0 ? String(format: " (0x%02X)", value) : ""
+                problems.append(Problem(SourceLocation(file: file, line: line, column: column), "not valid YAML: \(problem)\(what)"))
             case .duplicatedKeysInMapping(let duplicates, let context):
                 report(mark: context.mark, "duplicate keys: \(duplicates.joined(separator: ", "))")
             default:
