@@ -199,8 +199,13 @@ public final class PanelXMLParser {
         session.install(on: context)
 
         var pending = UnsafeRawBufferPointer(rebasing: buffer[first..<filled])
+        var attributes = AttributeGuard(limit: limits.maxAttributes)
+        _ = attributes.exceeds(UnsafeRawBufferPointer(rebasing: buffer[0..<first]))  // four bytes cannot hold a thousand attributes
         var finished = false
         while !finished {
+            if attributes.exceeds(pending) {
+                throw session.failure(.limitExceeded, "an element has more than \(limits.maxAttributes) attributes")
+            }
             if !pending.isEmpty {
                 _ = pending.withMemoryRebound(to: CChar.self) {
                     xmlParseChunk(context, $0.baseAddress, Int32($0.count), 0)
