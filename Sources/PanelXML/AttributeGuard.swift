@@ -2,7 +2,14 @@
 /// checks an element's attributes for duplicates in quadratic time, so an element with 100,000
 /// attributes would cost many seconds of CPU before the attribute limit could reject it; this
 /// guard stops at the first element past the limit, having read only that far, in one linear pass.
-/// It is a conservative count: every `=` outside quotes in a start tag.
+/// It is a conservative count: every `=` outside quotes in a start tag. Text and quoted values are
+/// skipped with `memchr`, so the pass costs little next to parsing.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 struct AttributeGuard {
     private enum State {
         case text, open, tag, quoted(UInt8), endTag, comment, cdata, instruction, declaration
@@ -21,7 +28,25 @@ struct AttributeGuard {
 
     /// Scans the next bytes; true when a start tag has more attributes than the limit.
     mutating func exceeds(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            // Most bytes are text or quoted values: jump to the byte that ends them.
+            switch state {
+            case .text, .quoted:
+                let wanted: Int32
+                if case .quoted(let quote) = state { wanted = Int32(quote) } else { wanted = Int32(UInt8(ascii: "<")) }
+                guard let found = memchr(base + index, wanted, count - index) else {
+                    previous = (0, 0)
+                    return false
+                }
+                index = base.distance(to: UnsafeRawPointer(found))
+            default:
+                break
+            }
+            let byte = bytes[index]
+            index += 1
             switch state {
             case .text:
                 if byte == UInt8(ascii: "<") { state = .open }
