@@ -180,6 +180,8 @@ public final class PanelXMLParser {
                 diagnostic: XMLDiagnostic(severity: .fatal, line: 1, column: 1, message: "empty file: no XML document"))
         }
         let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
+        var encoding = EncodingCheck(head: head)
+        encoding.check(head)
         hasher.update(bufferPointer: head)
         try onChunk?(head)
         total = filled
@@ -220,6 +222,7 @@ public final class PanelXMLParser {
                 break
             }
             pending = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+            encoding.check(pending)
             hasher.update(bufferPointer: pending)
             try onChunk?(pending)
             total += count
@@ -228,6 +231,10 @@ public final class PanelXMLParser {
 
         if let error = session.callerError { throw error }
         if let failure = session.firstFailure { throw failure }
+        if let contradiction = encoding.contradiction() {
+            throw XMLParseError(source: session.source, reason: .malformed,
+                                diagnostic: XMLDiagnostic(severity: .fatal, line: 1, column: 1, message: contradiction))
+        }
         if context.pointee.wellFormed == 0 {
             throw session.failure(.malformed, "document is not well-formed")
         }

@@ -105,6 +105,24 @@ struct HostileXMLTests {
         #expect(refusing < parsing * 2 + 0.05, "refusing took \(refusing) s, parsing an ordinary document of the same size \(parsing) s")
     }
 
+    @Test func aLatinDeclarationOverUTF8BytesIsRefusedNotMisread() {
+        let mislabelled = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<doc>Caf\u{E9} in S\u{E3}o Paulo</doc>\n".utf8)
+        switch outcome(mislabelled) {
+        case .success(let document): Issue.record("accepted as \(document.serialized())")
+        case .failure(let error):
+            #expect(error.reason == .malformed)
+            #expect(error.description.contains("declares encoding=\"ISO-8859-1\" but its bytes are UTF-8"), "\(error)")
+        }
+        // Real Latin-1 bytes under the same declaration read as they should.
+        var latin = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<doc>Caf".utf8)
+        latin += [0xE9]
+        latin += Array("</doc>\n".utf8)
+        switch outcome(latin) {
+        case .success(let document): #expect(document.serialized().contains("Café") || document.serialized().contains("Caf&#xE9;"))
+        case .failure(let error): Issue.record("refused real Latin-1: \(error)")
+        }
+    }
+
     @Test func attributesInCommentsCDATAAndInstructionsDoNotCount() {
         let equals = String(repeating: "a=1 ", count: 2_000)
         let text = "<?pi \(equals)?><doc><!-- \(equals) --><![CDATA[ \(equals) ]]><x a=\"\(equals)\"/></doc>"
