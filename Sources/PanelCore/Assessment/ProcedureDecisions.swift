@@ -3,12 +3,7 @@ import Foundation
 /// Decisions about an assessment's procedure once it is under way: its team,
 /// withdrawal, the review window, reviewers' extensions, reopening responses.
 public enum ProcedureDecisions {
-    static func chair(_ actor: String, in members: [Member]) -> Refusal? {
-        guard let member = members.first(where: { $0.id == actor }) else {
-            return Refusal("'\(actor)' is not on the roster (use --as MEMBER or PANEL_ACTOR)")
-        }
-        return member.has(.coChair) || member.has(.viceChair) ? nil : Refusal("\(actor) is not a co-chair or vice-chair")
-    }
+    static func chair(_ actor: String, in members: [Member]) -> Refusal? { ReviewDecisions.chair(actor, in: members) }
 
     /// A withdrawn assessment takes no more steps.
     public static func notWithdrawn(_ assessment: Assessment) -> Refusal? {

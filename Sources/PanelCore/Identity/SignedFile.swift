@@ -1,3 +1,5 @@
+import Foundation
+
 /// Review, response and government-comment files signed with OpenSSH
 /// (`ssh-keygen -Y sign -n panel-review FILE` writes `FILE.sig`): a file is
 /// its signer's, and the signer is whoever holds a key on the roster.
@@ -23,6 +25,16 @@ public enum SignedFile {
             return .success(Signer(member: member, fingerprint: signature.fingerprint))
         }
         return .failure(.unknownKey(fingerprint: signature.fingerprint))
+    }
+
+    /// The signature beside a file (`FILE.sig`), if there is one.
+    public static func signatureText(for path: String) throws -> String? {
+        let sig = path + ".sig"
+        guard FileManager.default.fileExists(atPath: sig) else { return nil }
+        guard let data = FileManager.default.contents(atPath: sig) else {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: sig])
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// How to sign, for messages.

@@ -29,14 +29,14 @@ public enum Debris {
         }
     }
 
-    /// Removes the debris of dead runs in a workspace; returns what it removed.
+    /// Removes the debris of dead runs in a workspace; returns what it removed. Only the folders
+    /// panel writes temporaries into are listed (not `processed/`, which only receives renames).
     @discardableResult
     public static func sweep(_ workspace: Workspace, olderThan grace: TimeInterval = 600, now: Date = Date()) -> [URL] {
         var removed: [URL] = []
         let folders = [
             (workspace.objectsURL.appendingPathComponent("tmp"), false),
             (workspace.inboxURL.appendingPathComponent("rejected"), true),
-            (workspace.inboxURL.appendingPathComponent("processed"), true),
         ]
         let manager = FileManager.default
         for (folder, hiddenOnly) in folders {

@@ -57,15 +57,6 @@ public final class ReviewIntake {
         return submitter.login ?? submitter.actor
     }
 
-    /// The signature beside a file (`FILE.sig`), if there is one.
-    public static func signatureText(for path: String) throws -> String? {
-        let sig = path + ".sig"
-        guard FileManager.default.fileExists(atPath: sig) else { return nil }
-        guard let data = FileManager.default.contents(atPath: sig) else {
-            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: sig])
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
 
     /// Files recorded per write transaction (each in a savepoint of its own).
     public var batchSize = 100
@@ -88,7 +79,7 @@ public final class ReviewIntake {
     public func submit(_ path: String) throws -> Outcome {
         try fault?(.read, path)
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
-        let signature = try Self.signatureText(for: path)
+        let signature = try SignedFile.signatureText(for: path)
         return try store.writeBatch { batch in
             try batch.file { session in try take(path: path, bytes: [UInt8](data), signature: signature, session: session) }
         }
@@ -225,7 +216,7 @@ public final class ReviewIntake {
                 for file in chunk {
                     try fault?(.read, file.url.path)
                     guard let data = manager.contents(atPath: file.url.path) else { continue }
-                    let signature = try Self.signatureText(for: file.url.path)
+                    let signature = try SignedFile.signatureText(for: file.url.path)
                     let outcome = try batch.file { session in
                         try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)
                     }

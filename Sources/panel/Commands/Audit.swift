@@ -44,7 +44,7 @@ struct Audit: ParsableCommand {
                 guard let checkpoint = Checkpoint.parse(String(decoding: data, as: UTF8.self)) else {
                     throw CommandFailure.badInput("\(path): not a panel checkpoint")
                 }
-                guard let signature = try ReviewIntake.signatureText(for: path) else {
+                guard let signature = try SignedFile.signatureText(for: path) else {
                     throw CommandFailure.badInput("\(path): no signature beside it (\(path).sig)")
                 }
                 let parsed: SSHSignature

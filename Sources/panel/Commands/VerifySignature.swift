@@ -26,7 +26,7 @@ struct VerifySignature: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
-        guard let signature = try ReviewIntake.signatureText(for: file) else {
+        guard let signature = try SignedFile.signatureText(for: file) else {
             throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
         }
         switch SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members) {

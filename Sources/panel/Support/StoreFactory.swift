@@ -11,10 +11,10 @@ enum StoreFactory {
         guard SQLiteStore.exists(at: path) else {
             throw CommandFailure.failure("\(path): the workspace has no store; run 'panel init' again in a fresh folder or restore it")
         }
-        var isDirectory: ObjCBool = false
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)  // nil: checked by opening below
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
-           isDirectory.boolValue || (attributes?[.type] as? FileAttributeType).map({ $0 != .typeRegular && $0 != .typeSymbolicLink }) == true {
+        // A device or a folder: SQLite would fail later with a bare "disk I/O error". (Attributes that
+        // cannot be read are left to opening the store, which reports its own typed error.)
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        if let type, type != .typeRegular, type != .typeSymbolicLink {
             throw CommandFailure.failure("\(workspace.configURL.path): 'store: \(workspace.config.store)' is \(path), which is not a regular file; point it at the workspace's .panel/panel.sqlite")
         }
         return try SQLiteStore(path: path)
