@@ -133,7 +133,57 @@ public final class PanelXMLDocument {
         let written = xmlC14NDocSaveTo(pointer, nil, Int32(XML_C14N_1_0.rawValue), nil, 0, output)
         let closed = xmlOutputBufferClose(output)
         if written < 0 || closed < 0 {
-            throw XPathError(expression: "c14n", message: "canonicalisation failed")
+            throw relativeNamespace() ?? CanonicalisationError(
+                line: 0, message: "libxml2 could not write the canonical form of the document")
+        }
+    }
+
+    /// The first namespace declaration Canonical XML 1.0 refuses (a relative
+    /// URI such as `xmlns="books"`), with the line of the element declaring it.
+    /// libxml2 says only that canonicalisation failed; this says where and why.
+    private func relativeNamespace() -> CanonicalisationError? {
+        var node: xmlNodePtr? = xmlDocGetRootElement(pointer)
+        let root = node
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                var declaration = current.pointee.nsDef
+                while let ns = declaration {
+                    let uri = LibXML.string(ns.pointee.href) ?? ""
+                    if !uri.isEmpty && !Self.isAbsoluteURI(uri) {
+                        let name = LibXML.string(current.pointee.name) ?? "?"
+                        let prefix = LibXML.string(ns.pointee.prefix).map { "xmlns:\($0)" } ?? "xmlns"
+                        return CanonicalisationError(
+                            line: Int(xmlGetLineNo(current)),
+                            message: "<\(name)> declares \(prefix)=\"\(uri)\", a relative namespace URI, "
+                                + "which Canonical XML refuses; the namespace must be an absolute URI")
+                    }
+                    declaration = ns.pointee.next
+                }
+                if let child = current.pointee.children {
+                    node = child
+                    continue
+                }
+            }
+            var climb: xmlNodePtr? = current
+            node = nil
+            while let up = climb, up != root {
+                if let sibling = up.pointee.next {
+                    node = sibling
+                    break
+                }
+                climb = up.pointee.parent
+            }
+        }
+        return nil
+    }
+
+    /// RFC 3986: a scheme (a letter, then letters, digits, `+`, `-` or `.`) and a colon.
+    static func isAbsoluteURI(_ uri: String) -> Bool {
+        guard let colon = uri.firstIndex(of: ":"), colon != uri.startIndex else { return false }
+        let scheme = uri[..<colon]
+        guard let first = scheme.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
+        return scheme.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0))
         }
     }
 

@@ -52,3 +52,19 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
 
     public var description: String { "\(source):\(diagnostic)" }
 }
+
+/// The document parsed but has no Canonical XML 1.0 form (C14N 1.0 refuses
+/// relative namespace URIs, for instance). `line` is 0 when unknown.
+public struct CanonicalisationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        line > 0 ? "\(line): cannot canonicalise: \(message)" : "cannot canonicalise: \(message)"
+    }
+}

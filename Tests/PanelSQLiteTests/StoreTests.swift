@@ -208,6 +208,17 @@ struct IngestTests {
         #expect(try temporary.store.referenceCount() == 0)
     }
 
+    @Test func aRelativeNamespaceURIIsRefusedAtItsLine() throws {
+        let temporary = try TemporaryStore()
+        let path = Fixtures.path("references-real-world/relative-namespace.bad.xml")
+        let report = try ingester(temporary).ingest(paths: [path])
+        #expect(report.added == 0)
+        #expect(report.rejected.map(\.message) == [
+            "\(path):6: cannot canonicalise: <custom-meta-group> declares xmlns:sup=\"supplement/v1\", a relative namespace URI, which Canonical XML refuses; the namespace must be an absolute URI",
+        ])
+        #expect(try temporary.store.referenceCount() == 0)
+    }
+
     @Test func collectionBrokenHalfwayAddsNothing() throws {
         let temporary = try TemporaryStore()
         var text = "<PubmedArticleSet>\n"

@@ -96,6 +96,17 @@ struct XMLParserTests {
         #expect(String(decoding: try one.canonicalBytes(), as: UTF8.self) == "<r a=\"1\" b=\"2\"><e></e></r>")
     }
 
+    @Test func canonicalisationFailureNamesTheLine() throws {
+        let document = try parser.document(bytes: Array("<r>\n<a>\n<b xmlns=\"rel/ns\"/></a></r>".utf8), source: "r")
+        #expect(throws: CanonicalisationError(
+            line: 3,
+            message: "<b> declares xmlns=\"rel/ns\", a relative namespace URI, which Canonical XML refuses; the namespace must be an absolute URI"
+        )) { try document.canonicalSHA256() }
+        // Absolute URIs of any scheme, and the empty default namespace, canonicalise.
+        let fine = try parser.document(bytes: Array("<r xmlns=\"urn:x\"><a xmlns=\"\"/><b xmlns:q=\"http://e/q\"/></r>".utf8), source: "f")
+        #expect(try !fine.canonicalSHA256().isEmpty)
+    }
+
     @Test func rawBytesAreHashed() throws {
         let summary = try parser.parse(bytes: Array("<x/>".utf8), source: "x") { _ in }
         // sha256("<x/>")

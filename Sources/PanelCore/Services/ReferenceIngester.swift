@@ -266,6 +266,7 @@ public final class ReferenceIngester {
         case let error as XMLParseError: error.description
         case let error as IngestError: error.description
         case let error as XPathError: "\(source): \(error)"
+        case let error as CanonicalisationError: error.line > 0 ? "\(source):\(error)" : "\(source): \(error)"
         default: "\(source): \(error)"
         }
     }
