@@ -12,14 +12,14 @@ enum ReferenceTable {
         try db.cachedStatement(sql: """
             INSERT INTO reference (id, format, adapter, title, authors, published, container, country,
                 document_type, keywords, identifiers, abstract, url, canonical_hash, object, source,
-                record_index, ingested_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                record_index, ingested_at, namespace)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 reference.id, reference.format.rawValue, reference.adapter, metadata.title, try json(metadata.authors),
                 metadata.published, metadata.container, metadata.country, metadata.documentType,
                 try json(metadata.keywords), try json(metadata.identifiers), metadata.abstract, metadata.url,
                 reference.canonicalHash, reference.object, reference.source, reference.recordIndex,
-                reference.ingestedAt,
+                reference.ingestedAt, metadata.namespace,
             ])
         let rowid = db.lastInsertedRowID
         for identifier in metadata.identifiers {
@@ -51,6 +51,7 @@ enum ReferenceTable {
         metadata.identifiers = try StoreCoding.decode([ReferenceIdentifier].self, row["identifiers"], table: "reference", key: id)
         metadata.abstract = row["abstract"]
         metadata.url = row["url"]
+        metadata.namespace = row["namespace"]
         if withBody {
             metadata.body = try String.fetchOne(db, sql: "SELECT body FROM reference_text WHERE rowid = ?",
                                                 arguments: [row["rowid"] as Int64]) ?? ""

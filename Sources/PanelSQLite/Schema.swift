@@ -213,6 +213,10 @@ enum Schema {
             // The hash of a review editor's report kept with the sign-off.
             try db.execute(sql: "ALTER TABLE signoff ADD COLUMN report TEXT")
         }
+        migrator.registerMigration("v10-reference-namespace") { db in
+            // The root element's namespace as the document wrote it (which Akoma Ntoso draft, for instance).
+            try db.execute(sql: "ALTER TABLE reference ADD COLUMN namespace TEXT")
+        }
         return migrator
     }
 }

@@ -296,6 +296,13 @@ struct IngestTests {
         let byID = try #require(try temporary.store.references(limit: 1, offset: 0).first)
         #expect(try temporary.store.reference(matching: byID.id)?.id == byID.id)
     }
+
+    @Test func theAkomaNtosoNamespaceADocumentUsedIsKept() throws {
+        let temporary = try TemporaryStore()
+        _ = try ingester(temporary).ingest(paths: [Fixtures.path("references-real-world/wd17-act.xml")])
+        let act = try #require(try temporary.store.reference(matching: "frbr:/akn/gh/act/2025/14"))
+        #expect(act.metadata.namespace == "http://docs.oasis-open.org/legaldocml/ns/akn/3.0/WD17")
+    }
 }
 
 @Suite("Projections match the fold of the log")

@@ -79,6 +79,9 @@ public struct ReferenceMetadata: Codable, Sendable, Equatable {
     public var abstract: String = ""
     public var body: String = ""
     public var url: String?
+    /// The root element's namespace URI as the document wrote it, where the
+    /// format has several (which Akoma Ntoso release or draft, say).
+    public var namespace: String?
 
     public init() {}
 }

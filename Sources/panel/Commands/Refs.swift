@@ -186,6 +186,7 @@ extension Refs {
                 Console.out("\(reference.id)  \(metadata.title)")
                 let fields: [(String, String?)] = [
                     ("format", "\(reference.format.rawValue) (\(reference.adapter))"),
+                    ("namespace", metadata.namespace),
                     ("identifiers", metadata.identifiers.map(\.description).joined(separator: ", ").nilIfBlank),
                     ("published", metadata.published),
                     ("container", metadata.container),

@@ -72,6 +72,7 @@ public final class AkomaNtosoAdapter: ReferenceAdapter {
             if let id = node.attribute("eId"), let shown = node.attribute("showAs") { names[id] = shown }
         }
         var metadata = ReferenceMetadata()
+        metadata.namespace = document.root?.namespaceURI
         let uri = document.text(workURI) ?? document.text(workThis)
         if let uri { metadata.identifiers.append(ReferenceIdentifier(.frbr, uri)) }
         let number = document.text(docNumber)
