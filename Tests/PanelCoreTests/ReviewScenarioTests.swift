@@ -236,7 +236,7 @@ struct ReviewScenarioTests {
 
     @Test(arguments: [
         ("reviews/bad/unknown-field.yaml", ["reviews/bad/unknown-field.yaml:5:1: unknown key 'rating'"]),
-        ("reviews/bad/malformed.yaml", ["reviews/bad/malformed.yaml:8:1: not valid YAML: found unexpected end of stream"]),
+        ("reviews/bad/malformed.yaml", ["reviews/bad/malformed.yaml:8:1: not valid YAML: found unexpected end of stream (the file ends inside a quoted value or a bracketed list: a closing quote or bracket is missing)"]),
         ("reviews/bad/bad-values.csv", [
             "reviews/bad/bad-values.csv:2:1: 'recommendation' must be one of accept, minor-revisions, major-revisions, reject, not 'maybe'",
             "reviews/bad/bad-values.csv:3:1: 'from_line' and 'to_line' must be line numbers",

@@ -57,7 +57,7 @@ struct RosterTests {
             "panel/bad/bad-values.yaml:283:5: unknown role 'chair' (one of: co-chair, vice-chair, member)",
         ]),
         ("panel/bad/duplicate-id.yaml", ["panel/bad/duplicate-id.yaml:105:5: duplicate member id 'exp-12' (first at line 97)"]),
-        ("panel/bad/malformed.yaml", ["panel/bad/malformed.yaml:171:10: not valid YAML: did not find expected ',' or ']'"]),
+        ("panel/bad/malformed.yaml", ["panel/bad/malformed.yaml:171:10: not valid YAML: did not find expected ',' or ']' (a '[' list not closed with ']' or items not separated by commas)"]),
         ("panel/bad/rows.csv", [
             "panel/bad/rows.csv:9:1: row has 6 fields, the header has 11",
             "panel/bad/rows.csv:18:1: unknown regional group 'Oceania' (one of: African, Asia-Pacific, Eastern European, Latin American and Caribbean, Western European and Others)",

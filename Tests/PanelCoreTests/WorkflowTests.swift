@@ -74,7 +74,7 @@ struct WorkflowTests {
             "19:5: final stage 'done' cannot have transitions",
         ]),
         ("fixtures/workflows/bad/not-yaml.yaml", [
-            "3:3: not valid YAML: did not find expected node content",
+            "3:3: not valid YAML: did not find expected node content (a value is missing here, or a '- ' list item is inside a '[ ]' list)",
         ]),
     ])
     func brokenDefinitionsReportEveryProblem(file: String, expected: [String]) {
@@ -128,5 +128,105 @@ struct TypoTests {
             #expect(lines.contains("typo.yaml:3:1: unknown key 'inital' (did you mean 'initial'?)"), "\(lines)")
             #expect(lines.contains("typo.yaml:8:5: unknown key 'transitons' (did you mean 'transitions'?)"), "\(lines)")
         }
+    }
+
+    func problems(_ parse: () throws -> Void) -> [String] {
+        do {
+            try parse()
+            return []
+        } catch {
+            return (error as? ValidationFailure)?.problems.map(\.description) ?? ["not a ValidationFailure: \(error)"]
+        }
+    }
+
+    @Test func aReviewFileTypoGetsTheKeyAndTheValueMeant() {
+        let lines = problems {
+            _ = try ReviewFile.parse("""
+                assessment: A-2026-002
+                draft: 1
+                reviewer: exp-12
+                recomendation: accept
+                confidence: hihg
+                comments:
+                  - lines: 7
+                    kind: substantve
+                    text: Report the number of runs.
+                """, file: "r.yaml")
+        }
+        #expect(lines.contains("r.yaml:4:1: unknown key 'recomendation' (did you mean 'recommendation'?)"), "\(lines)")
+        #expect(!lines.contains { $0.contains("missing required key") }, "the misspelt key is reported once: \(lines)")
+        #expect(lines.contains { $0.hasPrefix("r.yaml:5:13: 'confidence' must be one of") && $0.hasSuffix("not 'hihg' (did you mean 'high'?)") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("r.yaml:8:11:") && $0.hasSuffix("not 'substantve' (did you mean 'substantive'?)") }, "\(lines)")
+    }
+
+    @Test func aRosterTypoGetsTheKeyAndTheValueMeant() {
+        let lines = problems {
+            _ = try RosterFile.parse("""
+                members:
+                  - id: exp-01
+                    name: "Wanjiru Kamau"
+                    nationality: KE
+                    group: Africn
+                    gender: female
+                    afiliation: "Nairobi Institute for Data Policy"
+                    expertise: [ai-governance]
+                    roles: [co-chair]
+                """, file: "roster.yaml")
+        }
+        #expect(lines.contains { $0.hasPrefix("roster.yaml:5:5: unknown regional group 'Africn' (did you mean 'African'?)") }, "\(lines)")
+        #expect(lines.contains("roster.yaml:7:5: unknown key 'afiliation' (did you mean 'affiliation'?)"), "\(lines)")
+    }
+
+    @Test func aRuleTypoGetsTheKeyAndTheValueMeant() {
+        let lines = problems {
+            _ = try RuleFile.parse("""
+                rules:
+                  - id: replication
+                    title: Replication
+                    status: stable
+                    severty: critical
+                    watch: reference
+                    match:
+                      text: ["self-replicat"]
+                      formats: [jast]
+                    message: "{{title}}"
+                """, file: "rules.yaml")
+        }
+        #expect(lines.contains("rules.yaml:5:5: unknown key 'severty' (did you mean 'severity'?)"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("rules.yaml:9:") && $0.contains("unknown format 'jast' (did you mean 'jats'?)") }, "\(lines)")
+    }
+
+    @Test func aPanelYAMLTypoGetsTheKeyAndTheValueMeant() {
+        let lines = problems {
+            _ = try WorkspaceConfig.parse("""
+                version: 1
+                name: Panel
+                identiy: os-user
+                clock: sytem
+                """, file: "panel.yaml")
+        }
+        #expect(lines.contains("panel.yaml:3:1: unknown key 'identiy' (did you mean 'identity'?)"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("panel.yaml:4:8: ") && $0.hasSuffix("not 'sytem' (did you mean 'system'?)") }, "\(lines)")
+    }
+
+    /// A syntax error, a key typo and a bad value: one pass reports all three,
+    /// the syntax error in words.
+    @Test func aSyntaxErrorDoesNotHideTheRestOfTheFile() {
+        let lines = problems {
+            _ = try WorkspaceConfig.parse("version: 1\nname: Panel\n\tinbox: drop\nidentiy: os-user\nclock: sytem\n", file: "panel.yaml")
+        }
+        #expect(lines.count == 3, "\(lines)")
+        #expect(lines.first?.hasPrefix("panel.yaml:3:1: not valid YAML: ") == true, "\(lines)")
+        #expect(lines.first?.hasSuffix("(a tab character: YAML indents with spaces only)") == true, "\(lines)")
+        #expect(lines.contains("panel.yaml:4:1: unknown key 'identiy' (did you mean 'identity'?)"), "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("panel.yaml:5:8: ") && $0.contains("'sytem'") }, "\(lines)")
+    }
+
+    /// An unclosed bracket makes every later line an error: only the first is reported.
+    @Test func aCascadeOfSyntaxErrorsIsReportedOnce() {
+        let lines = problems {
+            _ = try WorkspaceConfig.parse("version: 1\nname: [unclosed\ninbox: drop\nidentity: os-user\n", file: "panel.yaml")
+        }
+        #expect(lines.count == 1, "\(lines)")
     }
 }

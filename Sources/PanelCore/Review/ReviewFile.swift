@@ -105,7 +105,7 @@ public enum ReviewFile {
                 continue
             }
             guard let kind = CommentKind(rawValue: value["kind"] ?? "") else {
-                problems.append(Problem(location, "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'"))
+                problems.append(Problem(location, "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'\(didYouMean(value["kind"] ?? "", among: CommentKind.allCases.map(\.rawValue)))"))
                 continue
             }
             guard let body = value["comment"], !body.isEmpty else {
@@ -122,11 +122,11 @@ public enum ReviewFile {
         if fields["draft"] != nil && draft == nil { problems.append(Problem(first, "'draft' must be a version number")) }
         let recommendation = fields["recommendation"].flatMap(Recommendation.init(rawValue:))
         if let text = fields["recommendation"], recommendation == nil {
-            problems.append(Problem(first, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"))
+            problems.append(Problem(first, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: Recommendation.allCases.map(\.rawValue)))"))
         }
         let confidence = fields["confidence"].flatMap(ReviewerConfidence.init(rawValue:))
         if let text = fields["confidence"], confidence == nil {
-            problems.append(Problem(first, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"))
+            problems.append(Problem(first, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: ReviewerConfidence.allCases.map(\.rawValue)))"))
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
         let locations = headerLine.mapValues { SourceLocation(file: file, line: $0, column: 1) }

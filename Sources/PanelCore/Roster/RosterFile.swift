@@ -148,18 +148,18 @@ struct MemberBuilder {
         }
         let parsedGroup = group.flatMap(RegionalGroup.init(rawValue:))
         if let group, parsedGroup == nil {
-            problem("group", "unknown regional group '\(group)' (one of: \(RegionalGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
+            problem("group", "unknown regional group '\(group)'\(didYouMean(group, among: RegionalGroup.allCases.map(\.rawValue))) (one of: \(RegionalGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let parsedGender = gender.flatMap(Gender.init(rawValue:))
         if let gender, parsedGender == nil {
-            problem("gender", "unknown gender '\(gender)' (one of: \(Gender.allCases.map(\.rawValue).joined(separator: ", ")))")
+            problem("gender", "unknown gender '\(gender)'\(didYouMean(gender, among: Gender.allCases.map(\.rawValue))) (one of: \(Gender.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         var parsedRoles: [PanelRole] = []
         for role in roles {
             if let parsed = PanelRole(rawValue: role) {
                 parsedRoles.append(parsed)
             } else {
-                problem("roles", "unknown role '\(role)' (one of: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                problem("roles", "unknown role '\(role)'\(didYouMean(role, among: PanelRole.allCases.map(\.rawValue))) (one of: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         if let login, login.range(of: #"^[a-z_][a-z0-9_.-]*$"#, options: .regularExpression) == nil {
@@ -204,7 +204,7 @@ enum CSV {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for (index, name) in names.enumerated() where !known.contains(name) {
             problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
-                                    "unknown column '\(name)' (known: \(known.joined(separator: ", ")))"))
+                                    "unknown column '\(name)'\(didYouMean(name, among: known)) (known: \(known.joined(separator: ", ")))"))
         }
         for column in required where !names.contains(column) {
             problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(column)'"))

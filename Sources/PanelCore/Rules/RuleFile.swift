@@ -133,7 +133,7 @@ public enum RuleFile {
             if let format = ReferenceFormat(rawValue: word) {
                 formats.append(format)
             } else {
-                reader.report(at: map.peek("formats"), "unknown format '\(word)' (one of: \(ReferenceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.report(at: map.peek("formats"), "unknown format '\(word)'\(didYouMean(word, among: ReferenceFormat.allCases.map(\.rawValue))) (one of: \(ReferenceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         let keywords = map.strings("keywords") ?? []
@@ -156,12 +156,12 @@ public enum RuleFile {
         var condition = AssessmentCondition()
         for word in map.strings("kind") ?? [] {
             if let kind = AssessmentKind(rawValue: word) { condition.kinds.append(kind) } else {
-                reader.report(at: map.peek("kind"), "unknown kind '\(word)' (one of: risk, opportunity, impact)")
+                reader.report(at: map.peek("kind"), "unknown kind '\(word)'\(didYouMean(word, among: ["risk", "opportunity", "impact"])) (one of: risk, opportunity, impact)")
             }
         }
         for word in map.strings("domain") ?? [] {
             if let domain = RiskDomain(rawValue: word) { condition.domains.append(domain) } else {
-                reader.report(at: map.peek("domain"), "unknown domain '\(word)' (one of: \(RiskDomain.allCases.map(\.rawValue).joined(separator: ", ")))")
+                reader.report(at: map.peek("domain"), "unknown domain '\(word)'\(didYouMean(word, among: RiskDomain.allCases.map(\.rawValue))) (one of: \(RiskDomain.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
         condition.stages = map.strings("stage") ?? []

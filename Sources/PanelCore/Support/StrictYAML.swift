@@ -68,38 +68,106 @@ public struct ValidationFailure: Error, Sendable, Equatable, CustomStringConvert
 public final class YAMLReader {
     public let file: String
     public private(set) var problems: [Problem] = []
+    /// The file had a syntax error and what is being checked is the rest of it,
+    /// read with the offending lines blanked out: problems that may only come
+    /// from the blanking (a key on a blanked line "missing") are not reported.
+    public private(set) var recovering = false
 
     public init(file: String) { self.file = file }
 
-    /// Parses `text`; nil (with a problem recorded) when it is not YAML.
+    /// At most this many syntax errors are reported (each blanks its line and parsing resumes).
+    static let syntaxErrorLimit = 10
+
+    /// Parses `text`. A syntax error is reported in words at its line and column.
+    /// When the error is confined to its line (a tab, a stray ': ', a bad
+    /// character), blanking that line lets the rest be read, and the rest is
+    /// checked in the same pass: a key typo or a bad value elsewhere is reported
+    /// now instead of in the next round. When blanking does not help (an unclosed
+    /// bracket makes every later line an error), only the first error is reported.
+    /// Returns nil when nothing could be read (the problems say why).
     public func root(of text: String) -> YAMLMap? {
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                report(mark: nil, "the file is empty")
-                return nil
-            }
-            return map(node, what: "the document")
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                 .composer(_, let problem, let mark, _):
-                report(mark: mark, "not valid YAML: \(problem)")
-            case .reader(let problem, let offset, let value, let yaml):
-                // A control character or bad encoding: at the line and column where it is, not at 1:1.
-                var line = 1, column = 1
-                for byte in yaml.utf8.prefix(offset ?? 0) {
-                    if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var syntax: [Problem] = []
+        while true {
+            do {
+                guard let node = try Yams.compose(yaml: lines.joined(separator: "\n")) else {
+                    if syntax.isEmpty { report(mark: nil, "the file is empty") } else { problems += syntax.prefix(1) }
+                    return nil
                 }
-                let what = value >= 0 ? String(format: " (0x%02X)", value) : ""
-                problems.append(Problem(SourceLocation(file: file, line: line, column: column), "not valid YAML: \(problem)\(what)"))
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                report(mark: context.mark, "duplicate keys: \(duplicates.joined(separator: ", "))")
-            default:
-                report(mark: nil, "not valid YAML: \(error)")
+                problems += syntax
+                recovering = !syntax.isEmpty
+                return map(node, what: "the document")
+            } catch {
+                let (problem, line) = syntaxProblem(error)
+                guard let line, syntax.count < Self.syntaxErrorLimit, lines.indices.contains(line - 1),
+                      !syntax.contains(where: { $0.location.line == line }) else {
+                    problems += syntax.isEmpty ? [problem] : Array(syntax.prefix(1))
+                    return nil
+                }
+                syntax.append(problem)
+                // Blank the line (keeping the numbering) and read the rest.
+                lines[line - 1] = ""
             }
-            return nil
-        } catch {
-            report(mark: nil, "not valid YAML: \(error)")
+        }
+    }
+
+    /// A parse error in words, and its line when blanking that line may let the rest be read.
+    private func syntaxProblem(_ error: any Error) -> (Problem, line: Int?) {
+        guard let error = error as? YamlError else {
+            return (Problem(location(nil as Mark?), "not valid YAML: \(error)"), nil)
+        }
+        switch error {
+        case .scanner(_, let problem, let mark, let yaml), .parser(_, let problem, let mark, let yaml),
+             .composer(_, let problem, let mark, let yaml):
+            let explanation = Self.explain(problem, at: mark, in: yaml)
+            return (Problem(location(mark), "not valid YAML: \(problem)\(explanation.map { " (\($0))" } ?? "")"), mark.line)
+        case .reader(let problem, let offset, let value, let yaml):
+            // A control character or bad encoding: at the line and column where it is, not at 1:1.
+            var line = 1, column = 1
+            for byte in yaml.utf8.prefix(offset ?? 0) {
+                if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            }
+            let what = value >= 0 ? String(format: " (0x%02X)", value) : ""
+            return (Problem(SourceLocation(file: file, line: line, column: column), "not valid YAML: \(problem)\(what)"), line)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return (Problem(location(context.mark), "duplicate keys: \(duplicates.joined(separator: ", "))"), nil)
+        default:
+            return (Problem(location(nil as Mark?), "not valid YAML: \(error)"), nil)
+        }
+    }
+
+    /// libyaml's message says what the parser expected; this says what the writer
+    /// most likely did, in words, for the mistakes people make by hand.
+    static func explain(_ problem: String, at mark: Mark, in yaml: String) -> String? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = lines.indices.contains(mark.line - 1) ? String(lines[mark.line - 1]) : ""
+        let character = Array(line).dropFirst(max(mark.column - 1, 0)).first
+        switch problem {
+        case _ where character == "\t" || (problem.contains("tab") && line.contains("\t")):
+            return "a tab character: YAML indents with spaces only"
+        case "found character that cannot start any token":
+            return character.map { "'\($0)' cannot begin an unquoted value; put the value in quotes" }
+        case "mapping values are not allowed in this context":
+            return "a ': ' inside an unquoted value, or a key indented deeper than its neighbours: quote the value or fix the indentation"
+        case "did not find expected key":
+            return "this line is not indented like the keys around it, or a list item ('- ') sits among keys"
+        case "could not find expected ':'":
+            return "a key without its ':', or a quoted value not closed on its line"
+        case "found unexpected end of stream":
+            return "the file ends inside a quoted value or a bracketed list: a closing quote or bracket is missing"
+        case "did not find expected ',' or ']'":
+            return "a '[' list not closed with ']' or items not separated by commas"
+        case "did not find expected ',' or '}'":
+            return "a '{' mapping not closed with '}' or entries not separated by commas"
+        case "did not find expected node content":
+            return "a value is missing here, or a '- ' list item is inside a '[ ]' list"
+        case "block sequence entries are not allowed in this context":
+            return "a '- ' list item on the same line as its key: start the list on the next line"
+        case "found unknown escape character while parsing a quoted scalar":
+            return "a backslash in a double-quoted value: use single quotes, or write '\\\\'"
+        case "did not find expected <document start>":
+            return "text after the end of the document: check the indentation of this line"
+        default:
             return nil
         }
     }
@@ -176,6 +244,8 @@ public final class YAMLMap {
     public func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
 
     private func missing(_ key: String) {
+        // On a blanked line, or misspelt (the unknown key's report names it): one problem, not two.
+        guard !reader.recovering, closest(to: key, among: keys) == nil else { return }
         reader.report(at: node, "missing required key '\(key)'")
     }
 
@@ -226,7 +296,7 @@ public final class YAMLMap {
         guard let text = string(key, required: required) else { return nil }
         if let word = T(rawValue: text) { return word }
         let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-        reader.report(at: value(key), "'\(key)' must be one of \(allowed), not '\(text)'")
+        reader.report(at: value(key), "'\(key)' must be one of \(allowed), not '\(text)'\(didYouMean(text, among: T.allCases.map(\.rawValue)))")
         return nil
     }
 
@@ -287,8 +357,7 @@ public final class YAMLMap {
     public func finish() {
         let present = Set(entries.map(\.key))
         for entry in entries where !consumed.contains(entry.key) {
-            let suggestion = closest(to: entry.key, among: consumed.subtracting(present)).map { " (did you mean '\($0)'?)" } ?? ""
-            reader.report(at: entry.keyNode, "unknown key '\(entry.key)'\(suggestion)")
+            reader.report(at: entry.keyNode, "unknown key '\(entry.key)'\(didYouMean(entry.key, among: consumed.subtracting(present)))")
         }
     }
 }

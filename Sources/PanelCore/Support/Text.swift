@@ -43,6 +43,12 @@ public func closest(to word: String, among candidates: some Sequence<String>) ->
     return best.name
 }
 
+/// ` (did you mean 'x'?)` when one of `candidates` is close to `word`, else empty:
+/// appended to every "unknown ..." and "must be one of ..." message.
+public func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
+    closest(to: word, among: candidates).map { " (did you mean '\($0)'?)" } ?? ""
+}
+
 /// Levenshtein distance.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a), b = Array(b)

@@ -50,7 +50,7 @@ public enum WorkflowFile {
                 if let activity = StageActivity(rawValue: word) {
                     allows.append(activity)
                 } else {
-                    reader.report(at: map.value("allows"), "unknown activity '\(word)' (one of: \(StageActivity.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    reader.report(at: map.value("allows"), "unknown activity '\(word)'\(didYouMean(word, among: StageActivity.allCases.map(\.rawValue))) (one of: \(StageActivity.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
             }
         }
@@ -94,7 +94,7 @@ public enum WorkflowFile {
             if let role = ActorRole(rawValue: word) {
                 roles.append(role)
             } else {
-                reader.report(at: byNode, "unknown role '\(word)' (one of: \(ActorRole.allNames.joined(separator: ", ")))")
+                reader.report(at: byNode, "unknown role '\(word)'\(didYouMean(word, among: ActorRole.allNames)) (one of: \(ActorRole.allNames.joined(separator: ", ")))")
             }
         }
         var requirements: [any Requirement] = []
