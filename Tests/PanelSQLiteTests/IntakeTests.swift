@@ -47,8 +47,9 @@ final class ReviewWorld {
         }
     }
 
-    func intake(actor: String = "cron", fault: ((ReviewIntake.Step, String) throws -> Void)? = nil) -> ReviewIntake {
-        ReviewIntake(store: temporary.store, workflows: workflows, clock: clock, actor: actor, fault: fault)
+    func intake(actor: String = "cron", limits: ReviewLimits = .default,
+                fault: ((ReviewIntake.Step, String) throws -> Void)? = nil) -> ReviewIntake {
+        ReviewIntake(store: temporary.store, workflows: workflows, clock: clock, actor: actor, limits: limits, fault: fault)
     }
 
     func names(in folder: String) -> [String] {

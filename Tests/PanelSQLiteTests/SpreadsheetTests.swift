@@ -103,7 +103,7 @@ struct BoundsTests {
         let path = world.inbox.appendingPathComponent("flood.csv")
         try Data((header + String(repeating: row, count: 25_000)).utf8).write(to: path)
         guard case .rejected(let reasons) = try world.intake().submit(path.path) else { Issue.record("accepted"); return }
-        #expect(reasons == ["\(path.path): 5 MB is over the limit of 4 MB for one review or response file"])
+        #expect(reasons == ["\(path.path): 6.0 MB is over the limit of 4 MB for one review or response file (reviews: max-file-mb in panel.yaml)"])
         #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }
 
@@ -114,7 +114,45 @@ struct BoundsTests {
         let path = world.inbox.appendingPathComponent("many.csv")
         try Data((header + String(repeating: row, count: 5_001)).utf8).write(to: path)
         guard case .rejected(let reasons) = try world.intake().submit(path.path) else { Issue.record("accepted"); return }
-        #expect(reasons == ["\(path.path): 5001 comments in one review, over the limit of 5000"])
+        #expect(reasons == ["\(path.path): 5001 comments in one file, over the limit of 5000 (reviews: max-comments in panel.yaml)"])
+    }
+
+    /// A 2 GB file (sparse: it costs no disk) is refused from its size; reading it would need 2 GB.
+    @Test func anOversizedFileIsRefusedWithoutBeingRead() throws {
+        let world = try ReviewWorld()
+        let path = world.inbox.appendingPathComponent("huge.csv")
+        FileManager.default.createFile(atPath: path.path, contents: Data("assessment,draft\n".utf8))
+        let handle = try FileHandle(forWritingTo: path)
+        try handle.truncate(atOffset: 2 << 30)
+        try handle.close()
+        guard case .rejected(let reasons) = try world.intake().submit(path.path) else { Issue.record("accepted"); return }
+        #expect(reasons == ["\(path.path): 2048 MB is over the limit of 4 MB for one review or response file (reviews: max-file-mb in panel.yaml)"])
+    }
+
+    @Test func theLimitsAreSetInPanelYAML() throws {
+        let config = try WorkspaceConfig.parse("""
+            version: 1
+            name: Panel
+            reviews:
+              max-file-mb: 1
+              max-comments: 2
+              max-comment-characters: 100
+            """, file: "panel.yaml")
+        #expect(config.reviewLimits == ReviewLimits(maxFileBytes: 1 << 20, maxComments: 2, maxCommentCharacters: 100))
+        #expect(try WorkspaceConfig.parse(config.yaml(), file: "panel.yaml").reviewLimits == config.reviewLimits)
+
+        let world = try ReviewWorld()
+        let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
+        let three = header + String(repeating: "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,Shorter.\n", count: 3)
+        let many = world.inbox.appendingPathComponent("three.csv")
+        try Data(three.utf8).write(to: many)
+        #expect(try world.intake(limits: config.reviewLimits).submit(many.path)
+            == .rejected(["\(many.path): 3 comments in one file, over the limit of 2 (reviews: max-comments in panel.yaml)"]))
+        let long = world.inbox.appendingPathComponent("long.csv")
+        try Data((header + "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,\(String(repeating: "é", count: 101))\n").utf8).write(to: long)
+        #expect(try world.intake(limits: config.reviewLimits).submit(long.path)
+            == .rejected(["\(long.path):2:1: 101 characters of text, over the limit of 100 (reviews: max-comment-characters in panel.yaml)"]))
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }
 
     @Test func errorOutputIsBounded() {

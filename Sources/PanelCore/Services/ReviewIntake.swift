@@ -32,14 +32,16 @@ public final class ReviewIntake {
     /// Who is running the intake, as the workspace's identity policy established it.
     private let submitter: ActingIdentity
     private let requireSignature: Bool
+    private let limits: ReviewLimits
     private let fault: ((Step, String) throws -> Void)?
     /// Assessments and roster read once per run and folded forward in memory.
     private var assessments: [String: Assessment] = [:]
     private var members: [Member]?
 
     public init(store: any PanelStore, workflows: [String: Workflow], clock: any PanelClock, actor: String,
-                submitter: ActingIdentity? = nil, requireSignature: Bool = false,
+                submitter: ActingIdentity? = nil, requireSignature: Bool = false, limits: ReviewLimits = .default,
                 fault: ((Step, String) throws -> Void)? = nil) {
+        self.limits = limits
         self.store = store
         self.workflows = workflows
         self.clock = clock
@@ -78,6 +80,10 @@ public final class ReviewIntake {
     /// Validates and records one file (left where it is).
     public func submit(_ path: String) throws -> Outcome {
         try fault?(.read, path)
+        // The size is checked before the file is read: an oversized file costs no memory.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxFileBytes {
+            return .rejected([limits.fileTooLarge(path, bytes: size)])
+        }
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
         let signature = try SignedFile.signatureText(for: path)
         return try store.writeBatch { batch in
@@ -90,8 +96,8 @@ public final class ReviewIntake {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
         // Whoever can write to the inbox cannot fill the store: one file, one reviewer, bounded.
-        if bytes.count > ReviewLimits.maxFileBytes {
-            return .rejected(["\(path): \(bytes.count / 1_048_576) MB is over the limit of \(ReviewLimits.maxFileBytes / 1_048_576) MB for one review or response file"])
+        if bytes.count > limits.maxFileBytes {
+            return .rejected([limits.fileTooLarge(path, bytes: bytes.count)])
         }
         let text: String
         switch TextFile.decode(bytes, file: path) {
@@ -118,6 +124,10 @@ public final class ReviewIntake {
             } catch {
                 return .rejected(error.shown)
             }
+            if matrix.entries.count > limits.maxComments {
+                return .rejected([limits.tooManyComments(path, count: matrix.entries.count, what: "responses")])
+            }
+            if let overlong = limits.overlong(matrix.entries.map { ($0.location, $0.text) }) { return .rejected(overlong) }
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
             }
@@ -140,9 +150,10 @@ public final class ReviewIntake {
             } catch {
                 return .rejected(error.shown)
             }
-            if submission.comments.count > ReviewLimits.maxComments {
-                return .rejected(["\(path): \(submission.comments.count) comments in one review, over the limit of \(ReviewLimits.maxComments)"])
+            if submission.comments.count > limits.maxComments {
+                return .rejected([limits.tooManyComments(path, count: submission.comments.count, what: "comments")])
             }
+            if let overlong = limits.overlong(submission.comments.map { ($0.location, $0.text) }) { return .rejected(overlong) }
             if let signer, signer.member.id != submission.reviewer {
                 return .rejected(["\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(submission.reviewer)'s; a reviewer signs their own review"])
             }
@@ -272,9 +283,43 @@ public final class ReviewIntake {
 }
 
 /// How large one review or response file may be: generous for the largest real review (a
-/// government's consolidated comments run to a few hundred), small enough that nobody who can
-/// write to the inbox can fill the store with one file.
-public enum ReviewLimits {
-    public static let maxFileBytes = 4 << 20
-    public static let maxComments = 5_000
+/// government's consolidated comments run to a few hundred, an IPCC comment to a page or two),
+/// small enough that nobody who can write to the inbox can fill the store with one file.
+/// Set in panel.yaml under `reviews:`; every refusal names its setting.
+public struct ReviewLimits: Sendable, Equatable {
+    /// `reviews: max-file-mb` (whole megabytes): checked from the file's size before it is read.
+    public var maxFileBytes: Int
+    /// `reviews: max-comments`: comments (or responses) in one file.
+    public var maxComments: Int
+    /// `reviews: max-comment-characters`: one comment's (or response's) text.
+    public var maxCommentCharacters: Int
+
+    public init(maxFileBytes: Int = 4 << 20, maxComments: Int = 5_000, maxCommentCharacters: Int = 20_000) {
+        self.maxFileBytes = maxFileBytes
+        self.maxComments = maxComments
+        self.maxCommentCharacters = maxCommentCharacters
+    }
+
+    public static let `default` = ReviewLimits()
+
+    func fileTooLarge(_ path: String, bytes: Int) -> String {
+        "\(path): \(Self.megabytes(bytes)) is over the limit of \(Self.megabytes(maxFileBytes)) for one review or response file (reviews: max-file-mb in panel.yaml)"
+    }
+
+    func tooManyComments(_ path: String, count: Int, what: String) -> String {
+        "\(path): \(count) \(what) in one file, over the limit of \(maxComments) (reviews: max-comments in panel.yaml)"
+    }
+
+    /// Comments or responses whose text is over the limit, at their line; nil when all are within it.
+    func overlong(_ texts: [(location: SourceLocation, text: String)]) -> [String]? {
+        let over = texts.filter { $0.text.count > maxCommentCharacters }
+        guard !over.isEmpty else { return nil }
+        return ValidationFailure(over.map {
+            Problem($0.location, "\($0.text.count) characters of text, over the limit of \(maxCommentCharacters) (reviews: max-comment-characters in panel.yaml)")
+        }).shown
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        bytes % 1_048_576 == 0 ? "\(bytes / 1_048_576) MB" : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
 }

@@ -56,6 +56,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var secretariat: [String]
     /// `reviews: {require-signature: true}`: unsigned review and response files are rejected.
     public var requireSignature: Bool
+    /// `reviews: {max-file-mb, max-comments, max-comment-characters}`.
+    public var reviewLimits: ReviewLimits = .default
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
                 inbox: String = "inbox", workflows: String = "workflows", rules: String = "workflows/rules",
@@ -92,6 +94,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let secretariat = root.strings("secretariat") { config.secretariat = secretariat }
         if let reviews = root.map("reviews") {
             if let require = reviews.bool("require-signature") { config.requireSignature = require }
+            if let megabytes = reviews.int("max-file-mb", range: 1...1_024) { config.reviewLimits.maxFileBytes = megabytes << 20 }
+            if let comments = reviews.int("max-comments", range: 1...1_000_000) { config.reviewLimits.maxComments = comments }
+            if let characters = reviews.int("max-comment-characters", range: 100...10_000_000) {
+                config.reviewLimits.maxCommentCharacters = characters
+            }
             reviews.finish()
         }
         if let references = root.map("references") {
@@ -157,8 +164,12 @@ public struct WorkspaceConfig: Sendable, Equatable {
         # The clock: system, or settable (--now and PANEL_NOW honoured; for demos and tests only).
         clock: \(clock.rawValue)
         # Review and response files must come with an OpenSSH signature (FILE.sig) by a key on the roster.
+        # What one review or response file may carry (checked before it is read or recorded).
         reviews:
           require-signature: \(requireSignature)
+          max-file-mb: \(reviewLimits.maxFileBytes >> 20)
+          max-comments: \(reviewLimits.maxComments)
+          max-comment-characters: \(reviewLimits.maxCommentCharacters)
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:

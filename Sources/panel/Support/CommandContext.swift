@@ -252,6 +252,6 @@ extension CommandContext {
     func intake(workflows: [String: Workflow]) -> ReviewIntake {
         forgetReads()  // the intake writes; what is printed afterwards is read afresh
         return ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
-                     requireSignature: workspace.config.requireSignature)
+                     requireSignature: workspace.config.requireSignature, limits: workspace.config.reviewLimits)
     }
 }
