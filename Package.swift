@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
+        // .xlsx workbooks are ZIP archives (the IPCC's comment template is one).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // The only door to libxml2: a modulemap and a shim header, nothing else.
@@ -30,11 +32,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The only door to ZIP: a workbook's first (or named) sheet as rows of text,
+        // every part bounded, the sheet XML read through PanelXML.
+        .target(
+            name: "PanelWorkbook",
+            dependencies: [
+                "PanelXML",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // The functional core: model, events, decisions, references, adapters.
         .target(
             name: "PanelCore",
             dependencies: [
                 "PanelXML",
+                "PanelWorkbook",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 // RSA signature verification for SSH-signed review files (Ed25519 and P-256 are in Crypto).
@@ -69,6 +81,7 @@ let package = Package(
         // Helpers the test targets share (keys and signatures made by the real ssh-keygen).
         .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport"),
         .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"]),
+        .testTarget(name: "PanelWorkbookTests", dependencies: ["PanelWorkbook", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"]),
         .testTarget(
             name: "PanelSQLiteTests",

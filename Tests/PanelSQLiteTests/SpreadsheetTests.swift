@@ -39,9 +39,56 @@ struct SpreadsheetTests {
 
     @Test func workbooksAndUTF16AreNamed() throws {
         guard case .rejected(let workbook) = try take([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], name: "review.xlsx") else { Issue.record("accepted"); return }
-        #expect(workbook.first?.contains("an Excel workbook or other zip file, not text") == true)
+        #expect(workbook.first?.contains("not a readable .xlsx workbook: the ZIP archive is damaged") == true, "\(workbook)")
         guard case .rejected(let utf16) = try take([0xFF, 0xFE, 0x61, 0x00]) else { Issue.record("accepted"); return }
         #expect(utf16.first?.contains("UTF-16 text") == true)
+    }
+
+    /// The IPCC comment-template layout: a title row and a blank row above the header,
+    /// headers as people type them ("From Line"), numbers as numbers, a comment on two lines.
+    @Test func aWorkbookInTheCommentTemplateLayoutGoesIn() throws {
+        let world = try ReviewWorld()
+        try world.drop(["reviews/excel/exp-19-comment-template.xlsx"])
+        let results = try world.intake().processInbox(world.inbox)
+        #expect(results.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)])
+        #expect(results.map(\.place) == ["processed/exp-19-comment-template.xlsx"])
+        let comments = try world.temporary.store.comments(of: "A-2026-002")
+        #expect(comments.map { "\($0.fromLine)-\($0.toLine) \($0.kind.rawValue)" } == ["9-9 substantive", "22-24 substantive", "28-29 editorial"])
+        #expect(comments[0].text == "S3 says logging would detect \"every\" attempt; qualify it to the attempts observed here.")
+        #expect(comments[1].text.hasSuffix("as São Paulo's lab noted."))
+        #expect(comments[2].text == "List the options in order of cost to implement.\nStart with logging.")
+    }
+
+    @Test func theSheetWithTheColumnsIsFoundOrNamed() throws {
+        let world = try ReviewWorld()
+        let path = Fixtures.path("reviews/excel/exp-19-instructions-first.xlsx")
+        #expect(try world.intake().submit(path, sheet: "Instructions") == .rejected([
+            "\(path):1:1: sheet 'Instructions' has no header row with a review's columns (assessment, draft, reviewer, recommendation, from_line, to_line, kind, comment) or a comment matrix's (comment_id first) in its first 20 rows",
+        ]))
+        #expect(try world.intake().submit(path, sheet: "Replies") == .rejected(["\(path):1:1: no sheet 'Replies' (sheets: Instructions, Comments)"]))
+        #expect(try world.intake().submit(path) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 1))
+    }
+
+    @Test func aWorkbooksProblemsAreAtTheirRowAndColumn() throws {
+        let world = try ReviewWorld()
+        let path = Fixtures.path("reviews/excel/bad/exp-19-typos.xlsx")
+        #expect(try world.intake().submit(path) == .rejected([
+            "\(path):2:1: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
+            "\(path):3:1: 'from_line' and 'to_line' must be line numbers",
+        ]))
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
+    }
+
+    /// Authors fill the exported matrix in Excel and send the workbook back.
+    @Test func aResponseMatrixWorkbookIsRecorded() throws {
+        let world = try ReviewWorld()
+        try world.drop(["reviews/exp-12-replication.yaml"])
+        _ = try world.intake().processInbox(world.inbox)
+        let path = Fixtures.path("reviews/excel/A-2026-002-responses.xlsx")
+        #expect(try world.intake(actor: "exp-04").submit(path) == .responses(assessment: "A-2026-002", count: 4))
+        let comments = try world.temporary.store.comments(of: "A-2026-002")
+        #expect(comments.map(\.response) == [.accepted, .acceptedInPart, .accepted, .noted])
+        #expect(comments[1].responseText == "Likelihood lowered; range kept, à São Paulo.")
     }
 
     @Test func theExportedMatrixOpensInExcelAndComesBack() throws {

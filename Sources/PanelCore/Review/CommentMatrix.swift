@@ -53,11 +53,21 @@ public enum CommentMatrix {
         return header.hasPrefix("comment_id,") || header.hasPrefix("comment_id;")
     }
 
+    /// Whether a table's header row is a comment matrix's (its first column is `comment_id`).
+    static func isMatrix(header: [String]) -> Bool {
+        header.first.map(CSV.columnKey) == "comment_id"
+    }
+
     /// Reads responses from a matrix: rows with a response become entries, the
     /// rest are skipped; every bad row is reported, and nothing is returned
     /// unless all rows are good.
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> (assessment: String, entries: [ResponseEntry]) {
-        var (records, problems) = CSV.table(text, file: file, columns: columns,
+        try parse(rows: CSV.rows(text), file: file)
+    }
+
+    /// The same, for a table already split into rows (a CSV file's or a workbook sheet's).
+    static func parse(rows: [CSV.Row], file: String) throws(ValidationFailure) -> (assessment: String, entries: [ResponseEntry]) {
+        var (records, problems) = CSV.table(rows: rows, file: file, columns: columns,
                                             required: ["comment_id", "assessment", "response", "response_text"])
         if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
         var assessment: String?

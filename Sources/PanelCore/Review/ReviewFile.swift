@@ -35,7 +35,7 @@ public enum ReviewFile {
     public static let optionalCSVColumns = ["confidence", "summary"]
 
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
-        if file.lowercased().hasSuffix(".csv") { return try parseCSV(text, file: file) }
+        if file.lowercased().hasSuffix(".csv") { return try parse(rows: CSV.rows(text), file: file) }
         return try parseYAML(text, file: file)
     }
 
@@ -82,8 +82,9 @@ public enum ReviewFile {
             confidence: confidence, summary: summary, comments: comments, locations: locations)
     }
 
-    private static func parseCSV(_ text: String, file: String) throws(ValidationFailure) -> ReviewSubmission {
-        var (records, problems) = CSV.table(text, file: file, columns: csvColumns + optionalCSVColumns, required: csvColumns)
+    /// A review as a table, one comment a row: a CSV file's rows or a workbook sheet's.
+    static func parse(rows: [CSV.Row], file: String) throws(ValidationFailure) -> ReviewSubmission {
+        var (records, problems) = CSV.table(rows: rows, file: file, columns: csvColumns + optionalCSVColumns, required: csvColumns)
         if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
         var fields: [String: String] = [:]
         var headerLine: [String: Int] = [:]

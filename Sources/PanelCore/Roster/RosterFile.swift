@@ -194,14 +194,28 @@ enum CSV {
     /// the header, rows with the wrong number of fields against their line,
     /// blank lines skipped. Records come back only when the header is good.
     static func table(_ text: String, file: String, columns known: [String], required: [String]) -> (records: [Record], problems: [Problem]) {
-        // Excel's "CSV UTF-8" starts with a byte-order mark; European Excel separates with semicolons.
+        table(rows: rows(text), file: file, columns: known, required: required)
+    }
+
+    /// The rows of a CSV text. Excel's "CSV UTF-8" starts with a byte-order mark; European Excel separates with semicolons.
+    static func rows(_ text: String) -> [Row] {
         let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-        let rows = parse(text, separator: separator(of: text))
+        return parse(text, separator: separator(of: text))
+    }
+
+    /// A header name as a column key: `From Line` and `from-line` are `from_line`.
+    static func columnKey(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            .replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The same, for rows already split (a CSV file's or a workbook sheet's; the first row is the header).
+    static func table(rows: [Row], file: String, columns known: [String], required: [String]) -> (records: [Record], problems: [Problem]) {
         guard let header = rows.first else {
             return ([], [Problem(SourceLocation(file: file, line: 1, column: 1), "the file is empty")])
         }
         var problems: [Problem] = []
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let names = header.fields.map(columnKey)
         for (index, name) in names.enumerated() where !known.contains(name) {
             problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
                                     "unknown column '\(name)'\(didYouMean(name, among: known)) (known: \(known.joined(separator: ", ")))"))

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import PanelXML
+import PanelWorkbook
 
 /// Takes review files and response matrices in: validates each, records it
 /// with its original bytes, and (for the inbox) moves it to `processed/` or
@@ -77,32 +78,49 @@ public final class ReviewIntake {
         return loaded
     }
 
-    /// Validates and records one file (left where it is).
-    public func submit(_ path: String) throws -> Outcome {
+    /// Validates and records one file (left where it is). `sheet` names the sheet of a
+    /// workbook to read (default: the first with a review's or a matrix's columns).
+    public func submit(_ path: String, sheet: String? = nil) throws -> Outcome {
         try fault?(.read, path)
-        // The size is checked before the file is read: an oversized file costs no memory.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxFileBytes {
-            return .rejected([limits.fileTooLarge(path, bytes: size)])
-        }
+        if let refusal = oversized(path) { return refusal }
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
         let signature = try SignedFile.signatureText(for: path)
         return try store.writeBatch { batch in
-            try batch.file { session in try take(path: path, bytes: [UInt8](data), signature: signature, session: session) }
+            try batch.file { session in try take(path: path, bytes: [UInt8](data), signature: signature, sheet: sheet, session: session) }
         }
     }
 
+    /// The size is checked before a file is read, so an oversized file costs no memory. (When
+    /// the size cannot be read, reading the file says why, and its length is checked again.)
+    private func oversized(_ path: String) -> Outcome? {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxFileBytes else { return nil }
+        return .rejected([limits.fileTooLarge(path, bytes: size)])
+    }
+
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
-    private func take(path: String, bytes: [UInt8], signature: String?, session: any StoreWriter) throws -> Outcome {
+    private func take(path: String, bytes: [UInt8], signature: String?, sheet: String? = nil,
+                      session: any StoreWriter) throws -> Outcome {
         let hash = SHA256.hash(data: bytes).hexString
         if try session.isReceived(file: hash) { return .alreadyReceived }
         // Whoever can write to the inbox cannot fill the store: one file, one reviewer, bounded.
         if bytes.count > limits.maxFileBytes {
             return .rejected([limits.fileTooLarge(path, bytes: bytes.count)])
         }
-        let text: String
-        switch TextFile.decode(bytes, file: path) {
-        case .failure(let failure): return .rejected(failure.shown)
-        case .success(let decoded): text = decoded
+        // A file is YAML (one review), or a table: CSV, or a workbook's sheet (.xlsx, as the
+        // IPCC's comment template is), one comment or response a row.
+        var text = ""
+        var table: [CSV.Row]?
+        if Workbook.looksLikeZIP(bytes) {
+            switch Spreadsheet.table(bytes, file: path, sheet: sheet) {
+            case .failure(let failure): return .rejected(failure.shown)
+            case .success(let rows): table = rows
+            }
+        } else {
+            switch TextFile.decode(bytes, file: path) {
+            case .failure(let failure): return .rejected(failure.shown)
+            case .success(let decoded): text = decoded
+            }
+            if path.lowercased().hasSuffix(".csv") { table = CSV.rows(text) }
         }
         try fault?(.validate, path)
         let now = clock.now()
@@ -117,10 +135,10 @@ public final class ReviewIntake {
             return .rejected(["\(path): not signed, and this workspace accepts only signed files; sign it with: \(SignedFile.howToSign((path as NSString).lastPathComponent))"])
         }
         var events: [NewEvent]
-        if path.lowercased().hasSuffix(".csv") && CommentMatrix.isMatrix(text[...]) {
+        if let table, let header = table.first, CommentMatrix.isMatrix(header: header.fields) {
             let matrix: (assessment: String, entries: [ResponseEntry])
             do {
-                matrix = try CommentMatrix.parse(text, file: path)
+                matrix = try CommentMatrix.parse(rows: table, file: path)
             } catch {
                 return .rejected(error.shown)
             }
@@ -146,7 +164,11 @@ public final class ReviewIntake {
         } else {
             let submission: ReviewSubmission
             do {
-                submission = try ReviewFile.parse(text, file: path)
+                if let table {
+                    submission = try ReviewFile.parse(rows: table, file: path)
+                } else {
+                    submission = try ReviewFile.parse(text, file: path)
+                }
             } catch {
                 return .rejected(error.shown)
             }
@@ -226,7 +248,14 @@ public final class ReviewIntake {
             try store.writeBatch { batch in
                 for file in chunk {
                     try fault?(.read, file.url.path)
-                    guard let data = manager.contents(atPath: file.url.path) else { continue }
+                    if let refusal = oversized(file.url.path) {
+                        decided.append((file.name, file.url, refusal))
+                        continue
+                    }
+                    guard let data = manager.contents(atPath: file.url.path) else {
+                        decided.append((file.name, file.url, .rejected(["\(file.url.path): cannot read the file"])))
+                        continue
+                    }
                     let signature = try SignedFile.signatureText(for: file.url.path)
                     let outcome = try batch.file { session in
                         try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)

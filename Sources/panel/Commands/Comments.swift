@@ -36,12 +36,15 @@ struct Comments: ParsableCommand {
             abstract: "Record the responses filled into a comment matrix (authors or chairs); any bad row and nothing is imported.")
 
         @OptionGroup var workspace: WorkspaceOptions
-        @Argument(help: "The matrix, as exported, with response and response_text filled in.") var file: String
+        @Argument(help: "The matrix, as exported (CSV, or re-saved as .xlsx), with response and response_text filled in.")
+        var file: String
+        @Option(help: "The sheet to read in an .xlsx workbook (default: the first with comment_id as its first column).")
+        var sheet: String?
 
         func run() throws {
             let context = try CommandContext.load(workspace)
             let intake = context.intake(workflows: try context.workflows)
-            let outcome = try Console.run { try intake.submit(file) }
+            let outcome = try Console.run { try intake.submit(file, sheet: sheet) }
             Inbox.report(file, outcome)
             try Inbox.exit(for: [outcome])
         }

@@ -61,11 +61,18 @@ struct ReviewCommand: ParsableCommand {
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate and record review files (YAML or CSV) or response matrices; the files stay where they are.",
-            discussion: "The same file twice is recorded once. Exit 2 when any file was rejected.")
+            abstract: "Validate and record review files (YAML, CSV or an .xlsx workbook) or response matrices; the files stay where they are.",
+            discussion: """
+                The same file twice is recorded once. Exit 2 when any file was rejected.
+                A workbook is read from its first sheet with a review's columns (assessment, draft, reviewer, \
+                recommendation, From Line, To Line, kind, comment; title rows above the header are skipped), \
+                or from the sheet named with --sheet.
+                """)
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Review files.") var files: [String]
+        @Option(help: "The sheet to read in .xlsx workbooks (default: the first with a review's or a matrix's columns).")
+        var sheet: String?
 
         func run() throws {
             let context = try CommandContext.load(workspace)
@@ -73,7 +80,7 @@ struct ReviewCommand: ParsableCommand {
             let intake = context.intake(workflows: try context.workflows)
             var outcomes: [ReviewIntake.Outcome] = []
             for file in files {
-                let outcome = try intake.submit(file)
+                let outcome = try intake.submit(file, sheet: sheet)
                 outcomes.append(outcome)
                 Inbox.report(file, outcome)
             }
