@@ -29,6 +29,18 @@ struct RuleTests {
         }
     }
 
+    /// Every shipped reference rule has a negative case: a document that mentions what it
+    /// watches for without being the warning, which the rule must not match.
+    @Test func everyShippedReferenceRuleHasANegativeCase() throws {
+        let path = Self.repository.appendingPathComponent("workflows/rules/tests/reference-rules.test.yaml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let rules = try RuleFile.load([Self.repository.appendingPathComponent("workflows/rules/reference-rules.yaml").path])
+        for rule in rules where rule.watch.name == "reference" {
+            #expect(text.contains("must-not-match: [\(rule.id)]"), "\(rule.id) has no negative case")
+        }
+        #expect(try RuleTestFile.run(path).negatives == 8)
+    }
+
     @Test func invalidXPathIsALoadTimeErrorWithItsLocation() {
         #expect(problems("fixtures/rules/bad/invalid-xpath.yaml") == [
             "fixtures/rules/bad/invalid-xpath.yaml:7:14: invalid XPath '//article[contains(., 'x')': invalid predicate at character 27",
@@ -95,14 +107,88 @@ struct RuleTests {
     }
 
     @Test func phraseMatcherFindsEveryPhraseInOnePass() {
-        let phrases = ["he", "she", "his", "hers", "voice clon", "self-replicat", "z"].map { Array($0.utf8) }
+        let phrases = ["ushe", "she", "his", "hers", "voice clon", "self-replicat", "z", "ai", "replicat"].map { Array($0.utf8) }
         let matcher = PhraseMatcher(phrases)
         var found = [Bool](repeating: false, count: phrases.count)
-        matcher.scan("USHERS of a Cloned Voice CLONING and Self-Replication", into: &found)
-        #expect(found == [true, true, false, true, true, true, false])
+        matcher.scan("USHERS said she aims at a Cloned Voice CLONING and Self-Replication (AI)", into: &found)
+        // From a word's start: "ushe" in USHERS, not "hers" inside it or "replicat" inside
+        // "Self-Replication"'s second word... which starts after '-', so it does match.
+        // Short phrases are whole words: "she" yes, "ai" not in "said" or "aims" but in "(AI)".
+        #expect(found == [true, true, false, false, true, true, false, true, true])
         var none = [Bool](repeating: false, count: phrases.count)
         matcher.scan("", into: &none)
         #expect(!none.contains(true))
+        var inside = [Bool](repeating: false, count: phrases.count)
+        matcher.scan("maintain, bushel, chairs", into: &inside)
+        #expect(!inside.contains(true))
+    }
+
+    @Test func phrasesAreFoundAtTheirWords() {
+        let matcher = PhraseMatcher(["uplift", "language model"].map { Array($0.utf8) })
+        let found = matcher.occurrences(in: "Large language models and the uplift they give", of: [0, 1])
+        #expect(found.map(\.phrase) == [1, 0])
+        #expect(found.map(\.word) == [1, 5])
+    }
+
+    func text(_ id: String, _ phrases: [String], near: [String] = [], within: Int = 12,
+              in fields: [ReferenceCondition.Field] = ReferenceCondition.Field.allCases) -> Rule {
+        var condition = ReferenceCondition(text: phrases)
+        condition.near = near
+        condition.within = within
+        condition.fields = fields
+        return Rule(id: id, title: id, severity: .warning, watch: .reference(condition), message: "m")
+    }
+
+    @Test func phrasesInTheFieldsARuleNamesAndNearEachOther() throws {
+        let rules = try ReferenceRuleSet([
+            text("anywhere", ["pathogen"]),
+            text("heading", ["pathogen"], in: [.title, .keywords]),
+            text("near-ai", ["pathogen"], near: ["AI", "language model"], within: 8),
+            text("near-far", ["pathogen"], near: ["rotation"], within: 3),
+            text("keyword-and-title", ["critical infrastructure"], near: ["AI"], in: [.keywords]),
+        ])
+        let document = try PanelXMLParser().document(bytes: Array("<x/>".utf8), source: "x")
+        var metadata = ReferenceMetadata()
+        metadata.title = "Incidents with AI in energy"
+        metadata.keywords = ["critical infrastructure"]
+        metadata.body = "The pathogen was isolated from wheat roots and a language model read the notes. Yields rose after crop rotation."
+        #expect(rules.matches(document, metadata: metadata, format: .jats).map(\.id) == ["anywhere", "near-ai", "keyword-and-title"])
+        metadata.body = "The pathogen was isolated. Much later, long after everything else was done, a language model summarised it."
+        #expect(rules.matches(document, metadata: metadata, format: .jats).map(\.id) == ["anywhere", "keyword-and-title"])
+    }
+
+    @Test func inNearAndWithinAreChecked() {
+        let problems: [String]
+        do {
+            _ = try RuleFile.parse("""
+                rules:
+                  - id: r
+                    title: R
+                    severity: info
+                    watch: reference
+                    match:
+                      text: ["pathogen"]
+                      in: [title, abstrct]
+                      within: 500
+                    message: m
+                  - id: s
+                    title: S
+                    severity: info
+                    watch: reference
+                    match:
+                      near: ["AI"]
+                      formats: [jats]
+                    message: m
+                """, file: "r.yaml")
+            problems = []
+        } catch {
+            problems = error.problems.map(\.description)
+        }
+        #expect(problems == [
+            "r.yaml:8:11: unknown field 'abstrct' (did you mean 'abstract'?) (one of: title, abstract, keywords, body)",
+            "r.yaml:9:15: 'within' must be between 1 and 200, not 500",
+            "r.yaml:16:13: 'near' needs 'text': a phrase is near another phrase",
+        ])
     }
 
     func match(_ rule: String, _ reference: String, at: String, keywords: [String] = []) -> RuleMatch {

@@ -11,6 +11,8 @@ public final class ReferenceRuleSet {
         var xpath: XPathExpression?
         /// Indexes into the set's phrase matcher.
         var phrases: [Int]
+        var near: [Int]
+        var fields: [ReferenceCondition.Field]
         var keywords: Set<String>
         var countries: Set<String>
     }
@@ -25,15 +27,16 @@ public final class ReferenceRuleSet {
         var phrases: [[UInt8]] = []
         compiled = try rules.compactMap { rule in
             guard case .reference(let condition) = rule.watch, rule.status != .deprecated else { return nil }
-            var indexes: [Int] = []
-            for phrase in condition.text where !phrase.isEmpty {
-                indexes.append(phrases.count)
-                phrases.append(Array(phrase.lowercased().utf8))
+            func indexes(_ list: [String]) -> [Int] {
+                list.filter { !$0.isEmpty }.map { phrase in
+                    phrases.append(Array(phrase.lowercased().utf8))
+                    return phrases.count - 1
+                }
             }
             return Compiled(
                 rule: rule, condition: condition,
                 xpath: try condition.xpath.map { try XPathExpression($0, namespaces: condition.namespaces) },
-                phrases: indexes,
+                phrases: indexes(condition.text), near: indexes(condition.near), fields: condition.fields,
                 keywords: Set(condition.keywords.map { $0.lowercased() }),
                 countries: Set(condition.countries.map { $0.uppercased() }))
         }
@@ -43,7 +46,8 @@ public final class ReferenceRuleSet {
     /// The rules this document (one of `format`, read into `metadata`) matches.
     public func matches(_ document: PanelXMLDocument, metadata: ReferenceMetadata, format: ReferenceFormat) -> [Rule] {
         guard !compiled.isEmpty else { return [] }
-        var found: [Bool]?
+        // Per field (title, abstract, keywords, body), which phrases occur: one pass over each.
+        var found: [[Bool]]?
         var keywords: Set<String>?
         var result: [Rule] = []
         for entry in compiled {
@@ -59,13 +63,24 @@ public final class ReferenceRuleSet {
             }
             if !entry.phrases.isEmpty {
                 if found == nil {
-                    // One pass over the text for the phrases of every rule.
-                    var marks = [Bool](repeating: false, count: matcher.phraseCount)
-                    for field in [metadata.title, metadata.abstract, metadata.body] { matcher.scan(field, into: &marks) }
-                    for keyword in metadata.keywords { matcher.scan(keyword, into: &marks) }
-                    found = marks
+                    // One pass over each field for the phrases of every rule.
+                    found = ReferenceCondition.Field.allCases.map { field in
+                        var marks = [Bool](repeating: false, count: matcher.phraseCount)
+                        for text in Self.texts(of: field, in: metadata) { matcher.scan(text, into: &marks) }
+                        return marks
+                    }
                 }
-                if !entry.phrases.contains(where: { found![$0] }) { continue }
+                let fields = entry.fields.filter { field in entry.phrases.contains { found![Self.index(of: field)][$0] } }
+                if fields.isEmpty { continue }
+                if !entry.near.isEmpty {
+                    // Only where a near phrase is in the same text at all: is it close?
+                    let near = fields.contains { field in
+                        let marks = Self.proximityGroup(of: field).map { found![Self.index(of: $0)] }
+                        return entry.near.contains { phrase in marks.contains { $0[phrase] } }
+                            && isNear(entry, in: Self.proximityTexts(of: field, in: metadata))
+                    }
+                    if !near { continue }
+                }
             }
             if let xpath = entry.xpath {
                 guard let value = try? document.evaluate(xpath), value.booleanValue else { continue }
@@ -73,5 +88,49 @@ public final class ReferenceRuleSet {
             result.append(entry.rule)
         }
         return result
+    }
+
+    private static func index(of field: ReferenceCondition.Field) -> Int {
+        ReferenceCondition.Field.allCases.firstIndex(of: field)!
+    }
+
+    private static func texts(of field: ReferenceCondition.Field, in metadata: ReferenceMetadata) -> [String] {
+        switch field {
+        case .title: [metadata.title]
+        case .abstract: [metadata.abstract]
+        case .keywords: metadata.keywords
+        case .body: [metadata.body]
+        }
+    }
+
+    /// The title and the keywords are read together for `near`, as one heading: a feed
+    /// item titled "AI incidents in energy" with the category "critical infrastructure" is
+    /// about both. The abstract and the body are each a text of their own.
+    private static func proximityGroup(of field: ReferenceCondition.Field) -> [ReferenceCondition.Field] {
+        field == .title || field == .keywords ? [.title, .keywords] : [field]
+    }
+
+    private static func proximityTexts(of field: ReferenceCondition.Field, in metadata: ReferenceMetadata) -> [String] {
+        switch field {
+        case .title, .keywords: [([metadata.title] + metadata.keywords).joined(separator: " ; ")]
+        case .abstract: [metadata.abstract]
+        case .body: [metadata.body]
+        }
+    }
+
+    /// Whether a `text` phrase and a `near` phrase occur within the rule's distance in one of `texts`.
+    private func isNear(_ entry: Compiled, in texts: [String]) -> Bool {
+        let wanted = Set(entry.phrases).union(entry.near)
+        let text = Set(entry.phrases)
+        let near = Set(entry.near)
+        for part in texts {
+            let found = matcher.occurrences(in: part, of: wanted)
+            let anchors = found.filter { text.contains($0.phrase) }.map(\.word)
+            let others = found.filter { near.contains($0.phrase) }.map(\.word)
+            for anchor in anchors where others.contains(where: { abs($0 - anchor) <= entry.condition.within }) {
+                return true
+            }
+        }
+        return false
     }
 }

@@ -14,12 +14,25 @@ public enum Severity: String, CaseIterable, Codable, Sendable, Comparable {
 
 /// What a reference rule looks for in one document. Every condition given must hold.
 public struct ReferenceCondition: Sendable, Equatable {
+    /// The parts of a reference a phrase may be found in (`in:`).
+    public enum Field: String, CaseIterable, Sendable, Codable {
+        case title, abstract, keywords, body
+    }
+
     /// XPath 1.0, evaluated on the document (its boolean value).
     public var xpath: String?
     /// Prefixes the XPath uses.
     public var namespaces: [String: String]
-    /// Any of these phrases, case-insensitive, in the title, abstract, body or keywords.
+    /// Any of these phrases, case-insensitive, from the start of a word (a phrase of up to
+    /// three letters, such as "AI", only as a whole word), in the fields of `fields`.
     public var text: [String]
+    /// Where `text` (and `near`) must occur: all four fields unless the rule says `in:`.
+    public var fields: [Field] = Field.allCases
+    /// When given, one of these phrases must occur within `within` words of a `text`
+    /// phrase, in the same field ("pathogen" near "language model", not anywhere in the body).
+    public var near: [String] = []
+    /// Words between a `text` phrase and a `near` phrase, at most.
+    public var within: Int = 12
     public var formats: [ReferenceFormat]
     /// Any of these keywords (case-insensitive).
     public var keywords: [String]

@@ -136,6 +136,27 @@ public enum RuleFile {
                 reader.report(at: map.peek("formats"), "unknown format '\(word)'\(didYouMean(word, among: ReferenceFormat.allCases.map(\.rawValue))) (one of: \(ReferenceFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
+        var fields: [ReferenceCondition.Field] = []
+        for word in map.strings("in") ?? ReferenceCondition.Field.allCases.map(\.rawValue) {
+            if let field = ReferenceCondition.Field(rawValue: word) {
+                fields.append(field)
+            } else {
+                let known = ReferenceCondition.Field.allCases.map(\.rawValue)
+                reader.report(at: map.peek("in"), "unknown field '\(word)'\(didYouMean(word, among: known)) (one of: \(known.joined(separator: ", ")))")
+            }
+        }
+        let near = map.strings("near") ?? []
+        let withinNode = map.peek("within")
+        let within = map.int("within", range: 1...200)
+        if !near.isEmpty && text.isEmpty {
+            reader.report(at: map.peek("near"), "'near' needs 'text': a phrase is near another phrase")
+        }
+        if within != nil && near.isEmpty {
+            reader.report(at: withinNode, "'within' needs 'near' (how many words a 'near' phrase may be from a 'text' phrase)")
+        }
+        if map.has("in") && text.isEmpty {
+            reader.report(at: map.peek("in"), "'in' needs 'text': it says where the phrases must occur")
+        }
         let keywords = map.strings("keywords") ?? []
         let countries = map.strings("countries") ?? []
         let afterNode = map.peek("published-after")
@@ -148,8 +169,12 @@ public enum RuleFile {
             reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries, published-after")
             return nil
         }
-        return .reference(ReferenceCondition(xpath: xpath, namespaces: namespaces, text: text, formats: formats,
-                                             keywords: keywords, countries: countries, publishedAfter: after))
+        var condition = ReferenceCondition(xpath: xpath, namespaces: namespaces, text: text, formats: formats,
+                                           keywords: keywords, countries: countries, publishedAfter: after)
+        condition.fields = fields
+        condition.near = near
+        if let within { condition.within = within }
+        return .reference(condition)
     }
 
     private static func parseAssessment(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {

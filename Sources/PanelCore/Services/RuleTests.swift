@@ -16,6 +16,8 @@ public enum RuleTestFile {
     public struct Result: Sendable, Equatable {
         public var file: String
         public var checked: Int
+        /// Documents with `must-not-match` (each a negative case for the rules it names).
+        public var negatives: Int = 0
         public var failures: [Problem]
         public var passed: Bool { failures.isEmpty }
     }
@@ -38,8 +40,13 @@ public enum RuleTestFile {
         let workflowFiles = (root.strings("workflows") ?? []).map(resolve)
         let rosterFile = root.string("members").map(resolve)
         var documents: [(source: String, bytes: [UInt8], location: SourceLocation)] = []
+        // Negative cases: a document that must not match the rules it names.
+        var mustNotMatch: [(document: Int, rules: [String], location: SourceLocation)] = []
         for node in root.list("documents") ?? [] {
             guard let map = reader.map(node, what: "a document") else { continue }
+            if let rules = map.strings("must-not-match") {
+                mustNotMatch.append((documents.count, rules, reader.location(map.peek("must-not-match"))))
+            }
             if let file = map.string("file") {
                 let full = resolve(file)
                 if let bytes = FileManager.default.contents(atPath: full) {
@@ -90,17 +97,23 @@ public enum RuleTestFile {
         for expectation in expectations where !rules.contains(where: { $0.id == expectation.rule }) {
             problems.append(Problem(expectation.location, "no rule '\(expectation.rule)' in \(ruleFiles.joined(separator: ", "))"))
         }
+        for negative in mustNotMatch {
+            for rule in negative.rules where !rules.contains(where: { $0.id == rule }) {
+                problems.append(Problem(negative.location, "no rule '\(rule)' in \(ruleFiles.joined(separator: ", "))\(didYouMean(rule, among: rules.map(\.id)))"))
+            }
+        }
         if !problems.isEmpty { throw ValidationFailure(problems) }
 
         // Documents through the same adapters and rule set as ingest.
-        let matches: [RuleMatch]
+        let matched: [(document: Int, match: RuleMatch)]
         do {
-            matches = try match(documents, rules: rules, now: now!)
+            matched = try match(documents, rules: rules, now: now!)
         } catch let failure as ValidationFailure {
             throw failure
         } catch {
             throw ValidationFailure([Problem(SourceLocation(file: path, line: 1, column: 1), "\(error)")])
         }
+        let matches = matched.map(\.match)
         let firings = RuleEngine.referenceFirings(rules, matches: matches, now: now!)
             + RuleEngine.stateFirings(rules, assessments: assessments, workflows: workflows, members: members, now: now!)
         var failures: [Problem] = []
@@ -114,15 +127,21 @@ public enum RuleTestFile {
                     "rule \(expectation.rule): expected messages \(messages), got \(got.map(\.message))"))
             }
         }
-        return Result(file: path, checked: expectations.count, failures: failures)
+        for negative in mustNotMatch {
+            for hit in matched where hit.document == negative.document && negative.rules.contains(hit.match.rule) {
+                failures.append(Problem(negative.location, "rule \(hit.match.rule) matched '\(hit.match.title)', a negative case it must not match"))
+            }
+        }
+        return Result(file: path, checked: expectations.count, negatives: mustNotMatch.count, failures: failures)
     }
 
-    static func match(_ documents: [(source: String, bytes: [UInt8], location: SourceLocation)], rules: [Rule], now: Date) throws -> [RuleMatch] {
+    static func match(_ documents: [(source: String, bytes: [UInt8], location: SourceLocation)], rules: [Rule],
+                      now: Date) throws -> [(document: Int, match: RuleMatch)] {
         let registry = try ReferenceAdapterRegistry()
         let ruleSet = try ReferenceRuleSet(rules)
         let parser = PanelXMLParser()
-        var matches: [RuleMatch] = []
-        for document in documents {
+        var matches: [(document: Int, match: RuleMatch)] = []
+        for (index, document) in documents.enumerated() {
             var adapter: (any ReferenceAdapter)?
             do {
                 try parser.parse(bytes: document.bytes, source: document.source, plan: { root in
@@ -135,10 +154,10 @@ public enum RuleTestFile {
                     for (offset, metadata) in found.enumerated() {
                         let id = Reference.id(canonicalHash: found.count == 1 ? canonical : ReferenceIngester.sha256("\(canonical)#\(offset)"))
                         for rule in ruleSet.matches(parsed, metadata: metadata, format: adapter.format) {
-                            matches.append(RuleMatch(rule: rule.id, reference: id, title: metadata.title,
+                            matches.append((index, RuleMatch(rule: rule.id, reference: id, title: metadata.title,
                                                      keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
                                                      format: adapter.format,
-                                                     at: metadata.published.map(ReferenceIngester.dateTime) ?? Timestamp.format(now)))
+                                                     at: metadata.published.map(ReferenceIngester.dateTime) ?? Timestamp.format(now))))
                         }
                     }
                 }

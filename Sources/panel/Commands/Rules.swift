@@ -46,7 +46,7 @@ struct RulesCommand: ParsableCommand {
             for file in files {
                 let result = try Console.run { try RuleTestFile.run(file) }
                 if result.passed {
-                    Console.out("PASS  \(file): \(result.checked) expectations")
+                    Console.out("PASS  \(file): \(counted(result.checked, "expectation"))\(result.negatives > 0 ? ", \(counted(result.negatives, "negative case"))" : "")")
                 } else {
                     failed = true
                     Console.out("FAIL  \(file)")
