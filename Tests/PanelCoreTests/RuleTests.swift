@@ -21,11 +21,11 @@ struct RuleTests {
         let rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map {
             Self.repository.appendingPathComponent("workflows/rules/\($0)").path
         })
-        #expect(rules.count == 12)
-        for test in ["reference-rules.test.yaml", "state-rules.test.yaml"] {
+        #expect(rules.count == 13)
+        for (test, checked) in [("reference-rules.test.yaml", 6), ("state-rules.test.yaml", 7)] {
             let result = try RuleTestFile.run(Self.repository.appendingPathComponent("workflows/rules/tests/\(test)").path)
             #expect(result.failures == [], "\(test)")
-            #expect(result.checked == 6)
+            #expect(result.checked == checked)
         }
     }
 
@@ -55,7 +55,7 @@ struct RuleTests {
             "fixtures/rules/bad/bad-fields.yaml:5:13: 'status' must be one of experimental, stable, deprecated, not 'beta'",
             "fixtures/rules/bad/bad-fields.yaml:8:16: unknown format 'docx' (one of: jats, akn, pubmed, crossref, atom, rss, generic)",
             "fixtures/rules/bad/bad-fields.yaml:9:13: 'window' must be a number of days or weeks such as 30d or 4w, not '30 days'",
-            "fixtures/rules/bad/bad-fields.yaml:11:14: unknown placeholder {{period}} (known: assessment, count, days, group, likelihood, reference, reviewer, severity, stage, title, window)",
+            "fixtures/rules/bad/bad-fields.yaml:11:14: unknown placeholder {{period}} (known: assessment, confidence, count, days, group, likelihood, reference, reviewer, severity, stage, statement, text, title, window)",
             "fixtures/rules/bad/bad-fields.yaml:12:5: unknown key 'owner'",
             "fixtures/rules/bad/bad-fields.yaml:18:7: 'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true",
             "fixtures/rules/bad/bad-fields.yaml:26:28: 'likelihood-at-least' must be one of exceptionally-unlikely, extremely-unlikely, very-unlikely, unlikely, about-as-likely-as-not, more-likely-than-not, likely, very-likely, extremely-likely, virtually-certain, not 'probable'",
@@ -206,6 +206,57 @@ struct RuleTests {
         #expect(firings.map(\.fingerprint) == ["group:elections"])
         #expect(firings.first?.message == "2 elections {{reference}}")
         #expect(RuleEngine.referenceFirings([rule], matches: Array(matches.prefix(1)), now: now).isEmpty)
+    }
+
+    /// A statement rule fires per summary statement that meets it, with the statement's text.
+    @Test func statementRulesFirePerStatement() throws {
+        let rules = try RuleFile.parse("""
+            rules:
+              - id: likely-high
+                title: Likely, high confidence
+                severity: warning
+                watch: assessment
+                when:
+                  statement: {likelihood-at-least: likely, confidence-at-least: high}
+                message: "{{assessment}} {{statement}} ({{likelihood}}, {{confidence}}): {{text}}"
+            """, file: "r.yaml")
+        var assessment = Assessment(id: "A-1", title: "t", kind: .risk, domain: .misinformation, workflow: "w", stage: "s",
+                                    stageEnteredAt: "2026-01-01T00:00:00Z", openedAt: "2026-01-01T00:00:00Z", authors: [], ratings: Ratings())
+        let draft = "- It is very likely that X (high confidence). {#S1}\n- It is likely that Y (medium confidence). {#S2}\n"
+            + "- It is virtually certain that Z (very high confidence). {#S3}\n- W holds (very high confidence). {#S4}\n"
+        assessment.statements = try DraftText.read(Array(draft.utf8), file: "d.md").get().statements
+        assessment.statementDecisions = ["S3": .deleted]
+        let firings = RuleEngine.stateFirings(rules, assessments: [assessment], workflows: [:], members: [], now: now)
+        #expect(firings.map(\.fingerprint) == ["A-1:S1"])
+        #expect(firings.first?.message == "A-1 S1 (very likely, high confidence): It is very likely that X (high confidence).")
+    }
+
+    @Test func aStatementConditionNeedsABound() {
+        do {
+            _ = try RuleFile.parse("""
+                rules:
+                  - id: s
+                    title: S
+                    severity: info
+                    watch: assessment
+                    when:
+                      statement: {confidence-at-least: hihg}
+                    message: m
+                  - id: t
+                    title: T
+                    severity: info
+                    watch: assessment
+                    when:
+                      statement: {}
+                    message: m
+                """, file: "r.yaml")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problems.map(\.description) == [
+                "r.yaml:7:40: 'confidence-at-least' must be one of very-low, low, medium, high, very-high, not 'hihg' (did you mean 'high'?)",
+                "r.yaml:14:18: 'statement' needs likelihood-at-least, confidence-at-least or both",
+            ])
+        }
     }
 
     @Test func assessmentConditionsFollowTheCalibratedScale() {

@@ -60,6 +60,8 @@ public struct AssessmentCondition: Sendable, Equatable {
     public var stages: [String] = []
     public var severityAtLeast: Int?
     public var likelihoodAtLeast: Likelihood?
+    /// `statement: {...}`: the rule fires per summary statement of the latest draft that meets it.
+    public var statement: StatementCondition?
 
     public init(kinds: [AssessmentKind] = [], domains: [RiskDomain] = [], stages: [String] = [], severityAtLeast: Int? = nil,
                 likelihoodAtLeast: Likelihood? = nil) {
@@ -68,6 +70,28 @@ public struct AssessmentCondition: Sendable, Equatable {
         self.stages = stages
         self.severityAtLeast = severityAtLeast
         self.likelihoodAtLeast = likelihoodAtLeast
+    }
+}
+
+/// What a summary statement's calibrated values must be for a statement rule to fire on it.
+public struct StatementCondition: Sendable, Equatable {
+    public var likelihoodAtLeast: Likelihood?
+    public var confidenceAtLeast: ConfidenceLevel?
+
+    public init(likelihoodAtLeast: Likelihood? = nil, confidenceAtLeast: ConfidenceLevel? = nil) {
+        self.likelihoodAtLeast = likelihoodAtLeast
+        self.confidenceAtLeast = confidenceAtLeast
+    }
+
+    /// A statement without the value a bound asks for does not meet it.
+    public func matches(_ statement: SummaryStatement) -> Bool {
+        if let minimum = likelihoodAtLeast {
+            guard let likelihood = statement.likelihood, likelihood >= minimum else { return false }
+        }
+        if let minimum = confidenceAtLeast {
+            guard let confidence = statement.confidence, confidence >= minimum else { return false }
+        }
+        return true
     }
 }
 

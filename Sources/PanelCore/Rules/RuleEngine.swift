@@ -73,11 +73,25 @@ public enum RuleEngine {
             case .reference: continue
             case .assessment(let condition):
                 for assessment in assessments where matches(condition, assessment) {
-                    firings.append(Firing(rule: rule, fingerprint: assessment.id, subject: assessment.id, message: rule.render([
+                    let values = [
                         "assessment": assessment.id, "title": assessment.title, "stage": assessment.stage,
                         "severity": assessment.ratings.severity.map(String.init) ?? "-",
                         "likelihood": assessment.ratings.likelihood?.rawValue ?? "-",
-                    ])))
+                    ]
+                    guard let statementCondition = condition.statement else {
+                        firings.append(Firing(rule: rule, fingerprint: assessment.id, subject: assessment.id, message: rule.render(values)))
+                        continue
+                    }
+                    // A statement rule fires per summary statement of the latest draft, with its text.
+                    for statement in assessment.statements where statementCondition.matches(statement)
+                        && assessment.statementDecisions[statement.id] != .deleted {
+                        firings.append(Firing(rule: rule, fingerprint: "\(assessment.id):\(statement.id)", subject: assessment.id,
+                                              message: rule.render(values.merging([
+                                                  "statement": statement.id, "text": statement.text,
+                                                  "likelihood": statement.likelihood?.phrase ?? "-",
+                                                  "confidence": statement.confidence?.phrase ?? "-",
+                                              ]) { $1 })))
+                    }
                 }
             case .process(let condition):
                 for assessment in assessments {

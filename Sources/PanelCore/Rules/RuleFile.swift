@@ -6,6 +6,7 @@ import Yams
 public enum RuleFile {
     public static let placeholders: Set<String> = [
         "count", "window", "group", "title", "reference", "assessment", "stage", "reviewer", "days", "severity", "likelihood",
+        "statement", "text", "confidence",
     ]
 
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> [Rule] {
@@ -192,6 +193,15 @@ public enum RuleFile {
         condition.stages = map.strings("stage") ?? []
         condition.severityAtLeast = map.int("severity-at-least", range: 1...5)
         condition.likelihoodAtLeast = map.word("likelihood-at-least", as: Likelihood.self)
+        if let statement = map.map("statement") {
+            let likelihood = statement.word("likelihood-at-least", as: Likelihood.self)
+            let confidence = statement.word("confidence-at-least", as: ConfidenceLevel.self)
+            if !statement.has("likelihood-at-least") && !statement.has("confidence-at-least") {
+                reader.report(at: statement.node, "'statement' needs likelihood-at-least, confidence-at-least or both")
+            }
+            statement.finish()
+            condition.statement = StatementCondition(likelihoodAtLeast: likelihood, confidenceAtLeast: confidence)
+        }
         map.finish()
         return .assessment(condition)
     }

@@ -197,6 +197,20 @@ public enum RuleTestFile {
             entry.finish()
         }
         let reviewed = map.strings("reviewed") ?? []
+        // The summary statements of a draft file, for statement rules.
+        var statements: [SummaryStatement] = []
+        if let draftNode = map.peek("draft"), let file = map.string("draft") {
+            let path = file.hasPrefix("/") ? file : URL(fileURLWithPath: reader.file).deletingLastPathComponent()
+                .appendingPathComponent(file).standardizedFileURL.path
+            if let data = FileManager.default.contents(atPath: path) {
+                switch DraftText.read([UInt8](data), file: path) {
+                case .success(let text): statements = text.statements
+                case .failure(let refusal): for reason in refusal.reasons { reader.report(at: draftNode, reason) }
+                }
+            } else {
+                reader.report(at: draftNode, "cannot read \(path)")
+            }
+        }
         map.finish()
         guard let id, let stage else { return nil }
         let time = Timestamp.format(entered ?? Date(timeIntervalSince1970: 0))
@@ -204,6 +218,7 @@ public enum RuleTestFile {
                                     stageEnteredAt: time, openedAt: time, authors: [],
                                     ratings: Ratings(severity: severity, likelihood: likelihood))
         assessment.assignments = assignments
+        assessment.statements = statements
         assessment.reviews = reviewed.map { ReviewSummary(id: "\(id):\(stage):\($0)", reviewer: $0, draft: 1, stage: stage, substantive: 0, answered: 0) }
         return assessment
     }
