@@ -7,6 +7,24 @@ enum ReferenceTable {
         try StoreCoding.encode(value)
     }
 
+    /// By id, then by any identifier (`doi:...`, `pmid:...`, or a bare value tried in every scheme).
+    static func reference(matching key: String, db: Database) throws -> Reference? {
+        if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference WHERE id = ?", arguments: [key]) {
+            return try reference(row, db: db, withBody: true)
+        }
+        let identifiers = ReferenceIdentifier(parsing: key).map { [$0] }
+            ?? ReferenceIdentifier.Scheme.allCases.map { ReferenceIdentifier($0, key) }
+        for identifier in identifiers {
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT r.* FROM reference_identifier i JOIN reference r ON r.id = i.reference
+                WHERE i.scheme = ? AND i.value = ?
+                """, arguments: [identifier.scheme.rawValue, identifier.key]) {
+                return try reference(row, db: db, withBody: true)
+            }
+        }
+        return nil
+    }
+
     static func insert(_ reference: Reference, db: Database) throws {
         let metadata = reference.metadata
         try db.cachedStatement(sql: """

@@ -118,22 +118,7 @@ public final class SQLiteStore: PanelStore {
     // MARK: References
 
     public func reference(matching key: String) throws -> Reference? {
-        try reading { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM reference WHERE id = ?", arguments: [key]) {
-                return try ReferenceTable.reference(row, db: db, withBody: true)
-            }
-            let identifiers = ReferenceIdentifier(parsing: key).map { [$0] }
-                ?? ReferenceIdentifier.Scheme.allCases.map { ReferenceIdentifier($0, key) }
-            for identifier in identifiers {
-                if let row = try Row.fetchOne(db, sql: """
-                    SELECT r.* FROM reference_identifier i JOIN reference r ON r.id = i.reference
-                    WHERE i.scheme = ? AND i.value = ?
-                    """, arguments: [identifier.scheme.rawValue, identifier.key]) {
-                    return try ReferenceTable.reference(row, db: db, withBody: true)
-                }
-            }
-            return nil
-        }
+        try reading { db in try ReferenceTable.reference(matching: key, db: db) }
     }
 
     public func references(limit: Int, offset: Int) throws -> [Reference] {
@@ -206,6 +191,7 @@ struct SQLiteReader: StoreReader {
     func assessment(_ id: String) throws -> Assessment? { try Projections.assessment(id, db: db) }
     func comments(of assessment: String) throws -> [CommentRecord] { try Projections.comments(of: assessment, db: db) }
     func reviews(of assessment: String) throws -> [Review] { try Projections.reviews(of: assessment, db: db) }
+    func reference(matching key: String) throws -> Reference? { try ReferenceTable.reference(matching: key, db: db) }
 
     func isReceived(file hash: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false
@@ -273,6 +259,7 @@ struct SQLiteWriter: StoreWriter {
     func assessment(_ id: String) throws -> Assessment? { try reader.assessment(id) }
     func comments(of assessment: String) throws -> [CommentRecord] { try reader.comments(of: assessment) }
     func reviews(of assessment: String) throws -> [Review] { try reader.reviews(of: assessment) }
+    func reference(matching key: String) throws -> Reference? { try reader.reference(matching: key) }
     func isReceived(file hash: String) throws -> Bool { try reader.isReceived(file: hash) }
     func receivedFiles() throws -> Set<String> { try reader.receivedFiles() }
     func flags() throws -> [String: Flag] { try reader.flags() }

@@ -68,4 +68,26 @@ struct GlobalDialogueTests {
         #expect(digest.output.contains("(`likely-risk-finding`)"), "\(digest.output)")
         #expect(digest.output.contains("A-2026-001 S3 (likely, medium confidence): It is *likely* that detection alone will not keep pace"))
     }
+
+    /// Citations resolve against the reference store at submit; unknown ones are warned about
+    /// with their line; `assessment show` and the review record list what the draft cites.
+    @Test func citationsResolveAndAreListed() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(["refs", "ingest", cli.fixture("references")] + ws + day(0)).status == 0)
+        let submitted = try cli.panel(["draft", "submit", "A-2026-001", cli.fixture("drafts/compute-concentration-v2.md"), "--as", "exp-03"] + ws + day(1))
+        #expect(submitted.status == 0, "\(submitted.error)")
+        #expect(submitted.output.contains("cites 5 references, 1 unknown"), "\(submitted.output)")
+        #expect(submitted.error == "panel: warning: A-2026-001@1:19:76: [@doi:10.5555/missing.2026.1] cites no reference in the store; ingest it with 'panel refs ingest' or correct the key\n")
+        let show = try cli.panel(["assessment", "show", "A-2026-001"] + ws + day(1))
+        let cites = show.output.split(separator: "\n").filter { $0.hasPrefix("  cites") }
+        #expect(cites.count == 5, "\(show.output)")
+        #expect(cites.contains { $0.contains("[@doi:10.5555/JAIGS.2025.0142] ref-886d3b41ddf5  Synthetic Voices at the Ballot Box") })
+        #expect(cites.last?.hasSuffix("[@doi:10.5555/missing.2026.1] (line 19): unknown, not in the reference store") == true)
+        let out = root.appendingPathComponent("record").path
+        #expect(try cli.panel(["export", "A-2026-001", "--dir", out, "--as", "exp-01"] + ws + day(1)).status == 0)
+        let record = try String(contentsOfFile: out + "/record.md", encoding: .utf8)
+        #expect(record.contains("## References cited (latest draft)"))
+        #expect(record.contains("- [@pmid:99000004] ref-e47b38549f1b  Automation of medical transcription"), "\(record)")
+    }
 }

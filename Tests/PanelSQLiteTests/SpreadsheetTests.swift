@@ -208,6 +208,6 @@ struct BoundsTests {
         let shown = ValidationFailure(problems).shown
         #expect(shown.count == 51)
         #expect(shown.last == "… and 450 more problems")
-        #expect(shown.allSatisfy { $0.count < 400 })
+        #expect(shown.allSatisfy { $0.count < 700 })
     }
 }

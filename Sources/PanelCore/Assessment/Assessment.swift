@@ -136,8 +136,13 @@ public struct Draft: Codable, Sendable, Equatable {
     public var stage: String
     public var submittedAt: String
     public var submittedBy: String
+    /// The references the text cites (`[@doi:...]`), where; nil in drafts recorded before citations were read.
+    /// They are resolved against the reference store when used, so a reference ingested later counts.
+    public var citations: [DraftCitation]?
 
-    public init(version: Int, hash: String, lines: Int, statementCount: Int, stage: String, submittedAt: String, submittedBy: String) {
+    public init(version: Int, hash: String, lines: Int, statementCount: Int, stage: String, submittedAt: String, submittedBy: String,
+                citations: [DraftCitation]? = nil) {
+        self.citations = citations
         self.version = version
         self.hash = hash
         self.lines = lines
@@ -145,6 +150,62 @@ public struct Draft: Codable, Sendable, Equatable {
         self.stage = stage
         self.submittedAt = submittedAt
         self.submittedBy = submittedBy
+    }
+}
+
+/// One citation in a draft: `[@doi:10.5555/x]`, `[@pmid:123]` or `[@ref-886d3b41ddf5]`
+/// (several may share brackets: `[@doi:a; @pmid:b]`), with its line and column.
+public struct DraftCitation: Codable, Sendable, Equatable, Hashable {
+    public var key: String
+    public var line: Int
+    public var column: Int
+
+    public init(key: String, line: Int, column: Int) {
+        self.key = key
+        self.line = line
+        self.column = column
+    }
+}
+
+/// Which of a draft's citation keys the reference store knows, and as which reference.
+public struct CitationResolution: Sendable, Equatable {
+    public var references: [String: String]
+
+    public init(_ references: [String: String] = [:]) { self.references = references }
+
+    public func reference(for key: String) -> String? { references[key] }
+
+    /// The citations no reference answers, in draft order.
+    public func unknown(_ citations: [DraftCitation]) -> [DraftCitation] {
+        citations.filter { references[$0.key] == nil }
+    }
+}
+
+/// A cited reference as people read it: each key once, with the reference it names
+/// (id, title, first identifier) or none when the store does not know it.
+public struct CitedReference: Codable, Sendable, Equatable {
+    public var key: String
+    public var reference: String?
+    public var title: String?
+    public var identifier: String?
+    /// Where the draft first cites it.
+    public var line: Int
+
+    /// The citations of a draft, each key once, with the references found for them (by reference id).
+    public static func list(_ citations: [DraftCitation], resolution: CitationResolution, references: [String: Reference]) -> [CitedReference] {
+        var seen: Set<String> = []
+        return citations.compactMap { citation in
+            guard seen.insert(citation.key).inserted else { return nil }
+            let reference = resolution.reference(for: citation.key).flatMap { references[$0] }
+            return CitedReference(key: citation.key, reference: reference?.id, title: reference?.metadata.title,
+                                  identifier: reference?.metadata.identifiers.first?.description, line: citation.line)
+        }
+    }
+
+    /// `[@doi:10.5555/x] ref-…  Title (doi:10.5555/x)`, or the key marked unknown.
+    public var shown: String {
+        guard let reference, let title else { return "[@\(key)] (line \(line)): unknown, not in the reference store" }
+        return "[@\(key)] \(reference)  \(title)\(identifier.map { " (\($0))" } ?? "")"
     }
 }
 

@@ -96,8 +96,10 @@ public enum AssessmentDecisions {
 
     // MARK: Drafts
 
+    /// `citations` says which of the text's citations the reference store knows; where the
+    /// stage's way out requires `citations-resolved`, a draft citing an unknown reference is refused.
     public static func submitDraft(_ text: DraftText, to assessment: Assessment, workflow: Workflow, members: [Member],
-                                   actor: String, now: Date) -> Result<[NewEvent], Refusal> {
+                                   actor: String, now: Date, citations: CitationResolution = CitationResolution()) -> Result<[NewEvent], Refusal> {
         if case .failure(let refusal) = member(actor, in: members) { return .failure(refusal) }
         if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         var reasons: [String] = []
@@ -118,10 +120,16 @@ public enum AssessmentDecisions {
         if let latest = assessment.latestDraft, latest.hash == text.hash {
             reasons.append("identical to draft \(latest.version) of \(assessment.id): nothing to submit")
         }
+        if let stage = workflow.stage(assessment.stage), CitationsResolved.isRequired(leaving: stage) {
+            for citation in citations.unknown(text.citations) {
+                reasons.append("line \(citation.line):\(citation.column): [@\(citation.key)] cites no reference in the store, and stage '\(stage.id)' requires citations-resolved; ingest it with 'panel refs ingest' or correct the key")
+            }
+        }
         guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
         let draft = Draft(
             version: (assessment.latestDraft?.version ?? 0) + 1, hash: text.hash, lines: text.lines,
-            statementCount: text.statements.count, stage: assessment.stage, submittedAt: Timestamp.format(now), submittedBy: actor)
+            statementCount: text.statements.count, stage: assessment.stage, submittedAt: Timestamp.format(now), submittedBy: actor,
+            citations: text.citations)
         return .success([NewEvent(DraftSubmitted(assessment: assessment.id, draft: draft, statements: text.statements),
                                   subject: assessment.id, actor: actor, time: now)])
     }
@@ -130,9 +138,9 @@ public enum AssessmentDecisions {
 
     /// Every way out of the current stage, each requirement evaluated.
     public static func explain(_ assessment: Assessment, workflow: Workflow, members: [Member], actor: String?,
-                               now: Date) -> [TransitionExplanation] {
+                               now: Date, citations: CitationResolution = CitationResolution()) -> [TransitionExplanation] {
         guard let stage = workflow.stage(assessment.stage) else { return [] }
-        let context = RequirementContext(assessment: assessment, stage: stage, members: members, now: now)
+        let context = RequirementContext(assessment: assessment, stage: stage, members: members, now: now, citations: citations)
         let actorRoles = actor.map { roles(of: $0, on: assessment, members: members) }
         return stage.transitions.map { transition in
             TransitionExplanation(
@@ -143,14 +151,14 @@ public enum AssessmentDecisions {
     }
 
     public static func advance(_ assessment: Assessment, to target: String?, workflow: Workflow, members: [Member],
-                               actor: String, now: Date) -> Result<[NewEvent], Refusal> {
+                               actor: String, now: Date, citations: CitationResolution = CitationResolution()) -> Result<[NewEvent], Refusal> {
         if case .failure(let refusal) = member(actor, in: members) { return .failure(refusal) }
         if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         guard let stage = workflow.stage(assessment.stage) else {
             return .failure(Refusal("\(assessment.id) is in stage '\(assessment.stage)', which workflow '\(workflow.id)' no longer defines"))
         }
         if stage.final { return .failure(Refusal("\(assessment.id) is \(stage.id): a final stage, nothing follows")) }
-        let explanations = explain(assessment, workflow: workflow, members: members, actor: actor, now: now)
+        let explanations = explain(assessment, workflow: workflow, members: members, actor: actor, now: now, citations: citations)
         let chosen: TransitionExplanation
         if let target {
             guard let match = explanations.first(where: { $0.to == target }) else {

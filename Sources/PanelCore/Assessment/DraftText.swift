@@ -7,6 +7,7 @@ public struct DraftText: Sendable, Equatable {
     public var hash: String
     public var lines: Int
     public var statements: [SummaryStatement]
+    public var citations: [DraftCitation] = []
 
     /// Reads a draft; a refusal lists every problem (not UTF-8, empty, a statement id used twice).
     public static func read(_ bytes: [UInt8], file: String) -> Result<DraftText, Refusal> {
@@ -37,6 +38,29 @@ public struct DraftText: Sendable, Equatable {
         }
         if !problems.isEmpty { return .failure(Refusal(problems)) }
         let hash = SHA256.hash(data: bytes).hexString
-        return .success(DraftText(hash: hash, lines: lines.count, statements: statements))
+        var read = DraftText(hash: hash, lines: lines.count, statements: statements)
+        read.citations = lines.enumerated().flatMap { citations(in: String($0.element), line: $0.offset + 1) }
+        return .success(read)
+    }
+
+    /// `[@key]`, `[@key1; @key2]` and `[see @key, p. 3]` (Pandoc's forms, on one line), each key
+    /// at its column. An `@` inside a word (an e-mail address) is not a citation.
+    static func citations(in line: String, line number: Int) -> [DraftCitation] {
+        guard line.contains("@") else { return [] }
+        var found: [DraftCitation] = []
+        for match in line.matches(of: /\[([^\]\[]*@[^\]\[]+)\]/) {
+            for part in match.output.1.split(separator: ";") {
+                var search = part.startIndex
+                while let at = part[search...].firstIndex(of: "@") {
+                    search = part.index(after: at)
+                    if at != part.startIndex, !part[part.index(before: at)].isWhitespace { continue }
+                    let key = part[search...].prefix { !$0.isWhitespace && $0 != "," }
+                    guard !key.isEmpty else { continue }
+                    found.append(DraftCitation(key: String(key), line: number, column: line.distance(from: line.startIndex, to: key.startIndex) + 1))
+                    break
+                }
+            }
+        }
+        return found
     }
 }

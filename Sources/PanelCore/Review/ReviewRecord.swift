@@ -37,10 +37,13 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var votes: [Vote]
     /// Latest vote per member in each stage, counted.
     public var tally: [String: [String: Int]]
+    /// The references the latest draft cites.
+    public var cites: [CitedReference]
 
     public init(assessment: Assessment, reviews: [Review], comments: [CommentRecord], names: ReviewerNames,
-                reports: [String: String] = [:]) {
+                reports: [String: String] = [:], cites: [CitedReference] = []) {
         self.reports = reports
+        self.cites = cites
         withdrawn = assessment.withdrawn
         let rows = CommentMatrix.rows(comments, assessment: assessment, names: names)
         let byComment = Dictionary(uniqueKeysWithValues: rows.map { ($0.commentID, $0) })
@@ -84,6 +87,10 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
             for statement in statements {
                 out += "- **\(statement.id)** [\(statementDecisions[statement.id]?.rawValue ?? "pending")]: \(statement.text)\n"
             }
+        }
+        if !cites.isEmpty {
+            out += "\n## References cited (latest draft)\n\n"
+            for cited in cites { out += "- \(cited.shown)\n" }
         }
         out += "\n## Reviews and responses\n"
         for review in reviews {

@@ -52,6 +52,8 @@ public protocol StoreReader {
     func comments(of assessment: String) throws -> [CommentRecord]
     /// Recorded reviews of an assessment, in the order received (comments included).
     func reviews(of assessment: String) throws -> [Review]
+    /// A reference by id, DOI, PMID, FRBR URI or other identifier (a draft's citations resolve through it).
+    func reference(matching key: String) throws -> Reference?
     /// Whether a review or response file with these bytes was already recorded.
     func isReceived(file hash: String) throws -> Bool
     /// Every recorded review and response file, by SHA-256.
@@ -71,6 +73,22 @@ public protocol StoreReader {
     func digests(limit: Int) throws -> [DigestIssued]
     /// The last event sealed, or nil for an empty log.
     func head() throws -> ChainHead?
+}
+
+extension StoreReader {
+    /// Which of these citations name a reference in the store (by id, DOI, PMID, ...).
+    public func resolve(_ citations: [DraftCitation]) throws -> CitationResolution {
+        var found: [String: String] = [:]
+        for key in Set(citations.map(\.key)) {
+            if let reference = try reference(matching: key) { found[key] = reference.id }
+        }
+        return CitationResolution(found)
+    }
+
+    /// The resolution of an assessment's latest draft's citations.
+    public func citations(of assessment: Assessment) throws -> CitationResolution {
+        try resolve(assessment.latestDraft?.citations ?? [])
+    }
 }
 
 /// A write transaction: it reads what it decides on, and appends, in one

@@ -27,7 +27,7 @@ public struct Problem: Sendable, Equatable, Hashable, Codable, CustomStringConve
     }
 
     /// A message longer than this is cut in what is shown (a multi-megabyte value is not echoed).
-    public static let shownLength = 300
+    public static let shownLength = 600
 
     public var description: String {
         guard message.count > Self.shownLength else { return "\(location): \(message)" }

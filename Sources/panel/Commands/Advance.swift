@@ -44,7 +44,7 @@ struct AdvanceCommand: ParsableCommand {
                 stage = assessment.stage
                 return AssessmentDecisions.advance(
                     assessment, to: to, workflow: try context.workflow(for: assessment), members: try state.members(),
-                    actor: context.actor, now: context.clock.now())
+                    actor: context.actor, now: context.clock.now(), citations: try state.reader.citations(of: assessment))
             }
             if let advanced = try records.first?.payload(as: StageAdvanced.self) {
                 Console.out("\(id) advanced from \(advanced.from) to \(advanced.to)")

@@ -82,19 +82,22 @@ extension AssessmentCommand {
             let assessment = try context.assessment(id)
             let workflow = try context.workflow(for: assessment)
             let now = context.clock.now()
-            let explanations = AssessmentDecisions.explain(assessment, workflow: workflow, members: try context.members, actor: nil, now: now)
+            let (citations, cited) = try context.cited(by: assessment)
+            let explanations = AssessmentDecisions.explain(assessment, workflow: workflow, members: try context.members, actor: nil, now: now,
+                                                           citations: citations)
             if output.format == .json {
                 struct Shown: Encodable {
                     var assessment: Assessment
                     var daysInStage: Int
                     var deadline: String?
                     var transitions: [TransitionExplanation]
+                    var cites: [CitedReference]
                 }
                 let deadline = workflow.stage(assessment.stage).flatMap { assessment.deadline(in: $0) }.map(Timestamp.format)
                 let audience = Visibility.audience(for: context.identity, on: assessment, members: try context.members)
                 let shown = Visibility.shown(assessment, names: ReviewerNames(assessment: assessment, workflow: workflow, audience: audience))
                 Console.out(try Console.json(Shown(assessment: shown, daysInStage: assessment.daysInStage(at: now),
-                                               deadline: deadline, transitions: explanations)))
+                                               deadline: deadline, transitions: explanations, cites: cited)))
                 return
             }
             Console.out("\(assessment.id)  \(assessment.title)")
@@ -124,6 +127,7 @@ extension AssessmentCommand {
             for draft in assessment.drafts {
                 Console.out("  draft \(draft.version)      \(draft.lines) lines, \(draft.statementCount) summary statements, \(draft.hash.prefix(12)), \(draft.submittedAt) by \(draft.submittedBy) (\(draft.stage))")
             }
+            for entry in cited { Console.out("  cites        \(entry.shown)") }
             ExplainCommand.print(explanations)
         }
     }

@@ -134,10 +134,14 @@ struct DraftCommand: ParsableCommand {
                 throw Exit.badInput
             case .success(let read): text = read
             }
+            // Citations resolve against the reference store in the same transaction as the decision.
+            var resolution = CitationResolution()
             let records = try context.decide(objects: [text.hash: bytes]) { state in
                 let assessment = try state.assessment(id)
+                resolution = try state.reader.resolve(text.citations)
                 return AssessmentDecisions.submitDraft(text, to: assessment, workflow: try context.workflow(for: assessment),
-                                                       members: try state.members(), actor: context.actor, now: context.clock.now())
+                                                       members: try state.members(), actor: context.actor, now: context.clock.now(),
+                                                       citations: resolution)
             }
             if let submitted = try records.first?.payload(as: DraftSubmitted.self) {
                 let draft = submitted.draft
@@ -146,6 +150,13 @@ struct DraftCommand: ParsableCommand {
                 let assessment = try context.assessment(id)
                 for finding in CalibratedLanguage.lint(submitted.statements, rating: assessment.ratings.likelihood) {
                     Console.error("warning: \(DraftCommand.show(finding, id: id, version: draft.version))")
+                }
+                let citations = draft.citations ?? []
+                for citation in resolution.unknown(citations) {
+                    Console.error("warning: \(id)@\(draft.version):\(citation.line):\(citation.column): [@\(citation.key)] cites no reference in the store; ingest it with 'panel refs ingest' or correct the key")
+                }
+                if !citations.isEmpty {
+                    Console.out("  cites \(counted(Set(citations.map(\.key)).count, "reference")), \(Set(citations.map(\.key)).subtracting(resolution.references.keys).count) unknown")
                 }
             }
         }

@@ -15,7 +15,7 @@ struct ExplainCommand: ParsableCommand {
         let assessment = try context.assessment(id)
         let explanations = AssessmentDecisions.explain(
             assessment, workflow: try context.workflow(for: assessment), members: try context.members,
-            actor: context.actor, now: context.clock.now())
+            actor: context.actor, now: context.clock.now(), citations: try context.store.read { try $0.citations(of: assessment) })
         if output.format == .json {
             Console.out(try Console.json(explanations))
         } else {

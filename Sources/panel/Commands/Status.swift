@@ -26,9 +26,14 @@ struct StatusCommand: ParsableCommand {
         let (assessments, members) = (try context.assessments, try context.members)
         let workflows = try context.workflows
         let now = context.clock.now()
+        let citations = try context.store.read { reader in
+            try Dictionary(uniqueKeysWithValues: assessments.map { ($0.id, try reader.citations(of: $0)) })
+        }
         let rows = assessments.map { assessment -> Row in
             let workflow = workflows[assessment.workflow]
-            let explanations = workflow.map { AssessmentDecisions.explain(assessment, workflow: $0, members: members, actor: nil, now: now) } ?? []
+            let explanations = workflow.map {
+                AssessmentDecisions.explain(assessment, workflow: $0, members: members, actor: nil, now: now, citations: citations[assessment.id] ?? CitationResolution())
+            } ?? []
             let deadline = workflow?.stage(assessment.stage).flatMap { assessment.deadline(in: $0) }.map(Timestamp.format)
             return Row(id: assessment.id, title: assessment.title, workflow: assessment.workflow, stage: assessment.stage,
                        daysInStage: assessment.daysInStage(at: now), deadline: deadline, drafts: assessment.drafts.count,

@@ -23,8 +23,11 @@ public struct RequirementContext: Sendable {
     public var stage: Stage
     public var members: [Member]
     public var now: Date
+    /// Which of the latest draft's citations the reference store resolves (read by the caller).
+    public var citations: CitationResolution
 
-    public init(assessment: Assessment, stage: Stage, members: [Member], now: Date) {
+    public init(assessment: Assessment, stage: Stage, members: [Member], now: Date, citations: CitationResolution = CitationResolution()) {
+        self.citations = citations
         self.assessment = assessment
         self.stage = stage
         self.members = members
@@ -94,6 +97,7 @@ public enum RequirementRegistry {
         NoBracketedStatements.self,
         AllStatementsDecided.self,
         CalibratedStatements.self,
+        CitationsResolved.self,
     ]
 
     public static func named(_ name: String) -> (any Requirement.Type)? {
