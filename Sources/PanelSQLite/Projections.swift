@@ -18,6 +18,7 @@ enum Projections {
         case .memberRegistered(let registered): try put(registered.member, db: db)
         case .memberUpdated(let updated): try put(updated.member, db: db)
         case .reviewerRegistered(let registered): try put(registered.reviewer, db: db)
+        case .participantRegistered(let registered): try put(registered.participant, db: db)
         case .reviewersAssigned(let assigned):
             for reviewer in assigned.reviewers {
                 try db.cachedStatement(sql: "INSERT INTO assignment (assessment, stage, reviewer, deadline) VALUES (?, ?, ?, ?)")
@@ -26,11 +27,11 @@ enum Projections {
         case .reviewReceived(let received):
             let review = received.review
             try db.cachedStatement(sql: """
-                INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late, signed_with)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO review (id, assessment, stage, draft, reviewer, recommendation, confidence, summary, file, late, signed_with, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [review.id, review.assessment, review.stage, review.draft, review.reviewer,
                                          review.recommendation.rawValue, review.confidence?.rawValue, review.summary,
-                                         review.file, review.late, review.signedWith])
+                                         review.file, review.late, review.signedWith, review.state])
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO received_file (hash, kind, assessment) VALUES (?, 'review', ?)")
                 .execute(arguments: [review.file, review.assessment])
             let insert = try db.cachedStatement(sql: """
@@ -94,7 +95,7 @@ enum Projections {
         case .signOffWithdrawn(let withdrawn):
             try db.execute(sql: "DELETE FROM signoff WHERE assessment = ? AND stage = ? AND editor = ?",
                            arguments: [withdrawn.assessment, withdrawn.stage, withdrawn.editor])
-        case .draftSubmitted, .stageAdvanced, .deadlineExtended, .teamChanged, .assessmentWithdrawn, .reviewWindowClosed:
+        case .draftSubmitted, .stageAdvanced, .deadlineExtended, .teamChanged, .assessmentWithdrawn, .reviewWindowClosed, .evidenceSubmitted:
             guard let change = AssessmentFold.change(of: event) else { return }
             let id = change.assessment
             guard let current = try core(id, db: db) else {
@@ -155,7 +156,7 @@ enum Projections {
         }
         var reviews: [String: [ReviewSummary]] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT r.assessment, r.id, r.reviewer, r.draft, r.stage,
+            SELECT r.assessment, r.id, r.reviewer, r.draft, r.stage, r.state,
                    count(c.position) FILTER (WHERE c.kind = 'substantive') AS substantive,
                    count(c.position) FILTER (WHERE c.kind = 'substantive' AND c.response IS NOT NULL) AS answered
             FROM review r LEFT JOIN comment c ON c.review = r.id\(reviewFilter)
@@ -163,7 +164,7 @@ enum Projections {
             """), arguments: arguments) {
             reviews[row["assessment"], default: []].append(ReviewSummary(
                 id: row["id"], reviewer: row["reviewer"], draft: row["draft"], stage: row["stage"],
-                substantive: row["substantive"], answered: row["answered"]))
+                substantive: row["substantive"], answered: row["answered"], state: row["state"]))
         }
         var counts: [String: Int] = [:]
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT assessment, count(*) AS n FROM comment\(filter) GROUP BY assessment"), arguments: arguments) {
@@ -224,7 +225,7 @@ enum Projections {
                     try StoreCoding.value(ReviewerConfidence.self, $0, table: "review", key: id, column: "confidence")
                 }, summary: row["summary"],
                 comments: (byReview[id] ?? []).map { Comment(id: $0.id, fromLine: $0.fromLine, toLine: $0.toLine, kind: $0.kind, text: $0.text) },
-                file: row["file"], late: row["late"], signedWith: row["signed_with"])
+                file: row["file"], late: row["late"], signedWith: row["signed_with"], state: row["state"])
         }
     }
 

@@ -217,6 +217,10 @@ enum Schema {
             // The root element's namespace as the document wrote it (which Akoma Ntoso draft, for instance).
             try db.execute(sql: "ALTER TABLE reference ADD COLUMN namespace TEXT")
         }
+        migrator.registerMigration("v11-government-comments") { db in
+            // The member state a government comment file speaks for (nil for expert reviews).
+            try db.execute(sql: "ALTER TABLE review ADD COLUMN state TEXT")
+        }
         return migrator
     }
 }

@@ -20,7 +20,7 @@ struct Panel: ParsableCommand {
         subcommands: [
             Init.self, Demo.self, Members.self, WorkflowCommand.self, AssessmentCommand.self, DraftCommand.self,
             StatusCommand.self, ExplainCommand.self, AdvanceCommand.self, ExtendCommand.self,
-            Reviewers.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
+            Reviewers.self, Governments.self, Stakeholders.self, EvidenceCommand.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
             VoteCommand.self, StatementCommand.self, ExportCommand.self,
             RulesCommand.self, FlagsCommand.self, DigestCommand.self,
             Refs.self, Log.self, Audit.self, Whoami.self, VerifySignature.self, Todo.self,

@@ -21,8 +21,8 @@ struct RuleTests {
         let rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map {
             Self.repository.appendingPathComponent("workflows/rules/\($0)").path
         })
-        #expect(rules.count == 13)
-        for (test, checked) in [("reference-rules.test.yaml", 6), ("state-rules.test.yaml", 7)] {
+        #expect(rules.count == 14)
+        for (test, checked) in [("reference-rules.test.yaml", 6), ("state-rules.test.yaml", 8)] {
             let result = try RuleTestFile.run(Self.repository.appendingPathComponent("workflows/rules/tests/\(test)").path)
             #expect(result.failures == [], "\(test)")
             #expect(result.checked == checked)
@@ -55,9 +55,9 @@ struct RuleTests {
             "fixtures/rules/bad/bad-fields.yaml:5:13: 'status' must be one of experimental, stable, deprecated, not 'beta'",
             "fixtures/rules/bad/bad-fields.yaml:8:16: unknown format 'docx' (one of: jats, akn, pubmed, crossref, atom, rss, generic)",
             "fixtures/rules/bad/bad-fields.yaml:9:13: 'window' must be a number of days or weeks such as 30d or 4w, not '30 days'",
-            "fixtures/rules/bad/bad-fields.yaml:11:14: unknown placeholder {{period}} (known: assessment, confidence, count, days, group, likelihood, reference, reviewer, severity, stage, statement, text, title, window)",
+            "fixtures/rules/bad/bad-fields.yaml:11:14: unknown placeholder {{period}} (known: assessment, confidence, count, days, group, likelihood, reference, reviewer, severity, share, stage, statement, text, threshold, title, window)",
             "fixtures/rules/bad/bad-fields.yaml:12:5: unknown key 'owner'",
-            "fixtures/rules/bad/bad-fields.yaml:18:7: 'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true",
+            "fixtures/rules/bad/bad-fields.yaml:18:7: 'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true, participation-below: {developing-share: F}",
             "fixtures/rules/bad/bad-fields.yaml:26:28: 'likelihood-at-least' must be one of exceptionally-unlikely, extremely-unlikely, very-unlikely, unlikely, about-as-likely-as-not, more-likely-than-not, likely, very-likely, extremely-likely, virtually-certain, not 'probable'",
             "fixtures/rules/bad/bad-fields.yaml:27:13: 'window', 'threshold' and 'group-by' apply to reference rules only",
         ])

@@ -42,7 +42,7 @@ struct WorkflowTests {
     @Test(arguments: [
         ("fixtures/workflows/bad/unknown-names.yaml", [
             "4:5: stage 'draft' has no path to a final stage",
-            "5:13: unknown activity 'dancing' (one of: drafting, review, voting)",
+            "5:13: unknown activity 'dancing' (one of: drafting, review, voting, government-review, evidence)",
             "7:9: transition to unknown stage 'reviw'",
             "8:13: unknown role 'president' (one of: co-chair, vice-chair, member, coordinating-lead-author, lead-author, contributing-author, review-editor, reviewer)",
             "11:13: unknown requirement 'quorum-of-cats' (known: \(RequirementRegistry.names.joined(separator: ", ")))",

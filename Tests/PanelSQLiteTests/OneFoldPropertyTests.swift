@@ -15,7 +15,7 @@ struct OneFoldPropertyTests {
         stages:
           - id: draft
             title: Draft
-            allows: [drafting]
+            allows: [drafting, evidence]
             deadline-days: 30
             transitions:
               - to: review
@@ -23,8 +23,9 @@ struct OneFoldPropertyTests {
                 requires: []
           - id: review
             title: Review
-            allows: [drafting, review]
+            allows: [drafting, review, government-review]
             review: {window-days: 10, blinding: single, late: accept}
+            government-review: {window-days: 10}
             deadline-days: 30
             transitions:
               - to: vote
@@ -84,7 +85,7 @@ struct OneFoldPropertyTests {
             let workflow = self.workflow
             var random = self.random
             defer { self.random = random }
-            switch random.int(0...21) {
+            switch random.int(0...24) {
             case 0:
                 try decide { reader in
                     let members = try reader.members().filter(\.isPanelMember)
@@ -278,6 +279,45 @@ struct OneFoldPropertyTests {
                     guard let assessment = random.pick(try reader.assessments().filter { !$0.signOffs.isEmpty }) else { return nil }
                     return try? ProcedureDecisions.reopenResponses(assessment, reason: "an answer was wrong", members: try reader.members(),
                                                                    actor: "exp-01", now: now).get()
+                }
+            case 22:
+                // A focal point or a stakeholder joins.
+                try decide { reader in
+                    let members = try reader.members()
+                    if random.chance(50) {
+                        guard let state = random.pick(MemberStates.all.filter { code in !members.contains { $0.state == code.code } }) else { return nil }
+                        return try? ParticipantDecisions.registerFocalPoint(state: state.code, name: "Focal point of \(state.name)", login: nil,
+                                                                            signingKeys: [], members: members, actor: "exp-01", now: now).get()
+                    }
+                    return try? ParticipantDecisions.registerStakeholder(
+                        id: "stk-\(random.int(1...9_999))", name: "Stakeholder", organisation: "Org \(random.int(1...9))",
+                        sector: random.pick(StakeholderSector.allCases)!, country: random.pick(MemberStates.all)!.code, login: nil,
+                        signingKeys: [], members: members, actor: "exp-01", now: now).get()
+                }
+            case 23:
+                try decide { reader in
+                    guard let assessment = random.pick(try reader.assessments().filter { $0.stage == "draft" }),
+                          let person = random.pick(try reader.members()) else { return nil }
+                    let file = EvidenceFile(assessment: assessment.id, submitter: person.id, title: "Evidence \(random.int(1...999))",
+                                            text: "Text", references: random.chance(50) ? ["doi:10.5555/x"] : [])
+                    return try? EvidenceDecisions.submit(file, fileHash: "\(random.next())", assessment: assessment, workflow: workflow,
+                                                         members: try reader.members(), actor: person.id, now: now).get()
+                }
+            case 24:
+                try decide { reader in
+                    let reviewing = try reader.assessments().filter { $0.stage == "review" && $0.latestDraft != nil }
+                    guard let assessment = random.pick(reviewing), let draft = assessment.latestDraft,
+                          let focalPoint = random.pick(try reader.members().filter(\.isFocalPoint)) else { return nil }
+                    let comments = (0..<random.int(1...3)).map { _ in
+                        ReviewSubmission.SubmittedComment(fromLine: 1, toLine: draft.lines, kind: random.pick(CommentKind.allCases)!,
+                                                          text: "Government comment \(random.int(1...9_999))",
+                                                          location: SourceLocation(file: "g.yaml", line: 1, column: 1))
+                    }
+                    let submission = ReviewSubmission(file: "g.yaml", assessment: assessment.id, draft: draft.version, reviewer: focalPoint.id,
+                                                      recommendation: .minorRevisions, confidence: nil, summary: "Government view",
+                                                      comments: comments, locations: [:])
+                    return try? ReviewDecisions.receive(submission, fileHash: "\(random.next())", assessment: assessment, workflow: workflow,
+                                                        members: try reader.members(), now: now).get()
                 }
             default:
                 if random.chance(50) {

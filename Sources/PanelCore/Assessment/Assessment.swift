@@ -209,6 +209,37 @@ public struct CitedReference: Codable, Sendable, Equatable {
     }
 }
 
+/// One submission to a call for evidence, with who sent it as they were registered then.
+public struct EvidenceSubmission: Codable, Sendable, Equatable {
+    /// `E001`, numbered per assessment.
+    public var id: String
+    public var stage: String
+    public var submitter: String
+    /// `government`, `industry`, `academia`, `civil-society`, or `expert` for the panel's own and its reviewers.
+    public var sector: String
+    /// ISO 3166-1 alpha-2 of the submitter's state or country.
+    public var country: String
+    public var group: RegionalGroup
+    public var title: String
+    /// The reference keys the submission points to (`doi:...`, `pmid:...`, `ref-...`).
+    public var references: [String]
+    /// SHA-256 of the file as received; its bytes are kept.
+    public var file: String
+
+    public init(id: String, stage: String, submitter: String, sector: String, country: String, group: RegionalGroup, title: String,
+                references: [String], file: String) {
+        self.id = id
+        self.stage = stage
+        self.submitter = submitter
+        self.sector = sector
+        self.country = country
+        self.group = group
+        self.title = title
+        self.references = references
+        self.file = file
+    }
+}
+
 /// A received review, summarised for the requirements.
 public struct ReviewSummary: Codable, Sendable, Equatable {
     public var id: String
@@ -217,8 +248,11 @@ public struct ReviewSummary: Codable, Sendable, Equatable {
     public var stage: String
     public var substantive: Int
     public var answered: Int
+    /// Government comments: the member state that sent them (nil for an expert review).
+    public var state: String?
 
-    public init(id: String, reviewer: String, draft: Int, stage: String, substantive: Int, answered: Int) {
+    public init(id: String, reviewer: String, draft: Int, stage: String, substantive: Int, answered: Int, state: String? = nil) {
+        self.state = state
         self.id = id
         self.reviewer = reviewer
         self.draft = draft
@@ -303,10 +337,17 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     public var signOffs: [SignOff] = []
     public var votes: [Vote] = []
     public var statementDecisions: [String: StatementDecision] = [:]
+    /// Submissions to its calls for evidence, in the order received.
+    public var evidence: [EvidenceSubmission] = []
+
+    /// Expert reviews (not government comments).
+    public var expertReviews: [ReviewSummary] { reviews.filter { $0.state == nil } }
+    /// Government comments, one entry per state's file.
+    public var governmentReviews: [ReviewSummary] { reviews.filter { $0.state != nil } }
 
     enum CodingKeys: String, CodingKey {
         case id, title, kind, domain, workflow, stage, stageEnteredAt, openedAt, authors, ratings, drafts, statements, extensions
-        case withdrawn, closedReviewStages, assignments, reviews, commentCount, signOffs, votes, statementDecisions
+        case withdrawn, closedReviewStages, assignments, reviews, commentCount, signOffs, votes, statementDecisions, evidence
     }
 
     /// Fields added after the first logs were written are optional when read, so older logs still fold.
@@ -333,6 +374,7 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         signOffs = try values.decode([SignOff].self, forKey: .signOffs)
         votes = try values.decode([Vote].self, forKey: .votes)
         statementDecisions = try values.decode([String: StatementDecision].self, forKey: .statementDecisions)
+        evidence = try values.decodeIfPresent([EvidenceSubmission].self, forKey: .evidence) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -358,6 +400,7 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         try values.encode(signOffs, forKey: .signOffs)
         try values.encode(votes, forKey: .votes)
         try values.encode(statementDecisions, forKey: .statementDecisions)
+        if !evidence.isEmpty { try values.encode(evidence, forKey: .evidence) }
     }
 
     /// The assessment without its review state, as its own record keeps it.

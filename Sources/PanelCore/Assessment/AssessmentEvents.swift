@@ -67,6 +67,7 @@ public enum AssessmentFold {
         case windowClosed(ReviewWindowClosed)
         case reviewerExtended(ReviewerExtended)
         case signOffWithdrawn(SignOffWithdrawn)
+        case evidence(EvidenceSubmitted)
 
         public var assessment: String {
             switch self {
@@ -85,6 +86,7 @@ public enum AssessmentFold {
             case .windowClosed(let event): event.assessment
             case .reviewerExtended(let event): event.assessment
             case .signOffWithdrawn(let event): event.assessment
+            case .evidence(let event): event.assessment
             }
         }
     }
@@ -107,7 +109,9 @@ public enum AssessmentFold {
         case .reviewWindowClosed(let e): .windowClosed(e)
         case .reviewerExtended(let e): .reviewerExtended(e)
         case .signOffWithdrawn(let e): .signOffWithdrawn(e)
+        case .evidenceSubmitted(let e): .evidence(e)
         case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered, .rosterExceptionAccepted,
+             .participantRegistered,
              .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .digestIssued:
             nil
         }
@@ -139,7 +143,7 @@ public enum AssessmentFold {
             let review = received.review
             assessment.reviews.append(ReviewSummary(
                 id: review.id, reviewer: review.reviewer, draft: review.draft, stage: review.stage,
-                substantive: review.comments.filter { $0.kind == .substantive }.count, answered: 0))
+                substantive: review.comments.filter { $0.kind == .substantive }.count, answered: 0, state: review.state))
             assessment.commentCount += review.comments.count
         case .responded(let recorded):
             for response in recorded.responses where response.firstSubstantiveAnswer {
@@ -167,6 +171,8 @@ public enum AssessmentFold {
             }
         case .signOffWithdrawn(let withdrawn):
             assessment.signOffs.removeAll { $0.editor == withdrawn.editor && $0.stage == withdrawn.stage }
+        case .evidence(let submitted):
+            assessment.evidence.append(submitted.submission)
         }
         return assessment
     }

@@ -11,6 +11,8 @@ public enum PanelEvent: Sendable, Equatable {
     case memberUpdated(MemberUpdated)
     case rosterExceptionAccepted(RosterExceptionAccepted)
     case reviewerRegistered(ReviewerRegistered)
+    case participantRegistered(ParticipantRegistered)
+    case evidenceSubmitted(EvidenceSubmitted)
     case assessmentOpened(AssessmentOpened)
     case draftSubmitted(DraftSubmitted)
     case stageAdvanced(StageAdvanced)
@@ -40,7 +42,7 @@ public enum PanelEvent: Sendable, Equatable {
         ReviewersAssigned.self, ReviewReceived.self, ResponsesRecorded.self, SignOffRecorded.self, VoteCast.self,
         StatementDecided.self, FlagRaised.self, FlagChanged.self, FlagAcknowledged.self, FlagResolved.self,
         SilenceCreated.self, DigestIssued.self, TeamChanged.self, AssessmentWithdrawn.self, ReviewWindowClosed.self,
-        ReviewerExtended.self, SignOffWithdrawn.self,
+        ReviewerExtended.self, SignOffWithdrawn.self, ParticipantRegistered.self, EvidenceSubmitted.self,
     ]
 
     private static let decoders: [String: any EventPayload.Type] = Dictionary(
@@ -55,6 +57,8 @@ public enum PanelEvent: Sendable, Equatable {
         case .memberUpdated(let p): p
         case .rosterExceptionAccepted(let p): p
         case .reviewerRegistered(let p): p
+        case .participantRegistered(let p): p
+        case .evidenceSubmitted(let p): p
         case .assessmentOpened(let p): p
         case .draftSubmitted(let p): p
         case .stageAdvanced(let p): p
@@ -137,6 +141,8 @@ extension MemberRegistered { public var event: PanelEvent { .memberRegistered(se
 extension MemberUpdated { public var event: PanelEvent { .memberUpdated(self) } }
 extension RosterExceptionAccepted { public var event: PanelEvent { .rosterExceptionAccepted(self) } }
 extension ReviewerRegistered { public var event: PanelEvent { .reviewerRegistered(self) } }
+extension ParticipantRegistered { public var event: PanelEvent { .participantRegistered(self) } }
+extension EvidenceSubmitted { public var event: PanelEvent { .evidenceSubmitted(self) } }
 extension AssessmentOpened { public var event: PanelEvent { .assessmentOpened(self) } }
 extension DraftSubmitted { public var event: PanelEvent { .draftSubmitted(self) } }
 extension StageAdvanced { public var event: PanelEvent { .stageAdvanced(self) } }

@@ -49,7 +49,8 @@ public enum Visibility {
         for assessment in assessments where audience(for: identity, on: assessment, members: members) == .authors {
             let blinded = (workflows[assessment.workflow]?.stages ?? []).contains { ($0.review?.blinding ?? .none) != .none }
             guard blinded || workflows[assessment.workflow] == nil else { continue }
-            let reviewers = Set(assessment.assignments.map(\.reviewer) + assessment.reviews.map(\.reviewer))
+            // Government comments are published by state: their focal points are not hidden.
+            let reviewers = Set(assessment.assignments.map(\.reviewer) + assessment.expertReviews.map(\.reviewer))
             for reviewer in reviewers where reviewer != identity.actor {
                 if let member = members.first(where: { $0.id == reviewer }) {
                     hidden[reviewer] = member

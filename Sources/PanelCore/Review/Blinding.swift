@@ -14,16 +14,22 @@ public enum Audience: String, CaseIterable, Codable, Sendable {
     }
 }
 
-/// Names reviewers as an audience may see them.
+/// Names reviewers as an audience may see them. Government comments are never blinded:
+/// the IPCC publishes them by country, so a focal point is shown as the state they speak for.
 public struct ReviewerNames: Sendable {
     private let pseudonyms: [String: String]
     private let blindedStages: Set<String>
+    /// Focal points' ids → the state they comment for.
+    private let states: [String: String]
     public let audience: Audience
 
     /// Pseudonyms follow the order in which reviewers' first reviews arrived, so they are stable.
     public init(assessment: Assessment, workflow: Workflow?, audience: Audience) {
         var pseudonyms: [String: String] = [:]
-        for review in assessment.reviews where pseudonyms[review.reviewer] == nil {
+        var states: [String: String] = [:]
+        for review in assessment.governmentReviews { states[review.reviewer] = review.state }
+        self.states = states
+        for review in assessment.expertReviews where pseudonyms[review.reviewer] == nil {
             pseudonyms[review.reviewer] = "R\(pseudonyms.count + 1)"
         }
         for assignment in assessment.assignments where pseudonyms[assignment.reviewer] == nil {
@@ -36,7 +42,11 @@ public struct ReviewerNames: Sendable {
 
     /// The reviewer as this audience may see them, for a review made in `stage`.
     public func label(_ reviewer: String, stage: String) -> String {
+        if let state = states[reviewer] { return MemberStates.state(state)?.name ?? state }
         guard audience == .authors, blindedStages.contains(stage) else { return reviewer }
         return pseudonyms[reviewer] ?? "R?"
     }
+
+    /// The member state whose focal point this is, for government comments (nil for an expert).
+    public func state(of reviewer: String) -> String? { states[reviewer] }
 }

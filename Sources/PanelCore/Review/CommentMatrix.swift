@@ -3,7 +3,8 @@ import Foundation
 /// The comment matrix: every comment with its response, exported for the
 /// authors and brought back with responses filled in.
 public enum CommentMatrix {
-    public static let columns = ["comment_id", "assessment", "draft", "reviewer", "from_line", "to_line", "kind", "comment",
+    /// `state` is the member state of a government comment (empty for an expert's).
+    public static let columns = ["comment_id", "assessment", "draft", "reviewer", "state", "from_line", "to_line", "kind", "comment",
                                  "response", "response_text"]
 
     public struct Row: Codable, Sendable, Equatable {
@@ -12,6 +13,8 @@ public enum CommentMatrix {
         public var draft: Int
         public var stage: String
         public var reviewer: String
+        /// Government comments: the member state (ISO code); nil for expert comments.
+        public var state: String?
         public var fromLine: Int
         public var toLine: Int
         public var kind: CommentKind
@@ -23,7 +26,8 @@ public enum CommentMatrix {
     public static func rows(_ comments: [CommentRecord], assessment: Assessment, names: ReviewerNames) -> [Row] {
         comments.map { comment in
             Row(commentID: comment.id, assessment: assessment.id, draft: comment.draft, stage: comment.stage,
-                reviewer: names.label(comment.reviewer, stage: comment.stage), fromLine: comment.fromLine, toLine: comment.toLine,
+                reviewer: names.label(comment.reviewer, stage: comment.stage), state: names.state(of: comment.reviewer),
+                fromLine: comment.fromLine, toLine: comment.toLine,
                 kind: comment.kind, comment: comment.text, response: comment.response, responseText: comment.responseText)
         }
     }
@@ -34,7 +38,7 @@ public enum CommentMatrix {
         var out = "\u{FEFF}" + columns.joined(separator: ",") + "\n"
         out.reserveCapacity(rows.count * 160)
         for row in rows {
-            let fields = [row.commentID, row.assessment, String(row.draft), row.reviewer, String(row.fromLine), String(row.toLine),
+            let fields = [row.commentID, row.assessment, String(row.draft), row.reviewer, row.state ?? "", String(row.fromLine), String(row.toLine),
                           row.kind.rawValue, row.comment, row.response?.rawValue ?? "", row.responseText ?? ""]
             out += fields.map(quote).joined(separator: ",")
             out += "\n"

@@ -56,11 +56,14 @@ public struct Review: Codable, Sendable, Equatable {
     public var late: Bool
     /// The fingerprint (`SHA256:...`) of the reviewer's key that signed the file, when it was signed.
     public var signedWith: String?
+    /// Government comments: the member state (ISO code) whose focal point sent them. Never blinded.
+    public var state: String?
 
     public init(id: String, assessment: String, stage: String, draft: Int, reviewer: String, recommendation: Recommendation,
                 confidence: ReviewerConfidence?, summary: String, comments: [Comment], file: String, late: Bool,
-                signedWith: String? = nil) {
+                signedWith: String? = nil, state: String? = nil) {
         self.signedWith = signedWith
+        self.state = state
         self.id = id
         self.assessment = assessment
         self.stage = stage

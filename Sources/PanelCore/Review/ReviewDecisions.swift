@@ -161,6 +161,14 @@ public enum ReviewDecisions {
                     reasons.append("\(id) is not registered (a member or an external reviewer)")
                     continue
                 }
+                if let state = candidate.state {
+                    reasons.append("\(id) is the focal point of \(MemberStates.state(state)?.name ?? state); governments comment in government review, not as assigned reviewers")
+                    continue
+                }
+                if candidate.isStakeholder {
+                    reasons.append("\(id) is a stakeholder; stakeholders answer calls for evidence, not as assigned reviewers")
+                    continue
+                }
                 if already.contains(id) { reasons.append("\(id) is already assigned in \(stage.id)") }
                 let excluded = exclusions(of: candidate, for: assessment, members: members, allowSameAffiliation: request.allowSameAffiliation)
                 if !excluded.isEmpty { reasons.append("\(id) may not review \(assessment.id): \(excluded.joined(separator: "; "))") }
@@ -179,7 +187,8 @@ public enum ReviewDecisions {
             var excludedAuthors = 0, excludedConflict = 0, excludedAffiliation = 0, excludedLoad = 0, excludedAssigned = 0
             var excludedChairs = 0
             var eligible: [Member] = []
-            for candidate in members.sorted(by: { $0.id < $1.id }) {
+            // Focal points and stakeholders take part in their own ways, not as expert reviewers.
+            for candidate in members.sorted(by: { $0.id < $1.id }) where candidate.isExpert {
                 if already.contains(candidate.id) { excludedAssigned += 1; continue }
                 if !request.includeChairs && (candidate.has(.coChair) || candidate.has(.viceChair)) { excludedChairs += 1; continue }
                 let reasons = exclusions(of: candidate, for: assessment, members: members, allowSameAffiliation: request.allowSameAffiliation)
@@ -255,6 +264,10 @@ public enum ReviewDecisions {
         guard let workflow, let stage = workflow.stage(assessment.stage) else {
             return .failure(ValidationFailure([Problem(submission.location("assessment"), "\(assessment.id) follows an unknown workflow '\(assessment.workflow)'")]))
         }
+        if let focalPoint = members.first(where: { $0.id == submission.reviewer }), let state = focalPoint.state {
+            return receiveGovernment(submission, from: focalPoint, state: state, fileHash: fileHash, assessment: assessment, stage: stage,
+                                     now: now, signedWith: signedWith)
+        }
         guard stage.allows(.review), let settings = stage.review else {
             return .failure(ValidationFailure([Problem(submission.location("assessment"), "\(assessment.id) is in \(stage.id), which does not take reviews")]))
         }
@@ -285,28 +298,74 @@ public enum ReviewDecisions {
         } else {
             problem("reviewer", "'\(submission.reviewer)' is not registered (a member or an external reviewer)")
         }
-        if let draft {
-            for comment in submission.comments {
-                if comment.fromLine < 1 || comment.toLine < comment.fromLine || comment.toLine > draft.lines {
-                    problems.append(Problem(comment.location, "lines \(comment.fromLine)-\(comment.toLine) are not within draft \(draft.version) (lines 1-\(draft.lines))"))
-                }
-            }
-        }
+        problems += outOfRange(submission, draft: draft)
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
-        var number = assessment.commentCount
-        let comments = submission.comments.map { submitted -> Comment in
+        let review = Review(
+            id: Review.id(assessment: assessment.id, stage: stage.id, reviewer: submission.reviewer), assessment: assessment.id,
+            stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
+            confidence: submission.confidence, summary: submission.summary, comments: numbered(submission, after: assessment.commentCount),
+            file: fileHash, late: late, signedWith: signedWith)
+        // A sign-off given before this review no longer stands: the new review needs consideration too.
+        let withdrawn = assessment.signOffs.filter { $0.stage == stage.id }.map {
+            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "a review arrived after the sign-off"),
+                     subject: assessment.id, actor: submission.reviewer, time: now)
+        }
+        return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn)
+    }
+
+    private static func outOfRange(_ submission: ReviewSubmission, draft: Draft?) -> [Problem] {
+        guard let draft else { return [] }
+        return submission.comments.filter { $0.fromLine < 1 || $0.toLine < $0.fromLine || $0.toLine > draft.lines }.map { comment in
+            Problem(comment.location, "lines \(comment.fromLine)-\(comment.toLine) are not within draft \(draft.version) (lines 1-\(draft.lines))")
+        }
+    }
+
+    private static func numbered(_ submission: ReviewSubmission, after count: Int) -> [Comment] {
+        var number = count
+        return submission.comments.map { submitted in
             number += 1
             return Comment(id: String(format: "C%05d", number), fromLine: submitted.fromLine, toLine: submitted.toLine,
                            kind: submitted.kind, text: submitted.text)
         }
+    }
+
+    // MARK: Government review
+
+    /// A focal point's comments for their state: in a stage that allows government review,
+    /// within its window from the stage's start, on the draft under review, once per state
+    /// and stage. No assignment is needed: every member state may comment.
+    static func receiveGovernment(_ submission: ReviewSubmission, from focalPoint: Member, state: String, fileHash: String,
+                                  assessment: Assessment, stage: Stage, now: Date, signedWith: String?) -> Result<[NewEvent], ValidationFailure> {
+        var problems: [Problem] = []
+        func problem(_ key: String, _ message: String) { problems.append(Problem(submission.location(key), message)) }
+        let name = MemberStates.state(state)?.name ?? state
+        guard stage.allows(.governmentReview), let days = stage.governmentReviewDays else {
+            return .failure(ValidationFailure([Problem(submission.location("assessment"),
+                "\(assessment.id) is in \(stage.id), which is not open to government review (\(focalPoint.id) is the focal point of \(name))")]))
+        }
+        if let entered = Timestamp.parse(assessment.stageEnteredAt) {
+            let closes = entered.addingTimeInterval(Double(days) * 86_400)
+            if now > closes { problem("reviewer", "government review of \(assessment.id) in \(stage.id) closed at \(Timestamp.format(closes))") }
+        }
+        let draft = assessment.drafts.first { $0.version == submission.draft }
+        if draft == nil {
+            problem("draft", "\(assessment.id) has no draft \(submission.draft) (drafts: \(assessment.drafts.map { String($0.version) }.joined(separator: ", ")))")
+        } else if submission.draft != assessment.latestDraft?.version {
+            problem("draft", "draft \(submission.draft) is not the one under review in \(stage.id): comment on draft \(assessment.latestDraft!.version)")
+        }
+        if let earlier = assessment.reviews.first(where: { $0.state == state && $0.stage == stage.id }) {
+            problem("reviewer", "\(name) has already sent its comments on \(assessment.id) in \(stage.id) (\(earlier.reviewer))")
+        }
+        problems += outOfRange(submission, draft: draft)
+        if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
         let review = Review(
             id: Review.id(assessment: assessment.id, stage: stage.id, reviewer: submission.reviewer), assessment: assessment.id,
             stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
-            confidence: submission.confidence, summary: submission.summary, comments: comments, file: fileHash, late: late,
-            signedWith: signedWith)
-        // A sign-off given before this review no longer stands: the new review needs consideration too.
+            confidence: submission.confidence, summary: submission.summary, comments: numbered(submission, after: assessment.commentCount),
+            file: fileHash, late: false, signedWith: signedWith, state: state)
+        // Government comments need consideration too: a sign-off given before them no longer stands.
         let withdrawn = assessment.signOffs.filter { $0.stage == stage.id }.map {
-            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "a review arrived after the sign-off"),
+            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "government comments arrived after the sign-off"),
                      subject: assessment.id, actor: submission.reviewer, time: now)
         }
         return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn)

@@ -5,6 +5,24 @@ public struct ReviewerRegistered: EventPayload {
     public init(reviewer: Member) { self.reviewer = reviewer }
 }
 
+/// A national focal point (for government review) or a stakeholder (for calls for evidence) was registered.
+public struct ParticipantRegistered: EventPayload {
+    public static let type = "participant.registered"
+    public var participant: Member
+    public init(participant: Member) { self.participant = participant }
+}
+
+/// A submission to an assessment's call for evidence.
+public struct EvidenceSubmitted: EventPayload {
+    public static let type = "evidence.submitted"
+    public var assessment: String
+    public var submission: EvidenceSubmission
+    public init(assessment: String, submission: EvidenceSubmission) {
+        self.assessment = assessment
+        self.submission = submission
+    }
+}
+
 public struct ReviewersAssigned: EventPayload {
     public static let type = "reviewers.assigned"
     public var assessment: String

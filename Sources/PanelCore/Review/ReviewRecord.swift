@@ -39,11 +39,37 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
     public var tally: [String: [String: Int]]
     /// The references the latest draft cites.
     public var cites: [CitedReference]
+    /// Who took part in each review stage (expert reviewers and member states), in figures.
+    public var participation: [StageParticipation]
+    /// Government comments by member state: never blinded.
+    public var governments: [GovernmentEntry]
+    /// Submissions to calls for evidence, counted by sector and region.
+    public var evidence: EvidenceFigures?
+
+    public struct GovernmentEntry: Codable, Sendable, Equatable {
+        public var state: String
+        public var name: String
+        public var group: String
+        public var development: String
+        public var stage: String
+        public var comments: Int
+        public var answered: Int
+    }
 
     public init(assessment: Assessment, reviews: [Review], comments: [CommentRecord], names: ReviewerNames,
-                reports: [String: String] = [:], cites: [CitedReference] = []) {
+                reports: [String: String] = [:], cites: [CitedReference] = [], members: [Member] = []) {
         self.reports = reports
         self.cites = cites
+        participation = Participation.figures(assessment, comments: comments, members: members)
+        evidence = Participation.evidence(assessment)
+        governments = reviews.compactMap { review in
+            guard let code = review.state else { return nil }
+            let state = MemberStates.state(code)
+            let own = comments.filter { $0.review == review.id }
+            return GovernmentEntry(state: code, name: state?.name ?? code, group: state?.group.rawValue ?? "-",
+                                   development: state?.development.rawValue ?? "-", stage: review.stage, comments: own.count,
+                                   answered: own.filter { $0.response != nil }.count)
+        }
         withdrawn = assessment.withdrawn
         let rows = CommentMatrix.rows(comments, assessment: assessment, names: names)
         let byComment = Dictionary(uniqueKeysWithValues: rows.map { ($0.commentID, $0) })
@@ -91,6 +117,25 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
         if !cites.isEmpty {
             out += "\n## References cited (latest draft)\n\n"
             for cited in cites { out += "- \(cited.shown)\n" }
+        }
+        if !participation.isEmpty {
+            out += "\n## Participation\n\n| stage | expert reviewers | member states | comments |\n| --- | --- | --- | --- |\n"
+            for stage in participation {
+                out += "| \(stage.stage) | \(stage.reviewers.summary) | \(stage.states.summary) | \(stage.comments.summary) |\n"
+            }
+        }
+        if !governments.isEmpty {
+            out += "\n## Government comments by state\n\n| state | regional group | status | stage | comments | answered |\n| --- | --- | --- | --- | --- | --- |\n"
+            for entry in governments.sorted(by: { ($0.stage, $0.name) < ($1.stage, $1.name) }) {
+                out += "| \(entry.name) (\(entry.state)) | \(entry.group) | \(entry.development) | \(entry.stage) | \(entry.comments) | \(entry.answered) |\n"
+            }
+        }
+        if let evidence {
+            let sectors = evidence.bySector.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let groups = RegionalGroup.allCases.compactMap { group in evidence.byGroup[group.rawValue].flatMap { $0 > 0 ? "\(group.rawValue) \($0)" : nil } }
+            out += "\n## Calls for evidence\n\n\(counted(evidence.total, "submission")): by sector \(sectors); by region \(groups.joined(separator: ", "))"
+            out += evidence.developingShare.map { "; \(Int(($0 * 100).rounded()))% from developing countries" } ?? ""
+            out += "\n"
         }
         out += "\n## Reviews and responses\n"
         for review in reviews {

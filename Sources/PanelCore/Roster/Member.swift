@@ -11,6 +11,19 @@ public enum Gender: String, CaseIterable, Codable, Sendable {
     case female
     case male
     case nonBinary = "non-binary"
+    /// Not recorded: focal points and stakeholders are registered without it.
+    case unstated
+
+    /// What a roster of experts records (the resolution's gender balance is counted over these).
+    public static let roster: [Gender] = [.female, .male, .nonBinary]
+}
+
+/// Who a stakeholder in a call for evidence is.
+public enum StakeholderSector: String, CaseIterable, Codable, Sendable {
+    case government
+    case industry
+    case academia
+    case civilSociety = "civil-society"
 }
 
 /// Standing roles on the panel (per-assessment roles come with assessments).
@@ -53,10 +66,17 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
     public var login: String?
     /// OpenSSH public key lines whose signatures are this person's.
     public var signingKeys: [String]
+    /// A national focal point: the member state (ISO code) this person comments for in government review.
+    public var state: String?
+    /// A stakeholder registered for calls for evidence: their sector.
+    public var sector: StakeholderSector?
 
     public init(id: String, name: String, nationality: String, group: RegionalGroup, gender: Gender,
                 affiliation: String, expertise: [String] = [], roles: [PanelRole] = [.member],
-                conflicts: Conflicts = Conflicts(), external: Bool = false, login: String? = nil, signingKeys: [String] = []) {
+                conflicts: Conflicts = Conflicts(), external: Bool = false, login: String? = nil, signingKeys: [String] = [],
+                state: String? = nil, sector: StakeholderSector? = nil) {
+        self.state = state
+        self.sector = sector
         self.login = login
         self.signingKeys = signingKeys
         self.id = id
@@ -72,7 +92,7 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, nationality, group, gender, affiliation, expertise, roles, conflicts, external, login, signingKeys
+        case id, name, nationality, group, gender, affiliation, expertise, roles, conflicts, external, login, signingKeys, state, sector
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -90,6 +110,8 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
         // Written only when present, so records made before these fields existed read back the same.
         try values.encodeIfPresent(login, forKey: .login)
         if !signingKeys.isEmpty { try values.encode(signingKeys, forKey: .signingKeys) }
+        try values.encodeIfPresent(state, forKey: .state)
+        try values.encodeIfPresent(sector, forKey: .sector)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -106,12 +128,20 @@ public struct Member: Codable, Sendable, Equatable, Hashable, Identifiable {
         external = try values.decodeIfPresent(Bool.self, forKey: .external) ?? false
         login = try values.decodeIfPresent(String.self, forKey: .login)
         signingKeys = try values.decodeIfPresent([String].self, forKey: .signingKeys) ?? []
+        state = try values.decodeIfPresent(String.self, forKey: .state)
+        sector = try values.decodeIfPresent(StakeholderSector.self, forKey: .sector)
     }
 
     public func has(_ role: PanelRole) -> Bool { roles.contains(role) }
 
-    /// One of the panel's own members (not an external reviewer).
+    /// One of the panel's own members (not an external reviewer, focal point or stakeholder).
     public var isPanelMember: Bool { !external }
+    /// A national focal point, who comments for `state` in government review.
+    public var isFocalPoint: Bool { state != nil }
+    /// A stakeholder, who may answer calls for evidence.
+    public var isStakeholder: Bool { sector != nil }
+    /// An expert who may be assigned to review: a panel member or an external expert reviewer.
+    public var isExpert: Bool { state == nil && sector == nil }
 }
 
 /// A member joined the roster.

@@ -46,7 +46,7 @@ public enum RosterCheck {
 
         let counts = Dictionary(grouping: members, by: \.gender).mapValues(\.count)
         let largest = counts.values.max() ?? 0
-        let split = Gender.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
+        let split = Gender.roster.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
         let share = members.isEmpty ? 0 : Double(largest) / Double(members.count)
         results.append(RosterRuleResult(
             rule: "gender", passed: !members.isEmpty && share <= maxGenderShare,

@@ -150,9 +150,9 @@ struct MemberBuilder {
         if let group, parsedGroup == nil {
             problem("group", "unknown regional group '\(group)'\(didYouMean(group, among: RegionalGroup.allCases.map(\.rawValue))) (one of: \(RegionalGroup.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        let parsedGender = gender.flatMap(Gender.init(rawValue:))
+        let parsedGender = gender.flatMap(Gender.init(rawValue:)).flatMap { Gender.roster.contains($0) ? $0 : nil }
         if let gender, parsedGender == nil {
-            problem("gender", "unknown gender '\(gender)'\(didYouMean(gender, among: Gender.allCases.map(\.rawValue))) (one of: \(Gender.allCases.map(\.rawValue).joined(separator: ", ")))")
+            problem("gender", "unknown gender '\(gender)'\(didYouMean(gender, among: Gender.roster.map(\.rawValue))) (one of: \(Gender.roster.map(\.rawValue).joined(separator: ", ")))")
         }
         var parsedRoles: [PanelRole] = []
         for role in roles {

@@ -105,6 +105,9 @@ public enum ProcessCondition: Sendable, Equatable {
     case deadlineWithin(days: Int)
     /// The reviewers assigned in a review stage cover fewer regional groups than the stage requires.
     case reviewerPoolShort
+    /// In a review stage, developing countries' share of those who took part (expert
+    /// reviewers who sent reviews, member states that commented) is below this fraction.
+    case participationBelow(developingShare: Double)
 }
 
 public enum RuleWatch: Sendable, Equatable {

@@ -148,6 +148,16 @@ public enum RuleEngine {
             return [Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id)", subject: assessment.id,
                            message: rule.render(["assessment": assessment.id, "title": assessment.title, "stage": stage.id,
                                                  "count": String(groups.count), "days": String(needed)]))]
+        case .participationBelow(let threshold):
+            guard stage.allows(.review) || stage.allows(.governmentReview),
+                  let figures = Participation.figures(assessment, comments: [], members: members).first(where: { $0.stage == stage.id }),
+                  let share = figures.participants.developingShare, share < threshold else { return [] }
+            let developing = figures.participants.byDevelopment[DevelopmentStatus.developing.rawValue] ?? 0
+            return [Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id)", subject: assessment.id,
+                           message: rule.render(["assessment": assessment.id, "title": assessment.title, "stage": stage.id,
+                                                 "count": "\(developing) of \(figures.participants.total)",
+                                                 "share": "\(Int((share * 100).rounded()))%",
+                                                 "threshold": "\(Int((threshold * 100).rounded()))%"]))]
         }
     }
 }

@@ -6,7 +6,7 @@ import Yams
 public enum RuleFile {
     public static let placeholders: Set<String> = [
         "count", "window", "group", "title", "reference", "assessment", "stage", "reviewer", "days", "severity", "likelihood",
-        "statement", "text", "confidence",
+        "statement", "text", "confidence", "share", "threshold",
     ]
 
     public static func parse(_ text: String, file: String) throws(ValidationFailure) -> [Rule] {
@@ -212,9 +212,18 @@ public enum RuleFile {
         if let days = map.int("stage-stalled-days", range: 1...3650) { found.append(.stageStalled(days: days)) }
         if let days = map.int("deadline-within-days", range: 0...3650) { found.append(.deadlineWithin(days: days)) }
         if map.bool("reviewer-pool-short") == true { found.append(.reviewerPoolShort) }
+        if let below = map.map("participation-below") {
+            let node = below.peek("developing-share")
+            if let share = below.value("developing-share").flatMap({ $0.float }), (0...1).contains(share) {
+                found.append(.participationBelow(developingShare: share))
+            } else {
+                reader.report(at: node ?? below.node, "'participation-below' needs 'developing-share': a fraction from 0 to 1, such as 0.4")
+            }
+            below.finish()
+        }
         map.finish()
         guard found.count == 1 else {
-            reader.report(at: map.node, "'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true")
+            reader.report(at: map.node, "'when' of a process rule needs exactly one of review-overdue-days, stage-stalled-days, deadline-within-days, reviewer-pool-short: true, participation-below: {developing-share: F}")
             return nil
         }
         return .process(found[0])

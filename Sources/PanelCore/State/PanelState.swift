@@ -59,10 +59,11 @@ public struct PanelState: Sendable, Equatable {
         case .memberRegistered(let registered): put(registered.member)
         case .memberUpdated(let updated): put(updated.member)
         case .reviewerRegistered(let registered): put(registered.reviewer)
+        case .participantRegistered(let registered): put(registered.participant)
         case .rosterExceptionAccepted(let accepted): rosterExceptions.append(accepted)
         case .assessmentOpened, .draftSubmitted, .stageAdvanced, .deadlineExtended, .reviewersAssigned,
              .signOffRecorded, .voteCast, .statementDecided, .teamChanged, .assessmentWithdrawn, .reviewWindowClosed,
-             .reviewerExtended, .signOffWithdrawn:
+             .reviewerExtended, .signOffWithdrawn, .evidenceSubmitted:
             foldAssessment(event, time: time, actor: actor)
         case .reviewReceived(let received):
             let review = received.review

@@ -44,6 +44,10 @@ public enum ActorRole: Hashable, Sendable, CustomStringConvertible {
 /// What may happen in a stage.
 public enum StageActivity: String, CaseIterable, Codable, Sendable {
     case drafting, review, voting
+    /// Member states' focal points comment on the draft (never blinded), within a window.
+    case governmentReview = "government-review"
+    /// A call for evidence: anyone registered may submit evidence.
+    case evidence
 }
 
 /// Whose identity is hidden during review.
@@ -86,6 +90,8 @@ public struct Stage: Sendable {
     public var final: Bool
     public var transitions: [Transition]
     public var location: SourceLocation
+    /// `government-review: {window-days: N}`: days from entering the stage in which focal points may comment.
+    public var governmentReviewDays: Int? = nil
 
     public func allows(_ activity: StageActivity) -> Bool { allows.contains(activity) }
 }

@@ -67,6 +67,16 @@ public enum WorkflowFile {
         } else if allows.contains(.review) {
             reader.report(at: node, "stage allows 'review' but has no 'review' settings (window-days, blinding)")
         }
+        var governmentDays: Int?
+        if let settings = map.map("government-review") {
+            governmentDays = settings.int("window-days", required: true, range: 1...365)
+            settings.finish()
+            if !allows.contains(.governmentReview) {
+                reader.report(at: settings.node, "stage has government-review settings but does not allow 'government-review'")
+            }
+        } else if allows.contains(.governmentReview) {
+            reader.report(at: node, "stage allows 'government-review' but has no 'government-review' settings (window-days)")
+        }
         let deadline = map.int("deadline-days", range: 1...3650)
         let final = map.bool("final") ?? false
         var transitions: [Transition] = []
@@ -82,7 +92,7 @@ public enum WorkflowFile {
             reader.report(at: map.keyNode("transitions"), "final stage '\(id)' cannot have transitions")
         }
         return Stage(id: id, title: title, allows: allows, review: review, deadlineDays: deadline, final: final,
-                     transitions: transitions, location: reader.location(node))
+                     transitions: transitions, location: reader.location(node), governmentReviewDays: governmentDays)
     }
 
     private static func parseTransition(_ node: Node, reader: YAMLReader) -> Transition? {

@@ -25,7 +25,7 @@ struct ExportCommand: ParsableCommand {
         }
         let record = ReviewRecord(
             assessment: assessment, reviews: try context.store.reviews(of: id), comments: try context.store.comments(of: id),
-            names: names, reports: reports, cites: try context.cited(by: assessment).cites)
+            names: names, reports: reports, cites: try context.cited(by: assessment).cites, members: try context.members)
         let folder = URL(fileURLWithPath: dir)
         try Console.run {
             let drafts = folder.appendingPathComponent("drafts")

@@ -3,10 +3,13 @@ import Foundation
 import PanelCore
 
 struct StatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Every assessment at a glance.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Every assessment at a glance; with --detail ID, who took part in its review stages.")
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var output: OutputOptions
+    @Option(help: "Participation figures of one assessment: reviewers, member states and comments by regional group and development status.")
+    var detail: String?
 
     struct Row: Encodable {
         var id: String
@@ -23,6 +26,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
+        if let detail { return try Self.detail(detail, context: context, format: output.format) }
         let (assessments, members) = (try context.assessments, try context.members)
         let workflows = try context.workflows
         let now = context.clock.now()
@@ -49,6 +53,30 @@ struct StatusCommand: ParsableCommand {
             let next = row.withdrawn.map { "withdrawn (\($0))" }
                 ?? (row.next.isEmpty ? "final" : "→ \(row.next.joined(separator: "|")) (\(row.pending == 0 ? "ready" : "\(row.pending) pending"))")
             Console.out("\(row.id)  \(row.stage) \(row.daysInStage)d  \(next)  \(row.title)")
+        }
+    }
+
+    /// Who took part in each review stage of one assessment, in figures (aggregates only:
+    /// no reviewer is named, so blinding holds for every reader).
+    static func detail(_ id: String, context: CommandContext, format: OutputFormat) throws {
+        let assessment = try context.assessment(id)
+        let figures = Participation.figures(assessment, comments: try context.store.comments(of: id), members: try context.members)
+        let evidence = Participation.evidence(assessment)
+        if format == .json {
+            struct Detail: Encodable { var assessment: String; var stage: String; var participation: [StageParticipation]; var evidence: EvidenceFigures? }
+            return Console.out(try Console.json(Detail(assessment: id, stage: assessment.stage, participation: figures, evidence: evidence)))
+        }
+        Console.out("\(id)  \(assessment.stage)  \(assessment.title)")
+        if figures.isEmpty { Console.out("  no reviews or government comments yet") }
+        for stage in figures {
+            Console.out("  \(stage.stage)")
+            Console.out("    expert reviewers  \(stage.reviewers.summary)")
+            Console.out("    member states     \(stage.states.summary)")
+            Console.out("    comments          \(stage.comments.summary)")
+        }
+        if let evidence {
+            let sectors = evidence.bySector.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            Console.out("  evidence            \(counted(evidence.total, "submission")): \(sectors)\(evidence.developingShare.map { "; \(Int(($0 * 100).rounded()))% from developing countries" } ?? "")")
         }
     }
 }

@@ -21,7 +21,7 @@ public struct MinRegionalGroups: Requirement {
     public var description: String { "reviewers from at least \(count) regional groups" }
 
     public func evaluate(_ context: RequirementContext) -> RequirementStatus {
-        let reviewers = Set(context.assessment.reviews.filter { $0.stage == context.assessment.stage }.map(\.reviewer))
+        let reviewers = Set(context.assessment.expertReviews.filter { $0.stage == context.assessment.stage }.map(\.reviewer))
         let groups = Set(context.members.filter { reviewers.contains($0.id) }.map(\.group))
         return status(met: groups.count >= count, current: "\(groups.count) group\(groups.count == 1 ? "" : "s")", needed: "at least \(count)")
     }

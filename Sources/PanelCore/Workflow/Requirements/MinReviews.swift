@@ -17,7 +17,8 @@ public struct MinReviews: Requirement {
     public var description: String { "at least \(count) review\(count == 1 ? "" : "s")" }
 
     public func evaluate(_ context: RequirementContext) -> RequirementStatus {
-        let have = context.assessment.reviews.filter { $0.stage == context.assessment.stage }.count
+        // Expert reviews only: government comments count in min-governments.
+        let have = context.assessment.expertReviews.filter { $0.stage == context.assessment.stage }.count
         return status(met: have >= count, current: "\(have) review\(have == 1 ? "" : "s")", needed: "at least \(count)")
     }
 }

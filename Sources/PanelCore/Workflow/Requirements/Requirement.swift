@@ -98,6 +98,7 @@ public enum RequirementRegistry {
         AllStatementsDecided.self,
         CalibratedStatements.self,
         CitationsResolved.self,
+        MinGovernments.self,
     ]
 
     public static func named(_ name: String) -> (any Requirement.Type)? {
