@@ -147,8 +147,12 @@ public struct RuleMatch: Codable, Sendable, Equatable {
     public var format: ReferenceFormat
     /// When it counts in a window: the publication date if known, else when it was ingested.
     public var at: String
+    /// For `cites-keywords-of` rules: the approved assessments it is new evidence on.
+    public var assessments: [String]?
 
-    public init(rule: String, reference: String, title: String, keywords: [String], country: String?, format: ReferenceFormat, at: String) {
+    public init(rule: String, reference: String, title: String, keywords: [String], country: String?, format: ReferenceFormat, at: String,
+                assessments: [String]? = nil) {
+        self.assessments = assessments
         self.rule = rule
         self.reference = reference
         self.title = title

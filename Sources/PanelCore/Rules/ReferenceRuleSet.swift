@@ -22,8 +22,11 @@ public final class ReferenceRuleSet {
     public var isEmpty: Bool { compiled.isEmpty }
 
     private let matcher: PhraseMatcher
+    /// What approved assessments cite, for `cites-keywords-of: approved`.
+    public let approved: [ApprovedTopics]
 
-    public init(_ rules: [Rule]) throws {
+    public init(_ rules: [Rule], approved: [ApprovedTopics] = []) throws {
+        self.approved = approved
         var phrases: [[UInt8]] = []
         compiled = try rules.compactMap { rule in
             guard case .reference(let condition) = rule.watch, rule.status != .deprecated else { return nil }
@@ -57,6 +60,7 @@ public final class ReferenceRuleSet {
             if let after = condition.publishedAfter {
                 guard let published = metadata.published, published.prefix(after.count) >= after else { continue }
             }
+            if condition.citesKeywordsOfApproved && ApprovedTopics.matching(metadata, in: approved).isEmpty { continue }
             if !entry.keywords.isEmpty {
                 if keywords == nil { keywords = Set(metadata.keywords.map { $0.lowercased() }) }
                 if entry.keywords.isDisjoint(with: keywords!) { continue }

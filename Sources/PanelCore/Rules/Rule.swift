@@ -33,6 +33,9 @@ public struct ReferenceCondition: Sendable, Equatable {
     public var near: [String] = []
     /// Words between a `text` phrase and a `near` phrase, at most.
     public var within: Int = 12
+    /// `cites-keywords-of: approved`: the reference shares a keyword with the references an
+    /// approved assessment's latest draft cites, and is dated after that approval.
+    public var citesKeywordsOfApproved = false
     public var formats: [ReferenceFormat]
     /// Any of these keywords (case-insensitive).
     public var keywords: [String]
@@ -73,6 +76,31 @@ public struct AssessmentCondition: Sendable, Equatable {
     }
 }
 
+/// An approved assessment's topics, as the keywords of the references its latest draft cites.
+public struct ApprovedTopics: Sendable, Equatable {
+    public var assessment: String
+    /// When it was approved (`YYYY-MM-DD...`): only newer references are new evidence.
+    public var approvedAt: String
+    /// Lower-cased.
+    public var keywords: Set<String>
+
+    public init(assessment: String, approvedAt: String, keywords: Set<String>) {
+        self.assessment = assessment
+        self.approvedAt = approvedAt
+        self.keywords = Set(keywords.map { $0.lowercased() })
+    }
+
+    /// The approved assessments whose cited references' keywords a reference shares, from
+    /// those it is dated after (an undated reference counts as new).
+    public static func matching(_ metadata: ReferenceMetadata, in topics: [ApprovedTopics]) -> [String] {
+        let keywords = Set(metadata.keywords.map { $0.lowercased() })
+        return topics.filter { topic in
+            !topic.keywords.isDisjoint(with: keywords)
+                && (metadata.published.map { $0 > String(topic.approvedAt.prefix(10)) } ?? true)
+        }.map(\.assessment)
+    }
+}
+
 /// What a summary statement's calibrated values must be for a statement rule to fire on it.
 public struct StatementCondition: Sendable, Equatable {
     public var likelihoodAtLeast: Likelihood?
@@ -108,6 +136,14 @@ public enum ProcessCondition: Sendable, Equatable {
     /// In a review stage, developing countries' share of those who took part (expert
     /// reviewers who sent reviews, member states that commented) is below this fraction.
     case participationBelow(developingShare: Double)
+}
+
+extension Rule {
+    /// A reference rule that watches approved assessments' cited topics.
+    public var citesApproved: Bool {
+        if case .reference(let condition) = watch { return condition.citesKeywordsOfApproved }
+        return false
+    }
 }
 
 public enum RuleWatch: Sendable, Equatable {

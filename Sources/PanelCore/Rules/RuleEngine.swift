@@ -32,7 +32,8 @@ public enum RuleEngine {
     /// One matching document of a rule without a window.
     public static func documentFiring(_ rule: Rule, _ match: RuleMatch) -> Firing {
         Firing(rule: rule, fingerprint: match.reference, subject: match.reference,
-               message: rule.render(["reference": match.reference, "title": match.title, "count": "1", "group": ""]))
+               message: rule.render(["reference": match.reference, "title": match.title, "count": "1", "group": "",
+                                     "assessment": (match.assessments ?? []).joined(separator: ", ")]))
     }
 
     /// The groups of a windowed rule that reached its threshold, from their distinct-reference counts.

@@ -160,14 +160,19 @@ public enum RuleFile {
         }
         let keywords = map.strings("keywords") ?? []
         let countries = map.strings("countries") ?? []
+        let citesNode = map.peek("cites-keywords-of")
+        let cites = map.string("cites-keywords-of")
+        if let cites, cites != "approved" {
+            reader.report(at: citesNode, "'cites-keywords-of' must be 'approved' (the assessments approved so far), not '\(cites)'")
+        }
         let afterNode = map.peek("published-after")
         let after = map.string("published-after")
         if let after, after.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) == nil {
             reader.report(at: afterNode, "'published-after' must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(after)'")
         }
         map.finish()
-        if xpath == nil && text.isEmpty && formats.isEmpty && keywords.isEmpty && countries.isEmpty && after == nil {
-            reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries, published-after")
+        if xpath == nil && text.isEmpty && formats.isEmpty && keywords.isEmpty && countries.isEmpty && after == nil && cites == nil {
+            reader.report(at: map.node, "'match' needs at least one of xpath, text, formats, keywords, countries, published-after, cites-keywords-of")
             return nil
         }
         var condition = ReferenceCondition(xpath: xpath, namespaces: namespaces, text: text, formats: formats,
@@ -175,6 +180,7 @@ public enum RuleFile {
         condition.fields = fields
         condition.near = near
         if let within { condition.within = within }
+        condition.citesKeywordsOfApproved = cites == "approved"
         return .reference(condition)
     }
 

@@ -341,7 +341,8 @@ public final class ReferenceIngester {
                         try session.recordMatch(RuleMatch(
                             rule: rule.id, reference: id, title: metadata.title,
                             keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
-                            format: adapter.format, at: metadata.published.map(Self.dateTime) ?? now))
+                            format: adapter.format, at: metadata.published.map(Self.dateTime) ?? now,
+                            assessments: rule.citesApproved ? ApprovedTopics.matching(metadata, in: rules?.approved ?? []) : nil))
                         result.matches += 1
                     }
                 }

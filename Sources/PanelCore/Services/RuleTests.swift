@@ -62,8 +62,9 @@ public enum RuleTestFile {
             map.finish()
         }
         var assessments: [Assessment] = []
+        var approved: [ApprovedTopics] = []
         for node in root.list("assessments") ?? [] {
-            if let assessment = parseAssessment(node, reader: reader) { assessments.append(assessment) }
+            if let assessment = parseAssessment(node, reader: reader, approved: &approved) { assessments.append(assessment) }
         }
         var expectations: [Expectation] = []
         for node in root.list("expect", required: true) ?? [] {
@@ -107,7 +108,7 @@ public enum RuleTestFile {
         // Documents through the same adapters and rule set as ingest.
         let matched: [(document: Int, match: RuleMatch)]
         do {
-            matched = try match(documents, rules: rules, now: now!)
+            matched = try match(documents, rules: rules, now: now!, approved: approved)
         } catch let failure as ValidationFailure {
             throw failure
         } catch {
@@ -136,9 +137,9 @@ public enum RuleTestFile {
     }
 
     static func match(_ documents: [(source: String, bytes: [UInt8], location: SourceLocation)], rules: [Rule],
-                      now: Date) throws -> [(document: Int, match: RuleMatch)] {
+                      now: Date, approved: [ApprovedTopics] = []) throws -> [(document: Int, match: RuleMatch)] {
         let registry = try ReferenceAdapterRegistry()
-        let ruleSet = try ReferenceRuleSet(rules)
+        let ruleSet = try ReferenceRuleSet(rules, approved: approved)
         let parser = PanelXMLParser()
         var matches: [(document: Int, match: RuleMatch)] = []
         for (index, document) in documents.enumerated() {
@@ -157,7 +158,8 @@ public enum RuleTestFile {
                             matches.append((index, RuleMatch(rule: rule.id, reference: id, title: metadata.title,
                                                      keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
                                                      format: adapter.format,
-                                                     at: metadata.published.map(ReferenceIngester.dateTime) ?? Timestamp.format(now))))
+                                                     at: metadata.published.map(ReferenceIngester.dateTime) ?? Timestamp.format(now),
+                                                     assessments: rule.citesApproved ? ApprovedTopics.matching(metadata, in: ruleSet.approved) : nil)))
                         }
                     }
                 }
@@ -172,7 +174,7 @@ public enum RuleTestFile {
     }
 
     /// A compact assessment description for process and assessment rules.
-    static func parseAssessment(_ node: Node, reader: YAMLReader) -> Assessment? {
+    static func parseAssessment(_ node: Node, reader: YAMLReader, approved: inout [ApprovedTopics]) -> Assessment? {
         guard let map = reader.map(node, what: "an assessment") else { return nil }
         let id = map.string("id", required: true)
         let kind = map.word("kind", as: AssessmentKind.self) ?? .risk
@@ -197,6 +199,8 @@ public enum RuleTestFile {
             entry.finish()
         }
         let reviewed = map.strings("reviewed") ?? []
+        // The keywords of the references its latest draft cites, for cites-keywords-of rules.
+        let cited = map.strings("cited-keywords")
         // The summary statements of a draft file, for statement rules.
         var statements: [SummaryStatement] = []
         if let draftNode = map.peek("draft"), let file = map.string("draft") {
@@ -219,6 +223,7 @@ public enum RuleTestFile {
                                     ratings: Ratings(severity: severity, likelihood: likelihood))
         assessment.assignments = assignments
         assessment.statements = statements
+        if let cited { approved.append(ApprovedTopics(assessment: id, approvedAt: time, keywords: Set(cited))) }
         assessment.reviews = reviewed.map { ReviewSummary(id: "\(id):\(stage):\($0)", reviewer: $0, draft: 1, stage: stage, substantive: 0, answered: 0) }
         return assessment
     }

@@ -42,7 +42,8 @@ extension Refs {
                 try ReferenceIngester(
                     store: context.store, objects: context.workspace.objects,
                     registry: try context.workspace.adapterRegistry(), clock: context.clock,
-                    actor: context.actor, format: format, rules: try ReferenceRuleSet(rules))
+                    actor: context.actor, format: format,
+                    rules: try ReferenceRuleSet(rules, approved: rules.contains(where: \.citesApproved) ? try context.approvedTopics() : []))
             }
             let showProgress = !quiet && !json && Console.interactive
             var lastDraw = Date.distantPast
