@@ -87,6 +87,8 @@ struct Demo: ParsableCommand {
             Console.out("(exit code 2: files were rejected, as expected)")
         }
 
+        try globalDialogue(ws: ws, fixtures: fixturesURL, at: ingestDay)
+
         step("Search: election disinformation")
         try Refs.Search.parse(ws + ["election disinformation", "--limit", "3"]).run()
 
@@ -131,6 +133,14 @@ struct Demo: ParsableCommand {
         try DraftCommand.Submit.parse(ws + at(1) + ["A-2026-002", fixtures.appendingPathComponent("drafts/replication-v1.md").path, "--as", "exp-04"]).run()
         try AdvanceCommand.parse(ws + at(1) + ["A-2026-002", "--as", "exp-04"]).run()
 
+        step("""
+            The secretariat registers the focal points of three member states (Kenya, Germany, India): governments \
+            comment on the draft alongside the experts, and their comments are published by state
+            """)
+        for (state, name) in [("KE", "Achieng Otieno"), ("DE", "Jonas Becker"), ("IN", "Meera Iyer")] {
+            try Governments.Add.parse(ws + at(1) + ["--state", state, "--name", name, "--as", "exp-01"]).run()
+        }
+
         step("Assign reviewers: an author is refused; then three eligible experts from three regional groups")
         do {
             try Console.run { try ReviewCommand.Assign.parse(ws + at(1) + ["A-2026-002", "--reviewer", "exp-17", "--as", "exp-01"]).run() }
@@ -142,12 +152,15 @@ struct Demo: ParsableCommand {
         step("""
             Reviews arrive in the inbox (YAML and the IPCC CSV layout). exp-12 signed hers with her SSH key \
             (ssh-keygen -Y sign -n panel-review) and is recorded with the key's fingerprint; a copy changed after \
-            signing is rejected; one review points at lines the draft does not have
+            signing is rejected; one review points at lines the draft does not have. Three governments' comments \
+            come the same way
             """)
         let inbox = URL(fileURLWithPath: directory).appendingPathComponent("inbox")
         for relative in ["reviews/exp-12-replication.yaml", "reviews/exp-12-replication.yaml.sig",
                          "reviews/signatures/exp-12-altered.yaml", "reviews/signatures/exp-12-altered.yaml.sig",
-                         "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"] {
+                         "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml",
+                         "reviews/governments/gov-ke-replication.yaml", "reviews/governments/gov-de-replication.csv",
+                         "reviews/governments/gov-in-replication.yaml"] {
             let source = fixtures.appendingPathComponent(relative)
             try manager.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
         }
@@ -157,11 +170,11 @@ struct Demo: ParsableCommand {
             Console.out("(exit code 2: two files rejected; they are in inbox/rejected/ with their reasons beside them)")
         }
 
-        step("The authors get the comment matrix (double-blind: reviewers are R1, R2)")
+        step("The authors get the comment matrix (double-blind: reviewers are R1, R2; governments are named, with their state)")
         let matrix = URL(fileURLWithPath: directory).appendingPathComponent("matrix-A-2026-002.csv")
         try Comments.Export.parse(ws + at(6) + ["A-2026-002", "--as", "exp-04", "--out", matrix.path]).run()
-        let exported = try String(contentsOf: matrix, encoding: .utf8)
-        Console.out(exported.split(separator: "\n").prefix(4).joined(separator: "\n"))
+        let exported = try String(contentsOf: matrix, encoding: .utf8).split(separator: "\n")
+        Console.out((exported.prefix(3) + exported.filter { $0.contains(",KE,") || $0.contains(",DE,") }.prefix(2)).joined(separator: "\n"))
 
         step("They fill in a response to every comment and bring the matrix back")
         let context = try CommandContext.load(WorkspaceOptions.parse(ws))
@@ -176,6 +189,9 @@ struct Demo: ParsableCommand {
         let answered = URL(fileURLWithPath: directory).appendingPathComponent("responses-A-2026-002.csv")
         try Data(CommentMatrix.csv(rows).utf8).write(to: answered)
         try Comments.Import.parse(ws + at(7) + [answered.path, "--as", "exp-04"]).run()
+
+        step("Who took part: expert reviewers and member states by regional group and development status")
+        try StatusCommand.parse(ws + at(8) + ["--detail", "A-2026-002"]).run()
 
         step("The review editor signs off, and the assessment moves to approval")
         try SignOffCommand.parse(ws + at(8) + ["A-2026-002", "--as", "exp-26"]).run()
@@ -204,7 +220,45 @@ struct Demo: ParsableCommand {
         let record = URL(fileURLWithPath: directory).appendingPathComponent("record-A-2026-002")
         try ExportCommand.parse(ws + at(10) + ["A-2026-002", "--dir", record.path, "--as", "exp-04"]).run()
         let markdown = try String(contentsOf: record.appendingPathComponent("record.md"), encoding: .utf8)
-        Console.out(markdown.split(separator: "\n", omittingEmptySubsequences: false).prefix(30).joined(separator: "\n"))
+        let head = markdown.range(of: "\n## Participation").map { markdown[..<$0.lowerBound] } ?? markdown[...]
+        Console.out(head.split(separator: "\n", omittingEmptySubsequences: false).prefix(30).joined(separator: "\n") + "\n")
+        for section in ["## Participation", "## Government comments by state"] {
+            if let start = markdown.range(of: section) {
+                let rest = markdown[start.lowerBound...]
+                let end = rest.dropFirst(3).range(of: "\n## ")?.lowerBound ?? rest.endIndex
+                Console.out(String(rest[..<end]))
+            }
+        }
+    }
+
+    /// A chapter for the Global Dialogue: a call for evidence, calibrated language linted,
+    /// citations resolved against the references just ingested.
+    private func globalDialogue(ws: [String], fixtures: URL, at day: [String]) throws {
+        step("Co-chair exp-01 opens an annual-report chapter on compute concentration; its scoping stage calls for evidence")
+        try AssessmentCommand.New.parse(ws + day + [
+            "--as", "exp-01", "--title", "Concentration of AI compute and developing economies", "--kind", "risk",
+            "--domain", "socioeconomic-environmental", "--workflow", "annual-report",
+            "--author", "exp-05:coordinating-lead-author", "--author", "exp-09:lead-author", "--author", "exp-33:lead-author",
+            "--severity", "3", "--likelihood", "very-likely",
+        ]).run()
+        try Stakeholders.Add.parse(ws + day + ["--id", "stk-001", "--name", "Ana Souza", "--organisation", "Instituto Eleições Limpas",
+                                               "--sector", "civil-society", "--country", "BR", "--as", "exp-01"]).run()
+        try EvidenceCommand.Submit.parse(ws + day + [fixtures.appendingPathComponent("evidence/stk-001-compute-prices.yaml").path, "--as", "stk-001"]).run()
+        try EvidenceCommand.Submit.parse(ws + day + [fixtures.appendingPathComponent("evidence/gov-ke-compute-access.yaml").path, "--as", "gov-ke"]).run()
+        try EvidenceCommand.List.parse(ws + ["A-2026-003"]).run()
+
+        step("The first draft's summary statements are linted against the IPCC AR5 uncertainty guidance (exit 1: findings)")
+        try DraftCommand.Submit.parse(ws + day + ["A-2026-003", fixtures.appendingPathComponent("drafts/compute-concentration-v1.md").path, "--as", "exp-05"]).run()
+        do {
+            try Console.run { try DraftCommand.Lint.parse(ws + ["A-2026-003"]).run() }
+        } catch let code as ExitCode where code == Exit.failure {
+            Console.out("(exit code 1: the lint found what to fix)")
+        }
+
+        step("The revised draft is calibrated and cites references; four resolve against the store, one is not ingested yet")
+        try DraftCommand.Submit.parse(ws + day + ["A-2026-003", fixtures.appendingPathComponent("drafts/compute-concentration-v2.md").path, "--as", "exp-05"]).run()
+        try DraftCommand.Lint.parse(ws + ["A-2026-003"]).run()
+        try AssessmentCommand.Show.parse(ws + day + ["A-2026-003"]).run()
     }
 
     private func step(_ title: String) {
