@@ -206,7 +206,11 @@ struct CLITests {
         let env = ["PANEL_WORKSPACE": ws]
         let status = try panel(["status", "--format", "json"], environment: env)
         let rows = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [[String: Any]]
-        #expect(rows?.map { $0["stage"] as? String } == ["first-order-draft", "approved"])
+        #expect(rows?.map { $0["stage"] as? String } == ["first-order-draft", "approved", "scoping"])
+        // The Global Dialogue's side: governments named in the record, a lint finding, a resolved citation.
+        #expect(record.contains("| Kenya (KE) | African | developing | expert-review | 2 | 2 |"))
+        #expect(demo.output.contains("A-2026-003@1:9:9: S2: 'highly likely' is not on the calibrated scale; did you mean 'very likely'"))
+        #expect(demo.output.contains("  cites        [@doi:10.5555/JAIGS.2025.0142] ref-886d3b41ddf5  Synthetic Voices at the Ballot Box"))
         let asAuthor = try panel(["comments", "export", "A-2026-002", "--as", "exp-04"], environment: env)
         #expect(asAuthor.output.contains(",R1,") && !asAuthor.output.contains("exp-12"))
         let asChair = try panel(["comments", "export", "A-2026-002", "--as", "exp-01", "--format", "json"], environment: env)
