@@ -192,6 +192,8 @@ struct CLITests {
         #expect(demo.output.contains("A-2026-001 advanced from scoping to first-order-draft"))
         #expect(demo.output.contains("A-2026-002 advanced from approval to approved"))
         #expect(demo.output.contains("(exit code 2: two files rejected; they are in inbox/rejected/ with their reasons beside them)"))
+        // File names stay as given (the runner holds the files); only identities inside are redacted.
+        #expect(demo.output.contains("→ inbox/rejected/exp-12-altered.yaml, the reason in inbox/rejected/exp-12-altered.yaml.reason.txt"), "\(demo.output)")
         // The signed review is accepted with its signature; the copy altered after signing is rejected.
         #expect(FileManager.default.fileExists(atPath: ws + "/inbox/processed/exp-12-replication.yaml.sig"))
         let altered = try String(contentsOfFile: ws + "/inbox/rejected/exp-12-altered.yaml.reason.txt", encoding: .utf8)

@@ -36,7 +36,7 @@ struct CalibratedLanguageTests {
         let findings = CalibratedLanguage.lint(draft.statements, rating: nil)
         #expect(findings.map(\.description) == [
             "9:3: S2: no confidence level or likelihood term; add one, e.g. '(*medium confidence*)' or 'It is *likely* that ...'",
-            "9:9: S2: 'highly likely' is not on the calibrated scale; did you mean 'very likely' (very likely (90-100%))?",
+            "9:9: S2: 'highly likely' is not on the calibrated scale; did you mean 'very likely' (90-100%)?",
             "10:35: S3: 'may' is an uncalibrated hedge; say how likely with a calibrated term (e.g. 'about as likely as not', 'likely') or give a confidence level",
             "11:3: S4: no confidence level or likelihood term; add one, e.g. '(*medium confidence*)' or 'It is *likely* that ...'",
             "12:3: S5: no confidence level or likelihood term; add one, e.g. '(*medium confidence*)' or 'It is *likely* that ...'",

@@ -17,7 +17,11 @@ struct GovernmentTests {
         #expect(MemberStates.state("RU")?.development == .transition)
         #expect(MemberStates.state("TW") == nil)
         #expect(MemberStates.unknown("KN1").hasPrefix("'KN1' is not the ISO 3166-1 alpha-2 code of a UN member state"))
-        #expect(MemberStates.unknown("Kenya") == "'Kenya' is a name; use the ISO 3166-1 alpha-2 code KE")
+        #expect(MemberStates.unknown("Kenya") == "'Kenya' is not an ISO 3166-1 alpha-2 code; Kenya is KE")
+        #expect(MemberStates.unknown("UK") == "'UK' is not an ISO 3166-1 alpha-2 code; United Kingdom of Great Britain and Northern Ireland is GB")
+        #expect(MemberStates.unknown("Bolivia").hasSuffix("Bolivia (Plurinational State of) is BO"))
+        #expect(MemberStates.unknown("KEN").hasSuffix("Kenya is KE"))
+        #expect(MemberStates.unknown("TW") == "'TW' is not the ISO 3166-1 alpha-2 code of a UN member state (see: panel governments states)")
     }
 
     func members() throws -> [Member] { try Fixtures.members() }
@@ -44,6 +48,17 @@ struct GovernmentTests {
                                                                        login: nil, signingKeys: [], members: roster, actor: "exp-01", now: now).get()
         guard case .participantRegistered(let registered) = stakeholder[0].event else { Issue.record("not registered"); return }
         #expect(registered.participant.sector == .industry && registered.participant.group == .african)
+        // gov-CC ids are the focal points': nobody else takes one, so none is replaced.
+        let squatter = ParticipantDecisions.registerStakeholder(id: "gov-us", name: "S", organisation: "O", sector: .government, country: "US",
+                                                                login: nil, signingKeys: [], members: roster, actor: "exp-01", now: now)
+        #expect(squatter == .failure(Refusal("'gov-us': ids beginning 'gov-' belong to member states' focal points (panel governments add --state CC); choose another id")))
+        // A signing key is one person's.
+        let held = try #require(roster.first { !$0.signingKeys.isEmpty })
+        guard case .failure(let taken) = ParticipantDecisions.registerFocalPoint(state: "DE", name: "x", login: nil, signingKeys: held.signingKeys,
+                                                                                 members: roster, actor: "exp-01", now: now) else {
+            Issue.record("a key already held was registered again"); return
+        }
+        #expect(taken.reasons.first?.hasSuffix("is already \(held.id)'s; a key is one person's") == true, "\(taken)")
     }
 
     func assessment(stage: String = "second-order-draft", reviews: [ReviewSummary]) -> Assessment {
@@ -123,5 +138,21 @@ struct GovernmentTests {
             Issue.record("a second file from Kenya was accepted"); return
         }
         #expect(twice.problems.map(\.message) == ["Kenya has already sent its comments on A-1 in second-order-draft (gov-ke)"])
+    }
+
+    @Test func aFocalPointsTodoListsOpenGovernmentReviews() throws {
+        var roster = try members()
+        roster.append(try register("KE", members: roster))
+        let workflows = try Fixtures.workflows()
+        var target = assessment(reviews: [])
+        target.drafts = [Draft(version: 2, hash: "h", lines: 40, statementCount: 0, stage: "second-order-draft", submittedAt: "t", submittedBy: "exp-03")]
+        let items = TodoList.items(for: "gov-ke", assessments: [target], workflows: workflows, members: roster, flags: [], now: now)
+        #expect(items.map(\.text) == ["comment for Kenya on A-1 (t): draft 2, 40 lines"])
+        #expect(items.first?.due == "2026-06-26T09:00:00.000Z")
+        target.reviews = [ReviewSummary(id: "x", reviewer: "gov-ke", draft: 2, stage: "second-order-draft", substantive: 0, answered: 0, state: "KE")]
+        #expect(TodoList.items(for: "gov-ke", assessments: [target], workflows: workflows, members: roster, flags: [], now: now).isEmpty)
+        // Experts are not asked to comment for a state.
+        #expect(!TodoList.items(for: "exp-12", assessments: [assessment(reviews: [])], workflows: workflows, members: roster, flags: [], now: now)
+            .contains { $0.kind == .comment })
     }
 }

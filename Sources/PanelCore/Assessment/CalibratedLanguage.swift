@@ -21,9 +21,12 @@ extension Likelihood {
     public var phrase: String { rawValue.replacingOccurrences(of: "-", with: " ") }
 
     /// "likely (66-100%)".
-    public var phraseWithRange: String {
+    public var phraseWithRange: String { "\(phrase) (\(rangeText))" }
+
+    /// "66-100%".
+    public var rangeText: String {
         let low = range.lowerBound, high = range.upperBound
-        return "\(phrase) (\(low == 50 ? ">50" : String(Int(low)))-\(Int(high))%)"
+        return "\(low == 50 ? ">50" : String(Int(low)))-\(Int(high))%"
     }
 }
 
@@ -106,7 +109,7 @@ public enum CalibratedLanguage {
         for (term, meant) in offScale {
             for range in wordRanges(of: term, in: lineText) where free(range) {
                 taken.append(range)
-                let scale = Likelihood.allCases.first { $0.phrase == meant }.map { " (\($0.phraseWithRange))" } ?? ""
+                let scale = Likelihood.allCases.first { $0.phrase == meant }.map { " (\($0.rangeText))" } ?? ""
                 findings.append(LanguageFinding(
                     kind: .offScale, statement: id, line: line, column: column(range.lowerBound), term: String(lineText[range]),
                     suggestion: meant,

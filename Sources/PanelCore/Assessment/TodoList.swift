@@ -3,7 +3,7 @@ import Foundation
 /// What one participant owes: reviews to write, responses to give, sign-offs,
 /// votes, flags to look at; each with its date and how to act on it.
 public struct TodoItem: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case review, responses, signOff = "signoff", vote, flags }
+    public enum Kind: String, Codable, Sendable { case review, responses, signOff = "signoff", vote, flags, comment, evidence }
     public var kind: Kind
     public var assessment: String?
     public var text: String
@@ -31,6 +31,27 @@ public enum TodoList {
                     kind: .review, assessment: assessment.id, text: "review \(assessment.id) (\(assessment.title)): \(draft)",
                     due: assignment.deadline, overdue: due.map { $0 < now } ?? false,
                     hint: "panel draft show \(assessment.id) --numbered; sign your file with ssh-keygen -Y sign -n panel-review"))
+            }
+            // A focal point: the draft is open to its government's comments.
+            if let state = member?.state, stage.allows(.governmentReview), let days = stage.governmentReviewDays,
+               let entered = Timestamp.parse(assessment.stageEnteredAt), let draft = assessment.latestDraft,
+               !reviewsHere.contains(where: { $0.state == state }) {
+                let closes = entered.addingTimeInterval(Double(days) * 86_400)
+                if closes >= now {
+                    items.append(TodoItem(
+                        kind: .comment, assessment: assessment.id,
+                        text: "comment for \(MemberStates.state(state)?.name ?? state) on \(assessment.id) (\(assessment.title)): draft \(draft.version), \(draft.lines) lines",
+                        due: Timestamp.format(closes), overdue: false,
+                        hint: "panel draft show \(assessment.id) --numbered; write a review file with reviewer: \(actor) and sign it"))
+                }
+            }
+            // A call for evidence open to anyone registered.
+            if member?.isStakeholder == true || member?.isFocalPoint == true, stage.allows(.evidence),
+               !assessment.evidence.contains(where: { $0.submitter == actor }) {
+                items.append(TodoItem(kind: .evidence, assessment: assessment.id,
+                                      text: "call for evidence open on \(assessment.id) (\(assessment.title))",
+                                      due: assessment.deadline(in: stage).map(Timestamp.format), overdue: false,
+                                      hint: "panel evidence submit FILE (assessment, submitter, title, text, references)"))
             }
             let roles = assessment.roles(of: actor)
             // Responses owed by the authors.

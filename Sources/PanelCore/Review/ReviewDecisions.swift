@@ -296,7 +296,10 @@ public enum ReviewDecisions {
                 problem("reviewer", "\(submission.reviewer) has already reviewed \(assessment.id) in \(stage.id)")
             }
         } else {
-            problem("reviewer", "'\(submission.reviewer)' is not registered (a member or an external reviewer)")
+            let hint = submission.reviewer.hasPrefix("gov-")
+                ? MemberStates.state(String(submission.reviewer.dropFirst(4))).map { ": register \($0.name)'s focal point with 'panel governments add --state \($0.code)'" } ?? ""
+                : " (a member or an external reviewer)"
+            problem("reviewer", "'\(submission.reviewer)' is not registered\(hint)")
         }
         problems += outOfRange(submission, draft: draft)
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
@@ -316,7 +319,10 @@ public enum ReviewDecisions {
     private static func outOfRange(_ submission: ReviewSubmission, draft: Draft?) -> [Problem] {
         guard let draft else { return [] }
         return submission.comments.filter { $0.fromLine < 1 || $0.toLine < $0.fromLine || $0.toLine > draft.lines }.map { comment in
-            Problem(comment.location, "lines \(comment.fromLine)-\(comment.toLine) are not within draft \(draft.version) (lines 1-\(draft.lines))")
+            if comment.toLine < comment.fromLine && comment.fromLine >= 1 && comment.fromLine <= draft.lines {
+                return Problem(comment.location, "lines \(comment.fromLine)-\(comment.toLine) run backwards: write \(comment.toLine)-\(comment.fromLine)")
+            }
+            return Problem(comment.location, "lines \(comment.fromLine)-\(comment.toLine) are not within draft \(draft.version) (lines 1-\(draft.lines))")
         }
     }
 

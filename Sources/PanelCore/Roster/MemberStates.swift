@@ -231,10 +231,35 @@ public enum MemberStates {
     /// The state with this ISO code (any case), or nil.
     public static func state(_ code: String) -> MemberState? { byCode[code.uppercased()] }
 
-    /// Why a code is not a member state, with the nearest codes or names when one was meant.
+    /// Common names and codes people write instead of the alpha-2 code.
+    static let aliases: [String: String] = [
+        "uk": "GB", "gbr": "GB", "great britain": "GB", "britain": "GB", "united kingdom": "GB", "england": "GB",
+        "usa": "US", "united states": "US", "america": "US", "turkey": "TR", "russia": "RU", "iran": "IR",
+        "south korea": "KR", "korea": "KR", "north korea": "KP", "vietnam": "VN", "laos": "LA", "syria": "SY",
+        "tanzania": "TZ", "moldova": "MD", "bolivia": "BO", "venezuela": "VE", "czech republic": "CZ",
+        "ivory coast": "CI", "cape verde": "CV", "swaziland": "SZ", "netherlands": "NL", "micronesia": "FM",
+    ]
+
+    /// The code meant by a name, a common alias or an alpha-3 code, when it is unambiguous.
+    static func meant(_ written: String) -> MemberState? {
+        let lowered = written.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !lowered.isEmpty else { return nil }
+        if let code = aliases[lowered] { return state(code) }
+        if let exact = all.first(where: { $0.name.lowercased() == lowered }) { return exact }
+        let prefixed = all.filter { $0.name.lowercased().hasPrefix(lowered + " (") || $0.name.lowercased().hasPrefix(lowered + ",") }
+        if prefixed.count == 1 { return prefixed[0] }
+        // An alpha-3 code (KEN, BRA): its first two letters are often the alpha-2 code, but not always; say so only when the name agrees.
+        if lowered.count == 3, let candidate = state(String(lowered.prefix(2))), candidate.name.lowercased().hasPrefix(String(lowered.prefix(3))) {
+            return candidate
+        }
+        return nil
+    }
+
+    /// Why a code is not a member state, with the code meant when the name, an alias or an alpha-3 code says which.
     public static func unknown(_ code: String) -> String {
-        let byName = all.first { $0.name.lowercased() == code.lowercased() }
-        if let byName { return "'\(code)' is a name; use the ISO 3166-1 alpha-2 code \(byName.code)" }
-        return "'\(code)' is not the ISO 3166-1 alpha-2 code of a UN member state\(didYouMean(code.uppercased(), among: all.map(\.code)))"
+        if let meant = meant(code) {
+            return "'\(code)' is not an ISO 3166-1 alpha-2 code; \(meant.name) is \(meant.code)"
+        }
+        return "'\(code)' is not the ISO 3166-1 alpha-2 code of a UN member state (see: panel governments states)"
     }
 }

@@ -16,9 +16,12 @@ public enum ParticipantDecisions {
         var reasons: [String] = []
         if let existing = members.first(where: { $0.state == state.code }) {
             reasons.append("\(state.name) already has a focal point: \(existing.id) (\(existing.name))")
+        } else if let taken = members.first(where: { $0.id == focalPointID(for: state.code) }) {
+            reasons.append("the id \(taken.id) is already \(taken.name)'s; it is needed for \(state.name)'s focal point")
         }
         if name.trimmingCharacters(in: .whitespaces).isEmpty { reasons.append("--name must not be empty") }
         reasons += loginTaken(login, members: members)
+        reasons += keysTaken(signingKeys, members: members)
         guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
         let participant = Member(
             id: focalPointID(for: state.code), name: name, nationality: state.code, group: state.group, gender: .unstated,
@@ -43,11 +46,21 @@ public enum ParticipantDecisions {
         let state = MemberStates.state(code)
         if state == nil { reasons.append(MemberStates.unknown(code)) }
         reasons += loginTaken(login, members: members)
+        reasons += keysTaken(signingKeys, members: members)
         guard reasons.isEmpty, let state else { return .failure(Refusal(reasons)) }
         let participant = Member(
             id: id, name: name, nationality: state.code, group: state.group, gender: .unstated, affiliation: organisation,
             roles: [], external: true, login: login, signingKeys: signingKeys, sector: sector)
         return .success([NewEvent(ParticipantRegistered(participant: participant), subject: participant.id, actor: actor, time: now)])
+    }
+
+    /// A signing key is one person's: a file it signs is recorded as theirs.
+    private static func keysTaken(_ keys: [String], members: [Member]) -> [String] {
+        keys.compactMap { key in
+            guard let blob = SSHSignature.keyBlob(ofLine: key),
+                  let holder = members.first(where: { $0.signingKeys.contains { SSHSignature.keyBlob(ofLine: $0) == blob } }) else { return nil }
+            return "the signing key \(SSHSignature.fingerprint(ofKeyBlob: blob)) is already \(holder.id)'s; a key is one person's"
+        }
     }
 
     private static func loginTaken(_ login: String?, members: [Member]) -> [String] {

@@ -117,7 +117,10 @@ public enum ReservedActors {
     }
 
     public static func refusal(for id: String) -> String? {
-        isReserved(id) ? "'\(id)' is reserved for the log's own use (\(names.sorted().joined(separator: ", "))); choose another id" : nil
+        if id.lowercased().hasPrefix("gov-") {
+            return "'\(id)': ids beginning 'gov-' belong to member states' focal points (panel governments add --state CC); choose another id"
+        }
+        return isReserved(id) ? "'\(id)' is reserved for the log's own use (\(names.sorted().joined(separator: ", "))); choose another id" : nil
     }
 }
 

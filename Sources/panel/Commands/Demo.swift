@@ -247,12 +247,12 @@ struct Demo: ParsableCommand {
         try EvidenceCommand.Submit.parse(ws + day + [fixtures.appendingPathComponent("evidence/gov-ke-compute-access.yaml").path, "--as", "gov-ke"]).run()
         try EvidenceCommand.List.parse(ws + ["A-2026-003"]).run()
 
-        step("The first draft's summary statements are linted against the IPCC AR5 uncertainty guidance (exit 1: findings)")
+        step("The first draft's summary statements are linted against the IPCC AR5 uncertainty guidance (exit 2: findings)")
         try DraftCommand.Submit.parse(ws + day + ["A-2026-003", fixtures.appendingPathComponent("drafts/compute-concentration-v1.md").path, "--as", "exp-05"]).run()
         do {
             try Console.run { try DraftCommand.Lint.parse(ws + ["A-2026-003"]).run() }
-        } catch let code as ExitCode where code == Exit.failure {
-            Console.out("(exit code 1: the lint found what to fix)")
+        } catch let code as ExitCode where code == Exit.badInput {
+            Console.out("(exit code 2: the lint found what to fix)")
         }
 
         step("The revised draft is calibrated and cites references; four resolve against the store, one is not ingested yet")

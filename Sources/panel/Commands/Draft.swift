@@ -75,7 +75,7 @@ struct DraftCommand: ParsableCommand {
                 ("highly likely", "high certainty") are reported with the calibrated term meant; hedges \
                 ("may", "might", "could", "possibly", "probably", "perhaps") are reported; and so is a \
                 likelihood rating that no statement's likelihood term agrees with. Each finding is printed as \
-                ID@VERSION:LINE:COLUMN. Exit 0 when clean, 1 when there are findings.
+                ID@VERSION:LINE:COLUMN. Exit 0 when clean, 2 when there are findings.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -107,7 +107,7 @@ struct DraftCommand: ParsableCommand {
                 let calibrated = text.statements.filter { $0.confidence != nil || $0.likelihood != nil }.count
                 Console.out("\(id) draft \(draft.version): \(counted(text.statements.count, "summary statement")), \(calibrated) calibrated, \(counted(findings.count, "finding"))")
             }
-            if !findings.isEmpty { throw Exit.failure }
+            if !findings.isEmpty { throw Exit.badInput }
         }
     }
 
@@ -156,7 +156,10 @@ struct DraftCommand: ParsableCommand {
                     Console.error("warning: \(id)@\(draft.version):\(citation.line):\(citation.column): [@\(citation.key)] cites no reference in the store; ingest it with 'panel refs ingest' or correct the key")
                 }
                 if !citations.isEmpty {
-                    Console.out("  cites \(counted(Set(citations.map(\.key)).count, "reference")), \(Set(citations.map(\.key)).subtracting(resolution.references.keys).count) unknown")
+                    let keys = Set(citations.map(\.key))
+                    let found = Set(keys.compactMap { resolution.reference(for: $0) })
+                    let unknown = keys.filter { resolution.reference(for: $0) == nil }.count
+                    Console.out("  cites \(counted(keys.count, "key")): \(counted(found.count, "reference")) in the store\(unknown > 0 ? ", \(unknown) unknown" : "")")
                 }
             }
         }

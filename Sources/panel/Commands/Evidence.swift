@@ -36,11 +36,16 @@ struct EvidenceCommand: ParsableCommand {
                 }
                 let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
                 do {
+                    var unknown: [String] = []
                     let records = try context.decide(objects: [hash: bytes]) { state in
-                        let assessment = try state.reader.assessment(submission.assessment)
+                        let assessment = try state.assessment(submission.assessment)
+                        unknown = try submission.references.filter { try state.reader.reference(matching: $0) == nil }
                         return EvidenceDecisions.submit(submission, fileHash: hash, assessment: assessment,
-                                                        workflow: try assessment.map { try context.workflow(for: $0) },
+                                                        workflow: try context.workflow(for: assessment),
                                                         members: try state.members(), actor: context.actor, now: context.clock.now())
+                    }
+                    for key in unknown {
+                        Console.error("warning: \(file): the reference \(key) is not in the store (ingest it with 'panel refs ingest' to link it)")
                     }
                     if let submitted = try records.first?.payload(as: EvidenceSubmitted.self) {
                         let entry = submitted.submission

@@ -40,6 +40,10 @@ struct Governments: ParsableCommand {
         @Option(name: .customLong("signing-key"), help: "An OpenSSH public key line or .pub file whose signatures are theirs (repeat).")
         var signingKeys: [String] = []
 
+        func validate() throws {
+            if MemberStates.state(state) == nil { throw ValidationError("--state: " + MemberStates.unknown(state)) }
+        }
+
         func run() throws {
             let context = try CommandContext.load(workspace)
             let keys = try SigningKeyOption.read(signingKeys)
@@ -77,6 +81,8 @@ struct Governments: ParsableCommand {
     struct States: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the 193 UN member states with their regional group and development status.")
 
+        /// Accepted (and unused) so that --workspace, given out of habit, is not an error.
+        @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @Option(help: "Only this regional group.") var group: RegionalGroup?
 
@@ -105,6 +111,10 @@ struct Stakeholders: ParsableCommand {
         @Option(help: "ISO 3166-1 alpha-2 code of the member state they are based in.") var country: String
         @Option(help: "The OS login they run panel as (identity: os-user).") var login: String?
         @Option(name: .customLong("signing-key"), help: "An OpenSSH public key line or .pub file (repeat).") var signingKeys: [String] = []
+
+        func validate() throws {
+            if MemberStates.state(country) == nil { throw ValidationError("--country: " + MemberStates.unknown(country)) }
+        }
 
         func run() throws {
             let context = try CommandContext.load(workspace)

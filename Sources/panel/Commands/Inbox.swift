@@ -11,16 +11,20 @@ struct Inbox: ParsableCommand {
     @Argument(help: "Inbox folder (default: the workspace's inbox).") var directory: String?
 
     static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
+        // The file's own name and path stay as given (the person running this holds the file);
+        // everything else passes through the visibility policy.
+        let name = (file as NSString).lastPathComponent
+        func show(_ text: String) { Console.out(text, keeping: text.contains(file) ? file : name) }
         switch outcome {
-        case .recorded(let review, let comments): Console.out("recorded   \(file): review \(review), \(counted(comments, "comment"))")
-        case .responses(let assessment, let count): Console.out("recorded   \(file): \(counted(count, "response")) on \(assessment)")
-        case .alreadyReceived: Console.out("already    \(file): already received")
+        case .recorded(let review, let comments): show("recorded   \(file): review \(review), \(counted(comments, "comment"))")
+        case .responses(let assessment, let count): show("recorded   \(file): \(counted(count, "response")) on \(assessment)")
+        case .alreadyReceived: show("already    \(file): already received")
         case .rejected(let reasons):
-            Console.out("rejected   \(file)")
-            for reason in reasons { Console.out("           \(reason)") }
+            show("rejected   \(file)")
+            for reason in reasons { show("           \(reason)") }
         case .refused(let reasons):
-            Console.out("refused    \(file)")
-            for reason in reasons { Console.out("           \(reason)") }
+            show("refused    \(file)")
+            for reason in reasons { show("           \(reason)") }
         }
     }
 
@@ -39,7 +43,7 @@ struct Inbox: ParsableCommand {
         for (file, outcome, place) in results {
             Self.report(file, outcome)
             switch outcome {
-            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt")
+            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt", keeping: place)
             default: break
             }
         }

@@ -54,7 +54,12 @@ struct Whoami: ParsableCommand {
             Console.out(try Console.json(report))
             return
         }
-        let name = member.map { " (\($0.name)\($0.external ? ", external reviewer" : ""))" } ?? " (not on the roster)"
+        let name = member.map { person in
+            let kind = person.state.map { ", focal point of \(MemberStates.state($0)?.name ?? $0)" }
+                ?? person.sector.map { ", stakeholder (\($0.rawValue), \(person.affiliation))" }
+                ?? (person.external ? ", external reviewer" : "")
+            return " (\(person.name)\(kind))"
+        } ?? " (not on the roster)"
         Console.out("you act as   \(identity.actor)\(name)")
         Console.out("OS user      \(identity.login ?? "unknown")\(identity.isSecretariat ? ", one of the secretariat's logins" : "")")
         switch identity.policy {

@@ -145,6 +145,13 @@ enum Console {
         FileHandle.standardOutput.write(Data(((redacting ? visible(text) : text) + "\n").utf8))
     }
 
+    /// Redacts `text` except where it names `kept` (a path the person running the command gave
+    /// or holds, such as an inbox file): a path must stay usable, and it tells them nothing new.
+    static func out(_ text: String, keeping kept: String) {
+        guard !kept.isEmpty else { return out(text) }
+        out(text.components(separatedBy: kept).map { visible($0) }.joined(separator: kept), redacting: false)
+    }
+
     /// Writes output to a file or standard output, through the visibility policy.
     static func write(_ text: String, to path: String?) throws {
         let shown = visible(text)
