@@ -28,6 +28,30 @@ struct SpreadsheetTests {
         #expect(try take(Array((rows.joined(separator: "\n") + "\n").utf8)) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
     }
 
+    @Test func tabsAreReadLikeCommas() throws {
+        // Excel's "Text (Tab delimited)": the same review with tabs between fields.
+        let text = String(decoding: try fixture(), as: UTF8.self)
+        let rows = CSV.parse(text).map { $0.fields.map { $0.contains("\t") || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: "\t") }
+        #expect(try take(Array((rows.joined(separator: "\n") + "\n").utf8), name: "exp-19.csv") == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
+    }
+
+    @Test func everyProblemOfARowIsReported() throws {
+        let text = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\nA-2026-002,1,exp-19,minor-revisions,8-9,,substantve,\n"
+        guard case .rejected(let reasons) = try take(Array(text.utf8)) else { Issue.record("accepted"); return }
+        #expect(reasons.map { $0.components(separatedBy: ".csv:").last ?? $0 } == [
+            "2:1: 'from_line' and 'to_line' must be line numbers",
+            "2:1: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
+            "2:1: the comment is empty",
+        ])
+    }
+
+    @Test func aWorkbookHeaderTypoIsNamed() throws {
+        let world = try ReviewWorld()
+        let path = Fixtures.path("reviews/excel/bad/exp-19-header-typo.xlsx")
+        guard case .rejected(let reasons) = try world.intake().submit(path) else { Issue.record("accepted"); return }
+        #expect(reasons.first?.hasPrefix("\(path):1:4: unknown column 'recomendation' (did you mean 'recommendation'?)") == true, "\(reasons)")
+    }
+
     @Test func windows1252SaysWhatItIsAndWhere() throws {
         var bytes = Array("assessment,draft\nA-2026-002,S".utf8)
         bytes += [0xE3, 0x6F]  // "São" in Windows-1252

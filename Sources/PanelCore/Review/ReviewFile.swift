@@ -101,18 +101,16 @@ public enum ReviewFile {
                     headerLine[key] = location.line
                 }
             }
-            guard let from = Int(value["from_line"] ?? ""), let to = Int(value["to_line"] ?? value["from_line"] ?? "") else {
-                problems.append(Problem(location, "'from_line' and 'to_line' must be line numbers"))
-                continue
-            }
-            guard let kind = CommentKind(rawValue: value["kind"] ?? "") else {
+            // Every problem of the row, not only the first.
+            let from = Int(value["from_line"] ?? ""), to = Int(value["to_line"] ?? value["from_line"] ?? "")
+            if from == nil || to == nil { problems.append(Problem(location, "'from_line' and 'to_line' must be line numbers")) }
+            let kind = CommentKind(rawValue: value["kind"] ?? "")
+            if kind == nil {
                 problems.append(Problem(location, "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'\(didYouMean(value["kind"] ?? "", among: CommentKind.allCases.map(\.rawValue)))"))
-                continue
             }
-            guard let body = value["comment"], !body.isEmpty else {
-                problems.append(Problem(location, "the comment is empty"))
-                continue
-            }
+            let body = value["comment"] ?? ""
+            if body.isEmpty { problems.append(Problem(location, "the comment is empty")) }
+            guard let from, let to, let kind, !body.isEmpty else { continue }
             comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
         }
         let first = SourceLocation(file: file, line: 2, column: 1)

@@ -220,7 +220,9 @@ enum CSV {
             problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
                                     "unknown column '\(name)'\(didYouMean(name, among: known)) (known: \(known.joined(separator: ", ")))"))
         }
-        for column in required where !names.contains(column) {
+        // A misspelt column is reported once, as unknown with the name meant, not also as missing.
+        let meant = Set(names.filter { !known.contains($0) }.compactMap { closest(to: $0, among: known) })
+        for column in required where !names.contains(column) && !meant.contains(column) {
             problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(column)'"))
         }
         guard problems.isEmpty else { return ([], problems) }
@@ -238,10 +240,13 @@ enum CSV {
         return (records, problems)
     }
 
-    /// `;` when the header line has semicolons and no commas (Excel in much of Europe), else `,`.
+    /// `;` when the header line has semicolons and no commas (Excel in much of Europe), a tab
+    /// when it has only tabs (Excel's "Text (Tab delimited)"), else `,`.
     static func separator(of text: String) -> Character {
         let header = text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
-        return header.contains(";") && !header.contains(",") ? ";" : ","
+        if header.contains(",") { return "," }
+        if header.contains(";") { return ";" }
+        return header.contains("\t") ? "\t" : ","
     }
 
     static func parse(_ text: String, separator: Character = ",") -> [Row] {

@@ -6,7 +6,10 @@ enum Spreadsheet {
     /// How a header row is recognised: a review's or a matrix's columns.
     static func isHeader(_ cells: [String]) -> Bool {
         let keys = Set(cells.map(CSV.columnKey))
-        return keys.contains("comment_id") || (keys.contains("comment") && keys.contains("from_line"))
+        // Three of a review's columns make a header even with a typo in the others, so the typo is
+        // reported by name ("unknown column 'recomendation' (did you mean ...?)") rather than the sheet missed.
+        let known = Set(ReviewFile.csvColumns + ReviewFile.optionalCSVColumns)
+        return keys.contains("comment_id") || keys.intersection(known).count >= 3
     }
 
     /// The comment table of a workbook: the named sheet, or else the first sheet with a

@@ -4,7 +4,26 @@ import PanelCore
 
 struct Reviewers: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "External expert reviewers (not panel members).", subcommands: [Add.self])
+        abstract: "External expert reviewers (not panel members).", subcommands: [Add.self, List.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List external expert reviewers (chairs; reviewers' identities are not for authors).")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            struct Row: Encodable { var id: String; var name: String; var nationality: String; var group: String; var affiliation: String; var expertise: [String] }
+            let rows = try context.members.filter { $0.external && $0.isExpert }.map {
+                Row(id: $0.id, name: $0.name, nationality: $0.nationality, group: $0.group.rawValue, affiliation: $0.affiliation, expertise: $0.expertise)
+            }
+            // Through the visibility policy: an author sees none of the reviewers who review their assessments.
+            if output.format == .json { return Console.out(try Console.json(rows)) }
+            if rows.isEmpty { Console.out("no external reviewers (register one: panel reviewers add ...)") }
+            for row in rows { Console.out("\(row.id)\t\(row.nationality)\t\(row.group)\t\(row.affiliation)\t\(row.name)") }
+        }
+    }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register an external expert reviewer (chairs).")
