@@ -294,7 +294,14 @@ struct RuleTests {
         let changed = FlagDecisions.reconcile([firing(rule, "g", "3 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
         #expect(changed.map(\.type) == [FlagChanged.type])
         fold(changed, into: &flags)
-        #expect(flags.values.first?.version == 2)
+        // The count in the message ticked: updated in place, the same version (not issued again).
+        #expect(flags.values.first?.version == 1)
+        #expect(flags.values.first?.message == "3 found")
+        var critical = rule
+        critical.severity = .critical
+        let escalated = FlagDecisions.reconcile([firing(critical, "g", "3 found")], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
+        fold(escalated, into: &flags)
+        #expect(flags.values.first?.version == 2, "a new severity is a new version")
         let cleared = FlagDecisions.reconcile([], evaluated: ["agg"], flags: flags, actor: "cron", now: now)
         #expect(cleared.map(\.type) == [FlagResolved.type])
         fold(cleared, into: &flags)

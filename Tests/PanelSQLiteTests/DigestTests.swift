@@ -182,3 +182,62 @@ struct LargeEvaluationTests {
         #expect(fromStore == RuleEngine.windowCounts(matches, aggregation: aggregation, now: now))
     }
 }
+
+@Suite("Flag identity and repeats")
+struct FlagRepeatTests {
+    /// A stage stalled for ten days running: its flag's message counts the days, but it is
+    /// issued once, and again only when `repeat-after: 7d` says so, never daily.
+    @Test func aStalledStageIsIssuedOnceThenAfterItsRepeat() throws {
+        let temporary = try TemporaryStore()
+        let members = try Fixtures.members()
+        let workflows = try Fixtures.workflows()
+        let start = Timestamp.parse("2026-01-05T07:00:00Z")!
+        try temporary.store.append(RosterDecisions.importRoster(members, current: [], actor: "s", time: start).get())
+        let open = OpenAssessment(title: "Stalled chapter", kind: .risk, domain: .misinformation, workflow: "annual-report",
+                                  authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
+        try temporary.store.append(AssessmentDecisions.open(open, existing: [], workflows: workflows, members: members, actor: "exp-01", now: start).get())
+        let repository = Fixtures.root.deletingLastPathComponent()
+        let rules = try RuleFile.load([repository.appendingPathComponent("workflows/rules/state-rules.yaml").path]).filter { $0.id == "stage-stalled" }
+        #expect(rules.first?.repeatAfterDays == 7)
+        var issuedOn: [Int] = []
+        var messages: [String] = []
+        for day in 91...100 {
+            // Twice a day, as a cron at 07:00 and 09:00 would.
+            for hour in [0.0, 2.0] {
+                let clock = FixedClock(start.addingTimeInterval(Double(day) * 86_400 + hour * 3_600))
+                let runner = RuleRunner(store: temporary.store, rules: rules, workflows: workflows, clock: clock, actor: "cron")
+                try runner.evaluate()
+                let digest = try runner.digest(since: nil, dryRun: false)
+                if let flag = digest.flags.first(where: { $0.rule == "stage-stalled" }) {
+                    issuedOn.append(day)
+                    messages.append(flag.message)
+                }
+            }
+        }
+        #expect(issuedOn == [91, 98])
+        #expect(messages == ["A-2026-001 has been in scoping for 91 days", "A-2026-001 has been in scoping for 98 days"])
+        // The stored flag follows the count in place, at version 1.
+        let flag = try #require(try temporary.store.flags().values.first { $0.rule == "stage-stalled" })
+        #expect(flag.version == 1 && flag.message == "A-2026-001 has been in scoping for 100 days")
+    }
+
+    /// Flags about an approved or withdrawn assessment are inhibited unless the rule says otherwise.
+    @Test func flagsAboutAFinishedAssessmentAreInhibited() throws {
+        let workflows = try Fixtures.workflows()
+        var approved = Assessment(id: "A-1", title: "t", kind: .risk, domain: .misinformation, workflow: "annual-report", stage: "approved",
+                                  stageEnteredAt: "2026-01-01T00:00:00Z", openedAt: "2026-01-01T00:00:00Z", authors: [], ratings: Ratings())
+        let flag = Flag(id: "F-1", rule: "stage-stalled", fingerprint: "A-1:x", title: "t", severity: .info, message: "m", labels: [:],
+                        subject: "A-1", state: .open, version: 1, raisedAt: "2026-01-01T00:00:00Z", changedAt: "2026-01-01T00:00:00Z")
+        var approval = flag
+        approval.id = "F-2"
+        approval.rule = "high-severity-approved"
+        var rule = Rule(id: "high-severity-approved", title: "t", severity: .warning, watch: .assessment(AssessmentCondition()), message: "m")
+        rule.inhibit = false
+        let now = Timestamp.parse("2026-02-01T00:00:00Z")!
+        let shown = DigestComposer.candidates(flags: ["F-1": flag, "F-2": approval], silences: [], assessments: [approved], workflows: workflows,
+                                              now: now, rules: ["high-severity-approved": rule])
+        #expect(shown.flags.map(\.id) == ["F-2"])
+        approved.stage = "scoping"
+        #expect(DigestComposer.candidates(flags: ["F-1": flag], silences: [], assessments: [approved], workflows: workflows, now: now).flags.count == 1)
+    }
+}

@@ -57,6 +57,22 @@ public enum DigestComposer {
         flag.state == .resolved ? "resolved:\(flag.id):v\(flag.version)" : "flag:\(flag.id):v\(flag.version)"
     }
 
+    /// The key of an open flag now: its version's, or, for a rule with `repeat-after: N`, the
+    /// version's Kth repeat once K whole periods of N days have passed since the version began.
+    public static func key(_ flag: Flag, repeatAfterDays: Int?, now: Date) -> String {
+        let base = key(flag)
+        guard flag.state != .resolved, let days = repeatAfterDays, days > 0, let since = Timestamp.parse(flag.changedAt) else { return base }
+        let periods = Int(now.timeIntervalSince(since) / (Double(days) * 86_400))
+        return periods >= 1 ? "\(base):r\(periods)" : base
+    }
+
+    /// Whether a flag is withheld because its assessment is done: approved (a final stage) or withdrawn.
+    public static func inhibited(_ flag: Flag, rules: [String: Rule], assessments: [String: Assessment], workflows: [String: Workflow]) -> Bool {
+        guard rules[flag.rule]?.inhibit ?? true, let assessment = assessments[flag.subject] else { return false }
+        if assessment.withdrawn != nil { return true }
+        return workflows[assessment.workflow]?.stage(assessment.stage)?.final == true
+    }
+
     public static func reminders(_ assessments: [Assessment], workflows: [String: Workflow], now: Date) -> [Reminder] {
         var result: [Reminder] = []
         for assessment in assessments where assessment.withdrawn == nil {
@@ -84,14 +100,17 @@ public enum DigestComposer {
         "\(reminder.kind.rawValue):\(reminder.assessment):\(reminder.stage):\(reminder.reviewer ?? "-"):\(reminder.deadline)"
     }
 
-    /// Everything that could go out now, and the keys of it.
+    /// Everything that could go out now, and the keys of it. Flags about a finished assessment are
+    /// inhibited (unless their rule says `inhibit: false`); silenced flags wait for their silence to end.
     public static func candidates(flags: [String: Flag], silences: [Silence], assessments: [Assessment], workflows: [String: Workflow],
-                                  now: Date) -> (flags: [Flag], resolved: [Flag], reminders: [Reminder]) {
+                                  now: Date, rules: [String: Rule] = [:]) -> (flags: [Flag], resolved: [Flag], reminders: [Reminder]) {
         var open: [Flag] = []
         var resolved: [Flag] = []
+        let byID = Dictionary(assessments.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for flag in flags.values {
             switch flag.state(at: now, silences: silences) {
-            case .open, .acknowledged: open.append(flag)
+            case .open, .acknowledged:
+                if !inhibited(flag, rules: rules, assessments: byID, workflows: workflows) { open.append(flag) }
             case .resolved: resolved.append(flag)
             case .silenced: break
             }
@@ -102,16 +121,17 @@ public enum DigestComposer {
 
     /// The digest of what is not yet issued, plus (with `since`) what changed within that window.
     public static func compose(id: String, flags: [Flag], resolved: [Flag], reminders: [Reminder], issued: Set<String>,
-                               since: Date?, now: Date, head: ChainHead? = nil) -> Digest {
+                               since: Date?, now: Date, head: ChainHead? = nil, rules: [String: Rule] = [:]) -> Digest {
         func fresh(_ key: String, changed: String?) -> Bool {
             if !issued.contains(key) { return true }
             guard let since, let changed, let at = Timestamp.parse(changed) else { return false }
             return at >= since
         }
-        let newFlags = flags.filter { fresh(key($0), changed: $0.changedAt) }
+        func flagKey(_ flag: Flag) -> String { key(flag, repeatAfterDays: rules[flag.rule]?.repeatAfterDays, now: now) }
+        let newFlags = flags.filter { fresh(flagKey($0), changed: $0.changedAt) }
         let newResolved = resolved.filter { fresh(key($0), changed: $0.changedAt) }
         let newReminders = reminders.filter { fresh(key($0), changed: since == nil ? nil : Timestamp.format(now)) }
-        let keys = newFlags.map(key) + newResolved.map(key) + newReminders.map(key)
+        let keys = newFlags.map(flagKey) + newResolved.map(key) + newReminders.map(key)
         return Digest(id: id, issuedAt: Timestamp.format(now), flags: newFlags, resolved: newResolved, reminders: newReminders, keys: keys,
                       head: head)
     }

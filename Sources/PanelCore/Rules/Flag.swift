@@ -19,7 +19,7 @@ public struct Flag: Codable, Sendable, Equatable {
     public var subject: String
     /// open, acknowledged or resolved as recorded; `silenced` is worked out from silences at a time.
     public var state: FlagState
-    /// Goes up each time the flag is raised again or its message or severity changes.
+    /// Goes up each time the flag is raised again or its severity changes (not when a counter in its message ticks).
     public var version: Int
     public var raisedAt: String
     public var changedAt: String
@@ -171,10 +171,11 @@ public enum FlagFold {
             flags[raised.flag.id] = raised.flag
         case .flagChanged(let changed):
             guard var flag = flags[changed.id] else { return }
+            // changedAt is when the current version began: a message updated in place keeps it.
+            if changed.version != flag.version { flag.changedAt = time }
             flag.severity = changed.severity
             flag.message = changed.message
             flag.version = changed.version
-            flag.changedAt = time
             flags[changed.id] = flag
         case .flagAcknowledged(let acknowledged):
             guard var flag = flags[acknowledged.id] else { return }

@@ -189,6 +189,11 @@ public struct Rule: Sendable, Equatable {
     /// Placeholders: {{count}}, {{window}}, {{group}}, {{title}}, {{reference}}, {{assessment}}, {{stage}}, {{reviewer}}, {{days}}.
     public var message: String
     public var location: SourceLocation
+    /// `repeat-after: 7d`: an unchanged open flag is issued again after this many days.
+    public var repeatAfterDays: Int? = nil
+    /// Flags about an approved (final-stage) or withdrawn assessment are withheld from digests,
+    /// as Alertmanager inhibits, unless the rule says `inhibit: false`.
+    public var inhibit = true
 
     public init(id: String, title: String, status: RuleStatus = .stable, severity: Severity, labels: [String: String] = [:],
                 watch: RuleWatch, aggregation: Aggregation? = nil, message: String,

@@ -137,7 +137,8 @@ public enum RuleEngine {
             guard let deadline = assessment.deadline(in: stage) else { return [] }
             let left = Int((deadline.timeIntervalSince(now) / 86_400).rounded(.down))
             guard left <= days else { return [] }
-            let when = left >= 0 ? "in \(left) day\(left == 1 ? "" : "s")" : "passed \(-left) day\(left == -1 ? "" : "s") ago"
+            // A phrase that reads as a sentence after "the deadline": "is in 3 days", "passed 25 days ago".
+            let when = left >= 0 ? "is in \(left) day\(left == 1 ? "" : "s")" : "passed \(-left) day\(left == -1 ? "" : "s") ago"
             return [Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id):\(Timestamp.format(deadline))", subject: assessment.id,
                            message: rule.render(["assessment": assessment.id, "title": assessment.title, "stage": stage.id, "days": when]))]
         case .reviewerPoolShort:
@@ -181,8 +182,13 @@ public enum FlagDecisions {
                 continue
             }
             if let flag = flags[id], flag.state != .resolved {
-                if flag.message != fire.message || flag.severity != fire.rule.severity {
+                // As Alertmanager keys alerts by labels: a new version (issued again) only when the
+                // severity changes; a message whose counter ticks ("for 144 days") is updated in place.
+                if flag.severity != fire.rule.severity {
                     events.append(NewEvent(FlagChanged(id: id, severity: fire.rule.severity, message: fire.message, version: flag.version + 1),
+                                           subject: id, actor: actor, time: now))
+                } else if flag.message != fire.message {
+                    events.append(NewEvent(FlagChanged(id: id, severity: flag.severity, message: fire.message, version: flag.version),
                                            subject: id, actor: actor, time: now))
                 }
                 continue

@@ -69,6 +69,13 @@ public enum RuleFile {
         let status = map.word("status", as: RuleStatus.self) ?? .stable
         let severity = map.word("severity", as: Severity.self, required: true)
         let labels = map.stringMap("labels") ?? [:]
+        let repeatNode = map.peek("repeat-after")
+        let repeatText = map.string("repeat-after")
+        let repeatDays = repeatText.flatMap(days)
+        if let repeatText, repeatDays == nil {
+            reader.report(at: repeatNode, "'repeat-after' must be a number of days or weeks such as 7d or 2w, not '\(repeatText)'")
+        }
+        let inhibit = map.bool("inhibit") ?? true
         let watchNode = map.value("watch")
         let watchName = map.string("watch", required: true)
         let messageNode = map.value("message")
@@ -113,8 +120,11 @@ public enum RuleFile {
             reader.report(at: map.peek("id"), "rule id '\(id)' must be lower-case letters, digits and dashes")
         }
         guard let id, let title, let severity, let message, let watch else { return nil }
-        return Rule(id: id, title: title, status: status, severity: severity, labels: labels, watch: watch,
-                    aggregation: aggregation, message: message, location: reader.location(node))
+        var rule = Rule(id: id, title: title, status: status, severity: severity, labels: labels, watch: watch,
+                        aggregation: aggregation, message: message, location: reader.location(node))
+        rule.repeatAfterDays = repeatDays
+        rule.inhibit = inhibit
+        return rule
     }
 
     private static func parseReference(_ map: YAMLMap, reader: YAMLReader) -> RuleWatch? {

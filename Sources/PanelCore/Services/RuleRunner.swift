@@ -94,17 +94,24 @@ public struct RuleRunner {
         let workflows = self.workflows
         let actor = self.actor
         // Everything the digest is composed from, and its number, is read inside the write.
+        let rulesByID = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let repeating = Set(rules.filter { $0.repeatAfterDays != nil }.map(\.id))
         return try store.write { writer in
             let assessments = try writer.assessments()
             let previous = try writer.digests(limit: 1).first
-            let pending = try writer.pendingFlags(since: since)
+            var pending = try writer.pendingFlags(since: since)
+            // Open flags of repeat-after rules come back when their repeat is due, issued or not.
+            if !repeating.isEmpty {
+                for (id, flag) in try writer.flags(ids: [], openRules: repeating) where flag.state != .resolved { pending[id] = flag }
+            }
             let (flags, resolved, reminders) = DigestComposer.candidates(
-                flags: pending, silences: try writer.silences(), assessments: assessments, workflows: workflows, now: now)
-            let keys = flags.map(DigestComposer.key) + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
+                flags: pending, silences: try writer.silences(), assessments: assessments, workflows: workflows, now: now, rules: rulesByID)
+            let keys = flags.map { DigestComposer.key($0, repeatAfterDays: rulesByID[$0.rule]?.repeatAfterDays, now: now) }
+                + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
             let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
             let digest = DigestComposer.compose(
                 id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
-                issued: try writer.issued(keys), since: since, now: now, head: try writer.head())
+                issued: try writer.issued(keys), since: since, now: now, head: try writer.head(), rules: rulesByID)
             if !dryRun && !digest.isEmpty {
                 try writer.append(NewEvent(
                     DigestIssued(id: digest.id, keys: digest.keys, flags: digest.flags.count, resolved: digest.resolved.count,
