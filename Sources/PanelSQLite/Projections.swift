@@ -79,6 +79,13 @@ enum Projections {
                 throw StoreError.duplicate(table: "silence", key: silence.id)
             }
             try db.execute(sql: "INSERT INTO silence (id, record) VALUES (?, ?)", arguments: [silence.id, try StoreCoding.encode(silence)])
+        case .silenceEnded(let ended):
+            let current = try String.fetchOne(db, sql: "SELECT record FROM silence WHERE id = ?", arguments: [ended.id])
+                .map { try StoreCoding.decode(Silence.self, $0, table: "silence", key: ended.id) }
+            guard let next = Silence.ending(current, at: record.time, by: record.actor, reason: ended.reason) else {
+                throw StoreError.undecodable(table: "silence", key: ended.id, detail: "event \(record.sequence) ends a silence the table does not have")
+            }
+            try db.execute(sql: "UPDATE silence SET record = ? WHERE id = ?", arguments: [try StoreCoding.encode(next), ended.id])
         case .digestIssued(let digest):
             let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO notification (key, digest) VALUES (?, ?)")
             for key in digest.keys { try insert.execute(arguments: [key, digest.id]) }

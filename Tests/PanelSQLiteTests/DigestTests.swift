@@ -240,4 +240,29 @@ struct FlagRepeatTests {
         approved.stage = "scoping"
         #expect(DigestComposer.candidates(flags: ["F-1": flag], silences: [], assessments: [approved], workflows: workflows, now: now).flags.count == 1)
     }
+
+    /// A silence withholds its flags until it ends: by its time, or ended early by a member.
+    @Test func aSilenceEndedEarlyLetsItsFlagsOut() throws {
+        let world = try WarningWorld()
+        let store = world.temporary.store
+        let flags = try store.flags()
+        let labour = try #require(flags.values.first { $0.rule == "labour-displacement" })
+        _ = try world.runner().digest(since: nil, dryRun: false)
+        try store.append(FlagDecisions.silence(flag: nil, rule: "labour-displacement", labels: [:], until: world.clock.now().addingTimeInterval(30 * 86_400),
+                                               reason: "assessment under way", existing: [], flags: flags, rules: world.rules,
+                                               members: world.members, actor: "exp-01", now: world.clock.now()).get())
+        let silences = try store.silences()
+        #expect(Silence.covering(labour, among: silences, at: world.clock.now())?.id == "S-1")
+        #expect(FlagDecisions.unsilence("S-1", reason: "", silences: silences, members: world.members, actor: "exp-01", now: world.clock.now())
+            == .failure(Refusal("ending a silence needs a --reason")))
+        #expect(FlagDecisions.unsilence("S-9", reason: "x", silences: silences, members: world.members, actor: "exp-01", now: world.clock.now())
+            == .failure(Refusal("no silence 'S-9' (see: panel flags silences)")))
+        let later = world.clock.now().addingTimeInterval(3_600)
+        try store.append(FlagDecisions.unsilence("S-1", reason: "the assessment was withdrawn", silences: silences, members: world.members,
+                                                 actor: "exp-02", now: later).get())
+        let ended = try #require(try store.silences().first)
+        #expect(!ended.isActive(at: later.addingTimeInterval(1)) && ended.ended == "exp-02: the assessment was withdrawn")
+        #expect(Silence.covering(labour, among: try store.silences(), at: later.addingTimeInterval(1)) == nil)
+        #expect(try store.verifyState().isEmpty)
+    }
 }

@@ -85,7 +85,7 @@ struct OneFoldPropertyTests {
             let workflow = self.workflow
             var random = self.random
             defer { self.random = random }
-            switch random.int(0...24) {
+            switch random.int(0...25) {
             case 0:
                 try decide { reader in
                     let members = try reader.members().filter(\.isPanelMember)
@@ -302,6 +302,12 @@ struct OneFoldPropertyTests {
                                             text: "Text", references: random.chance(50) ? ["doi:10.5555/x"] : [])
                     return try? EvidenceDecisions.submit(file, fileHash: "\(random.next())", assessment: assessment, workflow: workflow,
                                                          members: try reader.members(), actor: person.id, now: now).get()
+                }
+            case 25:
+                try decide { reader in
+                    guard let silence = random.pick(try reader.silences().filter { $0.isActive(at: now) }) else { return nil }
+                    return try? FlagDecisions.unsilence(silence.id, reason: "the assessment is done", silences: try reader.silences(),
+                                                        members: try reader.members(), actor: "exp-02", now: now).get()
                 }
             case 24:
                 try decide { reader in

@@ -112,7 +112,7 @@ public enum AssessmentFold {
         case .evidenceSubmitted(let e): .evidence(e)
         case .workspaceInitialized, .referencesIngested, .memberRegistered, .memberUpdated, .reviewerRegistered, .rosterExceptionAccepted,
              .participantRegistered,
-             .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .digestIssued:
+             .flagRaised, .flagChanged, .flagAcknowledged, .flagResolved, .silenceCreated, .silenceEnded, .digestIssued:
             nil
         }
     }

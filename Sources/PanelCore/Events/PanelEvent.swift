@@ -33,6 +33,7 @@ public enum PanelEvent: Sendable, Equatable {
     case flagAcknowledged(FlagAcknowledged)
     case flagResolved(FlagResolved)
     case silenceCreated(SilenceCreated)
+    case silenceEnded(SilenceEnded)
     case digestIssued(DigestIssued)
 
     /// Every payload type, for decoding by name. A test checks that each case round-trips.
@@ -43,6 +44,7 @@ public enum PanelEvent: Sendable, Equatable {
         StatementDecided.self, FlagRaised.self, FlagChanged.self, FlagAcknowledged.self, FlagResolved.self,
         SilenceCreated.self, DigestIssued.self, TeamChanged.self, AssessmentWithdrawn.self, ReviewWindowClosed.self,
         ReviewerExtended.self, SignOffWithdrawn.self, ParticipantRegistered.self, EvidenceSubmitted.self,
+        SilenceEnded.self,
     ]
 
     private static let decoders: [String: any EventPayload.Type] = Dictionary(
@@ -79,6 +81,7 @@ public enum PanelEvent: Sendable, Equatable {
         case .flagAcknowledged(let p): p
         case .flagResolved(let p): p
         case .silenceCreated(let p): p
+        case .silenceEnded(let p): p
         case .digestIssued(let p): p
         }
     }
@@ -158,4 +161,5 @@ extension FlagChanged { public var event: PanelEvent { .flagChanged(self) } }
 extension FlagAcknowledged { public var event: PanelEvent { .flagAcknowledged(self) } }
 extension FlagResolved { public var event: PanelEvent { .flagResolved(self) } }
 extension SilenceCreated { public var event: PanelEvent { .silenceCreated(self) } }
+extension SilenceEnded { public var event: PanelEvent { .silenceEnded(self) } }
 extension DigestIssued { public var event: PanelEvent { .digestIssued(self) } }

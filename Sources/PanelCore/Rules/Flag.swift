@@ -87,6 +87,22 @@ public struct Silence: Codable, Sendable, Equatable {
     public func isActive(at now: Date) -> Bool {
         Timestamp.parse(until).map { now < $0 } ?? false
     }
+
+    /// Who ended it early, and why (nil while it runs its course).
+    public var ended: String?
+
+    /// The silence as ended at `time` (the fold and the projection both apply this).
+    public static func ending(_ silence: Silence?, at time: String, by actor: String, reason: String) -> Silence? {
+        guard var silence else { return nil }
+        silence.until = time
+        silence.ended = "\(actor): \(reason)"
+        return silence
+    }
+
+    /// The active silence that withholds a flag now, if any.
+    public static func covering(_ flag: Flag, among silences: [Silence], at now: Date) -> Silence? {
+        silences.first { $0.matches(flag) && $0.isActive(at: now) }
+    }
 }
 
 public struct FlagRaised: EventPayload {
@@ -127,6 +143,17 @@ public struct FlagResolved: EventPayload {
     public init(id: String, resolution: String) {
         self.id = id
         self.resolution = resolution
+    }
+}
+
+/// A silence was ended before its time.
+public struct SilenceEnded: EventPayload {
+    public static let type = "silence.ended"
+    public var id: String
+    public var reason: String
+    public init(id: String, reason: String) {
+        self.id = id
+        self.reason = reason
     }
 }
 

@@ -234,6 +234,19 @@ public enum FlagDecisions {
         return .success([NewEvent(FlagResolved(id: id, resolution: "\(actor): \(note)"), subject: id, actor: actor, time: now)])
     }
 
+    public static func unsilence(_ id: String, reason: String, silences: [Silence], members: [Member], actor: String,
+                                 now: Date) -> Result<[NewEvent], Refusal> {
+        guard members.contains(where: { $0.id == actor && $0.isPanelMember }) else {
+            return .failure(Refusal("'\(actor)' is not a member of the panel; members end silences"))
+        }
+        guard let silence = silences.first(where: { $0.id == id }) else {
+            return .failure(Refusal("no silence '\(id)' (see: panel flags silences)"))
+        }
+        guard silence.isActive(at: now) else { return .failure(Refusal("\(id) already ended at \(silence.until)")) }
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(Refusal("ending a silence needs a --reason")) }
+        return .success([NewEvent(SilenceEnded(id: id, reason: reason), subject: id, actor: actor, time: now)])
+    }
+
     public static func silence(flag: String?, rule: String?, labels: [String: String], until: Date, reason: String,
                                existing: [Silence], flags: [String: Flag], rules: [Rule], members: [Member], actor: String,
                                now: Date) -> Result<[NewEvent], Refusal> {

@@ -96,6 +96,8 @@ public struct PanelState: Sendable, Equatable {
             FlagFold.apply(event, time: time, actor: actor, to: &flags)
         case .silenceCreated(let created):
             silences[created.silence.id] = created.silence
+        case .silenceEnded(let ended):
+            silences[ended.id] = Silence.ending(silences[ended.id], at: time, by: actor, reason: ended.reason)
         case .digestIssued(let digest):
             digests.append(digest)
             for key in digest.keys { notifications[key] = digest.id }

@@ -5,7 +5,51 @@ import PanelCore
 struct FlagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flags", abstract: "Flags raised by the rules: list, show, acknowledge, silence, resolve.",
-        subcommands: [List.self, Show.self, Ack.self, SilenceFlags.self, Resolve.self])
+        subcommands: [List.self, Show.self, Ack.self, SilenceFlags.self, Silences.self, Unsilence.self, Resolve.self])
+
+    struct Silences: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List silences, active and ended, with the flags each withholds now.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+        @ArgumentParser.Flag(help: "Only active silences.") var active = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            let now = context.clock.now()
+            let (flags, silences) = try Console.run { (try context.store.flags(), try context.store.silences()) }
+            struct Row: Encodable { var silence: Silence; var active: Bool; var withholds: [String] }
+            let rows = silences.filter { !active || $0.isActive(at: now) }.map { silence in
+                Row(silence: silence, active: silence.isActive(at: now),
+                    withholds: silence.isActive(at: now) ? flags.values.filter { $0.state != .resolved && silence.matches($0) }.map(\.id).sorted() : [])
+            }
+            if output.format == .json { return Console.out(try Console.json(rows)) }
+            if rows.isEmpty { Console.out(active ? "no active silences" : "no silences") }
+            for row in rows {
+                let what = row.silence.flag.map { "flag \($0)" } ?? row.silence.rule.map { "rule \($0)" }
+                    ?? row.silence.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+                let state = row.active ? "active until \(row.silence.until)" : (row.silence.ended.map { "ended \(row.silence.until) (\($0))" } ?? "expired \(row.silence.until)")
+                Console.out("\(row.silence.id)  \(state)  \(what): \(row.silence.reason) (by \(row.silence.by))\(row.withholds.isEmpty ? "" : "; withholds \(row.withholds.joined(separator: ", "))")")
+            }
+        }
+    }
+
+    struct Unsilence: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End a silence now (members); its flags go out in the next digest.")
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "Silence id, e.g. S-3.") var id: String
+        @Option(help: "Why it ends early (recorded).") var reason: String
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            try context.decide { state in
+                FlagDecisions.unsilence(id, reason: reason, silences: try state.silences(), members: try state.members(),
+                                        actor: context.actor, now: context.clock.now())
+            }
+            Console.out("silence \(id) ended")
+        }
+    }
 
     static func describe(_ flag: PanelCore.Flag, state: FlagState) -> String {
         "\(flag.id)  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(flag.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(flag.rule): \(flag.message)"
@@ -61,9 +105,12 @@ struct FlagsCommand: ParsableCommand {
                 Console.error("no flag '\(id)' (see: panel flags list)")
                 throw Exit.badInput
             }
-            flag.state = flag.state(at: context.clock.now(), silences: try Console.run { try context.store.silences() })
+            let silences = try Console.run { try context.store.silences() }
+            flag.state = flag.state(at: context.clock.now(), silences: silences)
+            let covering = flag.state == .silenced ? Silence.covering(flag, among: silences, at: context.clock.now()) : nil
             if output.format == .json {
-                Console.out(try Console.json(flag))
+                struct Shown: Encodable { var flag: PanelCore.Flag; var silencedBy: Silence? }
+                Console.out(try Console.json(Shown(flag: flag, silencedBy: covering)))
                 return
             }
             Console.out("\(flag.id)  \(flag.title)")
@@ -73,6 +120,7 @@ struct FlagsCommand: ParsableCommand {
                 ("raised", flag.raisedAt), ("changed", flag.changedAt),
                 ("labels", flag.labels.isEmpty ? nil : flag.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
                 ("acknowledged", flag.acknowledgedBy.map { "\($0): \(flag.note ?? "")" }), ("resolution", flag.resolution),
+                ("silenced by", covering.map { "\($0.id) until \($0.until): \($0.reason) (by \($0.by)); end it with panel flags unsilence \($0.id) --reason ..." }),
             ]
             for (label, value) in fields {
                 if let value { Console.out("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
