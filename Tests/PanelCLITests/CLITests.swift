@@ -239,6 +239,11 @@ struct CLITests {
         let second = try panel(["digest"], environment: env)
         #expect(second.status == 0)
         #expect(second.output.contains("Nothing new since the last digest"))
+        // Nothing new: the page of the last real digest stays, and no number is taken.
+        let page = try Data(contentsOf: URL(fileURLWithPath: out))
+        let quiet = try panel(["digest", "--format", "html", "--out", out], environment: env)
+        #expect(quiet.status == 0 && quiet.error == "panel digest: nothing new since the last digest; \(out) left as it was\n", "\(quiet.error)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == page)
         let atom = try panel(["digest", "--since", "1d", "--format", "atom", "--dry-run"], environment: env)
         #expect(atom.output.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"))
         #expect(atom.error.hasSuffix("(dry run: nothing recorded)\n"))
@@ -250,6 +255,8 @@ struct CLITests {
         let busy = try panel(["digest"], environment: env)
         #expect(busy.status == 5)
         #expect(busy.error.hasPrefix("panel: another digest is running"))
+        // A dry run records nothing, so it does not wait on the lock.
+        #expect(try panel(["digest", "--dry-run"], environment: env).status == 0)
         flock(lock, LOCK_UN)
 
         let flags = try panel(["flags", "list", "--format", "json"], environment: env)
@@ -264,6 +271,7 @@ struct CLITests {
         let third = try panel(["digest", "--format", "json"], environment: env)
         let digest = try JSONSerialization.jsonObject(with: Data(third.output.utf8)) as? [String: Any]
         #expect((digest?["resolved"] as? [Any])?.count == 1)
+        #expect(digest?["id"] as? String == "D-0002", "numbered by what was issued: the empty runs took no number")
         #expect(try panel(["rules", "validate"], environment: env).status == 0)
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }

@@ -67,7 +67,7 @@ struct GlobalDialogueTests {
         let digest = try cli.panel(["digest", "--format", "markdown"] + ws + day(2))
         #expect(digest.status == 0, "\(digest.error)")
         #expect(digest.output.contains("(`likely-risk-finding`)"), "\(digest.output)")
-        #expect(digest.output.contains("A-2026-001 S3 (likely, medium confidence): It is *likely* that detection alone will not keep pace"))
+        #expect(digest.output.contains("A-2026-001 S3 (likely, medium confidence): It is \\*likely\\* that detection alone will not keep pace"), "\(digest.output)")
     }
 
     /// Citations resolve against the reference store at submit; unknown ones are warned about

@@ -101,20 +101,90 @@ struct DigestTests {
     @Test func allFourFormats() throws {
         let world = try WarningWorld()
         let digest = try world.runner().digest(since: nil, dryRun: true)
-        let atom = DigestRenderer.atom(digest, workspace: "test")
+        let context = DigestContext(workspace: "Test panel")
+        let atom = DigestRenderer.atom(digest, context: context)
         let feed = try PanelXMLParser().document(bytes: Array(atom.utf8), source: "digest.atom")
         #expect(feed.root?.localName == "feed")
         #expect(feed.root?.namespaceURI == "http://www.w3.org/2005/Atom")
         let namespace = ["a": "http://www.w3.org/2005/Atom"]
         #expect(try feed.evaluate(XPathExpression("count(/a:feed/a:entry)", namespaces: namespace)).stringValue == String(digest.flags.count))
-        #expect(feed.strings(try XPathExpression("/a:feed/a:entry/a:id", namespaces: namespace)).allSatisfy { $0.hasPrefix("urn:panel:test:flag:F-") })
-        #expect(DigestRenderer.atom(digest, workspace: "test") == atom, "stable ids and content")
-        let html = DigestRenderer.html(digest)
+        #expect(feed.strings(try XPathExpression("/a:feed/a:entry/a:id", namespaces: namespace)).allSatisfy { $0.hasPrefix("urn:panel:test-panel:flag:F-") })
+        #expect(DigestRenderer.atom(digest, context: context) == atom, "stable ids and content")
+        let html = DigestRenderer.html(digest, context: context)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<style>"))
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"))
         let decoded = try JSONDecoder().decode(Digest.self, from: JSONEncoder().encode(digest))
         #expect(decoded == digest)
-        #expect(DigestRenderer.markdown(digest).hasPrefix("# Early-warning digest D-0001"))
+        #expect(DigestRenderer.markdown(digest, context: context).hasPrefix("# Early-warning digest D-0001"))
+    }
+
+    /// RFC 4287, checked on the parsed feed: the feed's id, title, updated, author and self link;
+    /// each entry's id (unique), title, updated (RFC 3339), content; and across runs the same feed
+    /// id with earlier entries kept.
+    @Test func theAtomFeedIsASubscription() throws {
+        let world = try WarningWorld()
+        let runner = world.runner()
+        let first = try runner.digest(since: nil, dryRun: false)
+        var references: [String: Reference] = [:]
+        for flag in first.flags where flag.subject.hasPrefix("ref-") { references[flag.subject] = try world.temporary.store.reference(matching: flag.subject) }
+        let context = DigestContext(workspace: "Test panel", timezone: "Africa/Nairobi", siteURL: "https://panel.example.org", references: references)
+        let one = DigestRenderer.atom(first, context: context)
+        let namespace = ["a": "http://www.w3.org/2005/Atom"]
+        func check(_ text: String) throws -> (feedID: String, entries: [String]) {
+            let feed = try PanelXMLParser().document(bytes: Array(text.utf8), source: "feed.atom")
+            func count(_ path: String) throws -> Int { Int(try feed.evaluate(XPathExpression("count(\(path))", namespaces: namespace)).stringValue) ?? -1 }
+            #expect(try count("/a:feed/a:id") == 1 && count("/a:feed/a:title") == 1 && count("/a:feed/a:updated") == 1)
+            #expect(try count("/a:feed/a:author/a:name") == 1)
+            #expect(try count("/a:feed/a:link[@rel='self' and @href='https://panel.example.org/feed.atom']") == 1)
+            let entries = try count("/a:feed/a:entry")
+            #expect(try count("/a:feed/a:entry[count(a:id) = 1 and count(a:title) = 1 and count(a:updated) = 1 and a:content[@type='html']]") == entries)
+            #expect(try count("/a:feed/a:entry[a:link[@rel='alternate']]") == entries, "every entry links to where it is read")
+            let ids = feed.strings(try XPathExpression("/a:feed/a:entry/a:id", namespaces: namespace))
+            #expect(Set(ids).count == ids.count)
+            let stamps = feed.strings(try XPathExpression("//a:updated", namespaces: namespace))
+            #expect(stamps.allSatisfy { Timestamp.parse($0) != nil && ($0.hasSuffix("Z") || $0.contains("+")) })
+            return (feed.string(try XPathExpression("string(/a:feed/a:id)", namespaces: namespace)) ?? "", ids)
+        }
+        let (feedID, firstIDs) = try check(one)
+        #expect(feedID == "urn:panel:test-panel:feed")
+        #expect(one.contains("https://doi.org/"), "reference flags link to their DOI")
+        // A second run with something new: the new entry first, the earlier ones kept, the same feed id.
+        let world2Flags = try world.temporary.store.flags()
+        let labour = try #require(world2Flags.values.first { $0.rule == "labour-displacement" })
+        try world.temporary.store.append(FlagDecisions.resolve(labour.id, note: "covered", flags: world2Flags, members: world.members,
+                                                               actor: "exp-01", now: world.clock.now()).get())
+        let second = try runner.digest(since: nil, dryRun: false)
+        #expect(second.resolved.map(\.id) == [labour.id])
+        let previous = try #require(DigestRenderer.previousEntries(Array(one.utf8), source: "feed.atom"))
+        let two = DigestRenderer.atom(second, context: context, previous: previous)
+        let (sameID, secondIDs) = try check(two)
+        #expect(sameID == feedID)
+        #expect(secondIDs.count == firstIDs.count + 1 && Array(secondIDs.dropFirst()) == firstIDs)
+        #expect(DigestRenderer.atom(second, context: context, previous: previous, keep: 3).components(separatedBy: "<entry>").count == 4)
+        // The feed validator from PyPI or Debian is not installed on these machines; the checks above are RFC 4287's.
+    }
+
+    /// Titles from ingested documents are data, not markup, in every rendering.
+    @Test func hostileTitlesAreEscapedEverywhere() throws {
+        let hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(2)) **bold** & <script>x</script>"
+        let flag = Flag(id: "F-1", rule: "r", fingerprint: "ref-1", title: hostile, severity: .critical, message: "Found: \(hostile)",
+                        labels: [:], subject: "ref-1", state: .open, version: 1, raisedAt: "2026-04-10T09:00:00Z", changedAt: "2026-04-10T09:00:00Z")
+        let digest = Digest(id: "D-0001", issuedAt: "2026-04-10T09:00:00Z", flags: [flag], resolved: [], reminders: [], keys: ["flag:F-1:v1"], head: nil)
+        let context = DigestContext(workspace: "Panel")
+        let markdown = DigestRenderer.markdown(digest, context: context)
+        #expect(!markdown.contains("<img") && !markdown.contains("<script") && markdown.contains("\\[click\\](javascript"), "\(markdown)")
+        #expect(markdown.contains("&lt;img src=x onerror=alert(1)&gt;"))
+        let html = DigestRenderer.html(digest, context: context)
+        #expect(!html.contains("<img") && !html.contains("<script>x"))
+        let atom = DigestRenderer.atom(digest, context: context)
+        #expect(!atom.contains("<img") && atom.contains("&amp;lt;img"), "escaped HTML inside escaped XML")
+        #expect(markdown.contains("panel flags ack F-1 --note"), "each flag says how to act on it")
+    }
+
+    @Test func timesAreShownInTheWorkspacesZone() {
+        #expect(DisplayTime("Africa/Nairobi").format("2026-04-10T09:00:00.000Z").hasPrefix("2026-04-10 12:00 "))
+        #expect(DisplayTime("Europe/Zurich").format("2026-07-10T09:00:00.000Z").hasPrefix("2026-07-10 11:00 "), "summer time")
+        #expect(DisplayTime("UTC").format("2026-04-10T09:00:00.000Z") == "2026-04-10 09:00 UTC" || DisplayTime("UTC").format("2026-04-10T09:00:00.000Z") == "2026-04-10 09:00 GMT")
     }
 
     @Test func remindersForOverdueReviewsAndDeadlines() throws {

@@ -137,62 +137,156 @@ public enum DigestComposer {
     }
 }
 
-/// Digest renderings: Markdown, one self-contained HTML page, JSON, Atom 1.0.
+/// What renderings need beyond the digest: how to show times, where the site is, and the
+/// references flags are about (for DOI and URL links).
+public struct DigestContext: Sendable {
+    public var workspace: String
+    public var time: DisplayTime
+    public var siteURL: String?
+    public var references: [String: Reference]
+
+    public init(workspace: String, timezone: String = "UTC", siteURL: String? = nil, references: [String: Reference] = [:]) {
+        self.workspace = workspace
+        self.time = DisplayTime(timezone)
+        self.siteURL = siteURL
+        self.references = references
+    }
+
+    /// `iisp-ai`: the workspace's name as an id fragment (stable as long as the name is).
+    public var slug: String {
+        let lowered = workspace.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return String(lowered).split(separator: "-").joined(separator: "-")
+    }
+
+    /// A link for a flag's subject: the reference's DOI or URL.
+    public func link(for flag: Flag) -> (text: String, url: String)? {
+        guard let reference = references[flag.subject] else { return nil }
+        if let doi = reference.metadata.identifiers.first(where: { $0.scheme == .doi }) {
+            return ("doi:\(doi.value)", "https://doi.org/\(doi.value)")
+        }
+        if let url = reference.metadata.url, url.hasPrefix("http://") || url.hasPrefix("https://") { return (url, url) }
+        return nil
+    }
+
+    /// Where a flag is read on the published site, when there is one.
+    public func siteLink(for flag: Flag) -> String? { siteURL.map { "\($0)/index.html#\(flag.id)" } }
+}
+
+/// Digest renderings: Markdown, one self-contained HTML page, JSON, and an Atom 1.0 feed.
+/// Everything that comes from outside (titles of ingested documents, messages) is escaped.
 public enum DigestRenderer {
     /// The anchor line every rendering carries.
     static func anchorText(_ digest: Digest) -> String? {
         digest.head.map { "Log head at issue: event \($0.sequence), hash \($0.hash) (check the log still holds it: panel audit verify --head \($0.sequence):\($0.hash))" }
     }
 
-    public static func markdown(_ digest: Digest) -> String {
+    /// `new` for a first version, `changed` for a later one, `repeated` when re-issued unchanged.
+    static func marker(_ flag: Flag, key: String?) -> String {
+        if key?.contains(":r") == true { return "repeated" }
+        return flag.version == 1 ? "new" : "changed (v\(flag.version))"
+    }
+
+    /// What to do about a flag, as the command to run.
+    static func actions(_ flag: Flag) -> String {
+        "panel flags ack \(flag.id) --note \"...\" · panel flags silence \(flag.id) --until 7d --reason \"...\""
+    }
+
+    /// Markdown with HTML and Markdown syntax neutralised: `<img onerror=...>` stays text.
+    public static func markdownEscape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "[", "]", "#", "|", "!": out += "\\" + String(character)
+            case "\n", "\r": out += " "
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func groups(_ flags: [Flag]) -> [(severity: Severity, rules: [(rule: String, title: String, flags: [Flag])])] {
+        Severity.allCases.reversed().compactMap { severity in
+            let here = flags.filter { $0.severity == severity }
+            guard !here.isEmpty else { return nil }
+            let rules = Dictionary(grouping: here, by: \.rule).sorted { $0.key < $1.key }.map { ($0.key, $0.value[0].title, $0.value) }
+            return (severity, rules)
+        }
+    }
+
+    public static func markdown(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
         let anchor = anchorText(digest).map { "\n\($0)\n" } ?? ""
-        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(digest.issuedAt)).\n" + anchor }
-        var out = "# Early-warning digest \(digest.id)\n\nIssued \(digest.issuedAt).\n"
-        for severity in Severity.allCases.reversed() {
-            let flags = digest.flags.filter { $0.severity == severity }
-            guard !flags.isEmpty else { continue }
-            out += "\n## \(severity.rawValue.capitalized) (\(flags.count))\n"
-            for (rule, group) in Dictionary(grouping: flags, by: \.rule).sorted(by: { $0.key < $1.key }) {
-                out += "\n### \(group[0].title) (`\(rule)`)\n\n"
-                for flag in group {
-                    let tag = flag.version == 1 ? "new" : "changed, v\(flag.version)"
-                    let ack = flag.state == .acknowledged ? "; acknowledged by \(flag.acknowledgedBy ?? "?")" : ""
-                    let subject = flag.message.contains(flag.subject) || flag.subject == "all" ? "" : "\(flag.subject); "
-                    out += "- **\(flag.id)** \(flag.message) (\(subject)\(tag)\(ack))\n"
+        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(context.time.format(digest.issuedAt))).\n" + anchor }
+        var out = "# Early-warning digest \(digest.id)\n\nIssued \(context.time.format(digest.issuedAt)).\n"
+        for group in groups(digest.flags) {
+            out += "\n## \(group.severity.rawValue.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))\n"
+            for rule in group.rules {
+                out += "\n### \(markdownEscape(rule.title)) (`\(rule.rule)`)\n\n"
+                for flag in rule.flags {
+                    let ack = flag.state == .acknowledged ? "; acknowledged by \(markdownEscape(flag.acknowledgedBy ?? "?"))" : ""
+                    let link = context.link(for: flag).map { " [\(markdownEscape($0.text))](<\($0.url)>)" } ?? ""
+                    out += "- **\(marker(flag, key: keys[flag.id]))** \(markdownEscape(flag.message))\(link) — `\(flag.id)`\(ack)\n"
+                    out += "  - act: `\(actions(flag))`\n"
                 }
             }
         }
         if !digest.resolved.isEmpty {
             out += "\n## Resolved (\(digest.resolved.count))\n\n"
-            for flag in digest.resolved { out += "- **\(flag.id)** \(flag.title): \(flag.message) (\(flag.resolution ?? "resolved"))\n" }
+            for flag in digest.resolved {
+                out += "- \(markdownEscape(flag.title)): \(markdownEscape(flag.message)) (\(markdownEscape(flag.resolution ?? "resolved"))) — `\(flag.id)`\n"
+            }
         }
         if !digest.reminders.isEmpty {
             out += "\n## Reminders (\(digest.reminders.count))\n\n"
-            for reminder in digest.reminders { out += "- \(reminder.text)\n" }
+            for reminder in digest.reminders { out += "- \(markdownEscape(reminder.text))\n" }
         }
         return out + anchor
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    public static func html(_ digest: Digest) -> String {
+    /// One flag as an HTML list item: the message (escaped), its link, its id once, what to do.
+    static func htmlItem(_ flag: Flag, marker: String, context: DigestContext) -> String {
+        let link = context.link(for: flag).map { " <a href=\"\(escape($0.url))\">\(escape($0.text))</a>" } ?? ""
+        let ack = flag.state == .acknowledged ? " <span class=\"note\">acknowledged by \(escape(flag.acknowledgedBy ?? "?"))</span>" : ""
+        return "<li id=\"\(escape(flag.id))\"><span class=\"marker \(marker.hasPrefix("new") ? "new" : "changed")\">\(escape(marker))</span> "
+            + "\(escape(flag.message))\(link)\(ack) <code class=\"id\">\(escape(flag.id))</code>"
+            + "<br><span class=\"act\">\(escape(actions(flag)))</span></li>\n"
+    }
+
+    static let style = """
+        body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}
+        h2.critical{color:#9b0000}h2.warning{color:#8a4b00}h2.info{color:#00407a}h3{margin-bottom:.3rem}
+        li{margin:.5rem 0}.marker{font-size:.8em;font-weight:600;text-transform:uppercase;padding:0 .3em;border:1px solid}
+        .new{color:#9b0000}.changed{color:#444}.id,.act,.note{color:#555;font-size:.85em}a{color:#0645ad}
+        table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2rem .5rem;text-align:left}
+        @media print{a{color:#000}body{max-width:none}}
+        """
+
+    public static func html(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
+        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
         var body = ""
-        if digest.isEmpty { body += "<p>Nothing new since the last digest.</p>" }
-        for severity in Severity.allCases.reversed() {
-            let flags = digest.flags.filter { $0.severity == severity }
-            guard !flags.isEmpty else { continue }
-            body += "<h2 class=\"\(severity.rawValue)\">\(severity.rawValue.capitalized) (\(flags.count))</h2>\n<ul>\n"
-            for flag in flags {
-                body += "<li><strong>\(escape(flag.id))</strong> \(escape(flag.title)): \(escape(flag.message)) <span class=\"subject\">\(escape(flag.subject))</span></li>\n"
+        if digest.isEmpty { body += "<p>Nothing new since the last digest.</p>\n" }
+        for group in groups(digest.flags) {
+            let severity = group.severity.rawValue
+            body += "<h2 class=\"\(severity)\">\(severity.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))</h2>\n"
+            for rule in group.rules {
+                body += "<h3>\(escape(rule.title)) <code class=\"id\">\(escape(rule.rule))</code></h3>\n<ul>\n"
+                for flag in rule.flags { body += htmlItem(flag, marker: marker(flag, key: keys[flag.id]), context: context) }
+                body += "</ul>\n"
             }
-            body += "</ul>\n"
         }
         if !digest.resolved.isEmpty {
             body += "<h2>Resolved (\(digest.resolved.count))</h2>\n<ul>\n"
-            for flag in digest.resolved { body += "<li><strong>\(escape(flag.id))</strong> \(escape(flag.title)): \(escape(flag.message))</li>\n" }
+            for flag in digest.resolved {
+                body += "<li id=\"\(escape(flag.id))\">\(escape(flag.title)): \(escape(flag.message)) <span class=\"note\">\(escape(flag.resolution ?? "resolved"))</span> <code class=\"id\">\(escape(flag.id))</code></li>\n"
+            }
             body += "</ul>\n"
         }
         if !digest.reminders.isEmpty {
@@ -200,50 +294,102 @@ public enum DigestRenderer {
             for reminder in digest.reminders { body += "<li>\(escape(reminder.text))</li>\n" }
             body += "</ul>\n"
         }
+        let title = digest.isEmpty ? "Early-warning digest" : "Early-warning digest \(digest.id)"
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>Early-warning digest \(escape(digest.id))</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#222}
-            h2.critical{color:#a00}h2.warning{color:#a60}h2.info{color:#036}li{margin:.4rem 0}.subject{color:#666;font-size:.9em}</style>
-            </head><body>
-            <h1>Early-warning digest \(escape(digest.id))</h1>
-            <p>Issued \(escape(digest.issuedAt)).</p>
-            \(body)\(anchorText(digest).map { "<p class=\"subject\">\(escape($0))</p>\n" } ?? "")</body></html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>\(style)</style>
+            </head><body><main>
+            <h1>\(escape(title))</h1>
+            <p>Issued \(escape(context.time.format(digest.issuedAt))).</p>
+            \(body)\(anchorText(digest).map { "<p class=\"note\">\(escape($0))</p>\n" } ?? "")</main></body></html>
 
             """
     }
 
-    /// Atom 1.0, written with libxml2's writer; entry ids are stable per flag version.
-    public static func atom(_ digest: Digest, workspace: String) -> String {
-        let writer = XMLWriter()
-        writer.startElement("feed", namespace: "http://www.w3.org/2005/Atom")
-        writer.element("id", text: "urn:panel:\(workspace):digest:\(digest.id)")
-        writer.element("title", text: "Early-warning digest \(digest.id)")
-        writer.element("updated", text: digest.issuedAt)
-        if let anchor = anchorText(digest) { writer.element("subtitle", text: anchor) }
-        writer.startElement("author")
-        writer.element("name", text: "panel")
-        writer.endElement()
-        func entry(id: String, title: String, updated: String, summary: String, category: String) {
-            writer.startElement("entry")
-            writer.element("id", text: id)
-            writer.element("title", text: title)
-            writer.element("updated", text: updated)
-            writer.element("category", attributes: [("term", category)])
-            writer.element("summary", text: summary)
-            writer.endElement()
-        }
+    /// One Atom entry, as kept between runs.
+    public struct FeedEntry: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var updated: String
+        public var category: String
+        /// Escaped HTML (`type="html"`).
+        public var content: String
+        public var link: String?
+    }
+
+    /// The digest's entries: ids stable per flag version (and repeat).
+    public static func entries(_ digest: Digest, context: DigestContext) -> [FeedEntry] {
+        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+        let base = "urn:panel:\(context.slug)"
+        var entries: [FeedEntry] = []
         for flag in digest.flags {
-            entry(id: "urn:panel:\(workspace):flag:\(flag.id):v\(flag.version)", title: "[\(flag.severity.rawValue)] \(flag.title)",
-                  updated: flag.changedAt, summary: "\(flag.message) (\(flag.subject))", category: flag.severity.rawValue)
+            let key = keys[flag.id] ?? DigestComposer.key(flag)
+            let link = context.link(for: flag)
+            let html = "<p>\(escape(flag.message))</p>" + (link.map { "<p><a href=\"\(escape($0.url))\">\(escape($0.text))</a></p>" } ?? "")
+                + "<p><code>\(escape(actions(flag)))</code></p>"
+            entries.append(FeedEntry(
+                id: "\(base):\(key)", title: "[\(flag.severity.rawValue)] \(flag.title) (\(marker(flag, key: key)))",
+                updated: key.contains(":r") ? digest.issuedAt : flag.changedAt, category: flag.severity.rawValue, content: html,
+                link: link?.url ?? context.siteLink(for: flag)))
         }
         for flag in digest.resolved {
-            entry(id: "urn:panel:\(workspace):resolved:\(flag.id):v\(flag.version)", title: "[resolved] \(flag.title)",
-                  updated: flag.changedAt, summary: "\(flag.message) (\(flag.resolution ?? "resolved"))", category: "resolved")
+            entries.append(FeedEntry(
+                id: "\(base):\(DigestComposer.key(flag))", title: "[resolved] \(flag.title)", updated: flag.changedAt, category: "resolved",
+                content: "<p>\(escape(flag.message))</p><p>\(escape(flag.resolution ?? "resolved"))</p>", link: context.siteLink(for: flag)))
         }
         for reminder in digest.reminders {
-            entry(id: "urn:panel:\(workspace):reminder:\(DigestComposer.key(reminder))", title: "[reminder] \(reminder.assessment)",
-                  updated: digest.issuedAt, summary: reminder.text, category: "reminder")
+            entries.append(FeedEntry(
+                id: "\(base):reminder:\(DigestComposer.key(reminder))", title: "[reminder] \(reminder.assessment) \(reminder.stage)",
+                updated: digest.issuedAt, category: "reminder", content: "<p>\(escape(reminder.text))</p>",
+                link: context.siteURL.map { "\($0)/\(reminder.assessment).html" }))
+        }
+        return entries
+    }
+
+    /// The entries of a feed written before (newest first), to keep across runs; nil when it cannot be read.
+    public static func previousEntries(_ bytes: [UInt8], source: String) -> [FeedEntry]? {
+        guard let document = try? PanelXMLParser().document(bytes: bytes, source: source), let root = document.root,
+              root.localName == "feed" else { return nil }
+        return root.elementChildren.filter { $0.localName == "entry" }.compactMap { entry in
+            func text(_ name: String) -> String? { entry.elementChildren.first { $0.localName == name }?.stringValue }
+            guard let id = text("id"), let title = text("title"), let updated = text("updated") else { return nil }
+            let category = entry.elementChildren.first { $0.localName == "category" }?.attribute("term") ?? "info"
+            let link = entry.elementChildren.first { $0.localName == "link" && ($0.attribute("rel") ?? "alternate") == "alternate" }?.attribute("href")
+            return FeedEntry(id: id, title: title, updated: updated, category: category, content: text("content") ?? "", link: link)
+        }
+    }
+
+    /// An Atom 1.0 feed (RFC 4287) as a subscription: a stable feed id per workspace, the last
+    /// `keep` entries across runs (new ones first, an entry id never twice), `self` and
+    /// `alternate` links when the site's URL is known, entry content as escaped HTML.
+    public static func atom(_ digest: Digest, context: DigestContext, previous: [FeedEntry] = [], keep: Int = 50) -> String {
+        let fresh = entries(digest, context: context)
+        let freshIDs = Set(fresh.map(\.id))
+        let all = Array((fresh + previous.filter { !freshIDs.contains($0.id) }).prefix(max(keep, 1)))
+        let writer = XMLWriter()
+        writer.startElement("feed", namespace: "http://www.w3.org/2005/Atom")
+        writer.element("id", text: "urn:panel:\(context.slug):feed")
+        writer.element("title", text: "\(context.workspace): early-warning flags")
+        writer.element("updated", text: all.map(\.updated).max() ?? digest.issuedAt)
+        if let site = context.siteURL {
+            writer.element("link", attributes: [("rel", "self"), ("type", "application/atom+xml"), ("href", "\(site)/feed.atom")])
+            writer.element("link", attributes: [("rel", "alternate"), ("type", "text/html"), ("href", "\(site)/index.html")])
+        }
+        if let anchor = anchorText(digest) { writer.element("subtitle", text: anchor) }
+        writer.startElement("author")
+        writer.element("name", text: "\(context.workspace) (panel)")
+        writer.endElement()
+        for entry in all {
+            writer.startElement("entry")
+            writer.element("id", text: entry.id)
+            writer.element("title", text: entry.title)
+            writer.element("updated", text: entry.updated)
+            if let link = entry.link { writer.element("link", attributes: [("rel", "alternate"), ("type", "text/html"), ("href", link)]) }
+            writer.element("category", attributes: [("term", entry.category)])
+            writer.element("content", attributes: [("type", "html")], text: entry.content)
+            writer.endElement()
         }
         writer.endElement()
         return writer.finish() ?? ""

@@ -58,6 +58,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var requireSignature: Bool
     /// `reviews: {max-file-mb, max-comments, max-comment-characters}`.
     public var reviewLimits: ReviewLimits = .default
+    /// `timezone:` (an IANA name such as Europe/Zurich): how digests and the site show times. UTC by default.
+    public var timezone: String = "UTC"
+    /// `site-url:` where the secretariat publishes `panel site` (and the feed): for the feed's links.
+    public var siteURL: String?
 
     public init(name: String, store: String = ".panel/panel.sqlite", objects: String = ".panel/objects",
                 inbox: String = "inbox", workflows: String = "workflows", rules: String = "workflows/rules",
@@ -92,6 +96,21 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let identity = root.word("identity", as: IdentityPolicy.self) { config.identity = identity }
         if let clock = root.word("clock", as: ClockPolicy.self) { config.clock = clock }
         if let secretariat = root.strings("secretariat") { config.secretariat = secretariat }
+        if let zoneNode = root.peek("timezone"), let zone = root.string("timezone") {
+            if TimeZone(identifier: zone) == nil {
+                let known = TimeZone.knownTimeZoneIdentifiers
+                reader.report(at: zoneNode, "'timezone' must be an IANA time zone such as Europe/Zurich or Africa/Nairobi, not '\(zone)'\(didYouMean(zone, among: known))")
+            } else {
+                config.timezone = zone
+            }
+        }
+        if let urlNode = root.peek("site-url"), let url = root.string("site-url") {
+            if let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil {
+                config.siteURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                reader.report(at: urlNode, "'site-url' must be an http or https URL such as https://panel.example.org, not '\(url)'")
+            }
+        }
         if let reviews = root.map("reviews") {
             if let require = reviews.bool("require-signature") { config.requireSignature = require }
             if let megabytes = reviews.int("max-file-mb", range: 1...1_024) { config.reviewLimits.maxFileBytes = megabytes << 20 }
@@ -170,6 +189,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
           max-file-mb: \(reviewLimits.maxFileBytes >> 20)
           max-comments: \(reviewLimits.maxComments)
           max-comment-characters: \(reviewLimits.maxCommentCharacters)
+        # How digests and the site show times (an IANA name), and where the site is published.
+        timezone: \(timezone)
+        \(siteURL.map { "site-url: \($0)" } ?? "# site-url: https://panel.example.org")
         # Generic XML formats: map a root element and XPath 1.0 per field.
         # references:
         #   mappings:

@@ -32,3 +32,24 @@ public struct FixedClock: PanelClock {
     public init(_ instant: Date) { self.instant = instant }
     public func now() -> Date { instant }
 }
+
+/// Times as people read them: in the workspace's time zone, to the minute, with the zone's abbreviation.
+public struct DisplayTime: Sendable {
+    public let zone: TimeZone
+
+    public init(_ identifier: String) { zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")! }
+
+    /// `2026-04-10 11:00 CEST`, or the text unchanged when it is not a time.
+    public func format(_ iso: String) -> String {
+        guard let date = Timestamp.parse(iso) else { return iso }
+        return format(date)
+    }
+
+    public func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let name = zone.abbreviation(for: date) ?? zone.identifier
+        return String(format: "%04d-%02d-%02d %02d:%02d ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!) + name
+    }
+}

@@ -15,51 +15,77 @@ struct DigestCommand: ParsableCommand {
         abstract: "For cron: evaluate the rules, then issue every flag and reminder not issued yet.",
         discussion: """
             Issues new and changed flags (by severity and rule), resolved flags, and reminders (overdue \
-            reviews, deadlines within a week), and records what it issued: running it again issues nothing \
-            and says so (exit 0). Silenced flags are withheld until their silence ends. A second digest \
-            started while one runs waits up to --wait seconds, then exits 5. Crontab:
-              0 7 * * * cd /srv/panel && panel digest --format html --out /srv/www/digest.html
+            reviews, deadlines within a week), and records what it issued: running it again issues nothing, \
+            takes no digest number and leaves --out as it was (unless --always), and says so (exit 0). \
+            Silenced flags are withheld until their silence ends; flags about approved or withdrawn assessments \
+            are inhibited. A second digest started while one runs waits up to --wait seconds, then exits 5; \
+            --dry-run records nothing and never waits. With --format atom and --out, the feed keeps the last \
+            --keep entries across runs (a subscription). Times are shown in panel.yaml's timezone. For cron, \
+            see 'panel cron'.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "markdown, html (one self-contained page), json or atom.") var format: Style = .markdown
     @Option(help: "Write to this file, atomically, instead of standard output.") var out: String?
-    @ArgumentParser.Flag(help: "Compose and print, but record nothing.") var dryRun = false
+    @ArgumentParser.Flag(help: "Compose and print, but record nothing (and never wait for the lock).") var dryRun = false
+    @ArgumentParser.Flag(help: "Write --out even when there is nothing new.") var always = false
+    @Option(help: "Entries an Atom feed keeps across runs.") var keep: Int = 50
     @Option(help: "Also re-issue what changed within this window, e.g. 7d or 24h.") var since: String?
     @Option(help: "Seconds to wait for another digest to finish.") var wait: Int = 0
 
     func validate() throws {
         if let since, Duration.seconds(since) == nil { throw ValidationError("--since must be a duration such as 7d or 24h, not '\(since)'") }
         if wait < 0 { throw ValidationError("--wait must be 0 or more seconds") }
+        if keep < 1 { throw ValidationError("--keep must be 1 or more entries") }
     }
 
     static let busy = ExitCode(5)
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        let lock = try DigestLock(path: context.workspace.storeURL.deletingLastPathComponent().appendingPathComponent("digest.lock").path)
-        guard lock.acquire(waiting: wait) else {
+        // A dry run records nothing, so it needs no lock and never waits on a real digest.
+        let lock = dryRun ? nil : try DigestLock(path: context.workspace.storeURL.deletingLastPathComponent().appendingPathComponent("digest.lock").path)
+        if let lock, !lock.acquire(waiting: wait) {
             Console.error("another digest is running (\(lock.path)); try again later or pass --wait SECONDS")
             throw Self.busy
         }
-        defer { lock.release() }
+        defer { lock?.release() }
         let runner = try context.runner()
         let now = context.clock.now()
         let digest = try Console.run { () -> Digest in
             if !dryRun { try runner.evaluate() }
             return try runner.digest(since: since.flatMap(Duration.seconds).map { now.addingTimeInterval(-$0) }, dryRun: dryRun)
         }
+        if digest.isEmpty && !always && out != nil {
+            FileHandle.standardError.write(Data("panel digest: nothing new since the last digest; \(out!) left as it was\n".utf8))
+            return
+        }
+        let digestContext = try context.digestContext(for: digest)
         let text: String
         switch format {
-        case .markdown: text = DigestRenderer.markdown(digest)
-        case .html: text = DigestRenderer.html(digest)
+        case .markdown: text = DigestRenderer.markdown(digest, context: digestContext)
+        case .html: text = DigestRenderer.html(digest, context: digestContext)
         case .json: text = try Console.json(digest) + "\n"
-        case .atom: text = DigestRenderer.atom(digest, workspace: context.workspace.config.name.lowercased().filter { $0.isLetter || $0.isNumber })
+        case .atom:
+            let previous = out.flatMap { FileManager.default.contents(atPath: $0) }.flatMap { DigestRenderer.previousEntries([UInt8]($0), source: out!) } ?? []
+            text = DigestRenderer.atom(digest, context: digestContext, previous: previous, keep: keep)
         }
         try Console.write(text, to: out)
         let summary = digest.isEmpty ? "nothing new since the last digest"
             : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
         FileHandle.standardError.write(Data("panel digest: \(summary)\(out.map { " → \($0)" } ?? "")\n".utf8))
+    }
+}
+
+extension CommandContext {
+    /// The workspace's time zone and site, and the references the digest's flags are about.
+    func digestContext(for digest: Digest) throws -> DigestContext {
+        let config = workspace.config
+        var references: [String: Reference] = [:]
+        for flag in digest.flags + digest.resolved where flag.subject.hasPrefix("ref-") {
+            if let reference = try store.reference(matching: flag.subject) { references[flag.subject] = reference }
+        }
+        return DigestContext(workspace: config.name, timezone: config.timezone, siteURL: config.siteURL, references: references)
     }
 }
 
