@@ -211,7 +211,7 @@ public enum DigestRenderer {
         Severity.allCases.reversed().compactMap { severity in
             let here = flags.filter { $0.severity == severity }
             guard !here.isEmpty else { return nil }
-            let rules = Dictionary(grouping: here, by: \.rule).sorted { $0.key < $1.key }.map { ($0.key, $0.value[0].title, $0.value) }
+            let rules = Dictionary(grouping: here, by: \.rule).sorted { $0.key < $1.key }.map { ($0.key, $0.value[0].title, $0.value.sorted { $0.id < $1.id }) }
             return (severity, rules)
         }
     }

@@ -34,6 +34,8 @@ public final class ReviewIntake {
     private let submitter: ActingIdentity
     private let requireSignature: Bool
     private let limits: ReviewLimits
+    /// A run nobody attends (cron): files are recorded as their signers', never as the runner's.
+    public var unattended = false
     private let fault: ((Step, String) throws -> Void)?
     /// Assessments and roster read once per run and folded forward in memory.
     private var assessments: [String: Assessment] = [:]
@@ -149,7 +151,11 @@ public final class ReviewIntake {
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
             }
-            // Responses are the signer's when signed, else whoever runs the import.
+            // Responses are the signer's when signed, else whoever runs the import; an unattended
+            // run (cron) is nobody's, so it takes only signed matrices.
+            if signer == nil && unattended {
+                return .rejected(["\(path): an unsigned response matrix in an unattended run cannot say who answered; the author signs it (\(SignedFile.howToSign((path as NSString).lastPathComponent))) or imports it with 'panel comments import'"])
+            }
             let responder = signer?.member.id ?? actor
             if let refusal = ReviewDecisions.mayRespond(actor: responder, on: assessment, members: try roster(session)) {
                 return .refused(refusal.reasons.map { "\(path): \($0)" })

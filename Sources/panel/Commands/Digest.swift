@@ -30,6 +30,7 @@ struct DigestCommand: ParsableCommand {
     @ArgumentParser.Flag(help: "Compose and print, but record nothing (and never wait for the lock).") var dryRun = false
     @ArgumentParser.Flag(help: "Write --out even when there is nothing new.") var always = false
     @Option(help: "Entries an Atom feed keeps across runs.") var keep: Int = 50
+    @Option(help: "Also add this digest to the Atom feed in this file (kept across runs), whatever --format is.") var feed: String?
     @Option(help: "Also re-issue what changed within this window, e.g. 7d or 24h.") var since: String?
     @Option(help: "Seconds to wait for another digest to finish.") var wait: Int = 0
 
@@ -56,21 +57,28 @@ struct DigestCommand: ParsableCommand {
             if !dryRun { try runner.evaluate() }
             return try runner.digest(since: since.flatMap(Duration.seconds).map { now.addingTimeInterval(-$0) }, dryRun: dryRun)
         }
-        if digest.isEmpty && !always && out != nil {
-            FileHandle.standardError.write(Data("panel digest: nothing new since the last digest; \(out!) left as it was\n".utf8))
+        // Nothing new: the last real digest's page and the feed stay as they are (written only
+        // when they do not exist yet, so a new site has them).
+        let existing = [out, feed].compactMap { $0 }.filter { FileManager.default.fileExists(atPath: $0) }
+        if digest.isEmpty && !always && !existing.isEmpty && existing.count == [out, feed].compactMap({ $0 }).count {
+            let kept = existing.joined(separator: " and ")
+            FileHandle.standardError.write(Data("panel digest: nothing new since the last digest; \(kept) left as it was\n".utf8))
             return
         }
         let digestContext = try context.digestContext(for: digest)
+        func atom(_ path: String?) -> String {
+            let previous = path.flatMap { FileManager.default.contents(atPath: $0) }.flatMap { DigestRenderer.previousEntries([UInt8]($0), source: path!) } ?? []
+            return DigestRenderer.atom(digest, context: digestContext, previous: previous, keep: keep)
+        }
         let text: String
         switch format {
         case .markdown: text = DigestRenderer.markdown(digest, context: digestContext)
         case .html: text = DigestRenderer.html(digest, context: digestContext)
         case .json: text = try Console.json(digest) + "\n"
-        case .atom:
-            let previous = out.flatMap { FileManager.default.contents(atPath: $0) }.flatMap { DigestRenderer.previousEntries([UInt8]($0), source: out!) } ?? []
-            text = DigestRenderer.atom(digest, context: digestContext, previous: previous, keep: keep)
+        case .atom: text = atom(out)
         }
         try Console.write(text, to: out)
+        if let feed { try Console.write(atom(feed), to: feed) }
         let summary = digest.isEmpty ? "nothing new since the last digest"
             : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
         FileHandle.standardError.write(Data("panel digest: \(summary)\(out.map { " → \($0)" } ?? "")\n".utf8))

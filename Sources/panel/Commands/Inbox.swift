@@ -9,6 +9,8 @@ struct Inbox: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
     @Argument(help: "Inbox folder (default: the workspace's inbox).") var directory: String?
+    @ArgumentParser.Flag(help: "Nobody attends this run (cron): response matrices must be signed, as nobody's name can stand for them.")
+    var unattended = false
 
     static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
         // The file's own name and path stay as given (the person running this holds the file);
@@ -38,7 +40,7 @@ struct Inbox: ParsableCommand {
         let context = try CommandContext.load(workspace)
         context.sweepDebris()
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
-        let intake = context.intake(workflows: try context.workflows)
+        let intake = context.intake(workflows: try context.workflows, unattended: unattended)
         let results = try Console.run { try intake.processInbox(inbox) }
         for (file, outcome, place) in results {
             Self.report(file, outcome)

@@ -96,12 +96,25 @@ struct CommandContext {
     /// The visibility policy for what this actor reads across assessments: chairs and the
     /// secretariat see everything; others never see a blinded reviewer's identity.
     func redactor() throws -> Redactor {
+        if Self.publishing { return try publicRedactor() }
         if identity.policy == .osUser && identity.isSecretariat { return Redactor(terms: []) }
         let members = try self.members
         if let member = members.first(where: { $0.id == identity.actor }), member.has(.coChair) || member.has(.viceChair) {
             return Redactor(terms: [])
         }
         return Visibility.redactor(for: identity, assessments: try assessments, workflows: try workflows, members: members)
+    }
+}
+
+extension CommandContext {
+    /// Set by commands whose output is published (cron's digest, feed and site): everything then
+    /// passes through the policy as the public sees it, whoever runs them.
+    nonisolated(unsafe) static var publishing = false
+
+    /// The public's view: the authors' view of every assessment.
+    func publicRedactor() throws -> Redactor {
+        let reader = ActingIdentity(actor: "public", recordedBy: nil, policy: .declared, login: nil, isSecretariat: false)
+        return Visibility.redactor(for: reader, assessments: try assessments, workflows: try workflows, members: try members)
     }
 }
 
@@ -256,9 +269,11 @@ enum OSUser {
 
 extension CommandContext {
     /// Review and response intake under this workspace's identity and signature policy.
-    func intake(workflows: [String: Workflow]) -> ReviewIntake {
+    func intake(workflows: [String: Workflow], unattended: Bool = false) -> ReviewIntake {
         forgetReads()  // the intake writes; what is printed afterwards is read afresh
-        return ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
-                     requireSignature: workspace.config.requireSignature, limits: workspace.config.reviewLimits)
+        let intake = ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
+                                  requireSignature: workspace.config.requireSignature, limits: workspace.config.reviewLimits)
+        intake.unattended = unattended
+        return intake
     }
 }

@@ -13,6 +13,12 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Act as if it were this time, ISO 8601 (default: $PANEL_NOW, else now). For tests and replays.", valueName: "TIME"))
     var now: String?
 
+    /// The same options as arguments, for a command that runs others in-process (cron, demo).
+    static func arguments(_ options: WorkspaceOptions) -> [String] {
+        (options.workspace.map { ["--workspace", $0] } ?? []) + (options.actor.map { ["--as", $0] } ?? [])
+            + (options.now.map { ["--now", $0] } ?? [])
+    }
+
     /// An unreadable time, from the flag or the environment, is a usage error (exit 64), never ignored.
     func validate() throws {
         if let now, Timestamp.parse(now) == nil {

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import PanelCore
+
+struct CronCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cron",
+        abstract: "The unattended job: ingest the reference drop folder, process the inbox, issue the digest and feed, write the site.",
+        discussion: """
+            Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs ingest' of --references \\
+            (files already ingested are recognised and skipped; rejected files are reported, not fatal); \\
+            2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \\
+            response matrix is set aside, since nobody's name can stand for it); rejected files go to \\
+            inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \\
+            SITE/feed.atom (nothing new: neither is rewritten); 4. the site in SITE (pages rewritten only \\
+            when they changed). Running it twice in a row issues and rewrites nothing. Crontab:
+              */30 * * * * panel cron --workspace /srv/panel --references /srv/panel/drop --site /srv/www/panel
+            """)
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: "The folder publishers' and registries' XML is dropped into.") var references: String?
+    @Option(help: "The folder the site, digest.html and feed.atom are written to.") var site: String
+
+    func run() throws {
+        // What cron writes is published: the public's view, whoever runs it.
+        CommandContext.publishing = true
+        let options = WorkspaceOptions.arguments(workspace)
+        if let references {
+            Console.out("== references: \(references)")
+            try tolerated { try Refs.Ingest.parse(options + [references, "--quiet"]).run() }
+        }
+        Console.out("== inbox")
+        try tolerated { try Inbox.parse(options + ["--unattended"]).run() }
+        let folder = URL(fileURLWithPath: site)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        Console.out("== digest")
+        try DigestCommand.parse(options + ["--format", "html", "--out", folder.appendingPathComponent("digest.html").path,
+                                           "--feed", folder.appendingPathComponent("feed.atom").path, "--wait", "60"]).run()
+        Console.out("== site")
+        try SiteCommand.parse(options + ["--out", site]).run()
+    }
+
+    /// Rejected files (exit 2) and refused ones (exit 3) are reported and set aside: the job goes on.
+    /// Anything else stops it.
+    private func tolerated(_ step: () throws -> Void) throws {
+        do {
+            try step()
+        } catch let code as ExitCode where code == Exit.badInput || code == Exit.refused {
+            Console.out("(some files were set aside with their reasons; continuing)")
+        }
+    }
+}
