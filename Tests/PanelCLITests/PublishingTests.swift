@@ -75,12 +75,39 @@ struct PublishingTests {
         #expect(second.status == 0, "\(second.error)")
         #expect(second.output.contains("0 ingested, 1 duplicate"), "\(second.output)")
         #expect(second.error.contains("panel digest: nothing new since the last digest"), "\(second.error)")
-        #expect(second.output.contains("site: 4 pages in \(site), 0 changed"), "\(second.output)")
+        #expect(second.output.contains("site: 5 pages in \(site), 0 changed"), "\(second.output)")
         #expect(try ["index.html", "digest.html", "feed.atom", "A-2026-002.html"].map { try modified(site + "/" + $0) } == stamps)
         #expect(try Data(contentsOf: URL(fileURLWithPath: site + "/feed.atom")) == feed)
-        // Stops at the first failure: a workspace that is not one.
+        // Stops at the first failure: a drop folder that is not there, a workspace that is not one.
+        let typo = try cli.panel(["cron", "--workspace", ws, "--references", drop.path + "-typo", "--site", site], environment: env)
+        #expect(typo.status == 2 && typo.error.contains("no such folder; nothing was ingested"), "\(typo.error)")
         let broken = try cli.panel(["cron", "--workspace", root.appendingPathComponent("nowhere").path, "--site", site], environment: env)
         #expect(broken.status != 0)
+    }
+
+    /// A feed that cannot be written leaves the digest unrecorded: its flags go out next time,
+    /// not lost between a page that was replaced and a feed that never had them.
+    @Test func aDigestThatCannotBePublishedIsNotRecorded() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = try demoWorkspace(root)
+        let env = ["PANEL_NOW": "2026-04-12T09:00:00Z", "PANEL_WORKSPACE": ws]
+        let listed = try JSONSerialization.jsonObject(with: Data(try cli.panel(["flags", "list", "--format", "json"], environment: env).output.utf8)) as? [[String: Any]]
+        let id = try #require(listed?.first?["id"] as? String)
+        #expect(try cli.panel(["flags", "resolve", id, "--note", "done", "--as", "exp-01"], environment: env).status == 0)
+        let feed = root.appendingPathComponent("feed.atom")
+        try FileManager.default.createDirectory(at: feed, withIntermediateDirectories: true)
+        let page = root.appendingPathComponent("digest.html").path
+        let failed = try cli.panel(["digest", "--format", "html", "--out", page, "--feed", feed.path], environment: env)
+        #expect(failed.status != 0)
+        try FileManager.default.removeItem(at: feed)
+        let again = try cli.panel(["digest", "--format", "html", "--out", page, "--feed", feed.path], environment: env)
+        #expect(again.status == 0 && again.error.contains("0 flags, 1 resolved"), "\(again.error)")
+        #expect(try String(contentsOf: feed, encoding: .utf8).contains("[resolved]"))
+        // A dry run never touches the feed.
+        let before = try Data(contentsOf: feed)
+        #expect(try cli.panel(["digest", "--dry-run", "--since", "30d", "--feed", feed.path], environment: env).error.contains("is not touched by a dry run"))
+        #expect(try Data(contentsOf: feed) == before)
     }
 
     /// The digest, the site's index and an assessment page, rendered by Chromium: the DOM holds

@@ -144,16 +144,22 @@ public struct DigestContext: Sendable {
     public var time: DisplayTime
     public var siteURL: String?
     public var references: [String: Reference]
+    /// What feed and entry ids are made from: the hash of the workspace's first event when known
+    /// (it never changes, whatever the workspace is renamed to), else the name.
+    public var key: String?
 
-    public init(workspace: String, timezone: String = "UTC", siteURL: String? = nil, references: [String: Reference] = [:]) {
+    public init(workspace: String, timezone: String = "UTC", siteURL: String? = nil, references: [String: Reference] = [:],
+                key: String? = nil) {
+        self.key = key
         self.workspace = workspace
         self.time = DisplayTime(timezone)
         self.siteURL = siteURL
         self.references = references
     }
 
-    /// `iisp-ai`: the workspace's name as an id fragment (stable as long as the name is).
+    /// The id fragment of this workspace's feed and entries: its key, else its name.
     public var slug: String {
+        if let key { return key }
         let lowered = workspace.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
         return String(lowered).split(separator: "-").joined(separator: "-")
     }
@@ -162,14 +168,21 @@ public struct DigestContext: Sendable {
     public func link(for flag: Flag) -> (text: String, url: String)? {
         guard let reference = references[flag.subject] else { return nil }
         if let doi = reference.metadata.identifiers.first(where: { $0.scheme == .doi }) {
-            return ("doi:\(doi.value)", "https://doi.org/\(doi.value)")
+            // A DOI may hold any character: percent-encoded, it stays one link.
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "\"<>#?%")
+            let path = doi.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? doi.value
+            return ("doi:\(doi.value)", "https://doi.org/\(path)")
         }
-        if let url = reference.metadata.url, url.hasPrefix("http://") || url.hasPrefix("https://") { return (url, url) }
+        if let url = reference.metadata.url, url.hasPrefix("http://") || url.hasPrefix("https://"), let parsed = URL(string: url),
+           parsed.host != nil {
+            return (url, parsed.absoluteString)
+        }
         return nil
     }
 
-    /// Where a flag is read on the published site, when there is one.
-    public func siteLink(for flag: Flag) -> String? { siteURL.map { "\($0)/index.html#\(flag.id)" } }
+    /// Where a flag is read on the published site, when there is one (flags.html lists every flag, resolved too).
+    public func siteLink(for flag: Flag) -> String? { siteURL.map { "\($0)/flags.html#\(flag.id)" } }
 }
 
 /// Digest renderings: Markdown, one self-contained HTML page, JSON, and an Atom 1.0 feed.
@@ -236,7 +249,7 @@ public enum DigestRenderer {
         if !digest.resolved.isEmpty {
             out += "\n## Resolved (\(digest.resolved.count))\n\n"
             for flag in digest.resolved {
-                out += "- \(markdownEscape(flag.title)): \(markdownEscape(flag.message)) (\(markdownEscape(flag.resolution ?? "resolved"))) — `\(flag.id)`\n"
+                out += "- \(markdownEscape(flag.message)) (\(markdownEscape(flag.resolution ?? "resolved"))) — `\(flag.id)`\n"
             }
         }
         if !digest.reminders.isEmpty {
@@ -251,13 +264,14 @@ public enum DigestRenderer {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// One flag as an HTML list item: the message (escaped), its link, its id once, what to do.
-    static func htmlItem(_ flag: Flag, marker: String, context: DigestContext) -> String {
+    /// One flag as an HTML list item: the message (escaped), its link, its id once, and (for members,
+    /// not on the public site) what to do about it.
+    static func htmlItem(_ flag: Flag, marker: String, context: DigestContext, actionable: Bool = true) -> String {
         let link = context.link(for: flag).map { " <a href=\"\(escape($0.url))\">\(escape($0.text))</a>" } ?? ""
         let ack = flag.state == .acknowledged ? " <span class=\"note\">acknowledged by \(escape(flag.acknowledgedBy ?? "?"))</span>" : ""
         return "<li id=\"\(escape(flag.id))\"><span class=\"marker \(marker.hasPrefix("new") ? "new" : "changed")\">\(escape(marker))</span> "
             + "\(escape(flag.message))\(link)\(ack) <code class=\"id\">\(escape(flag.id))</code>"
-            + "<br><span class=\"act\">\(escape(actions(flag)))</span></li>\n"
+            + (actionable ? "<br><span class=\"act\">\(escape(actions(flag)))</span>" : "") + "</li>\n"
     }
 
     static let style = """
@@ -285,7 +299,7 @@ public enum DigestRenderer {
         if !digest.resolved.isEmpty {
             body += "<h2>Resolved (\(digest.resolved.count))</h2>\n<ul>\n"
             for flag in digest.resolved {
-                body += "<li id=\"\(escape(flag.id))\">\(escape(flag.title)): \(escape(flag.message)) <span class=\"note\">\(escape(flag.resolution ?? "resolved"))</span> <code class=\"id\">\(escape(flag.id))</code></li>\n"
+                body += "<li id=\"\(escape(flag.id))\">\(escape(flag.message)) <span class=\"note\">\(escape(flag.resolution ?? "resolved"))</span> <code class=\"id\">\(escape(flag.id))</code></li>\n"
             }
             body += "</ul>\n"
         }
@@ -319,6 +333,13 @@ public enum DigestRenderer {
         public var link: String?
     }
 
+    /// A message cut to a title's length at a word.
+    static func shortened(_ text: String, to length: Int = 140) -> String {
+        guard text.count > length else { return text }
+        let cut = text.prefix(length)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
+    }
+
     /// The digest's entries: ids stable per flag version (and repeat).
     public static func entries(_ digest: Digest, context: DigestContext) -> [FeedEntry] {
         let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
@@ -330,13 +351,13 @@ public enum DigestRenderer {
             let html = "<p>\(escape(flag.message))</p>" + (link.map { "<p><a href=\"\(escape($0.url))\">\(escape($0.text))</a></p>" } ?? "")
                 + "<p><code>\(escape(actions(flag)))</code></p>"
             entries.append(FeedEntry(
-                id: "\(base):\(key)", title: "[\(flag.severity.rawValue)] \(flag.title) (\(marker(flag, key: key)))",
+                id: "\(base):\(key)", title: "[\(flag.severity.rawValue), \(marker(flag, key: key))] \(shortened(flag.message))",
                 updated: key.contains(":r") ? digest.issuedAt : flag.changedAt, category: flag.severity.rawValue, content: html,
                 link: link?.url ?? context.siteLink(for: flag)))
         }
         for flag in digest.resolved {
             entries.append(FeedEntry(
-                id: "\(base):\(DigestComposer.key(flag))", title: "[resolved] \(flag.title)", updated: flag.changedAt, category: "resolved",
+                id: "\(base):\(DigestComposer.key(flag))", title: "[resolved] \(shortened(flag.message))", updated: flag.changedAt, category: "resolved",
                 content: "<p>\(escape(flag.message))</p><p>\(escape(flag.resolution ?? "resolved"))</p>", link: context.siteLink(for: flag)))
         }
         for reminder in digest.reminders {

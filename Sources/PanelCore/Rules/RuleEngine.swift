@@ -258,6 +258,7 @@ public enum FlagDecisions {
         if let flag, flags[flag] == nil { reasons.append("no flag '\(flag)'") }
         if let rule, !rules.contains(where: { $0.id == rule }) { reasons.append("no rule '\(rule)'") }
         if until <= now { reasons.append("--until must be in the future") }
+        if until > now.addingTimeInterval(366 * 86_400) { reasons.append("--until may be at most a year ahead (\(Timestamp.format(now.addingTimeInterval(366 * 86_400)))); silence again when it ends") }
         if reason.trimmingCharacters(in: .whitespaces).isEmpty { reasons.append("a --reason is required") }
         guard reasons.isEmpty else { return .failure(Refusal(reasons)) }
         let silence = Silence(id: "S-\(existing.count + 1)", rule: rule, flag: flag, labels: labels, until: Timestamp.format(until),

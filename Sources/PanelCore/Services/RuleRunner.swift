@@ -90,6 +90,13 @@ public struct RuleRunner {
     /// Composes and (unless `dryRun`) records a digest in one write
     /// transaction, so two digests can never issue the same thing twice.
     public func digest(since: Date?, dryRun: Bool) throws -> Digest {
+        try digest(since: since, dryRun: dryRun, publish: { _ in })
+    }
+
+    /// The same, with `publish` called inside the transaction after the digest is composed and
+    /// before it is recorded: if writing its page or feed fails, nothing is recorded, and the
+    /// next run issues the same flags again (nothing is lost from what people read).
+    public func digest(since: Date?, dryRun: Bool, publish: (Digest) throws -> Void) throws -> Digest {
         let now = clock.now()
         let workflows = self.workflows
         let actor = self.actor
@@ -109,9 +116,12 @@ public struct RuleRunner {
             let keys = flags.map { DigestComposer.key($0, repeatAfterDays: rulesByID[$0.rule]?.repeatAfterDays, now: now) }
                 + resolved.map(DigestComposer.key) + reminders.map(DigestComposer.key)
             let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
-            let digest = DigestComposer.compose(
+            var digest = DigestComposer.compose(
                 id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
                 issued: try writer.issued(keys), since: since, now: now, head: try writer.head(), rules: rulesByID)
+            // An empty digest takes no number.
+            if digest.isEmpty { digest.id = "" }
+            try publish(digest)
             if !dryRun && !digest.isEmpty {
                 try writer.append(NewEvent(
                     DigestIssued(id: digest.id, keys: digest.keys, flags: digest.flags.count, resolved: digest.resolved.count,

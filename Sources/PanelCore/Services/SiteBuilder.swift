@@ -33,6 +33,8 @@ public struct SiteBuilder {
     public var hasDigestPage: Bool
     public var context: DigestContext
     public var now: Date
+    /// Names of the panel's members, shown for their ids.
+    public var names: [String: String] = [:]
 
     public init(title: String, entries: [Entry], workflows: [String: Workflow], flags: [Flag], silences: [Silence],
                 latestDigest: DigestIssued?, latestDigestAt: String?, hasDigestPage: Bool, context: DigestContext, now: Date) {
@@ -61,8 +63,9 @@ public struct SiteBuilder {
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(Self.escape(title))</title>
         <style>\(Self.style)</style>
+        <link rel="alternate" type="application/atom+xml" title="Early-warning flags" href="feed.atom">
         </head><body>
-        <nav aria-label="Site"><a href="index.html">All assessments</a>\(hasDigestPage ? "<a href=\"digest.html\">Latest digest</a>" : "")</nav>
+        <nav aria-label="Site"><a href="index.html">All assessments</a><a href="flags.html">All flags</a>\(hasDigestPage ? "<a href=\"digest.html\">Latest digest</a>" : "")<a href="feed.atom">Feed (Atom)</a></nav>
         <main>
         \(body)
         <p class="note">Generated \(Self.escape(context.time.format(now))) by panel from the panel's event log.</p>
@@ -73,7 +76,7 @@ public struct SiteBuilder {
 
     /// Every page, by file name.
     public func pages() -> [String: String] {
-        var pages = ["index.html": index()]
+        var pages = ["index.html": index(), "flags.html": flagsPage()]
         for entry in entries { pages["\(entry.assessment.id).html"] = assessmentPage(entry) }
         return pages
     }
@@ -90,7 +93,9 @@ public struct SiteBuilder {
             body += "<h3 class=\"\(severity)\">\(severity.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))</h3>\n"
             for rule in group.rules {
                 body += "<h4>\(Self.escape(rule.title)) <code class=\"id\">\(Self.escape(rule.rule))</code></h4>\n<ul>\n"
-                for flag in rule.flags { body += DigestRenderer.htmlItem(flag, marker: flag.state == .acknowledged ? "acknowledged" : "open", context: context) }
+                for flag in rule.flags {
+                    body += DigestRenderer.htmlItem(flag, marker: flag.state == .acknowledged ? "acknowledged" : "open", context: context, actionable: false)
+                }
                 body += "</ul>\n"
             }
         }
@@ -103,6 +108,31 @@ public struct SiteBuilder {
             body += "<p>No digest issued yet.</p>\n"
         }
         return page(title, body: body)
+    }
+
+    /// Every flag, open and resolved, each with its anchor (the feed links here).
+    func flagsPage() -> String {
+        var body = "<h1>Early-warning flags</h1>\n"
+        for state in [FlagState.open, .acknowledged, .silenced, .resolved] {
+            let here = flags.filter { $0.state(at: now, silences: silences) == state }.sorted { ($1.severity, $0.rule, $0.id) < ($0.severity, $1.rule, $1.id) }
+            body += "<h2>\(state.rawValue.capitalized) (\(here.count))</h2>\n"
+            if here.isEmpty { body += "<p>None.</p>\n"; continue }
+            body += "<ul>\n"
+            for flag in here {
+                let link = context.link(for: flag).map { " <a href=\"\(Self.escape($0.url))\">\(Self.escape($0.text))</a>" } ?? ""
+                let resolution = flag.resolution.map { " <span class=\"note\">\(Self.escape($0))</span>" } ?? ""
+                body += "<li id=\"\(Self.escape(flag.id))\"><strong>\(Self.escape(flag.severity.rawValue))</strong> \(Self.escape(flag.title)): "
+                    + "\(Self.escape(flag.message))\(link)\(resolution) <code class=\"id\">\(Self.escape(flag.id))</code></li>\n"
+            }
+            body += "</ul>\n"
+        }
+        return page("Early-warning flags", body: body)
+    }
+
+    /// A statement's Markdown emphasis (`*likely*`) as HTML, everything else escaped.
+    static func emphasis(_ text: String) -> String {
+        let escaped = escape(text)
+        return escaped.replacing(/\*([^*]+)\*/) { "<em>\($0.output.1)</em>" }
     }
 
     /// An assessment's line on the index (or the head of its own page).
@@ -161,14 +191,16 @@ public struct SiteBuilder {
         body += "<h2>Team</h2>\n<ul>\n"
         for role in AssessmentRole.allCases where role != .reviewer {
             let holders = assessment.members(with: role)
-            if !holders.isEmpty { body += "<li>\(Self.escape(role.rawValue)): \(Self.escape(holders.joined(separator: ", ")))</li>\n" }
+            if !holders.isEmpty {
+                body += "<li>\(Self.escape(role.rawValue)): \(Self.escape(holders.map { id in names[id].map { "\($0) (\(id))" } ?? id }.joined(separator: ", ")))</li>\n"
+            }
         }
         body += "</ul>\n"
         if !assessment.statements.isEmpty {
             body += "<h2>Summary statements (latest draft)</h2>\n<ul>\n"
             for statement in assessment.statements {
                 let decision = assessment.statementDecisions[statement.id]?.rawValue ?? "pending"
-                body += "<li><strong>\(Self.escape(statement.id))</strong> [\(Self.escape(decision))] \(Self.escape(statement.text))</li>\n"
+                body += "<li><strong>\(Self.escape(statement.id))</strong> [\(Self.escape(decision))] \(Self.emphasis(statement.text))</li>\n"
             }
             body += "</ul>\n"
         }

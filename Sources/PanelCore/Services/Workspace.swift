@@ -97,7 +97,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let clock = root.word("clock", as: ClockPolicy.self) { config.clock = clock }
         if let secretariat = root.strings("secretariat") { config.secretariat = secretariat }
         if let zoneNode = root.peek("timezone"), let zone = root.string("timezone") {
-            if TimeZone(identifier: zone) == nil {
+            if zone != "UTC" && !TimeZone.knownTimeZoneIdentifiers.contains(zone) {
                 let known = TimeZone.knownTimeZoneIdentifiers
                 reader.report(at: zoneNode, "'timezone' must be an IANA time zone such as Europe/Zurich or Africa/Nairobi, not '\(zone)'\(didYouMean(zone, among: known))")
             } else {
@@ -105,10 +105,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
             }
         }
         if let urlNode = root.peek("site-url"), let url = root.string("site-url") {
-            if let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil {
+            if let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme), parsed.host != nil,
+               parsed.query == nil, parsed.fragment == nil {
                 config.siteURL = url.hasSuffix("/") ? String(url.dropLast()) : url
             } else {
-                reader.report(at: urlNode, "'site-url' must be an http or https URL such as https://panel.example.org, not '\(url)'")
+                reader.report(at: urlNode, "'site-url' must be an http or https URL without query or fragment, such as https://panel.example.org, not '\(url)'")
             }
         }
         if let reviews = root.map("reviews") {

@@ -7,12 +7,12 @@ struct CronCommand: ParsableCommand {
         commandName: "cron",
         abstract: "The unattended job: ingest the reference drop folder, process the inbox, issue the digest and feed, write the site.",
         discussion: """
-            Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs ingest' of --references \\
-            (files already ingested are recognised and skipped; rejected files are reported, not fatal); \\
-            2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \\
-            response matrix is set aside, since nobody's name can stand for it); rejected files go to \\
-            inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \\
-            SITE/feed.atom (nothing new: neither is rewritten); 4. the site in SITE (pages rewritten only \\
+            Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs ingest' of --references \
+            (files already ingested are recognised and skipped; rejected files are reported, not fatal); \
+            2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \
+            response matrix is set aside, since nobody's name can stand for it); rejected files go to \
+            inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \
+            SITE/feed.atom (nothing new: neither is rewritten); 4. the site in SITE (pages rewritten only \
             when they changed). Running it twice in a row issues and rewrites nothing. Crontab:
               */30 * * * * panel cron --workspace /srv/panel --references /srv/panel/drop --site /srv/www/panel
             """)
@@ -25,6 +25,15 @@ struct CronCommand: ParsableCommand {
         // What cron writes is published: the public's view, whoever runs it.
         CommandContext.publishing = true
         let options = WorkspaceOptions.arguments(workspace)
+        var isDirectory: ObjCBool = false
+        if let references, !FileManager.default.fileExists(atPath: references, isDirectory: &isDirectory) || !isDirectory.boolValue {
+            Console.error("--references \(references): no such folder; nothing was ingested (check the crontab line)")
+            throw Exit.badInput
+        }
+        if FileManager.default.fileExists(atPath: site, isDirectory: &isDirectory), !isDirectory.boolValue {
+            Console.error("--site \(site): a file, not a folder; the site, digest.html and feed.atom go in a folder")
+            throw Exit.badInput
+        }
         if let references {
             Console.out("== references: \(references)")
             try tolerated { try Refs.Ingest.parse(options + [references, "--quiet"]).run() }

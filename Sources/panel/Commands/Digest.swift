@@ -53,35 +53,58 @@ struct DigestCommand: ParsableCommand {
         defer { lock?.release() }
         let runner = try context.runner()
         let now = context.clock.now()
+        var summaryNote = ""
         let digest = try Console.run { () -> Digest in
             if !dryRun { try runner.evaluate() }
-            return try runner.digest(since: since.flatMap(Duration.seconds).map { now.addingTimeInterval(-$0) }, dryRun: dryRun)
+            // Pages and the feed are written inside the digest's transaction, before it is recorded:
+            // a write that fails leaves the digest unrecorded, to be issued again next time.
+            return try runner.digest(since: since.flatMap(Duration.seconds).map { now.addingTimeInterval(-$0) }, dryRun: dryRun) { digest in
+                summaryNote = try write(digest, context: context)
+            }
         }
-        // Nothing new: the last real digest's page and the feed stay as they are (written only
-        // when they do not exist yet, so a new site has them).
-        let existing = [out, feed].compactMap { $0 }.filter { FileManager.default.fileExists(atPath: $0) }
-        if digest.isEmpty && !always && !existing.isEmpty && existing.count == [out, feed].compactMap({ $0 }).count {
-            let kept = existing.joined(separator: " and ")
-            FileHandle.standardError.write(Data("panel digest: nothing new since the last digest; \(kept) left as it was\n".utf8))
-            return
+        let summary = digest.isEmpty ? "nothing new since the last digest"
+            : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
+        FileHandle.standardError.write(Data("panel digest: \(summary)\(summaryNote)\n".utf8))
+    }
+
+    /// Writes the digest where asked; returns what to add to the summary line.
+    private func write(_ digest: Digest, context: CommandContext) throws -> String {
+        // Nothing new: a file that exists stays as it is (the last real digest's page, the feed);
+        // one that does not exist yet is written, so a new site has it.
+        func needed(_ path: String?) -> Bool {
+            guard let path else { return false }
+            return !digest.isEmpty || always || !FileManager.default.fileExists(atPath: path)
         }
         let digestContext = try context.digestContext(for: digest)
         func atom(_ path: String?) -> String {
             let previous = path.flatMap { FileManager.default.contents(atPath: $0) }.flatMap { DigestRenderer.previousEntries([UInt8]($0), source: path!) } ?? []
             return DigestRenderer.atom(digest, context: digestContext, previous: previous, keep: keep)
         }
-        let text: String
-        switch format {
-        case .markdown: text = DigestRenderer.markdown(digest, context: digestContext)
-        case .html: text = DigestRenderer.html(digest, context: digestContext)
-        case .json: text = try Console.json(digest) + "\n"
-        case .atom: text = atom(out)
+        var notes: [String] = []
+        if out == nil || needed(out) {
+            let text: String
+            switch format {
+            case .markdown: text = DigestRenderer.markdown(digest, context: digestContext)
+            case .html: text = DigestRenderer.html(digest, context: digestContext)
+            case .json: text = try Console.json(digest) + "\n"
+            case .atom: text = atom(out)
+            }
+            try Console.write(text, to: out)
+            if let out { notes.append(" → \(out)") }
+        } else if let out {
+            notes.append("; \(out) left as it was")
         }
-        try Console.write(text, to: out)
-        if let feed { try Console.write(atom(feed), to: feed) }
-        let summary = digest.isEmpty ? "nothing new since the last digest"
-            : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
-        FileHandle.standardError.write(Data("panel digest: \(summary)\(out.map { " → \($0)" } ?? "")\n".utf8))
+        if let feed {
+            if dryRun {
+                notes.append("; the feed \(feed) is not touched by a dry run")
+            } else if needed(feed) {
+                try Console.write(atom(feed), to: feed)
+                notes.append(" → \(feed)")
+            } else {
+                notes.append("; \(feed) left as it was")
+            }
+        }
+        return notes.joined()
     }
 }
 
@@ -93,7 +116,13 @@ extension CommandContext {
         for flag in digest.flags + digest.resolved where flag.subject.hasPrefix("ref-") {
             if let reference = try store.reference(matching: flag.subject) { references[flag.subject] = reference }
         }
-        return DigestContext(workspace: config.name, timezone: config.timezone, siteURL: config.siteURL, references: references)
+        return DigestContext(workspace: config.name, timezone: config.timezone, siteURL: config.siteURL, references: references,
+                             key: try feedKey())
+    }
+
+    /// The first 16 hex digits of the workspace's first event's hash: a name for its feed that never changes.
+    func feedKey() throws -> String? {
+        try store.events(after: 0, limit: 1).first.map { String($0.hash.prefix(16)) }
     }
 }
 

@@ -187,7 +187,11 @@ struct FlagsCommand: ParsableCommand {
                     actor: context.actor, now: now)
             }
             if let silence = try records.first?.payload(as: SilenceCreated.self)?.silence {
-                Console.out("silence \(silence.id) until \(silence.until)")
+                let withheld = try context.store.flags().values.filter { $0.state != .resolved && silence.matches($0) }.map(\.id).sorted()
+                Console.out("silence \(silence.id) until \(silence.until); it withholds \(withheld.isEmpty ? "no flag now" : counted(withheld.count, "flag") + ": " + withheld.joined(separator: ", "))")
+                if withheld.isEmpty && silence.flag == nil {
+                    Console.error("warning: silence \(silence.id) matches no current flag; check --rule and --label (it will withhold matching flags raised before \(silence.until))")
+                }
             }
         }
     }

@@ -54,11 +54,13 @@ struct SiteCommand: ParsableCommand {
         for flag in flags where flag.subject.hasPrefix("ref-") {
             if let reference = try store.reference(matching: flag.subject) { references[flag.subject] = reference }
         }
-        let builder = SiteBuilder(
+        var builder = SiteBuilder(
             title: config.name, entries: entries, workflows: workflows, flags: flags, silences: try store.silences(),
             latestDigest: latest, latestDigestAt: latestAt,
             hasDigestPage: FileManager.default.fileExists(atPath: folder.appendingPathComponent("digest.html").path),
-            context: DigestContext(workspace: config.name, timezone: config.timezone, siteURL: config.siteURL, references: references), now: now)
+            context: DigestContext(workspace: config.name, timezone: config.timezone, siteURL: config.siteURL, references: references,
+                                   key: try context.feedKey()), now: now)
+        builder.names = Dictionary(members.filter(\.isPanelMember).map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var changed = 0
         let pages = builder.pages()
