@@ -216,3 +216,59 @@ enum SHA256Hex {
 }
 
 import Crypto
+
+@Suite("The reference drop folder")
+struct ReferenceDropTests {
+    struct Stop: Error {}
+
+    func drop(_ temporary: TemporaryStore) throws -> URL {
+        let folder = temporary.objects.root.deletingLastPathComponent().appendingPathComponent("drop-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for relative in ["references/jats/autonomous-replication.xml", "references/pubmed/pubmed-ai-health.xml", "references-bad/truncated.xml"] {
+            let source = URL(fileURLWithPath: Fixtures.path(relative))
+            try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent(source.lastPathComponent))
+        }
+        return folder
+    }
+
+    func ingester(_ temporary: TemporaryStore) throws -> ReferenceIngester {
+        try ReferenceIngester(store: temporary.store, objects: temporary.objects, registry: ReferenceAdapterRegistry(),
+                              clock: FixedClock(Timestamp.parse("2026-04-10T09:00:00Z")!), actor: "cron")
+    }
+
+    func names(_ folder: URL, _ sub: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+    }
+
+    @Test func filesMoveByOutcomeAndTheNextRunCostsNothing() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(outcome.report.added == 5 && outcome.report.rejected.count == 1)
+        #expect(names(folder, "processed") == ["autonomous-replication.xml", "pubmed-ai-health.xml"])
+        #expect(names(folder, "rejected") == ["truncated.xml", "truncated.xml.reason.txt"])
+        let reason = try String(contentsOf: folder.appendingPathComponent("rejected/truncated.xml.reason.txt"), encoding: .utf8)
+        #expect(reason.contains("truncated.xml:31:146: AttValue: ' expected"))
+        // Tomorrow: nothing new, nothing rejected again.
+        let again = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(again.report.files == 0 && again.report.rejected.isEmpty && again.moved.isEmpty)
+    }
+
+    /// Stopped at every step, then run again: every file ends once in processed/ or rejected/,
+    /// and the store holds each reference once.
+    @Test(arguments: ReferenceDrop.Step.allCases)
+    func aRunStoppedAtAnyStepIsFinishedByTheNext(step: ReferenceDrop.Step) throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        var stopped = false
+        let faulty = ReferenceDrop(ingester: try ingester(temporary)) { at, _ in
+            if at == step && !stopped { stopped = true; throw Stop() }
+        }
+        #expect(throws: Stop.self) { try faulty.process(folder) }
+        _ = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(names(folder, "processed") == ["autonomous-replication.xml", "pubmed-ai-health.xml"])
+        #expect(names(folder, "rejected").filter { !$0.hasSuffix(".reason.txt") } == ["truncated.xml"])
+        #expect(try temporary.store.referenceCount() == 5)
+        #expect(try temporary.store.verifyState().isEmpty)
+    }
+}

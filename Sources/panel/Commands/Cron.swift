@@ -7,8 +7,8 @@ struct CronCommand: ParsableCommand {
         commandName: "cron",
         abstract: "The unattended job: ingest the reference drop folder, process the inbox, issue the digest and feed, write the site.",
         discussion: """
-            Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs ingest' of --references \
-            (files already ingested are recognised and skipped; rejected files are reported, not fatal); \
+            Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs inbox' of the drop folder \
+            --references (each file moves to processed/, or to rejected/ with its reason; not fatal); \
             2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \
             response matrix is set aside, since nobody's name can stand for it); rejected files go to \
             inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \
@@ -36,7 +36,7 @@ struct CronCommand: ParsableCommand {
         }
         if let references {
             Console.out("== references: \(references)")
-            try tolerated { try Refs.Ingest.parse(options + [references, "--quiet"]).run() }
+            try tolerated { try Refs.DropInbox.parse(options + [references]).run() }
         }
         Console.out("== inbox")
         try tolerated { try Inbox.parse(options + ["--unattended"]).run() }

@@ -5,7 +5,7 @@ import PanelCore
 struct Refs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reference documents: ingest XML, search, show, list.",
-        subcommands: [Ingest.self, Search.self, Show.self, List.self])
+        subcommands: [Ingest.self, DropInbox.self, Search.self, Show.self, List.self])
 }
 
 extension Refs {
@@ -60,6 +60,12 @@ extension Refs {
             let flagged = report.ruleMatches > 0 || report.added > 0
                 ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
 
+            try Self.print(report, flagged: flagged, json: json)
+            if !report.rejected.isEmpty { throw Exit.badInput }
+        }
+
+        /// The report as `refs ingest` prints it (also `refs inbox`).
+        static func print(_ report: IngestReport, flagged: RuleRunner.Outcome, json: Bool) throws {
             if json {
                 Console.out(try Console.json(report))
             } else {
@@ -89,7 +95,6 @@ extension Refs {
                     Console.out("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
                 }
             }
-            if !report.rejected.isEmpty { throw Exit.badInput }
         }
     }
 
@@ -251,4 +256,48 @@ extension ReferenceFormat: ExpressibleByArgument {}
 
 extension String {
     var nilIfBlank: String? { isEmpty ? nil : self }
+}
+
+extension Refs {
+    struct DropInbox: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "inbox",
+            abstract: "Ingest a reference drop folder (for cron): each file moves to processed/, or to rejected/ with its reason.",
+            discussion: """
+                Like the review inbox: files in the folder (not its subfolders) are ingested; ingested and \
+                duplicate files move to processed/, rejected ones to rejected/ with NAME.reason.txt beside \
+                them. Nothing is deleted, a daily run costs only what is new, and yesterday's bad file does \
+                not fail today's run. Exit 2 when a file was rejected in this run.
+                """)
+
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The drop folder (default: the workspace's inbox/references).") var directory: String?
+        @ArgumentParser.Flag(help: "Print the report as JSON.") var json = false
+
+        func run() throws {
+            let context = try CommandContext.load(workspace)
+            context.sweepDebris()
+            let folder = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL.appendingPathComponent("references")
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure.badInput("\(folder.path): no such folder (the reference drop folder; create it, or pass DIR)")
+            }
+            let rules = try context.rules
+            let ingester = try Console.run {
+                try ReferenceIngester(
+                    store: context.store, objects: context.workspace.objects,
+                    registry: try context.workspace.adapterRegistry(), clock: context.clock, actor: context.actor, format: nil,
+                    rules: try ReferenceRuleSet(rules, approved: rules.contains(where: \.citesApproved) ? try context.approvedTopics() : []))
+            }
+            let outcome = try Console.run { try ReferenceDrop(ingester: ingester).process(folder) }
+            let report = outcome.report
+            let flagged = report.ruleMatches > 0 || report.added > 0
+                ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
+            if !json {
+                for moved in outcome.moved { Console.out("\(moved.place.hasPrefix("rejected") ? "set aside" : "moved    ") \(moved.file) → \(moved.place)", keeping: moved.file) }
+            }
+            try Ingest.print(report, flagged: flagged, json: json)
+            if !report.rejected.isEmpty { throw Exit.badInput }
+        }
+    }
 }
