@@ -271,12 +271,8 @@ public enum ReviewDecisions {
         guard stage.allows(.review), let settings = stage.review else {
             return .failure(ValidationFailure([Problem(submission.location("assessment"), "\(assessment.id) is in \(stage.id), which does not take reviews")]))
         }
-        let draft = assessment.drafts.first { $0.version == submission.draft }
-        if draft == nil {
-            problem("draft", "\(assessment.id) has no draft \(submission.draft) (drafts: \(assessment.drafts.map { String($0.version) }.joined(separator: ", ")))")
-        } else if submission.draft != assessment.latestDraft?.version {
-            problem("draft", "draft \(submission.draft) is not the one under review in \(stage.id): review draft \(assessment.latestDraft!.version)")
-        }
+        let (draft, draftProblems) = draftProblems(submission, assessment: assessment, stage: stage, verb: "review")
+        problems += draftProblems
         var late = false
         if let reviewer = members.first(where: { $0.id == submission.reviewer }) {
             if let assignment = assessment.assignments.first(where: { $0.reviewer == reviewer.id && $0.stage == assessment.stage }) {
@@ -303,17 +299,36 @@ public enum ReviewDecisions {
         }
         problems += outOfRange(submission, draft: draft)
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
+        return .success(recorded(submission, assessment: assessment, stage: stage, fileHash: fileHash, late: late, signedWith: signedWith,
+                                 state: nil, now: now, why: "a review arrived after the sign-off"))
+    }
+
+    /// The review, and the withdrawal of every sign-off of the stage: what arrives after a
+    /// sign-off needs consideration too.
+    private static func recorded(_ submission: ReviewSubmission, assessment: Assessment, stage: Stage, fileHash: String, late: Bool,
+                                 signedWith: String?, state: String?, now: Date, why: String) -> [NewEvent] {
         let review = Review(
             id: Review.id(assessment: assessment.id, stage: stage.id, reviewer: submission.reviewer), assessment: assessment.id,
             stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
             confidence: submission.confidence, summary: submission.summary, comments: numbered(submission, after: assessment.commentCount),
-            file: fileHash, late: late, signedWith: signedWith)
-        // A sign-off given before this review no longer stands: the new review needs consideration too.
+            file: fileHash, late: late, signedWith: signedWith, state: state)
         let withdrawn = assessment.signOffs.filter { $0.stage == stage.id }.map {
-            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "a review arrived after the sign-off"),
+            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: why),
                      subject: assessment.id, actor: submission.reviewer, time: now)
         }
-        return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn)
+        return [NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn
+    }
+
+    /// The draft a file names: one that exists, and the one under review.
+    private static func draftProblems(_ submission: ReviewSubmission, assessment: Assessment, stage: Stage, verb: String) -> (Draft?, [Problem]) {
+        let draft = assessment.drafts.first { $0.version == submission.draft }
+        if draft == nil {
+            return (nil, [Problem(submission.location("draft"), "\(assessment.id) has no draft \(submission.draft) (drafts: \(assessment.drafts.map { String($0.version) }.joined(separator: ", ")))")])
+        }
+        if submission.draft != assessment.latestDraft?.version {
+            return (draft, [Problem(submission.location("draft"), "draft \(submission.draft) is not the one under review in \(stage.id): \(verb) draft \(assessment.latestDraft!.version)")])
+        }
+        return (draft, [])
     }
 
     private static func outOfRange(_ submission: ReviewSubmission, draft: Draft?) -> [Problem] {
@@ -353,28 +368,15 @@ public enum ReviewDecisions {
             let closes = entered.addingTimeInterval(Double(days) * 86_400)
             if now > closes { problem("reviewer", "government review of \(assessment.id) in \(stage.id) closed at \(Timestamp.format(closes))") }
         }
-        let draft = assessment.drafts.first { $0.version == submission.draft }
-        if draft == nil {
-            problem("draft", "\(assessment.id) has no draft \(submission.draft) (drafts: \(assessment.drafts.map { String($0.version) }.joined(separator: ", ")))")
-        } else if submission.draft != assessment.latestDraft?.version {
-            problem("draft", "draft \(submission.draft) is not the one under review in \(stage.id): comment on draft \(assessment.latestDraft!.version)")
-        }
+        let (draft, draftProblems) = draftProblems(submission, assessment: assessment, stage: stage, verb: "comment on")
+        problems += draftProblems
         if let earlier = assessment.reviews.first(where: { $0.state == state && $0.stage == stage.id }) {
             problem("reviewer", "\(name) has already sent its comments on \(assessment.id) in \(stage.id) (\(earlier.reviewer))")
         }
         problems += outOfRange(submission, draft: draft)
         if !problems.isEmpty { return .failure(ValidationFailure(problems)) }
-        let review = Review(
-            id: Review.id(assessment: assessment.id, stage: stage.id, reviewer: submission.reviewer), assessment: assessment.id,
-            stage: stage.id, draft: submission.draft, reviewer: submission.reviewer, recommendation: submission.recommendation,
-            confidence: submission.confidence, summary: submission.summary, comments: numbered(submission, after: assessment.commentCount),
-            file: fileHash, late: false, signedWith: signedWith, state: state)
-        // Government comments need consideration too: a sign-off given before them no longer stands.
-        let withdrawn = assessment.signOffs.filter { $0.stage == stage.id }.map {
-            NewEvent(SignOffWithdrawn(assessment: assessment.id, stage: $0.stage, editor: $0.editor, reason: "government comments arrived after the sign-off"),
-                     subject: assessment.id, actor: submission.reviewer, time: now)
-        }
-        return .success([NewEvent(ReviewReceived(review: review), subject: assessment.id, actor: submission.reviewer, time: now)] + withdrawn)
+        return .success(recorded(submission, assessment: assessment, stage: stage, fileHash: fileHash, late: false, signedWith: signedWith,
+                                 state: state, now: now, why: "government comments arrived after the sign-off"))
     }
 
     // MARK: Responses
