@@ -155,7 +155,8 @@ struct DigestTests {
                                                                actor: "exp-01", now: world.clock.now()).get())
         let second = try runner.digest(since: nil, dryRun: false)
         #expect(second.resolved.map(\.id) == [labour.id])
-        let previous = try #require(DigestRenderer.previousEntries(Array(one.utf8), source: "feed.atom"))
+        let previous = try DigestRenderer.previousEntries(Array(one.utf8), source: "feed.atom")
+        #expect(throws: XMLParseError.self) { try DigestRenderer.previousEntries(Array("<html/>".utf8), source: "feed.atom") }
         let two = DigestRenderer.atom(second, context: context, previous: previous)
         let (sameID, secondIDs) = try check(two)
         #expect(sameID == feedID)

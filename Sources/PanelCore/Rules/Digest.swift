@@ -369,10 +369,15 @@ public enum DigestRenderer {
         return entries
     }
 
-    /// The entries of a feed written before (newest first), to keep across runs; nil when it cannot be read.
-    public static func previousEntries(_ bytes: [UInt8], source: String) -> [FeedEntry]? {
-        guard let document = try? PanelXMLParser().document(bytes: bytes, source: source), let root = document.root,
-              root.localName == "feed" else { return nil }
+    /// The entries of a feed written before (newest first), to keep across runs. A file that is not
+    /// an Atom feed is an error, not an empty feed: overwriting it would lose its entries unsaid.
+    public static func previousEntries(_ bytes: [UInt8], source: String) throws -> [FeedEntry] {
+        let document = try PanelXMLParser().document(bytes: bytes, source: source)
+        guard let root = document.root, root.localName == "feed", root.namespaceURI == "http://www.w3.org/2005/Atom" else {
+            throw XMLParseError(source: source, reason: .rejectedByCaller,
+                                diagnostic: XMLDiagnostic(severity: .error, line: 1, column: 1,
+                                                          message: "not an Atom feed, so its entries cannot be kept; move it aside and run again"))
+        }
         return root.elementChildren.filter { $0.localName == "entry" }.compactMap { entry in
             func text(_ name: String) -> String? { entry.elementChildren.first { $0.localName == name }?.stringValue }
             guard let id = text("id"), let title = text("title"), let updated = text("updated") else { return nil }

@@ -76,8 +76,16 @@ struct DigestCommand: ParsableCommand {
             return !digest.isEmpty || always || !FileManager.default.fileExists(atPath: path)
         }
         let digestContext = try context.digestContext(for: digest)
-        func atom(_ path: String?) -> String {
-            let previous = path.flatMap { FileManager.default.contents(atPath: $0) }.flatMap { DigestRenderer.previousEntries([UInt8]($0), source: path!) } ?? []
+        func atom(_ path: String?) throws -> String {
+            var previous: [DigestRenderer.FeedEntry] = []
+            if let path, let bytes = FileManager.default.contents(atPath: path) {
+                do {
+                    previous = try DigestRenderer.previousEntries([UInt8](bytes), source: path)
+                } catch {
+                    // The parse error names the file, line and column.
+                    throw CommandFailure.badInput("\(error)")
+                }
+            }
             return DigestRenderer.atom(digest, context: digestContext, previous: previous, keep: keep)
         }
         var notes: [String] = []
@@ -87,7 +95,7 @@ struct DigestCommand: ParsableCommand {
             case .markdown: text = DigestRenderer.markdown(digest, context: digestContext)
             case .html: text = DigestRenderer.html(digest, context: digestContext)
             case .json: text = try Console.json(digest) + "\n"
-            case .atom: text = atom(out)
+            case .atom: text = try atom(out)
             }
             try Console.write(text, to: out)
             if let out { notes.append(" → \(out)") }
@@ -98,7 +106,7 @@ struct DigestCommand: ParsableCommand {
             if dryRun {
                 notes.append("; the feed \(feed) is not touched by a dry run")
             } else if needed(feed) {
-                try Console.write(atom(feed), to: feed)
+                try Console.write(try atom(feed), to: feed)
                 notes.append(" → \(feed)")
             } else {
                 notes.append("; \(feed) left as it was")
