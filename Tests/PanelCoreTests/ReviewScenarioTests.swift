@@ -239,8 +239,8 @@ struct ReviewScenarioTests {
         ("reviews/bad/malformed.yaml", ["reviews/bad/malformed.yaml:8:1: not valid YAML: found unexpected end of stream (the file ends inside a quoted value or a bracketed list: a closing quote or bracket is missing)"]),
         ("reviews/bad/bad-values.csv", [
             "reviews/bad/bad-values.csv:2:1: 'recommendation' must be one of accept, minor-revisions, major-revisions, reject, not 'maybe'",
-            "reviews/bad/bad-values.csv:3:1: 'from_line' and 'to_line' must be line numbers",
-            "reviews/bad/bad-values.csv:4:1: 'kind' must be one of substantive, editorial, reference, not 'typo'",
+            "reviews/bad/bad-values.csv:3:5: 'from_line' and 'to_line' must be line numbers",
+            "reviews/bad/bad-values.csv:4:7: 'kind' must be one of substantive, editorial, reference, not 'typo'",
         ]),
     ])
     func malformedReviewFilesGiveEveryProblem(file: String, expected: [String]) {

@@ -159,7 +159,7 @@ struct IntakeTests {
         let path = world.temporary.directory.appendingPathComponent("matrix.csv").path
         try Data(matrix.utf8).write(to: URL(fileURLWithPath: path))
         #expect(try world.intake(actor: "exp-04").submit(path) == .rejected([
-            "\(path):3:1: response 'maybe' must be one of accepted, accepted-in-part, rejected, noted",
+            "\(path):3:9: response 'maybe' must be one of accepted, accepted-in-part, rejected, noted",
         ]))
         #expect(try world.temporary.store.comments(of: "A-2026-002").allSatisfy { $0.response == nil })
     }

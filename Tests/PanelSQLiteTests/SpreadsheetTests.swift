@@ -39,9 +39,9 @@ struct SpreadsheetTests {
         let text = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\nA-2026-002,1,exp-19,minor-revisions,8-9,,substantve,\n"
         guard case .rejected(let reasons) = try take(Array(text.utf8)) else { Issue.record("accepted"); return }
         #expect(reasons.map { $0.components(separatedBy: ".csv:").last ?? $0 } == [
-            "2:1: 'from_line' and 'to_line' must be line numbers",
-            "2:1: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
-            "2:1: the comment is empty",
+            "2:5: 'from_line' and 'to_line' must be line numbers",
+            "2:7: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
+            "2:8: the comment is empty",
         ])
     }
 
@@ -97,8 +97,8 @@ struct SpreadsheetTests {
         let world = try ReviewWorld()
         let path = Fixtures.path("reviews/excel/bad/exp-19-typos.xlsx")
         #expect(try world.intake().submit(path) == .rejected([
-            "\(path):2:1: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
-            "\(path):3:1: 'from_line' and 'to_line' must be line numbers",
+            "\(path):2:7: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
+            "\(path):3:5: 'from_line' and 'to_line' must be line numbers",
         ]))
         #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }

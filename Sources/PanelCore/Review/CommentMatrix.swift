@@ -88,7 +88,7 @@ public enum CommentMatrix {
             let word = value["response"]!
             guard !word.isEmpty else { continue }
             guard let kind = ResponseKind(rawValue: word) else {
-                problems.append(Problem(location, "response '\(word)' must be one of \(ResponseKind.allCases.map(\.rawValue).joined(separator: ", "))\(didYouMean(word, among: ResponseKind.allCases.map(\.rawValue)))"))
+                problems.append(Problem(record.location(of: "response"), "response '\(word)' must be one of \(ResponseKind.allCases.map(\.rawValue).joined(separator: ", "))\(didYouMean(word, among: ResponseKind.allCases.map(\.rawValue)))"))
                 continue
             }
             entries.append(ResponseEntry(comment: value["comment_id"]!, kind: kind, text: value["response_text"]!, location: location))

@@ -95,7 +95,7 @@ public enum ReviewFile {
             for key in ["assessment", "draft", "reviewer", "recommendation", "confidence", "summary"] {
                 guard let text = value[key], !text.isEmpty else { continue }
                 if let first = fields[key], first != text {
-                    problems.append(Problem(location, "'\(key)' is '\(text)' here but '\(first)' on line \(headerLine[key]!): one review per file"))
+                    problems.append(Problem(record.location(of: key), "'\(key)' is '\(text)' here but '\(first)' on line \(headerLine[key]!): one review per file"))
                 } else if fields[key] == nil {
                     fields[key] = text
                     headerLine[key] = location.line
@@ -103,13 +103,15 @@ public enum ReviewFile {
             }
             // Every problem of the row, not only the first.
             let from = Int(value["from_line"] ?? ""), to = Int(value["to_line"] ?? value["from_line"] ?? "")
-            if from == nil || to == nil { problems.append(Problem(location, "'from_line' and 'to_line' must be line numbers")) }
+            if from == nil || to == nil {
+                problems.append(Problem(record.location(of: from == nil ? "from_line" : "to_line"), "'from_line' and 'to_line' must be line numbers"))
+            }
             let kind = CommentKind(rawValue: value["kind"] ?? "")
             if kind == nil {
-                problems.append(Problem(location, "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'\(didYouMean(value["kind"] ?? "", among: CommentKind.allCases.map(\.rawValue)))"))
+                problems.append(Problem(record.location(of: "kind"), "'kind' must be one of \(CommentKind.allCases.map(\.rawValue).joined(separator: ", ")), not '\(value["kind"] ?? "")'\(didYouMean(value["kind"] ?? "", among: CommentKind.allCases.map(\.rawValue)))"))
             }
             let body = value["comment"] ?? ""
-            if body.isEmpty { problems.append(Problem(location, "the comment is empty")) }
+            if body.isEmpty { problems.append(Problem(record.location(of: "comment"), "the comment is empty")) }
             guard let from, let to, let kind, !body.isEmpty else { continue }
             comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
         }

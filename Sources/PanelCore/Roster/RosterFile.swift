@@ -94,7 +94,7 @@ public enum RosterFile {
             }
             var builder = MemberBuilder(location: location)
             for key in ["id", "name", "nationality", "group", "gender", "affiliation"] where (value[key] ?? "").isEmpty {
-                problems.append(Problem(location, "missing value for '\(key)'"))
+                problems.append(Problem(record.location(of: key), "missing value for '\(key)'"))
             }
             builder.id = value["id"].flatMap { $0.isEmpty ? nil : $0 }
             builder.name = value["name"].flatMap { $0.isEmpty ? nil : $0 }
@@ -186,8 +186,17 @@ enum CSV {
     struct Record {
         var location: SourceLocation
         var values: [String: String]
+        /// Each column's number (1-based), for problems about one field.
+        var columns: [String: Int] = [:]
 
         subscript(_ column: String) -> String? { values[column] }
+
+        /// Where a field of this row is: its line, and its column.
+        func location(of column: String) -> SourceLocation {
+            var at = location
+            at.column = columns[column] ?? 1
+            return at
+        }
     }
 
     /// A CSV file with a header: unknown and missing columns reported against
@@ -235,7 +244,8 @@ enum CSV {
             }
             var values: [String: String] = [:]
             for (name, field) in zip(names, row.fields) { values[name] = field.trimmingCharacters(in: .whitespaces) }
-            records.append(Record(location: location, values: values))
+            records.append(Record(location: location, values: values,
+                                  columns: Dictionary(names.enumerated().map { ($0.element, $0.offset + 1) }, uniquingKeysWith: { first, _ in first })))
         }
         return (records, problems)
     }
