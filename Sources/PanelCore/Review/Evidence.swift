@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A submission to a call for evidence, as its file says it: YAML with the assessment,
@@ -41,9 +40,8 @@ public enum EvidenceDecisions {
         return "expert"
     }
 
-    public static func submit(_ submission: EvidenceFile, fileHash: String, assessment: Assessment?, workflow: Workflow?,
+    public static func submit(_ submission: EvidenceFile, fileHash: String, assessment: Assessment, workflow: Workflow?,
                               members: [Member], actor: String, now: Date) -> Result<[NewEvent], Refusal> {
-        guard let assessment else { return .failure(Refusal("no assessment '\(submission.assessment)' (see: panel assessment list)")) }
         if let refusal = ProcedureDecisions.notWithdrawn(assessment) { return .failure(refusal) }
         guard let person = members.first(where: { $0.id == submission.submitter }) else {
             return .failure(Refusal("'\(submission.submitter)' is not registered: register stakeholders with 'panel stakeholders add', focal points with 'panel governments add'"))

@@ -193,6 +193,11 @@ public enum DigestRenderer {
         digest.head.map { "Log head at issue: event \($0.sequence), hash \($0.hash) (check the log still holds it: panel audit verify --head \($0.sequence):\($0.hash))" }
     }
 
+    /// Each issued flag's key (its version, or its repeat), by flag id: the digest lists flags' keys first.
+    static func issuedKeys(_ digest: Digest) -> [String: String] {
+        Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+    }
+
     /// `new` for a first version, `changed` for a later one, `repeated` when re-issued unchanged.
     static func marker(_ flag: Flag, key: String?) -> String {
         if key?.contains(":r") == true { return "repeated" }
@@ -231,7 +236,7 @@ public enum DigestRenderer {
 
     public static func markdown(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
         let anchor = anchorText(digest).map { "\n\($0)\n" } ?? ""
-        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+        let keys = issuedKeys(digest)
         if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(context.time.format(digest.issuedAt))).\n" + anchor }
         var out = "# Early-warning digest \(digest.id)\n\nIssued \(context.time.format(digest.issuedAt)).\n"
         for group in groups(digest.flags) {
@@ -284,7 +289,7 @@ public enum DigestRenderer {
         """
 
     public static func html(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
-        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+        let keys = issuedKeys(digest)
         var body = ""
         if digest.isEmpty { body += "<p>Nothing new since the last digest.</p>\n" }
         for group in groups(digest.flags) {
@@ -342,7 +347,7 @@ public enum DigestRenderer {
 
     /// The digest's entries: ids stable per flag version (and repeat).
     public static func entries(_ digest: Digest, context: DigestContext) -> [FeedEntry] {
-        let keys = Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
+        let keys = issuedKeys(digest)
         let base = "urn:panel:\(context.slug)"
         var entries: [FeedEntry] = []
         for flag in digest.flags {

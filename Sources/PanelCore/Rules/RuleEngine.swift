@@ -212,11 +212,15 @@ public enum FlagDecisions {
         }.map(\.id))
     }
 
+    /// Flags are the panel's to act on: a refusal for anyone who is not one of its members.
+    static func notPanelMember(_ actor: String, members: [Member], may action: String) -> Refusal? {
+        members.contains(where: { $0.id == actor && $0.isPanelMember }) ? nil
+            : Refusal("'\(actor)' is not a member of the panel; members \(action)")
+    }
+
     public static func acknowledge(_ id: String, note: String, flags: [String: Flag], members: [Member], actor: String,
                                    now: Date) -> Result<[NewEvent], Refusal> {
-        guard members.contains(where: { $0.id == actor && $0.isPanelMember }) else {
-            return .failure(Refusal("'\(actor)' is not a member of the panel; members acknowledge flags"))
-        }
+        if let refusal = notPanelMember(actor, members: members, may: "acknowledge flags") { return .failure(refusal) }
         guard let flag = flags[id] else { return .failure(Refusal("no flag '\(id)' (see: panel flags list)")) }
         guard flag.state == .open else { return .failure(Refusal("\(id) is \(flag.state.rawValue), not open")) }
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(Refusal("acknowledging needs a --note")) }
@@ -225,9 +229,7 @@ public enum FlagDecisions {
 
     public static func resolve(_ id: String, note: String, flags: [String: Flag], members: [Member], actor: String,
                                now: Date) -> Result<[NewEvent], Refusal> {
-        guard members.contains(where: { $0.id == actor && $0.isPanelMember }) else {
-            return .failure(Refusal("'\(actor)' is not a member of the panel; members resolve flags"))
-        }
+        if let refusal = notPanelMember(actor, members: members, may: "resolve flags") { return .failure(refusal) }
         guard let flag = flags[id] else { return .failure(Refusal("no flag '\(id)' (see: panel flags list)")) }
         guard flag.state != .resolved else { return .failure(Refusal("\(id) is already resolved")) }
         guard !note.trimmingCharacters(in: .whitespaces).isEmpty else { return .failure(Refusal("resolving by hand needs a --note")) }
@@ -236,9 +238,7 @@ public enum FlagDecisions {
 
     public static func unsilence(_ id: String, reason: String, silences: [Silence], members: [Member], actor: String,
                                  now: Date) -> Result<[NewEvent], Refusal> {
-        guard members.contains(where: { $0.id == actor && $0.isPanelMember }) else {
-            return .failure(Refusal("'\(actor)' is not a member of the panel; members end silences"))
-        }
+        if let refusal = notPanelMember(actor, members: members, may: "end silences") { return .failure(refusal) }
         guard let silence = silences.first(where: { $0.id == id }) else {
             return .failure(Refusal("no silence '\(id)' (see: panel flags silences)"))
         }
@@ -251,9 +251,7 @@ public enum FlagDecisions {
                                existing: [Silence], flags: [String: Flag], rules: [Rule], members: [Member], actor: String,
                                now: Date) -> Result<[NewEvent], Refusal> {
         var reasons: [String] = []
-        if !members.contains(where: { $0.id == actor && $0.isPanelMember }) {
-            reasons.append("'\(actor)' is not a member of the panel; members silence flags")
-        }
+        if let refusal = notPanelMember(actor, members: members, may: "silence flags") { reasons += refusal.reasons }
         if flag == nil && rule == nil && labels.isEmpty { reasons.append("say what to silence: a flag id, --rule or --label") }
         if let flag, flags[flag] == nil { reasons.append("no flag '\(flag)'") }
         if let rule, !rules.contains(where: { $0.id == rule }) { reasons.append("no rule '\(rule)'") }

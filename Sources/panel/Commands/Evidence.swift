@@ -1,5 +1,4 @@
 import ArgumentParser
-import Crypto
 import Foundation
 import PanelCore
 
@@ -34,7 +33,7 @@ struct EvidenceCommand: ParsableCommand {
                     failed = true
                     continue
                 }
-                let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                let hash = ContentHash.sha256(bytes)
                 do {
                     var unknown: [String] = []
                     let records = try context.decide(objects: [hash: bytes]) { state in

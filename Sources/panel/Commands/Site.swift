@@ -19,6 +19,10 @@ struct SiteCommand: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         let folder = URL(fileURLWithPath: out)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CommandFailure.badInput("--out \(out): a file, not a folder; the site is a folder of pages")
+        }
         let written = try Self.build(context: context, into: folder)
         Console.out("site: \(counted(written.total, "page")) in \(folder.path), \(written.changed) changed")
     }
