@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "4.5.2"),
         // .xlsx workbooks are ZIP archives (the IPCC's comment template is one).
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // The PostgreSQL store (one panel, many machines) speaks the wire protocol through it.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // The only door to libxml2: a modulemap and a shim header, nothing else.
@@ -58,7 +61,21 @@ let package = Package(
             name: "PanelSQLite",
             dependencies: [
                 "PanelCore",
+                "PanelRelational",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The query tables and the chain, written once over a small SQL session
+        // that the SQLite and PostgreSQL stores each provide.
+        .target(name: "PanelRelational", dependencies: ["PanelCore"]),
+        // The only door to PostgreSQL.
+        .target(
+            name: "PanelPostgres",
+            dependencies: [
+                "PanelCore",
+                "PanelRelational",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -66,6 +83,7 @@ let package = Package(
             dependencies: [
                 "PanelCore",
                 "PanelSQLite",
+                "PanelPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +92,7 @@ let package = Package(
             dependencies: [
                 "PanelCore",
                 "PanelSQLite",
+                "PanelPostgres",
                 "PanelXML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

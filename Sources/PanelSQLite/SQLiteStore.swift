@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PanelCore
+import PanelRelational
 
 /// The embedded store: one SQLite file in WAL mode through GRDB. Events and
 /// the query tables derived from them change in the same transaction.
@@ -78,103 +79,58 @@ public final class SQLiteStore: PanelStore {
         try writing { db in try body(SavepointBatch(db: db)) }
     }
 
-    // MARK: Events
+    // MARK: Events and references: the SQL both stores share
+
+    private func session<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try reading { db in try body(GRDBSession(db: db)) }
+    }
 
     public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
-        try reading { db in
-            var sql = "SELECT * FROM event WHERE sequence > ? ORDER BY sequence"
-            var arguments: StatementArguments = [sequence]
-            if let limit {
-                sql += " LIMIT ?"
-                arguments += [limit]
-            }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(EventTable.record)
-        }
+        try session { try EventLog.events(after: sequence, limit: limit, db: $0) }
     }
 
     public func events(about subject: String, type: String?) throws -> [EventRecord] {
-        try reading { db in
-            var sql = "SELECT * FROM event WHERE subject = ?"
-            var arguments: StatementArguments = [subject]
-            if let type {
-                sql += " AND type = ?"
-                arguments += [type]
-            }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY sequence", arguments: arguments).map(EventTable.record)
-        }
+        try session { try EventLog.events(about: subject, type: type, db: $0) }
     }
 
     public func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws {
         try reading { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM event ORDER BY rowid")
-            while let row = try rows.next() { try body(EventTable.record(row)) }
+            // A cursor, not an array: the log may be long.
+            let statement = try db.makeStatement(sql: "SELECT \(EventLog.columns) FROM event ORDER BY rowid")
+            let names = statement.columnNames
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() {
+                try body(EventLog.record(SQLRow(names: names, values: row.databaseValues.map(GRDBSession.sqlValue))))
+            }
         }
     }
 
     public func recordedHead() throws -> ChainHead? {
-        try reading { db in try EventTable.head(db) }
+        try session { try EventLog.head($0) }
     }
-
-    // MARK: References
 
     public func reference(matching key: String) throws -> Reference? {
         try reading { db in try ReferenceTable.reference(matching: key, db: db) }
     }
 
     public func references(limit: Int, offset: Int) throws -> [Reference] {
-        try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM reference ORDER BY rowid LIMIT ? OFFSET ?", arguments: [limit, offset])
-                .map { try ReferenceTable.reference($0, db: db, withBody: false) }
-        }
+        try session { try RelationalQueries.references(limit: limit, offset: offset, db: $0) }
     }
 
     public func referenceCount() throws -> Int {
-        try reading { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM reference") ?? 0 }
+        try session { try RelationalQueries.referenceCount(db: $0) }
     }
 
     public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
-        guard !rules.isEmpty else { return [] }
-        return try reading { db in
-            let marks = Array(repeating: "?", count: rules.count).joined(separator: ", ")
-            var arguments = StatementArguments(rules)
-            arguments += [after, limit]
-            return try Row.fetchAll(db, sql: """
-                SELECT m.position, m.record FROM rule_match m
-                WHERE m.rule IN (\(marks)) AND m.position > ?
-                  AND NOT EXISTS (SELECT 1 FROM flag f WHERE f.rule = m.rule AND f.fingerprint = m.reference)
-                ORDER BY m.position LIMIT ?
-                """, arguments: arguments).map { row in
-                let position: Int64 = row[0]
-                return (position: position, match: try StoreCoding.decode(RuleMatch.self, row[1], table: "rule_match", key: "\(position)"))
-            }
-        }
+        try session { try RelationalQueries.unflaggedMatches(rules: rules, after: after, limit: limit, db: $0) }
     }
 
     public func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
-        try reading { db in
-            let sql: String
-            switch groupBy {
-            case nil: sql = "SELECT 'all', count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ?"
-            case .country: sql = "SELECT country, count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ? AND country IS NOT NULL GROUP BY country"
-            case .format: sql = "SELECT format, count(DISTINCT reference) FROM rule_match WHERE rule = ? AND at >= ? AND at <= ? GROUP BY format"
-            case .keyword: sql = """
-                SELECT k.value, count(DISTINCT m.reference) FROM rule_match m, json_each(m.keywords) k
-                WHERE m.rule = ? AND m.at >= ? AND m.at <= ? GROUP BY k.value
-                """
-            }
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: sql, arguments: [rule, Timestamp.format(from), Timestamp.format(to)]) {
-                let count: Int = row[1]
-                if count > 0, let group: String = row[0] { counts[group] = count }
-            }
-            return counts
-        }
+        try session { try RelationalQueries.windowCounts(rule: rule, from: from, to: to, groupBy: groupBy, db: $0) }
     }
 
     public func object(_ hash: String) throws -> [UInt8]? {
-        try reading { db in
-            try Data.fetchOne(db, sql: "SELECT bytes FROM object WHERE hash = ?", arguments: [hash]).map { [UInt8]($0) }
-        }
+        try session { try RelationalQueries.object(hash, db: $0) }
     }
 
     public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
@@ -183,53 +139,11 @@ public final class SQLiteStore: PanelStore {
 }
 
 /// Reads of the query tables inside one transaction.
-struct SQLiteReader: StoreReader {
+struct SQLiteReader: RelationalReader {
     let db: Database
+    var session: any SQLSession { GRDBSession(db: db) }
 
-    func members() throws -> [Member] { try Projections.members(db) }
-    func assessments() throws -> [Assessment] { try Projections.assessments(db) }
-    func assessment(_ id: String) throws -> Assessment? { try Projections.assessment(id, db: db) }
-    func comments(of assessment: String) throws -> [CommentRecord] { try Projections.comments(of: assessment, db: db) }
-    func reviews(of assessment: String) throws -> [Review] { try Projections.reviews(of: assessment, db: db) }
     func reference(matching key: String) throws -> Reference? { try ReferenceTable.reference(matching: key, db: db) }
-
-    func isReceived(file hash: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM received_file WHERE hash = ?"), arguments: [hash]) ?? false
-    }
-
-    func receivedFiles() throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT hash FROM received_file"))
-    }
-
-    func flags() throws -> [String: Flag] { try Projections.flags(db) }
-    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] {
-        try Projections.flags(ids: ids, openRules: openRules, db: db)
-    }
-    func pendingFlags(since: Date?) throws -> [String: Flag] {
-        try Projections.pendingFlags(since: since.map(Timestamp.format), db: db)
-    }
-    func silences() throws -> [Silence] { try Projections.silences(db) }
-    func issued(_ keys: [String]) throws -> Set<String> { try Projections.issued(keys, db: db) }
-
-    func notifications() throws -> [String: String] {
-        var result: [String: String] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key, digest FROM notification") { result[row[0]] = row[1] }
-        return result
-    }
-
-    func digests(limit: Int) throws -> [DigestIssued] {
-        try Row.fetchAll(db, sql: "SELECT sequence, payload FROM event WHERE type = ? ORDER BY sequence DESC LIMIT ?",
-                         arguments: [DigestIssued.type, limit]).map { row in
-            let sequence: Int64 = row[0]
-            do {
-                return try StoreCoding.decoder.decode(DigestIssued.self, from: Data((row[1] as String).utf8))
-            } catch {
-                throw StoreError.event(.undecodable(sequence: sequence, type: DigestIssued.type, detail: EventCoding.describe(error)))
-            }
-        }
-    }
-
-    func head() throws -> ChainHead? { try EventTable.head(db) }
 }
 
 /// Files of one transaction, each in its own savepoint.
@@ -248,61 +162,13 @@ struct SavepointBatch: WriteBatch {
 }
 
 /// The writes (and reads) of one write transaction or savepoint.
-struct SQLiteWriter: StoreWriter {
+struct SQLiteWriter: RelationalWriter {
     let db: Database
-    private var reader: SQLiteReader { SQLiteReader(db: db) }
+    var session: any SQLSession { GRDBSession(db: db) }
 
-    init(db: Database) { self.db = db }
+    func reference(matching key: String) throws -> Reference? { try ReferenceTable.reference(matching: key, db: db) }
 
-    func members() throws -> [Member] { try reader.members() }
-    func assessments() throws -> [Assessment] { try reader.assessments() }
-    func assessment(_ id: String) throws -> Assessment? { try reader.assessment(id) }
-    func comments(of assessment: String) throws -> [CommentRecord] { try reader.comments(of: assessment) }
-    func reviews(of assessment: String) throws -> [Review] { try reader.reviews(of: assessment) }
-    func reference(matching key: String) throws -> Reference? { try reader.reference(matching: key) }
-    func isReceived(file hash: String) throws -> Bool { try reader.isReceived(file: hash) }
-    func receivedFiles() throws -> Set<String> { try reader.receivedFiles() }
-    func flags() throws -> [String: Flag] { try reader.flags() }
-    func flags(ids: Set<String>, openRules: Set<String>) throws -> [String: Flag] { try reader.flags(ids: ids, openRules: openRules) }
-    func pendingFlags(since: Date?) throws -> [String: Flag] { try reader.pendingFlags(since: since) }
-    func silences() throws -> [Silence] { try reader.silences() }
-    func issued(_ keys: [String]) throws -> Set<String> { try reader.issued(keys) }
-    func notifications() throws -> [String: String] { try reader.notifications() }
-    func digests(limit: Int) throws -> [DigestIssued] { try reader.digests(limit: limit) }
-    func head() throws -> ChainHead? { try reader.head() }
-
-    @discardableResult
-    func append(_ event: NewEvent) throws -> EventRecord {
-        try EventTable.append(event, db: db)
-    }
-
-    func putObject(_ hash: String, bytes: [UInt8]) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO object (hash, size, bytes) VALUES (?, ?, ?)")
-            .execute(arguments: [hash, bytes.count, Data(bytes)])
-    }
-
-    func reference(withCanonicalHash hash: String) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM reference WHERE canonical_hash = ?"), arguments: [hash])
-    }
-
-    func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT reference FROM reference_identifier WHERE scheme = ? AND value = ?"),
-            arguments: [identifier.scheme.rawValue, identifier.key])
-    }
-
-    func insert(_ reference: Reference) throws {
-        try ReferenceTable.insert(reference, db: db)
-    }
-
-    func assignObject(_ hash: String) throws {
-        try db.execute(sql: "UPDATE reference SET object = ? WHERE object = ''", arguments: [hash])
-    }
-
-    func recordMatch(_ match: RuleMatch) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO rule_match (rule, reference, at, keywords, country, format, record) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [match.rule, match.reference, match.at, try StoreCoding.encode(match.keywords),
-                                     match.country, match.format.rawValue, try StoreCoding.encode(match)])
+    func indexText(of reference: Reference, rowid: Int64) throws {
+        try ReferenceTable.indexText(of: reference, rowid: rowid, db: db)
     }
 }

@@ -1,0 +1,174 @@
+import Foundation
+import PanelCore
+import PanelRelational
+
+/// The store for one panel on many machines: the same port, tables and chain
+/// as the embedded store, in a PostgreSQL database. Every write transaction
+/// first takes the panel's transaction-level advisory lock, so writers on any
+/// machine run one at a time (the chain head cannot fork) and each decision
+/// reads the state the previous writer committed; a serialization failure or
+/// deadlock the server reports is retried.
+public final class PostgresStore: PanelStore {
+    public let location: PostgresLocation
+    let session: PostgresSession
+    private var inTransaction = false
+
+    /// Connects and brings the schema up to date (creating it for a new panel).
+    public init(location: PostgresLocation) throws {
+        self.location = location
+        session = try PostgresSession(location)
+        try PostgresSchema.migrate(session)
+    }
+
+    public convenience init(url: String) throws {
+        try self.init(location: try PostgresLocation(url: url))
+    }
+
+    /// The database's clock: on many machines, one clock orders the log.
+    public func now() throws -> Date {
+        guard let row = try session.row("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"),
+              let date = Timestamp.parse(try row.string(0)) else {
+            throw StoreError.database(path: location.description, detail: "the server's clock could not be read")
+        }
+        return date
+    }
+
+    // MARK: Transactions
+
+    private func transaction<T>(write: Bool, _ body: () throws -> T) throws -> T {
+        // A read inside a write sees the write's own state: no second transaction.
+        if inTransaction { return try body() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try session.script(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                inTransaction = true
+                defer { inTransaction = false }
+                do {
+                    if write { try session.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey), 1)") }
+                    let result = try body()
+                    try session.script("COMMIT")
+                    return result
+                } catch {
+                    try session.script("ROLLBACK")
+                    throw error
+                }
+            } catch let error as StoreError where PostgresSession.isRetryable(error) && attempt < 5 {
+                continue
+            }
+        }
+    }
+
+    public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {
+        try transaction(write: false) { try body(PostgresWriter(store: self)) }
+    }
+
+    public func write<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+        try transaction(write: true) { try body(PostgresWriter(store: self)) }
+    }
+
+    public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
+        try transaction(write: true) { try body(PostgresBatch(store: self)) }
+    }
+
+    /// Holds a session-level advisory lock while `body` runs, or returns nil
+    /// at once when another connection (on any machine) holds it.
+    public func withExclusiveLock<T>(_ name: String, _ body: () throws -> T) throws -> T? {
+        let key = "\(PostgresSchema.lockKey), hashtext('\(name.replacingOccurrences(of: "'", with: "''"))')"
+        guard try session.row("SELECT pg_try_advisory_lock(\(key))")?.bool("pg_try_advisory_lock") == true else { return nil }
+        defer { _ = try? session.row("SELECT pg_advisory_unlock(\(key))") }
+        return try body()
+    }
+
+    private func reading<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        try transaction(write: false) { try body(session) }
+    }
+
+    // MARK: Events and references
+
+    public func events(after sequence: Int64, limit: Int?) throws -> [EventRecord] {
+        try reading { try EventLog.events(after: sequence, limit: limit, db: $0) }
+    }
+
+    public func events(about subject: String, type: String?) throws -> [EventRecord] {
+        try reading { try EventLog.events(about: subject, type: type, db: $0) }
+    }
+
+    public func forEachStoredEvent(_ body: (EventRecord) throws -> Void) throws {
+        // In pages, so a long log is never held whole.
+        var after: Int64 = 0
+        while true {
+            let page = try reading { db in
+                try db.rows("SELECT \(EventLog.columns) FROM event WHERE sequence > ? ORDER BY sequence LIMIT 5000", [after])
+            }
+            guard !page.isEmpty else { return }
+            for row in page {
+                let record = try EventLog.record(row)
+                try body(record)
+                after = record.sequence
+            }
+        }
+    }
+
+    public func recordedHead() throws -> ChainHead? {
+        try reading { try EventLog.head($0) }
+    }
+
+    public func reference(matching key: String) throws -> Reference? {
+        try reading { try PostgresSearch.reference(matching: key, db: $0) }
+    }
+
+    public func references(limit: Int, offset: Int) throws -> [Reference] {
+        try reading { try RelationalQueries.references(limit: limit, offset: offset, db: $0) }
+    }
+
+    public func referenceCount() throws -> Int {
+        try reading { try RelationalQueries.referenceCount(db: $0) }
+    }
+
+    public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
+        try reading { try PostgresSearch.search(query, db: $0) }
+    }
+
+    public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
+        try reading { try RelationalQueries.unflaggedMatches(rules: rules, after: after, limit: limit, db: $0) }
+    }
+
+    public func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int] {
+        try reading { try RelationalQueries.windowCounts(rule: rule, from: from, to: to, groupBy: groupBy, db: $0) }
+    }
+
+    public func object(_ hash: String) throws -> [UInt8]? {
+        try reading { try RelationalQueries.object(hash, db: $0) }
+    }
+}
+
+/// Reads and writes inside the store's current transaction.
+struct PostgresWriter: RelationalWriter {
+    let store: PostgresStore
+    var session: any SQLSession { store.session }
+
+    func reference(matching key: String) throws -> Reference? { try PostgresSearch.reference(matching: key, db: session) }
+
+    func indexText(of reference: Reference, rowid: Int64) throws {
+        try PostgresSearch.indexText(of: reference, rowid: rowid, db: session)
+    }
+}
+
+/// Files of one transaction, each in a savepoint of its own.
+struct PostgresBatch: WriteBatch {
+    let store: PostgresStore
+
+    func file<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
+        try store.session.script("SAVEPOINT panel_file")
+        do {
+            let result = try body(PostgresWriter(store: store))
+            try store.session.script("RELEASE SAVEPOINT panel_file")
+            return result
+        } catch {
+            try store.session.script("ROLLBACK TO SAVEPOINT panel_file; RELEASE SAVEPOINT panel_file")
+            throw error
+        }
+    }
+}
