@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "PanelSQLiteTests",
             dependencies: [
-                "PanelSQLite", "PanelCore", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "PanelSQLite", "PanelPostgres", "PanelCore", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

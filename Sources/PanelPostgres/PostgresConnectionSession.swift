@@ -45,9 +45,10 @@ final class PostgresSession: SQLSession {
     }
 
     deinit {
-        // The server ends the session (and its advisory locks) when the socket closes.
+        // The server ends the session (and its advisory locks) when the socket closes;
+        // a connection the server already dropped has nothing left to close.
         let closing: EventLoopFuture<Void> = connection.close()
-        _ = closing
+        try? closing.wait()
     }
 
     func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
@@ -61,12 +62,10 @@ final class PostgresSession: SQLSession {
         return try result.rows.map { row in SQLRow(names: names, values: try row.map(Self.value)) }
     }
 
-    /// Runs a statement with no arguments through the simple protocol (several may be in one text).
+    /// Runs statements without arguments, separated by semicolons (none may hold one in a literal).
     func script(_ sql: String) throws {
-        do {
-            _ = try connection.simpleQuery(sql).wait()
-        } catch {
-            throw Self.storeError(error, location: location)
+        for statement in sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+            _ = try run(String(statement), [])
         }
     }
 

@@ -3,6 +3,7 @@ import PanelXML
 import Testing
 @testable import PanelCore
 @testable import PanelSQLite
+import PanelPostgres
 
 /// The early-warning loop on a real store: ingest with rules, flags, digests.
 final class WarningWorld: @unchecked Sendable {
@@ -12,8 +13,8 @@ final class WarningWorld: @unchecked Sendable {
     let members: [Member]
     let clock = FixedClock(Timestamp.parse("2026-04-10T09:00:00Z")!)
 
-    init() throws {
-        temporary = try TemporaryStore()
+    init(kind: StoreKind = .sqlite) throws {
+        temporary = try TemporaryStore(kind)
         let repository = Fixtures.root.deletingLastPathComponent()
         rules = try RuleFile.load(["reference-rules.yaml", "state-rules.yaml"].map { repository.appendingPathComponent("workflows/rules/\($0)").path })
         workflows = try Fixtures.workflows()
@@ -28,15 +29,15 @@ final class WarningWorld: @unchecked Sendable {
         try runner().evaluate(referencesOnly: true)
     }
 
-    func runner(store: SQLiteStore? = nil) -> RuleRunner {
+    func runner(store: (any PanelStore)? = nil) -> RuleRunner {
         RuleRunner(store: store ?? temporary.store, rules: rules, workflows: workflows, clock: clock, actor: "cron")
     }
 }
 
 @Suite("Flags and digests on the store")
 struct DigestTests {
-    @Test func fixtureScenarioRaisesAcknowledgesSilencesAndResolves() throws {
-        let world = try WarningWorld()
+    @Test(arguments: StoreKind.available) func fixtureScenarioRaisesAcknowledgesSilencesAndResolves(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
         let store = world.temporary.store
         #expect(try world.runner().evaluate() == RuleRunner.Outcome(), "evaluating again changes nothing")
         var flags = try store.flags()
@@ -69,8 +70,8 @@ struct DigestTests {
         #expect(try store.verifyChain().firstBreak == nil)
     }
 
-    @Test func dryRunRecordsNothing() throws {
-        let world = try WarningWorld()
+    @Test(arguments: StoreKind.available) func dryRunRecordsNothing(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
         let events = try world.temporary.store.events(after: 0, limit: nil).count
         let preview = try world.runner().digest(since: nil, dryRun: true)
         #expect(!preview.isEmpty)
@@ -79,13 +80,13 @@ struct DigestTests {
         #expect(real.keys == preview.keys)
     }
 
-    @Test func concurrentDigestsNeverIssueTwice() throws {
-        let world = try WarningWorld()
-        let path = world.temporary.store.path
+    @Test(arguments: StoreKind.available) func concurrentDigestsNeverIssueTwice(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
+        let temporary = world.temporary
         let results = Locked<[Digest]>([])
         let (rules, workflows, clock) = (world.rules, world.workflows, world.clock)
         DispatchQueue.concurrentPerform(iterations: 4) { _ in
-            guard let store = try? SQLiteStore(path: path),
+            guard let store = try? temporary.reopen(),
                   let digest = try? RuleRunner(store: store, rules: rules, workflows: workflows, clock: clock, actor: "cron")
                       .digest(since: nil, dryRun: false) else { return }
             results.mutate { $0.append(digest) }
@@ -98,8 +99,8 @@ struct DigestTests {
         #expect(try world.temporary.store.digests(limit: 10).count == 1)
     }
 
-    @Test func allFourFormats() throws {
-        let world = try WarningWorld()
+    @Test(arguments: StoreKind.available) func allFourFormats(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
         let digest = try world.runner().digest(since: nil, dryRun: true)
         let context = DigestContext(workspace: "Test panel")
         let atom = DigestRenderer.atom(digest, context: context)
@@ -121,8 +122,8 @@ struct DigestTests {
     /// RFC 4287, checked on the parsed feed: the feed's id, title, updated, author and self link;
     /// each entry's id (unique), title, updated (RFC 3339), content; and across runs the same feed
     /// id with earlier entries kept.
-    @Test func theAtomFeedIsASubscription() throws {
-        let world = try WarningWorld()
+    @Test(arguments: StoreKind.available) func theAtomFeedIsASubscription(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
         let runner = world.runner()
         let first = try runner.digest(since: nil, dryRun: false)
         var references: [String: Reference] = [:]
@@ -188,11 +189,11 @@ struct DigestTests {
         #expect(DisplayTime("UTC").format("2026-04-10T09:00:00.000Z") == "2026-04-10 09:00 UTC" || DisplayTime("UTC").format("2026-04-10T09:00:00.000Z") == "2026-04-10 09:00 GMT")
     }
 
-    @Test func remindersForOverdueReviewsAndDeadlines() throws {
+    @Test(arguments: StoreKind.available) func remindersForOverdueReviewsAndDeadlines(kind: StoreKind) throws {
         var assessment = Assessment(id: "A-2026-001", title: "t", kind: .risk, domain: .misinformation, workflow: "rapid-assessment",
                                     stage: "expert-review", stageEnteredAt: "2026-03-25T09:00:00.000Z", openedAt: "", authors: [], ratings: Ratings())
         assessment.assignments = [ReviewAssignment(reviewer: "exp-12", stage: "expert-review", deadline: "2026-04-04T09:00:00.000Z")]
-        let world = try WarningWorld()
+        let world = try WarningWorld(kind: kind)
         let reminders = DigestComposer.reminders([assessment], workflows: world.workflows, now: world.clock.now())
         #expect(reminders.map(\.text) == [
             "review of A-2026-001 by exp-12 is 6 days overdue (due 2026-04-04T09:00:00.000Z)",
@@ -217,8 +218,8 @@ struct LargeEvaluationTests {
              aggregation: window.map { Aggregation(windowDays: $0, threshold: 2, groupBy: groupBy) }, message: "{{count}} {{group}} {{reference}}")
     }
 
-    @Test func perDocumentMatchesAreFlaggedPageByPageOnce() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func perDocumentMatchesAreFlaggedPageByPageOnce(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let now = Timestamp.parse("2026-04-10T00:00:00Z")!
         try temporary.store.writeBatch { batch in
             try batch.file { session in
@@ -234,9 +235,9 @@ struct LargeEvaluationTests {
         #expect(try temporary.store.flags().count == 4_500)
     }
 
-    @Test(arguments: [nil, Aggregation.GroupBy.keyword, .country, .format])
-    func storeWindowsCountAsTheEngineDoes(groupBy: Aggregation.GroupBy?) throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available, [nil, Aggregation.GroupBy.keyword, .country, .format])
+    func storeWindowsCountAsTheEngineDoes(kind: StoreKind, groupBy: Aggregation.GroupBy?) throws {
+        let temporary = try TemporaryStore(kind)
         let now = Timestamp.parse("2026-04-10T00:00:00Z")!
         let matches = [
             RuleMatch(rule: "w", reference: "r1", title: "", keywords: ["ai", "elections"], country: "KE", format: .jats, at: "2026-04-01T00:00:00.000Z"),
@@ -258,8 +259,8 @@ struct LargeEvaluationTests {
 struct FlagRepeatTests {
     /// A stage stalled for ten days running: its flag's message counts the days, but it is
     /// issued once, and again only when `repeat-after: 7d` says so, never daily.
-    @Test func aStalledStageIsIssuedOnceThenAfterItsRepeat() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aStalledStageIsIssuedOnceThenAfterItsRepeat(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let members = try Fixtures.members()
         let workflows = try Fixtures.workflows()
         let start = Timestamp.parse("2026-01-05T07:00:00Z")!
@@ -313,8 +314,8 @@ struct FlagRepeatTests {
     }
 
     /// A silence withholds its flags until it ends: by its time, or ended early by a member.
-    @Test func aSilenceEndedEarlyLetsItsFlagsOut() throws {
-        let world = try WarningWorld()
+    @Test(arguments: StoreKind.available) func aSilenceEndedEarlyLetsItsFlagsOut(kind: StoreKind) throws {
+        let world = try WarningWorld(kind: kind)
         let store = world.temporary.store
         let flags = try store.flags()
         let labour = try #require(flags.values.first { $0.rule == "labour-displacement" })

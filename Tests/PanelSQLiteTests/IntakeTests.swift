@@ -11,8 +11,8 @@ final class ReviewWorld {
     let inbox: URL
     let clock = FixedClock(Timestamp.parse("2026-04-05T09:00:00Z")!)
 
-    init(blinding: Blinding = .double) throws {
-        temporary = try TemporaryStore()
+    init(kind: StoreKind = .sqlite, blinding: Blinding = .double) throws {
+        temporary = try TemporaryStore(kind)
         workflows = try Fixtures.workflows(blinding: blinding.rawValue)
         let store = temporary.store
         let members = try Fixtures.members()
@@ -65,8 +65,8 @@ final class ReviewWorld {
 struct IntakeTests {
     static let files = ["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv", "reviews/bad/exp-35-lines-out-of-range.yaml"]
 
-    @Test func inboxRecordsMovesAndExplains() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func inboxRecordsMovesAndExplains(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(Self.files)
         let results = try world.intake().processInbox(world.inbox)
         #expect(results.map(\.file) == ["exp-12-replication.yaml", "exp-19-replication.csv", "exp-35-lines-out-of-range.yaml"])
@@ -81,8 +81,8 @@ struct IntakeTests {
         #expect(try world.temporary.store.object(SHA256Hex.of(original)) == [UInt8](original))
     }
 
-    @Test func theSameFileTwiceIsRecordedOnce() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func theSameFileTwiceIsRecordedOnce(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop([Self.files[0]])
         _ = try world.intake().processInbox(world.inbox)
         try world.drop([Self.files[0]])
@@ -97,10 +97,10 @@ struct IntakeTests {
 
     /// A run killed between any two steps leaves every file recorded or still
     /// in the inbox; the next run completes without duplicates.
-    @Test(arguments: ReviewIntake.Step.allCases)
-    func crashAtAnyStepLosesNothingAndDuplicatesNothing(step: ReviewIntake.Step) throws {
+    @Test(arguments: StoreKind.available, ReviewIntake.Step.allCases)
+    func crashAtAnyStepLosesNothingAndDuplicatesNothing(kind: StoreKind, step: ReviewIntake.Step) throws {
         for victim in Self.files.map({ URL(fileURLWithPath: $0).lastPathComponent }) {
-            let world = try ReviewWorld()
+            let world = try ReviewWorld(kind: kind)
             try world.drop(Self.files)
             var crashed = false
             do {
@@ -126,8 +126,8 @@ struct IntakeTests {
         }
     }
 
-    @Test func matrixRoundTripThroughTheInbox() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func matrixRoundTripThroughTheInbox(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(Array(Self.files.prefix(2)))
         _ = try world.intake().processInbox(world.inbox)
         let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
@@ -146,8 +146,8 @@ struct IntakeTests {
         #expect(try world.temporary.store.assessment("A-2026-002")?.reviews.map(\.answered) == [2, 2])
     }
 
-    @Test func aBadMatrixRowImportsNothing() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aBadMatrixRowImportsNothing(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(Array(Self.files.prefix(1)))
         _ = try world.intake().processInbox(world.inbox)
         let matrix = """
@@ -168,9 +168,9 @@ struct IntakeTests {
 /// Reviewer identities never reach author-facing output under single or double blinding.
 @Suite("Blinding")
 struct BlindingTests {
-    @Test(arguments: [Blinding.single, .double])
-    func authorFacingOutputNamesNoReviewer(blinding: Blinding) throws {
-        let world = try ReviewWorld(blinding: blinding)
+    @Test(arguments: StoreKind.available, [Blinding.single, .double])
+    func authorFacingOutputNamesNoReviewer(kind: StoreKind, blinding: Blinding) throws {
+        let world = try ReviewWorld(kind: kind, blinding: blinding)
         try world.drop(["reviews/exp-12-replication.yaml", "reviews/exp-19-replication.csv"])
         _ = try world.intake().processInbox(world.inbox)
         let store = world.temporary.store
@@ -197,8 +197,8 @@ struct BlindingTests {
         #expect(Set(CommentMatrix.rows(try store.comments(of: "A-2026-002"), assessment: assessment, names: chairs).map(\.reviewer)) == ["exp-12", "exp-19"])
     }
 
-    @Test func withoutBlindingAuthorsSeeReviewers() throws {
-        let world = try ReviewWorld(blinding: .none)
+    @Test(arguments: StoreKind.available) func withoutBlindingAuthorsSeeReviewers(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind, blinding: .none)
         try world.drop(["reviews/exp-12-replication.yaml"])
         _ = try world.intake().processInbox(world.inbox)
         let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
@@ -240,8 +240,8 @@ struct ReferenceDropTests {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
     }
 
-    @Test func filesMoveByOutcomeAndTheNextRunCostsNothing() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func filesMoveByOutcomeAndTheNextRunCostsNothing(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let folder = try drop(temporary)
         let outcome = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
         #expect(outcome.report.added == 5 && outcome.report.rejected.count == 1)
@@ -256,9 +256,9 @@ struct ReferenceDropTests {
 
     /// Stopped at every step, then run again: every file ends once in processed/ or rejected/,
     /// and the store holds each reference once.
-    @Test(arguments: ReferenceDrop.Step.allCases)
-    func aRunStoppedAtAnyStepIsFinishedByTheNext(step: ReferenceDrop.Step) throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available, ReferenceDrop.Step.allCases)
+    func aRunStoppedAtAnyStepIsFinishedByTheNext(kind: StoreKind, step: ReferenceDrop.Step) throws {
+        let temporary = try TemporaryStore(kind)
         let folder = try drop(temporary)
         var stopped = false
         let faulty = ReferenceDrop(ingester: try ingester(temporary)) { at, _ in

@@ -16,8 +16,8 @@ struct SignedIntakeTests {
     }
 
     /// The review world, with fresh keys for exp-12 (Ed25519), exp-19 (ECDSA) and the author exp-04 (RSA) on the roster.
-    func world() throws -> (ReviewWorld, Keys) {
-        let world = try ReviewWorld()
+    func world(_ kind: StoreKind = .sqlite) throws -> (ReviewWorld, Keys) {
+        let world = try ReviewWorld(kind: kind)
         let folder = world.temporary.directory.appendingPathComponent("keys")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let keys = Keys(exp12: try SSHKeygen.key("ed25519", in: folder, name: "exp-12"),
@@ -48,8 +48,8 @@ struct SignedIntakeTests {
                      requireSignature: requireSignature)
     }
 
-    @Test func aReviewSignedByItsReviewerIsRecordedWithTheKey() throws {
-        let (world, keys) = try world()
+    @Test(arguments: StoreKind.available) func aReviewSignedByItsReviewerIsRecordedWithTheKey(kind: StoreKind) throws {
+        let (world, keys) = try world(kind)
         _ = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
         _ = try signedReview("reviews/exp-19-replication.csv", in: world, key: keys.exp19.path)
         let results = try intake(world, requireSignature: true).processInbox(world.inbox)

@@ -45,8 +45,8 @@ struct SpreadsheetTests {
         ])
     }
 
-    @Test func aWorkbookHeaderTypoIsNamed() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aWorkbookHeaderTypoIsNamed(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let path = Fixtures.path("reviews/excel/bad/exp-19-header-typo.xlsx")
         guard case .rejected(let reasons) = try world.intake().submit(path) else { Issue.record("accepted"); return }
         #expect(reasons.first?.hasPrefix("\(path):1:4: unknown column 'recomendation' (did you mean 'recommendation'?)") == true, "\(reasons)")
@@ -70,8 +70,8 @@ struct SpreadsheetTests {
 
     /// The IPCC comment-template layout: a title row and a blank row above the header,
     /// headers as people type them ("From Line"), numbers as numbers, a comment on two lines.
-    @Test func aWorkbookInTheCommentTemplateLayoutGoesIn() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aWorkbookInTheCommentTemplateLayoutGoesIn(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(["reviews/excel/exp-19-comment-template.xlsx"])
         let results = try world.intake().processInbox(world.inbox)
         #expect(results.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)])
@@ -83,8 +83,8 @@ struct SpreadsheetTests {
         #expect(comments[2].text == "List the options in order of cost to implement.\nStart with logging.")
     }
 
-    @Test func theSheetWithTheColumnsIsFoundOrNamed() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func theSheetWithTheColumnsIsFoundOrNamed(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let path = Fixtures.path("reviews/excel/exp-19-instructions-first.xlsx")
         #expect(try world.intake().submit(path, sheet: "Instructions") == .rejected([
             "\(path):1:1: sheet 'Instructions' has no header row with a review's columns (assessment, draft, reviewer, recommendation, from_line, to_line, kind, comment) or a comment matrix's (comment_id first) in its first 20 rows",
@@ -93,8 +93,8 @@ struct SpreadsheetTests {
         #expect(try world.intake().submit(path) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 1))
     }
 
-    @Test func aWorkbooksProblemsAreAtTheirRowAndColumn() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aWorkbooksProblemsAreAtTheirRowAndColumn(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let path = Fixtures.path("reviews/excel/bad/exp-19-typos.xlsx")
         #expect(try world.intake().submit(path) == .rejected([
             "\(path):2:7: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
@@ -104,8 +104,8 @@ struct SpreadsheetTests {
     }
 
     /// Authors fill the exported matrix in Excel and send the workbook back.
-    @Test func aResponseMatrixWorkbookIsRecorded() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aResponseMatrixWorkbookIsRecorded(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(["reviews/exp-12-replication.yaml"])
         _ = try world.intake().processInbox(world.inbox)
         let path = Fixtures.path("reviews/excel/A-2026-002-responses.xlsx")
@@ -115,8 +115,8 @@ struct SpreadsheetTests {
         #expect(comments[1].responseText == "Likelihood lowered; range kept, à São Paulo.")
     }
 
-    @Test func theExportedMatrixOpensInExcelAndComesBack() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func theExportedMatrixOpensInExcelAndComesBack(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         try world.drop(["reviews/exp-12-replication.yaml"])
         _ = try world.intake().processInbox(world.inbox)
         let assessment = try #require(try world.temporary.store.assessment("A-2026-002"))
@@ -146,8 +146,8 @@ struct PartialDateTests {
 
 @Suite("Date filters")
 struct DateFilterTests {
-    @Test func aPartialDateMatchesTheRangeItOverlaps() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aPartialDateMatchesTheRangeItOverlaps(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         for (index, published) in ["2014-01", "2014", "2014-02-03", "2013-12-31", "2014-01-15"].enumerated() {
             var metadata = ReferenceMetadata()
             metadata.title = "Election study \(index)"
@@ -167,8 +167,8 @@ struct DateFilterTests {
 
 @Suite("Bounded input and output")
 struct BoundsTests {
-    @Test func aHugeReviewFileIsRejectedBeforeItIsRead() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func aHugeReviewFileIsRejectedBeforeItIsRead(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
         let row = "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,\(String(repeating: "x", count: 200))\n"
         let path = world.inbox.appendingPathComponent("flood.csv")
@@ -178,8 +178,8 @@ struct BoundsTests {
         #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }
 
-    @Test func tooManyCommentsAreRejected() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func tooManyCommentsAreRejected(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
         let row = "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,Shorter.\n"
         let path = world.inbox.appendingPathComponent("many.csv")
@@ -189,8 +189,8 @@ struct BoundsTests {
     }
 
     /// A 2 GB file (sparse: it costs no disk) is refused from its size; reading it would need 2 GB.
-    @Test func anOversizedFileIsRefusedWithoutBeingRead() throws {
-        let world = try ReviewWorld()
+    @Test(arguments: StoreKind.available) func anOversizedFileIsRefusedWithoutBeingRead(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
         let path = world.inbox.appendingPathComponent("huge.csv")
         FileManager.default.createFile(atPath: path.path, contents: Data("assessment,draft\n".utf8))
         let handle = try FileHandle(forWritingTo: path)
@@ -200,7 +200,7 @@ struct BoundsTests {
         #expect(reasons == ["\(path.path): 2048 MB is over the limit of 4 MB for one review or response file (reviews: max-file-mb in panel.yaml)"])
     }
 
-    @Test func theLimitsAreSetInPanelYAML() throws {
+    @Test(arguments: StoreKind.available) func theLimitsAreSetInPanelYAML(kind: StoreKind) throws {
         let config = try WorkspaceConfig.parse("""
             version: 1
             name: Panel
@@ -212,7 +212,7 @@ struct BoundsTests {
         #expect(config.reviewLimits == ReviewLimits(maxFileBytes: 1 << 20, maxComments: 2, maxCommentCharacters: 100))
         #expect(try WorkspaceConfig.parse(config.yaml(), file: "panel.yaml").reviewLimits == config.reviewLimits)
 
-        let world = try ReviewWorld()
+        let world = try ReviewWorld(kind: kind)
         let header = "assessment,draft,reviewer,recommendation,from_line,to_line,kind,comment\n"
         let three = header + String(repeating: "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,Shorter.\n", count: 3)
         let many = world.inbox.appendingPathComponent("three.csv")

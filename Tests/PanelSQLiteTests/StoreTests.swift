@@ -3,26 +3,78 @@ import GRDB
 import Testing
 @testable import PanelCore
 @testable import PanelSQLite
+@testable import PanelPostgres
 
-/// A fresh workspace folder and store per test.
-final class TemporaryStore {
+/// The stores the contract suite runs on: SQLite always, PostgreSQL when
+/// `PANEL_TEST_POSTGRES` names a server (`.ci/run` starts one; CI fails when it cannot).
+enum StoreKind: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    var testDescription: String { rawValue }
+
+    static let postgresURL: String? = {
+        let url = ProcessInfo.processInfo.environment["PANEL_TEST_POSTGRES"]
+        if url == nil, ProcessInfo.processInfo.environment["CI"] != "true" {
+            print("note: PANEL_TEST_POSTGRES is not set, so the store contract tests run on SQLite only (.ci/postgres start DIR PORT prints a URL)")
+        }
+        return url
+    }()
+
+    static var available: [StoreKind] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+}
+
+/// A fresh workspace folder and store per test: a SQLite file, or a schema of
+/// its own in the test server's database (dropped afterwards).
+final class TemporaryStore: @unchecked Sendable {
+    let kind: StoreKind
     let directory: URL
-    let store: SQLiteStore
+    let store: any PanelStore
     let objects: ObjectStore
+    /// The URL of this test's PostgreSQL schema, or the SQLite file's path.
+    let location: String
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
+        self.kind = kind
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("panel-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try SQLiteStore(path: directory.appendingPathComponent("panel.sqlite").path)
         objects = ObjectStore(root: directory.appendingPathComponent("objects"))
+        switch kind {
+        case .sqlite:
+            location = directory.appendingPathComponent("panel.sqlite").path
+            store = try SQLiteStore(path: location)
+        case .postgres:
+            let server = try #require(StoreKind.postgresURL, "PANEL_TEST_POSTGRES is not set")
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            location = server + (server.contains("?") ? "&" : "?") + "schema=\(schema)"
+            store = try PostgresStore(url: location)
+        }
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        if let postgres = store as? PostgresStore {
+            // Cleanup of a throwaway schema: a failure here leaves an empty schema on a throwaway server.
+            try? postgres.session.script("DROP SCHEMA \(postgres.location.schema) CASCADE")
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A second connection to the same store, as another process would open it.
+    func reopen() throws -> any PanelStore {
+        switch kind {
+        case .sqlite: try SQLiteStore(path: location)
+        case .postgres: try PostgresStore(url: location)
+        }
+    }
 
     /// Edits the database behind the store's back, as an attacker would.
     func tamper(_ sql: String) throws {
-        let queue = try DatabaseQueue(path: store.path)
-        try queue.write { try $0.execute(sql: sql) }
+        if let postgres = store as? PostgresStore {
+            try postgres.session.script(sql)
+        } else {
+            let queue = try DatabaseQueue(path: location)
+            try queue.write { try $0.execute(sql: sql) }
+        }
     }
 
     func write(_ name: String, _ text: String) throws -> String {
@@ -30,6 +82,16 @@ final class TemporaryStore {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
         return url.path
+    }
+}
+
+@Suite("The test PostgreSQL server")
+struct PostgresServerTests {
+    /// CI must not pass by skipping: there, the server has to be there and answer.
+    @Test(arguments: StoreKind.available) func ciRunsTheContractSuiteOnPostgreSQL(kind: StoreKind) throws {
+        guard ProcessInfo.processInfo.environment["CI"] == "true" else { return }
+        let url = try #require(StoreKind.postgresURL, "CI=true but PANEL_TEST_POSTGRES is not set: .ci/run starts a server and sets it")
+        _ = try PostgresStore(url: url)
     }
 }
 
@@ -58,20 +120,20 @@ enum Fixtures {
     }
 }
 
-@Suite("Event log in SQLite")
+@Suite("Event log")
 struct EventLogTests {
     let time = Date(timeIntervalSince1970: 1_790_000_000)
 
-    func seeded(_ count: Int) throws -> TemporaryStore {
-        let temporary = try TemporaryStore()
+    func seeded(_ count: Int, _ kind: StoreKind) throws -> TemporaryStore {
+        let temporary = try TemporaryStore(kind)
         for index in 1...count {
             try temporary.store.append([NewEvent(WorkspaceInitialized(name: "n\(index)"), subject: "s", actor: "exp-01", time: time)])
         }
         return temporary
     }
 
-    @Test func appendedEventsChainAndVerify() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func appendedEventsChainAndVerify(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         let events = try temporary.store.events(after: 0, limit: nil)
         #expect(events.map(\.sequence) == [1, 2, 3, 4, 5])
         #expect(events[0].previousHash == EventChain.genesis)
@@ -81,32 +143,32 @@ struct EventLogTests {
         #expect(verifier.checked == 5)
     }
 
-    @Test func alteredRowIsCaught() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func alteredRowIsCaught(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         try temporary.tamper("UPDATE event SET payload = '{\"n\":42}' WHERE sequence = 3")
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 3)
     }
 
-    @Test func alteredActorIsCaught() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func alteredActorIsCaught(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         try temporary.tamper("UPDATE event SET actor = 'exp-99' WHERE sequence = 4")
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 4)
     }
 
-    @Test func removedRowIsCaught() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func removedRowIsCaught(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         try temporary.tamper("DELETE FROM event WHERE sequence = 2")
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 2)
     }
 
-    @Test func removedLastRowIsCaught() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func removedLastRowIsCaught(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         try temporary.tamper("DELETE FROM event WHERE sequence = 5")
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 5)
     }
 
-    @Test func reorderedRowsAreCaught() throws {
-        let temporary = try seeded(5)
+    @Test(arguments: StoreKind.available) func reorderedRowsAreCaught(kind: StoreKind) throws {
+        let temporary = try seeded(5, kind)
         try temporary.tamper("""
             UPDATE event SET sequence = -1 WHERE sequence = 2;
             UPDATE event SET sequence = 2 WHERE sequence = 3;
@@ -115,14 +177,14 @@ struct EventLogTests {
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 2)
     }
 
-    @Test func migrationsAreIdempotent() throws {
-        let temporary = try seeded(2)
-        let reopened = try SQLiteStore(path: temporary.store.path)
+    @Test(arguments: StoreKind.available) func migrationsAreIdempotent(kind: StoreKind) throws {
+        let temporary = try seeded(2, kind)
+        let reopened = try temporary.reopen()
         #expect(try reopened.events(after: 0, limit: nil).count == 2)
     }
 }
 
-@Suite("Reference ingestion into SQLite")
+@Suite("Reference ingestion")
 struct IngestTests {
     let clock = FixedClock(Date(timeIntervalSince1970: 1_790_000_000))
 
@@ -133,8 +195,8 @@ struct IngestTests {
             clock: clock, actor: "cron", format: format)
     }
 
-    @Test func fixturesIngestOnceAndOnlyOnce() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func fixturesIngestOnceAndOnlyOnce(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let first = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
         #expect(first.rejected == [])
         #expect(first.files == 10)
@@ -153,8 +215,8 @@ struct IngestTests {
         #expect(try temporary.store.verifyChain().firstBreak == nil)
     }
 
-    @Test func originalBytesAreKeptByContent() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func originalBytesAreKeptByContent(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let path = Fixtures.path("references/jats/autonomous-replication.xml")
         let report = try ingester(temporary).ingest(paths: [path])
         let reference = try #require(try temporary.store.reference(matching: report.references[0]))
@@ -164,8 +226,8 @@ struct IngestTests {
         #expect(try event.payload(as: ReferencesIngested.self)?.object == reference.object)
     }
 
-    @Test func largeCollectionsAreKeptAsFiles() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func largeCollectionsAreKeptAsFiles(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         var small = temporary.objects
         small.inlineLimit = 1_000
         let path = Fixtures.path("references/pubmed/pubmed-ai-health.xml")
@@ -177,8 +239,8 @@ struct IngestTests {
         #expect(try small.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    @Test func badFilesAreRejectedWithPositionAndChangeNothing() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func badFilesAreRejectedWithPositionAndChangeNothing(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let report = try ingester(temporary).ingest(paths: [Fixtures.path("references-bad")])
         #expect(report.added == 0)
         let messages = report.rejected.map { $0.message.replacingOccurrences(of: Fixtures.path("references-bad") + "/", with: "") }
@@ -197,8 +259,8 @@ struct IngestTests {
         #expect(leftovers.isEmpty)
     }
 
-    @Test func aDocumentWithNeitherTitleNorIdentifierIsNotStored() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aDocumentWithNeitherTitleNorIdentifierIsNotStored(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let path = Fixtures.path("references-real-world/publisher-native-article.bad.xml")
         let report = try ingester(temporary).ingest(paths: [path])
         #expect(report.added == 0)
@@ -208,8 +270,8 @@ struct IngestTests {
         #expect(try temporary.store.referenceCount() == 0)
     }
 
-    @Test func aRelativeNamespaceURIIsRefusedAtItsLine() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func aRelativeNamespaceURIIsRefusedAtItsLine(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let path = Fixtures.path("references-real-world/relative-namespace.bad.xml")
         let report = try ingester(temporary).ingest(paths: [path])
         #expect(report.added == 0)
@@ -219,8 +281,8 @@ struct IngestTests {
         #expect(try temporary.store.referenceCount() == 0)
     }
 
-    @Test func collectionBrokenHalfwayAddsNothing() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func collectionBrokenHalfwayAddsNothing(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         var text = "<PubmedArticleSet>\n"
         for index in 1...3 {
             text += "<PubmedArticle><MedlineCitation><PMID>9900010\(index)</PMID><Article><ArticleTitle>T\(index)</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
@@ -234,8 +296,8 @@ struct IngestTests {
         #expect(try temporary.store.events(after: 0, limit: nil).isEmpty)
     }
 
-    @Test func repeatedRecordInOneCollectionIsAddedOnce() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func repeatedRecordInOneCollectionIsAddedOnce(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let record = "<PubmedArticle><MedlineCitation><PMID>99000777</PMID><Article><ArticleTitle>Same</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
         let other = "<PubmedArticle><MedlineCitation><PMID>99000777</PMID><Article><ArticleTitle>Revised title</ArticleTitle></Article></MedlineCitation></PubmedArticle>\n"
         let path = try temporary.write("twice.xml", "<PubmedArticleSet>\n" + record + record + other + "</PubmedArticleSet>")
@@ -244,21 +306,21 @@ struct IngestTests {
         #expect(report.duplicateNotes.map(\.reason) == ["same canonical XML", "same pmid:99000777"])
     }
 
-    @Test func forcedFormatMustFitTheDocument() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func forcedFormatMustFitTheDocument(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let report = try ingester(temporary, format: "pubmed").ingest(paths: [Fixtures.path("references/jats/autonomous-replication.xml")])
         #expect(report.rejected.first?.message.hasSuffix("--format pubmed does not read a <article> document") == true)
         #expect(throws: IngestError.self) { try ingester(temporary, format: "docbook") }
     }
 
-    @Test func missingPathIsReported() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func missingPathIsReported(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let report = try ingester(temporary).ingest(paths: ["/nonexistent/refs"])
         #expect(report.rejected == [Rejection(source: "/nonexistent/refs", message: "/nonexistent/refs: no such file or directory")])
     }
 
-    @Test func searchRanksFiltersAndSnippets() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func searchRanksFiltersAndSnippets(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
         let hits = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("election disinformation")))
         #expect(hits.first?.reference.metadata.identifiers.contains(ReferenceIdentifier(.doi, "10.5555/jaigs.2025.0142")) == true)
@@ -285,8 +347,8 @@ struct IngestTests {
         })
     }
 
-    @Test func lookupByAnyIdentifier() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func lookupByAnyIdentifier(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references")])
         #expect(try temporary.store.reference(matching: "pmid:99000002")?.format == .pubmed)
         #expect(try temporary.store.reference(matching: "99000002")?.format == .pubmed)
@@ -297,8 +359,8 @@ struct IngestTests {
         #expect(try temporary.store.reference(matching: byID.id)?.id == byID.id)
     }
 
-    @Test func theAkomaNtosoNamespaceADocumentUsedIsKept() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func theAkomaNtosoNamespaceADocumentUsedIsKept(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references-real-world/wd17-act.xml")])
         let act = try #require(try temporary.store.reference(matching: "frbr:/akn/gh/act/2025/14"))
         #expect(act.metadata.namespace == "http://docs.oasis-open.org/legaldocml/ns/akn/3.0/WD17")
@@ -307,8 +369,8 @@ struct IngestTests {
 
 @Suite("Projections match the fold of the log")
 struct ProjectionTests {
-    @Test func rosterAndAssessmentTablesEqualTheReplayedLog() throws {
-        let temporary = try TemporaryStore()
+    @Test(arguments: StoreKind.available) func rosterAndAssessmentTablesEqualTheReplayedLog(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
         let time = Date(timeIntervalSince1970: 1_790_000_000)
         let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
         try temporary.store.append(try RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: time).get())
