@@ -72,13 +72,22 @@ public final class PostgresStore: PanelStore {
         try transaction(write: true) { try body(PostgresBatch(store: self)) }
     }
 
-    /// Holds a session-level advisory lock while `body` runs, or returns nil
-    /// at once when another connection (on any machine) holds it.
-    public func withExclusiveLock<T>(_ name: String, _ body: () throws -> T) throws -> T? {
-        let key = "\(PostgresSchema.lockKey), hashtext('\(name.replacingOccurrences(of: "'", with: "''"))')"
-        guard try session.row("SELECT pg_try_advisory_lock(\(key))")?.bool("pg_try_advisory_lock") == true else { return nil }
-        defer { _ = try? session.row("SELECT pg_advisory_unlock(\(key))") }
-        return try body()
+    /// Takes the panel's session-level advisory lock `name` if no connection (on any machine) holds it.
+    public func tryLock(_ name: String) throws -> Bool {
+        try session.row("SELECT pg_try_advisory_lock(\(PostgresSchema.lockKey), hashtext(?)) AS taken", [name])?.bool("taken") == true
+    }
+
+    public func unlock(_ name: String) throws {
+        _ = try session.rows("SELECT pg_advisory_unlock(\(PostgresSchema.lockKey), hashtext(?))", [name])
+    }
+
+    /// The database's clock for a command: the local clock corrected by the server's offset,
+    /// measured once at the midpoint of a round trip, so every machine stamps events alike.
+    public func clock() throws -> any PanelClock {
+        let before = Date()
+        let server = try now()
+        let after = Date()
+        return OffsetClock(offset: server.timeIntervalSince(before.addingTimeInterval(after.timeIntervalSince(before) / 2)))
     }
 
     private func reading<T>(_ body: (any SQLSession) throws -> T) throws -> T {
@@ -142,6 +151,12 @@ public final class PostgresStore: PanelStore {
     public func object(_ hash: String) throws -> [UInt8]? {
         try reading { try RelationalQueries.object(hash, db: $0) }
     }
+}
+
+/// The local clock moved by a fixed offset (to the database server's).
+struct OffsetClock: PanelClock {
+    let offset: TimeInterval
+    func now() -> Date { Date().addingTimeInterval(offset) }
 }
 
 /// Reads and writes inside the store's current transaction.

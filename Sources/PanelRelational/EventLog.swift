@@ -1,3 +1,4 @@
+import Foundation
 import PanelCore
 
 /// The hash-chained log in its `event` table and the `chain_head` row, written
@@ -8,14 +9,25 @@ public enum EventLog {
         return ChainHead(sequence: try row.int64(0), hash: try row.string(1))
     }
 
+    /// How far behind the log's last event a new event's time may be and still be recorded (at
+    /// the last event's time): two commands that read the clock a moment apart and then queue for
+    /// the writer's lock, on one machine or two. Anything older is a backdated record and refused.
+    public static let raceTolerance: TimeInterval = 5
+
     /// Seals the event onto the chain, moves the head and updates the query tables.
     public static func append(_ event: NewEvent, db: any SQLSession) throws -> EventRecord {
+        var event = event
         let head = try head(db)
         // No record can be backdated: the log's times never go backwards.
         if let head, let last = try db.row("SELECT time FROM event WHERE sequence = ?", [head.sequence]) {
             let lastTime = try last.string(0)
             let time = Timestamp.format(event.time)
-            if time < lastTime { throw StoreError.backdated(time: time, last: lastTime, sequence: head.sequence) }
+            if time < lastTime {
+                guard let lastDate = Timestamp.parse(lastTime), lastDate.timeIntervalSince(event.time) <= raceTolerance else {
+                    throw StoreError.backdated(time: time, last: lastTime, sequence: head.sequence)
+                }
+                event.time = lastDate
+            }
         }
         let record: EventRecord
         do {

@@ -177,6 +177,20 @@ struct EventLogTests {
         #expect(try temporary.store.verifyChain().firstBreak?.sequence == 2)
     }
 
+    /// Nothing is backdated: an event older than the log's last is refused, except by the moment two
+    /// writers that read the clock at once and queued for the lock can be apart (recorded at the last time).
+    @Test(arguments: StoreKind.available) func nothingIsBackdated(kind: StoreKind) throws {
+        let temporary = try seeded(2, kind)
+        let early = NewEvent(WorkspaceInitialized(name: "late"), subject: "s", actor: "exp-01", time: time.addingTimeInterval(-3_600))
+        #expect(throws: StoreError.backdated(time: Timestamp.format(early.time), last: Timestamp.format(time), sequence: 2)) {
+            try temporary.store.append([early])
+        }
+        let racing = NewEvent(WorkspaceInitialized(name: "racing"), subject: "s", actor: "exp-01", time: time.addingTimeInterval(-0.8))
+        let recorded = try temporary.store.append([racing])
+        #expect(recorded.map(\.time) == [Timestamp.format(time)])
+        #expect(try temporary.store.verifyChain().firstBreak == nil)
+    }
+
     @Test(arguments: StoreKind.available) func migrationsAreIdempotent(kind: StoreKind) throws {
         let temporary = try seeded(2, kind)
         let reopened = try temporary.reopen()

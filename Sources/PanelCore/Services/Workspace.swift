@@ -39,6 +39,14 @@ public enum ClockPolicy: String, CaseIterable, Sendable {
     case settable
 }
 
+/// Where a workspace's store is: `store:` in panel.yaml.
+public struct StoreLocation: Sendable, Equatable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    /// `postgresql://USER@HOST:PORT/DATABASE`: one panel shared by many machines.
+    public var isPostgres: Bool { text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") }
+}
+
 /// `panel.yaml`: where the workspace keeps things, and generic XML mappings.
 public struct WorkspaceConfig: Sendable, Equatable {
     public static let fileName = "panel.yaml"
@@ -88,7 +96,18 @@ public struct WorkspaceConfig: Sendable, Equatable {
             reader.report(at: root.value("version"), "unsupported version \(version); this panel reads version 1")
         }
         var config = WorkspaceConfig(name: root.string("name", required: true) ?? "")
-        if let store = root.string("store") { config.store = store }
+        if let node = root.peek("store") {
+            // `store: PATH` (the embedded SQLite file), `store: postgresql://...`, or `store: {postgres: URL}`.
+            if case .mapping = node, let map = root.map("store") {
+                if let url = map.string("postgres", required: true) { config.store = url }
+                map.finish()
+            } else if let store = root.string("store") {
+                config.store = store
+            }
+            if StoreLocation(config.store).isPostgres, let url = URL(string: config.store), url.password != nil {
+                reader.report(at: node, "'store' must not carry a password: set PGPASSWORD or use a .pgpass file")
+            }
+        }
         if let objects = root.string("objects") { config.objects = objects }
         if let inbox = root.string("inbox") { config.inbox = inbox }
         if let workflows = root.string("workflows") { config.workflows = workflows }
@@ -217,6 +236,8 @@ public struct Workspace: Sendable {
 
     public var configURL: URL { root.appendingPathComponent(WorkspaceConfig.fileName) }
     public var storeURL: URL { resolve(config.store) }
+    /// The embedded SQLite file, or a PostgreSQL database.
+    public var storeLocation: StoreLocation { StoreLocation(config.store) }
     public var objectsURL: URL { resolve(config.objects) }
     public var inboxURL: URL { resolve(config.inbox) }
     public var objects: ObjectStore { ObjectStore(root: objectsURL) }

@@ -15,6 +15,9 @@ struct Demo: ParsableCommand {
     @Option(help: ArgumentHelp("Create the workspace here (must not exist yet) and keep it.", valueName: "DIR"))
     var into: String?
 
+    @Option(help: ArgumentHelp("Keep the demo's store in this PostgreSQL database instead of the embedded SQLite file (postgresql://USER@HOST:PORT/DATABASE?schema=NAME; a schema of its own, new).", valueName: "URL"))
+    var store: String?
+
     func run() throws {
         let manager = FileManager.default
         let fixturesURL = URL(fileURLWithPath: fixtures).standardizedFileURL
@@ -28,7 +31,16 @@ struct Demo: ParsableCommand {
         let ws = ["--workspace", directory]
 
         step("Create a workspace with the fixtures' panel.yaml (it maps the incident-register format)")
-        try Init.parse([directory, "--config", fixturesURL.appendingPathComponent("panel.yaml").path, "--now", "2026-03-01T09:00:00Z"]).run()
+        var config = fixturesURL.appendingPathComponent("panel.yaml").path
+        if let store {
+            // The fixtures' panel.yaml with its store line pointing at the database.
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.hasPrefix("store:") ? "store: \"\(store)\"" : String($0) }
+            config = manager.temporaryDirectory.appendingPathComponent("panel-demo-\(UUID().uuidString.prefix(8)).yaml").path
+            try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: config))
+        }
+        try Init.parse([directory, "--config", config, "--now", "2026-03-01T09:00:00Z"]).run()
         Console.out("""
             This is a demo workspace: its panel.yaml says 'identity: declared' (--as is believed, and every \
             event records that it was declared) and 'clock: settable' (--now is honoured). A real \

@@ -45,9 +45,9 @@ struct DigestCommand: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         // A dry run records nothing, so it needs no lock and never waits on a real digest.
-        let lock = dryRun ? nil : try DigestLock(path: context.workspace.storeURL.deletingLastPathComponent().appendingPathComponent("digest.lock").path)
-        if let lock, !lock.acquire(waiting: wait) {
-            Console.error("another digest is running (\(lock.path)); try again later or pass --wait SECONDS")
+        let lock = dryRun ? nil : try StoreFactory.digestLock(context.workspace, store: context.store)
+        if let lock, try !lock.acquire(waiting: wait) {
+            Console.error("another digest is running (\(lock.name)); try again later or pass --wait SECONDS")
             throw Self.busy
         }
         defer { lock?.release() }
@@ -132,32 +132,4 @@ extension CommandContext {
     func feedKey() throws -> String? {
         try store.events(after: 0, limit: 1).first.map { String($0.hash.prefix(16)) }
     }
-}
-
-/// An exclusive lock file (flock), released when the process ends in any way.
-final class DigestLock {
-    let path: String
-    private let descriptor: Int32
-
-    init(path: String) throws {
-        self.path = path
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        if descriptor < 0 {
-            Console.error("\(path): cannot open the lock file: \(String(cString: strerror(errno)))")
-            throw Exit.failure
-        }
-    }
-
-    deinit { close(descriptor) }
-
-    func acquire(waiting seconds: Int) -> Bool {
-        let deadline = Date().addingTimeInterval(Double(seconds))
-        while true {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            if Date() >= deadline { return false }
-            usleep(100_000)
-        }
-    }
-
-    func release() { flock(descriptor, LOCK_UN) }
 }

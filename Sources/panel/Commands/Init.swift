@@ -17,6 +17,13 @@ struct Init: ParsableCommand {
     @Option(help: ArgumentHelp("Start from this panel.yaml (validated first) instead of the default one.", valueName: "FILE"))
     var config: String?
 
+    @Option(help: ArgumentHelp("""
+        Where the store lives: a path for the embedded SQLite file (default .panel/panel.sqlite), or \
+        postgresql://USER@HOST:PORT/DATABASE[?schema=NAME] for one panel shared by many machines \
+        (the password comes from PGPASSWORD or ~/.pgpass, never from the URL).
+        """, valueName: "PATH|URL"))
+    var store: String?
+
     @Option(help: ArgumentHelp("Copy the workflow definitions from here (default: the ones that ship with panel).", valueName: "DIR"))
     var workflows: String?
 
@@ -32,6 +39,7 @@ struct Init: ParsableCommand {
         // Everything is read and validated before anything is written.
         let (config, configText) = try readConfig()
         let workspace = Workspace(root: root, config: config)
+        let postgres = workspace.storeLocation.isPostgres
         let shipped = workflows.map { URL(fileURLWithPath: $0) } ?? ShippedFiles.workflows
         let workflowFiles = try self.workflowFiles(from: shipped)
         let ruleFiles = try self.ruleFiles(from: shipped?.appendingPathComponent("rules"))
@@ -44,23 +52,25 @@ struct Init: ParsableCommand {
         if !taken.isEmpty {
             throw CommandFailure.badInput("\(taken.joined(separator: ", ")): already exists; panel init writes it, so nothing was changed")
         }
-        if manager.fileExists(atPath: workspace.storeURL.path) {
+        if !postgres && manager.fileExists(atPath: workspace.storeURL.path) {
             throw CommandFailure.badInput("\(workspace.storeURL.path): a store already exists; nothing was changed")
         }
 
         // Then everything is made, and a failure part-way removes what was made.
         var made = Made()
         do {
-            for folder in [workspace.inboxURL, workspace.objectsURL, workspace.storeURL.deletingLastPathComponent(),
-                           workspace.workflowsURL, workspace.rulesURL] {
+            for folder in [workspace.inboxURL, workspace.objectsURL] + (postgres ? [] : [workspace.storeURL.deletingLastPathComponent()])
+                    + [workspace.workflowsURL, workspace.rulesURL] {
                 try made.folder(folder)
             }
             for write in writes {
                 let data = try write.text.map { Data($0.utf8) } ?? Data(contentsOf: write.from!)
                 try made.file(write.to, data)
             }
-            made.files += [workspace.storeURL, URL(fileURLWithPath: workspace.storeURL.path + "-wal"),
-                           URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
+            if !postgres {
+                made.files += [workspace.storeURL, URL(fileURLWithPath: workspace.storeURL.path + "-wal"),
+                               URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
+            }
             let store = try StoreFactory.create(workspace)
             let requested = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"]
             let identity = try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
@@ -73,7 +83,7 @@ struct Init: ParsableCommand {
         }
         Console.out("Initialised workspace \(root.path)")
         Console.out("  config  \(workspace.configURL.path)")
-        Console.out("  store   \(workspace.storeURL.path)")
+        Console.out("  store   \(postgres ? workspace.config.store : workspace.storeURL.path)")
         Console.out("  inbox   \(workspace.inboxURL.path)")
         Console.out("  workflows \(workspace.workflowsURL.path) (\(workflowFiles.isEmpty ? "none copied" : workflowFiles.map(\.lastPathComponent).joined(separator: ", ")))")
         Console.out("  rules   \(workspace.rulesURL.path) (\(ruleFiles.isEmpty ? "none copied" : ruleFiles.map(\.lastPathComponent).joined(separator: ", ")))")
@@ -97,8 +107,20 @@ struct Init: ParsableCommand {
     private func readConfig() throws -> (WorkspaceConfig, String) {
         guard let config else {
             // The person who creates the workspace is its first secretariat login.
-            let made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [], requireSignature: true)
+            var made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [], requireSignature: true)
+            if let store {
+                // Checked as panel.yaml would be: no password in a URL, a URL that parses.
+                made.store = store
+                do {
+                    made = try WorkspaceConfig.parse(made.yaml(), file: "--store")
+                } catch {
+                    throw WorkspaceError.invalid(error)
+                }
+            }
             return (made, made.yaml())
+        }
+        if store != nil {
+            throw CommandFailure.usage("--store and --config: write 'store: \(store ?? "")' into \(config) instead")
         }
         guard let data = FileManager.default.contents(atPath: config) else { throw CommandFailure.badInput("\(config): cannot read the file") }
         let text = try TextFile.decode([UInt8](data), file: config).get()

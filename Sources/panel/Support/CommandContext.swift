@@ -84,8 +84,8 @@ struct CommandContext {
         let workspace = try Workspace.locate(
             explicit: options.workspace, environment: environment(),
             currentDirectory: FileManager.default.currentDirectoryPath)
-        let clock = try clock(options, policy: workspace.config.clock)
         let store = try StoreFactory.open(workspace)
+        let clock = try StoreFactory.clock(for: store, default: try clock(options, policy: workspace.config.clock))
         let context = CommandContext(workspace: workspace, store: store, clock: clock,
                                      identity: try identity(options, workspace: workspace, store: store))
         // Everything this command prints passes through the visibility policy, decided on first use.

@@ -1,12 +1,14 @@
 import Foundation
 import PanelCore
+import PanelPostgres
 import PanelSQLite
 
 /// The one place that knows which store a workspace uses. `panel.yaml`'s
-/// `store:` names the embedded SQLite file (the only kind so far); every
+/// `store:` names the embedded SQLite file or a PostgreSQL database; every
 /// command above this sees `any PanelStore`.
 enum StoreFactory {
     static func open(_ workspace: Workspace) throws -> any PanelStore {
+        if workspace.storeLocation.isPostgres { return try openPostgres(workspace.config.store, config: workspace.configURL.path) }
         let path = workspace.storeURL.path
         guard SQLiteStore.exists(at: path) else {
             throw CommandFailure.failure("\(path): the workspace has no store; run 'panel init' again in a fresh folder or restore it")
@@ -20,8 +22,103 @@ enum StoreFactory {
         return try SQLiteStore(path: path)
     }
 
-    /// A new, empty store for `panel init`.
+    /// A store named by a path or URL on the command line (`panel store copy --to`).
+    static func open(location text: String, relativeTo root: URL) throws -> any PanelStore {
+        if StoreLocation(text).isPostgres { return try openPostgres(text, config: "--to") }
+        return try SQLiteStore(path: URL(fileURLWithPath: text, relativeTo: root).standardizedFileURL.path)
+    }
+
+    private static func openPostgres(_ url: String, config: String) throws -> PostgresStore {
+        do {
+            return try PostgresStore(location: PostgresLocation(url: url))
+        } catch let error as PostgresStoreError {
+            throw CommandFailure.badInput("\(config): \(error.description)")
+        }
+    }
+
+    /// A new, empty store for `panel init`; an existing PostgreSQL panel with events is refused.
     static func create(_ workspace: Workspace) throws -> any PanelStore {
-        try SQLiteStore(path: workspace.storeURL.path)
+        let store = workspace.storeLocation.isPostgres ? try open(workspace) : try SQLiteStore(path: workspace.storeURL.path)
+        if let head = try store.recordedHead() {
+            throw CommandFailure.badInput("\(workspace.config.store): this database already holds a panel (\(head.sequence) events); point a workspace at it with its panel.yaml, or choose another schema (?schema=NAME)")
+        }
+        return store
+    }
+
+    /// The clock events are stamped with: the database's on PostgreSQL (many machines, one clock), else the given one.
+    static func clock(for store: any PanelStore, default clock: any PanelClock) throws -> any PanelClock {
+        guard clock is SystemClock, let postgres = store as? PostgresStore else { return clock }
+        return try postgres.clock()
+    }
+
+    /// The lock two digests must not run under at once: a file beside the SQLite store, or
+    /// a PostgreSQL advisory lock (so two cron jobs on two machines never digest together).
+    static func digestLock(_ workspace: Workspace, store: any PanelStore) throws -> any ExclusiveLock {
+        if let postgres = store as? PostgresStore { return AdvisoryLock(store: postgres, name: "digest") }
+        return try FileLock(path: workspace.storeURL.deletingLastPathComponent().appendingPathComponent("digest.lock").path)
+    }
+}
+
+/// A lock held by one command at a time, on this machine or any other that shares the store.
+protocol ExclusiveLock: AnyObject {
+    /// What holds it, for the "another digest is running" message.
+    var name: String { get }
+    /// Takes it, trying for up to `seconds`; false when another holder kept it.
+    func acquire(waiting seconds: Int) throws -> Bool
+    func release()
+}
+
+extension ExclusiveLock {
+    /// Polls `attempt` every 100 ms until it succeeds or `seconds` pass.
+    func poll(waiting seconds: Int, _ attempt: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(Double(seconds))
+        while true {
+            if try attempt() { return true }
+            if Date() >= deadline { return false }
+            usleep(100_000)
+        }
+    }
+}
+
+/// An exclusive lock file (flock), released when the process ends in any way.
+final class FileLock: ExclusiveLock {
+    let name: String
+    private let descriptor: Int32
+
+    init(path: String) throws {
+        name = path
+        descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if descriptor < 0 {
+            throw CommandFailure.failure("\(path): cannot open the lock file: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    func acquire(waiting seconds: Int) -> Bool {
+        poll(waiting: seconds) { flock(descriptor, LOCK_EX | LOCK_NB) == 0 }
+    }
+
+    func release() { flock(descriptor, LOCK_UN) }
+}
+
+/// A PostgreSQL session-level advisory lock, released when the command's connection closes in any way.
+final class AdvisoryLock: ExclusiveLock {
+    let store: PostgresStore
+    let lock: String
+    var name: String { "advisory lock '\(lock)' on \(store.location)" }
+
+    init(store: PostgresStore, name: String) {
+        self.store = store
+        self.lock = name
+    }
+
+    func acquire(waiting seconds: Int) throws -> Bool {
+        try poll(waiting: seconds) { try store.tryLock(lock) }
+    }
+
+    func release() {
+        // Closing the connection at exit releases it too; an unlock that fails changes nothing else.
+        _ = try? store.unlock(lock)
     }
 }
