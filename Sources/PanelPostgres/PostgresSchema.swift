@@ -183,6 +183,12 @@ enum PostgresSchema {
                 digest TEXT NOT NULL
             );
             """),
+        // Large originals as PostgreSQL large objects, written and read in chunks (no shared folder needed).
+        ("pg2-large-objects", """
+            ALTER TABLE object ADD COLUMN large OID;
+            ALTER TABLE object ALTER COLUMN bytes DROP NOT NULL;
+            ALTER TABLE object ADD CONSTRAINT object_bytes_or_large CHECK ((bytes IS NULL) <> (large IS NULL))
+            """),
     ]
 
     /// Creates the schema (named in the URL) if needed and applies what is missing, in one transaction.

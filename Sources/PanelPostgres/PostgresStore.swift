@@ -11,6 +11,8 @@ import PanelRelational
 public final class PostgresStore: PanelStore {
     public let location: PostgresLocation
     let session: PostgresSession
+    /// Every original is in the database: machines share no folder.
+    public var keepsLargeObjects: Bool { true }
     private var inTransaction = false
 
     /// Connects and brings the schema up to date (creating it for a new panel).
@@ -149,7 +151,7 @@ public final class PostgresStore: PanelStore {
     }
 
     public func object(_ hash: String) throws -> [UInt8]? {
-        try reading { try RelationalQueries.object(hash, db: $0) }
+        try reading { try LargeObjects.read(hash, db: $0) }
     }
 }
 
@@ -168,6 +170,49 @@ struct PostgresWriter: RelationalWriter {
 
     func indexText(of reference: Reference, rowid: Int64) throws {
         try PostgresSearch.indexText(of: reference, rowid: rowid, db: session)
+    }
+
+    func putObject(_ hash: String, contentsOf file: URL) throws {
+        try LargeObjects.write(hash, from: file, db: session)
+    }
+}
+
+/// Originals larger than the inline limit, as PostgreSQL large objects: written from their
+/// file and read back a chunk at a time, inside the caller's transaction.
+enum LargeObjects {
+    static let chunk = 1 << 20
+
+    static func write(_ hash: String, from file: URL, db: any SQLSession) throws {
+        if try db.exists("SELECT 1 FROM object WHERE hash = ?", [hash]) { return }
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        guard let oid = try db.row("SELECT lo_create(0)::bigint AS oid")?.int64("oid") else {
+            throw StoreError.undecodable(table: "object", key: hash, detail: "lo_create returned no id")
+        }
+        var offset: Int64 = 0
+        while let data = try handle.read(upToCount: chunk), !data.isEmpty {
+            try db.execute("SELECT lo_put(?::oid, ?, ?)", [oid, offset, [UInt8](data)])
+            offset += Int64(data.count)
+        }
+        try db.execute("INSERT INTO object (hash, size, large) VALUES (?, ?, ?::oid)", [hash, offset, oid])
+    }
+
+    static func read(_ hash: String, db: any SQLSession) throws -> [UInt8]? {
+        guard let row = try db.row("SELECT bytes, large::bigint AS large, size FROM object WHERE hash = ?", [hash]) else { return nil }
+        if case .blob(let bytes) = row[0] { return bytes }
+        let oid = try row.int64("large"), size = try row.int64("size")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(size))
+        var offset: Int64 = 0
+        while offset < size {
+            guard let part = try db.row("SELECT lo_get(?::oid, ?, ?::integer)", [oid, offset, chunk]) else { break }
+            bytes += try part.bytes(0)
+            offset += Int64(chunk)
+        }
+        guard bytes.count == Int(size) else {
+            throw StoreError.undecodable(table: "object", key: hash, detail: "the large object holds \(bytes.count) of \(size) bytes")
+        }
+        return bytes
     }
 }
 

@@ -8,6 +8,8 @@ import PanelRelational
 public final class SQLiteStore: PanelStore {
     let pool: DatabasePool
     public let path: String
+    /// Large originals live in the workspace's object folder beside the file.
+    public var keepsLargeObjects: Bool { false }
 
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, busyTimeout: TimeInterval = 10) throws {
@@ -170,5 +172,10 @@ struct SQLiteWriter: RelationalWriter {
 
     func indexText(of reference: Reference, rowid: Int64) throws {
         try ReferenceTable.indexText(of: reference, rowid: rowid, db: db)
+    }
+
+    /// Not asked of this store (its large objects are files); kept whole in the object table if it is.
+    func putObject(_ hash: String, contentsOf file: URL) throws {
+        try putObject(hash, bytes: [UInt8](try Data(contentsOf: file)))
     }
 }

@@ -240,17 +240,29 @@ struct IngestTests {
         #expect(try event.payload(as: ReferencesIngested.self)?.object == reference.object)
     }
 
-    @Test(arguments: StoreKind.available) func largeCollectionsAreKeptAsFiles(kind: StoreKind) throws {
+    /// Large originals: files in the object folder beside a SQLite store; large objects in
+    /// PostgreSQL, streamed in chunks (machines that share the database share no folder).
+    @Test(arguments: StoreKind.available) func largeCollectionsAreKeptWhole(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         var small = temporary.objects
         small.inlineLimit = 1_000
         let path = Fixtures.path("references/pubmed/pubmed-ai-health.xml")
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let ingester = try ReferenceIngester(
             store: temporary.store, objects: small, registry: ReferenceAdapterRegistry(), clock: clock, actor: "cron")
         let report = ingester.ingest(paths: [path])
         let reference = try #require(try temporary.store.reference(matching: report.references[0]))
-        #expect(try temporary.store.object(reference.object) == nil)
-        #expect(try small.read(reference.object) == Data(contentsOf: URL(fileURLWithPath: path)))
+        switch kind {
+        case .sqlite:
+            #expect(try temporary.store.object(reference.object) == nil)
+            #expect(try small.read(reference.object) == original)
+        case .postgres:
+            #expect(try temporary.store.object(reference.object) == [UInt8](original))
+            #expect(!FileManager.default.fileExists(atPath: small.url(for: reference.object).path))
+        }
+        // Nothing is left in the temporary folder either way.
+        let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: small.root.appendingPathComponent("tmp").path)) ?? []
+        #expect(leftovers.isEmpty)
     }
 
     @Test(arguments: StoreKind.available) func badFilesAreRejectedWithPositionAndChangeNothing(kind: StoreKind) throws {

@@ -10,6 +10,9 @@ public struct ObjectStore: Sendable {
     public let root: URL
     /// Objects up to this size stay in memory and go into the store's table.
     public var inlineLimit: Int
+    /// Larger ones go into the store too, streamed from their temporary file (a database
+    /// shared by many machines, with no shared folder), instead of into `objects/`.
+    public var largeObjectsInStore = false
 
     public init(root: URL, inlineLimit: Int = 4 << 20) {
         self.root = root
@@ -48,6 +51,9 @@ public enum StoredObject: Equatable {
     case inline([UInt8])
     /// Large: already in place in the object folder.
     case file
+    /// Large, for a store that keeps them itself: the caller streams this file into the
+    /// store (`StoreWriter.putObject(_:contentsOf:)`) and then calls `ObjectWriter.abandon`.
+    case spilled(URL)
 }
 
 /// One object being written: in memory until it outgrows the inline limit,
@@ -95,6 +101,10 @@ public final class ObjectWriter {
             throw failure
         }
         guard let (temporary, handle) = spill else { return .inline(memory) }
+        if store.largeObjectsInStore {
+            finished = false
+            return .spilled(temporary)
+        }
         try handle.close()
         let target = store.url(for: hash)
         if FileManager.default.fileExists(atPath: target.path) {

@@ -103,6 +103,8 @@ public final class ReferenceIngester {
                 rules: ReferenceRuleSet? = nil) throws {
         self.rules = rules
         self.store = store
+        var objects = objects
+        objects.largeObjectsInStore = store.keepsLargeObjects
         self.objects = objects
         self.registry = registry
         self.clock = clock
@@ -357,8 +359,12 @@ public final class ReferenceIngester {
             throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
         }
         // The original bytes are kept before (or, inline, with) the transaction's commit.
-        if case .inline(let bytes) = try writer.commit(as: summary.sha256) {
-            try session.putObject(summary.sha256, bytes: bytes)
+        switch try writer.commit(as: summary.sha256) {
+        case .inline(let bytes): try session.putObject(summary.sha256, bytes: bytes)
+        case .file: break
+        case .spilled(let file):
+            try session.putObject(summary.sha256, contentsOf: file)
+            writer.abandon()
         }
         try session.assignObject(summary.sha256)
         if result.added > 0 {

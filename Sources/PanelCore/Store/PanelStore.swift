@@ -99,6 +99,9 @@ public protocol StoreWriter: StoreReader {
     func append(_ event: NewEvent) throws -> EventRecord
     /// Keeps a small object's bytes in the store (no-op when already there).
     func putObject(_ hash: String, bytes: [UInt8]) throws
+    /// Keeps a large object in the store, streamed from a file (no-op when already there);
+    /// asked only of stores whose `keepsLargeObjects` is true.
+    func putObject(_ hash: String, contentsOf file: URL) throws
     // Reference ingestion.
     func reference(withCanonicalHash hash: String) throws -> String?
     func reference(withIdentifier identifier: ReferenceIdentifier) throws -> String?
@@ -115,6 +118,8 @@ public protocol StoreWriter: StoreReader {
 /// GRDB's `DatabaseReader` and `DatabaseWriter`. The embedded SQLite store
 /// implements it; nothing above this protocol knows which database is underneath.
 public protocol PanelStore: AnyObject {
+    /// Whether large originals (collections) go into the store rather than the workspace's object folder.
+    var keepsLargeObjects: Bool { get }
     /// Runs `body` in one read transaction (a consistent snapshot).
     func read<T>(_ body: (any StoreReader) throws -> T) throws -> T
     /// Runs `body` in one write transaction: no other writer, in this process
