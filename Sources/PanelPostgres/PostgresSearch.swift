@@ -8,9 +8,11 @@ import PanelRelational
 /// `ts_rank_cd` and excerpted by `ts_headline`.
 enum PostgresSearch {
     static func reference(matching key: String, db: any SQLSession) throws -> Reference? {
-        try ReferenceRows.matching(key, db: db) { rowid in
-            try db.row("SELECT body FROM reference WHERE rowid = ?", [rowid])?.string(0) ?? ""
-        }
+        try ReferenceRows.matching(key, db: db) { try body(rowid: $0, db: db) }
+    }
+
+    static func body(rowid: Int64, db: any SQLSession) throws -> String {
+        try db.row("SELECT body FROM reference WHERE rowid = ?", [rowid])?.string(0) ?? ""
     }
 
     static func indexText(of reference: Reference, rowid: Int64, db: any SQLSession) throws {

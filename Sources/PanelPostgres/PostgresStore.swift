@@ -142,6 +142,25 @@ public final class PostgresStore: PanelStore {
         try reading { try PostgresSearch.search(query, db: $0) }
     }
 
+    public func forEachReference(_ body: (Reference) throws -> Void) throws {
+        try RelationalQueries.paged({ after in
+            try reading { db in
+                try RelationalQueries.references(after: after, limit: 500, db: db) { try PostgresSearch.body(rowid: $0, db: db) }
+                    .map { ($0.rowid, $0.reference) }
+            }
+        }, body)
+    }
+
+    public func forEachRuleMatch(_ body: (RuleMatch) throws -> Void) throws {
+        try RelationalQueries.paged({ after in
+            try reading { try RelationalQueries.ruleMatches(after: after, limit: 5_000, db: $0).map { ($0.position, $0.match) } }
+        }, body)
+    }
+
+    public func objectHashes() throws -> [String] {
+        try reading { try RelationalQueries.objectHashes(db: $0) }
+    }
+
     public func unflaggedMatches(rules: [String], after: Int64, limit: Int) throws -> [(position: Int64, match: RuleMatch)] {
         try reading { try RelationalQueries.unflaggedMatches(rules: rules, after: after, limit: limit, db: $0) }
     }

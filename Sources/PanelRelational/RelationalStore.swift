@@ -81,6 +81,22 @@ extension RelationalWriter {
         try session.execute("UPDATE reference SET object = ? WHERE object = ''", [hash])
     }
 
+    public func restore(_ record: EventRecord) throws {
+        let head = try EventLog.head(session)
+        guard record.sequence == (head?.sequence ?? 0) + 1, record.previousHash == (head?.hash ?? EventChain.genesis) else {
+            throw StoreError.undecodable(table: "event", key: "\(record.sequence)",
+                                         detail: "it does not continue the chain at \(head?.sequence ?? 0); nothing was copied")
+        }
+        let event: PanelEvent
+        do {
+            event = try record.event()
+        } catch {
+            throw StoreError.event(error)
+        }
+        try EventLog.insert(record, db: session)
+        try Projections.apply(event, record: record, db: session)
+    }
+
     public func recordMatch(_ match: RuleMatch) throws {
         try session.execute("""
             INSERT INTO rule_match (rule, reference, at, keywords, country, format, record) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -218,5 +234,36 @@ public enum RelationalQueries {
 
     public static func object(_ hash: String, db: any SQLSession) throws -> [UInt8]? {
         try db.row("SELECT bytes FROM object WHERE hash = ?", [hash])?.bytes(0)
+    }
+
+    public static func ruleMatches(after position: Int64, limit: Int, db: any SQLSession) throws -> [(position: Int64, match: RuleMatch)] {
+        try db.rows("SELECT position, record FROM rule_match WHERE position > ? ORDER BY position LIMIT ?", [position, limit]).map { row in
+            let position = try row.int64(0)
+            return (position, try StoreCoding.decode(RuleMatch.self, row.string(1), table: "rule_match", key: "\(position)"))
+        }
+    }
+
+    /// Walks a keyed table page by page (each page its own read), so a long one is never held whole.
+    public static func paged<T>(_ fetch: (Int64) throws -> [(Int64, T)], _ body: (T) throws -> Void) throws {
+        var after: Int64 = 0
+        while true {
+            let page = try fetch(after)
+            guard let last = page.last else { return }
+            for (_, item) in page { try body(item) }
+            after = last.0
+        }
+    }
+
+    public static func objectHashes(db: any SQLSession) throws -> [String] {
+        try db.rows("SELECT hash FROM object ORDER BY hash").map { try $0.string(0) }
+    }
+
+    /// References after `rowid`, with the text `body` reads for each.
+    public static func references(after rowid: Int64, limit: Int, db: any SQLSession,
+                                  body: (Int64) throws -> String) throws -> [(rowid: Int64, reference: Reference)] {
+        try db.rows("SELECT \(ReferenceRows.columns) FROM reference WHERE rowid > ? ORDER BY rowid LIMIT ?", [rowid, limit]).map { row in
+            let rowid = try row.int64("rowid")
+            return (rowid, try ReferenceRows.decode(row, body: body(rowid)))
+        }
     }
 }

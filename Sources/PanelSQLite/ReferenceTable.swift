@@ -7,9 +7,12 @@ import PanelRelational
 /// (and indexes) their text, and search over it.
 enum ReferenceTable {
     static func reference(matching key: String, db: Database) throws -> Reference? {
-        try ReferenceRows.matching(key, db: GRDBSession(db: db)) { rowid in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM reference_text WHERE rowid = ?"), arguments: [rowid]) ?? ""
-        }
+        try ReferenceRows.matching(key, db: GRDBSession(db: db)) { try body(rowid: $0, db: db) }
+    }
+
+    /// A reference's full text, from the FTS5 table that indexes it.
+    static func body(rowid: Int64, db: Database) throws -> String {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM reference_text WHERE rowid = ?"), arguments: [rowid]) ?? ""
     }
 
     static func indexText(of reference: Reference, rowid: Int64, db: Database) throws {

@@ -138,6 +138,25 @@ public final class SQLiteStore: PanelStore {
     public func search(_ query: ReferenceQuery) throws -> [ReferenceHit] {
         try reading { db in try ReferenceTable.search(query, db: db) }
     }
+
+    public func forEachReference(_ body: (Reference) throws -> Void) throws {
+        try RelationalQueries.paged({ after in
+            try reading { db in
+                try RelationalQueries.references(after: after, limit: 500, db: GRDBSession(db: db)) { try ReferenceTable.body(rowid: $0, db: db) }
+                    .map { ($0.rowid, $0.reference) }
+            }
+        }, body)
+    }
+
+    public func forEachRuleMatch(_ body: (RuleMatch) throws -> Void) throws {
+        try RelationalQueries.paged({ after in
+            try session { try RelationalQueries.ruleMatches(after: after, limit: 5_000, db: $0).map { ($0.position, $0.match) } }
+        }, body)
+    }
+
+    public func objectHashes() throws -> [String] {
+        try session { try RelationalQueries.objectHashes(db: $0) }
+    }
 }
 
 /// Reads of the query tables inside one transaction.

@@ -23,7 +23,7 @@ struct Panel: ParsableCommand {
             Reviewers.self, Governments.self, Stakeholders.self, EvidenceCommand.self, ReviewCommand.self, Inbox.self, Comments.self, Respond.self, SignOffCommand.self,
             VoteCommand.self, StatementCommand.self, ExportCommand.self,
             RulesCommand.self, FlagsCommand.self, DigestCommand.self, SiteCommand.self, CronCommand.self,
-            Refs.self, Log.self, Audit.self, Whoami.self, VerifySignature.self, Todo.self,
+            Refs.self, Log.self, Audit.self, StoreCommand.self, Whoami.self, VerifySignature.self, Todo.self,
         ]
     )
 

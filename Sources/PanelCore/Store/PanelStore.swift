@@ -112,6 +112,9 @@ public protocol StoreWriter: StoreReader {
     func assignObject(_ hash: String) throws
     /// Records that a new reference matched a reference rule.
     func recordMatch(_ match: RuleMatch) throws
+    /// Writes an event already sealed elsewhere, verbatim, and updates the query tables
+    /// (copying a log between stores); it must continue the chain exactly.
+    func restore(_ record: EventRecord) throws
 }
 
 /// What the core needs from a store: readers and writers in the manner of
@@ -152,6 +155,14 @@ public protocol PanelStore: AnyObject {
     func windowCounts(rule: String, from: Date, to: Date, groupBy: Aggregation.GroupBy?) throws -> [String: Int]
     /// The bytes of an object kept in the store, or nil (then look in the object folder).
     func object(_ hash: String) throws -> [UInt8]?
+
+    // Everything that is not derived from the log, for copying a panel between stores.
+    /// Every reference, full text included, in the order ingested.
+    func forEachReference(_ body: (Reference) throws -> Void) throws
+    /// Every rule match, in the order recorded.
+    func forEachRuleMatch(_ body: (RuleMatch) throws -> Void) throws
+    /// The hash of every object the store itself keeps.
+    func objectHashes() throws -> [String]
 }
 
 extension PanelStore {

@@ -21,6 +21,8 @@ struct CommandFailure: Error {
     static func badInput(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.badInput) }
     /// The store, a file or the system failed (exit 1).
     static func failure(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.failure) }
+    /// The rules or the state refuse it (exit 3).
+    static func refused(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.refused) }
     /// The command line itself is wrong (exit 64).
     static func usage(_ messages: String...) -> CommandFailure { CommandFailure(messages: messages, code: Exit.usage) }
 }
