@@ -111,7 +111,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PanelCLITests",
-            dependencies: ["PanelCore", "PanelSQLite", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PanelCore", "PanelSQLite", "PanelPostgres", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import PanelTestSupport
 import PanelXML
 import Testing
 @testable import PanelCore
@@ -200,15 +201,6 @@ struct DigestTests {
             "deadline of A-2026-001 expert-review in 5 days (2026-04-15T09:00:00.000Z)",
         ])
     }
-}
-
-/// A value shared between threads.
-final class Locked<Value>: @unchecked Sendable {
-    private var stored: Value
-    private let lock = NSLock()
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
 }
 
 @Suite("Rule evaluation on a large store")
