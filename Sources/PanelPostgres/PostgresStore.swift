@@ -26,6 +26,14 @@ public final class PostgresStore: PanelStore {
         try self.init(location: try PostgresLocation(url: url))
     }
 
+    /// Removes this panel's schema and everything in it (a throwaway panel: tests, benchmarks).
+    public func dropSchema() throws {
+        guard location.schema != "public" else {
+            throw StoreError.database(path: location.description, detail: "the public schema is never dropped")
+        }
+        try session.script("DROP SCHEMA \(location.schema) CASCADE")
+    }
+
     /// The database's clock: on many machines, one clock orders the log.
     public func now() throws -> Date {
         guard let row = try session.row("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"),

@@ -6,6 +6,7 @@ import Glibc
 import Darwin
 #endif
 import PanelCore
+import PanelPostgres
 import PanelSQLite
 import PanelXML
 
@@ -249,14 +250,33 @@ enum BenchWorkspace {
         return path
     }
 
+    /// The workspace's store: its SQLite file, or the PostgreSQL schema its panel.yaml names.
+    static func open(_ workspace: Workspace) throws -> any PanelStore {
+        workspace.storeLocation.isPostgres ? try PostgresStore(url: workspace.config.store) : try SQLiteStore(path: workspace.storeURL.path)
+    }
+
+    /// `--store URL` made unique for one run: a schema of its own (removed afterwards by `cleanUp`).
+    static func uniqueSchema(_ url: String) throws -> String {
+        guard StoreLocation(url).isPostgres, !url.contains("schema=") else {
+            print("--store must be a postgresql:// URL without a schema (the benchmark makes a schema of its own): \(url)")
+            throw ExitCode(2)
+        }
+        return url + (url.contains("?") ? "&" : "?") + "schema=bench_\(getpid())_\(Int(Date().timeIntervalSince1970))"
+    }
+
+    /// Drops a benchmark's PostgreSQL schema.
+    static func cleanUp(_ url: String) throws {
+        try PostgresStore(url: url).dropSchema()
+    }
+
     /// The checkout's `workflows/` (benchmarks run from a checkout).
     static let shippedWorkflows = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("workflows")
 
     /// A workspace with the workflow definitions of `workflows` (default: the shipped ones) and, if asked, the shipped rules.
-    static func make(at root: URL, name: String, workflows: URL? = nil, rules: Bool = false) throws -> Workspace {
+    static func make(at root: URL, name: String, workflows: URL? = nil, rules: Bool = false, store: String? = nil) throws -> Workspace {
         let manager = FileManager.default
-        let workspace = try Workspace.create(at: root, name: name, identity: .declared, clock: .settable)
+        let workspace = try Workspace.create(at: root, name: name, identity: .declared, clock: .settable, store: store)
         func copy(_ source: URL, into target: URL) throws {
             try manager.createDirectory(at: target, withIntermediateDirectories: true)
             for name in try manager.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".yaml") {

@@ -19,6 +19,8 @@ struct ReviewBench: ParsableCommand {
     @Option(help: "Comments per file.") var comments: Int = 40
     @Option(help: "Workflow definitions (default: the checkout's workflows/).") var workflows: String?
     @Option(help: "Keep the workspace here instead of a temporary folder.") var scratch: String?
+    @Option(help: ArgumentHelp("Also run on PostgreSQL (a schema of its own on this server), and compare.", valueName: "postgresql://USER@HOST:PORT/DATABASE"))
+    var store: String?
 
     func run() throws {
         let manager = FileManager.default
@@ -26,14 +28,13 @@ struct ReviewBench: ParsableCommand {
         try? manager.removeItem(at: root)
         defer { if scratch == nil { try? manager.removeItem(at: root) } }
         let panel = try BenchWorkspace.panelBinary()
-        let source = workflows.map { URL(fileURLWithPath: $0) }
+        let postgres = try store.map(BenchWorkspace.uniqueSchema)
+        defer { if let postgres { try? BenchWorkspace.cleanUp(postgres) } }
 
-        let started = Date()
-        let workspace = try BenchWorkspace.make(at: root, name: "review benchmark", workflows: source)
-        let loaded = try workspace.workflows()
-        let store = try SQLiteStore(path: workspace.storeURL.path)
-        let draftLines = try Self.populate(store, workflows: loaded, reviewers: files)
-        let inbox = workspace.inboxURL
+        // The review files, written once and copied into each workspace's inbox.
+        let reviews = root.appendingPathComponent("reviews")
+        try manager.createDirectory(at: reviews, withIntermediateDirectories: true)
+        let draftLines = Self.draftLines
         var bytes = 0
         var random = Corpus.Random(state: 11)
         for index in 1...files {
@@ -41,47 +42,64 @@ struct ReviewBench: ParsableCommand {
             let csv = index % 4 == 0
             let text = csv ? Self.csvReview(reviewer: reviewer, comments: comments, lines: draftLines, random: &random)
                 : Self.yamlReview(reviewer: reviewer, comments: comments, lines: draftLines, random: &random)
-            let url = inbox.appendingPathComponent("review-\(reviewer).\(csv ? "csv" : "yaml")")
-            try Data(text.utf8).write(to: url)
+            try Data(text.utf8).write(to: reviews.appendingPathComponent("review-\(reviewer).\(csv ? "csv" : "yaml")"))
             bytes += text.utf8.count
         }
-        print(String(format: "generated: 1 assessment in review, %d external reviewers, %d review files (%d comments, %.1f MB) in %.1f s",
-                     files, files, files * comments, Double(bytes) / 1e6, Date().timeIntervalSince(started)))
+        print(String(format: "generated: %d review files (%d comments, %.1f MB) from %d external reviewers", files, files * comments,
+                     Double(bytes) / 1e6, files))
 
         // Reference: read and parse the same files, nothing else.
-        let names = try manager.contentsOfDirectory(atPath: inbox.path).filter { $0.hasPrefix("review-") }.sorted()
+        let names = try manager.contentsOfDirectory(atPath: reviews.path).filter { $0.hasPrefix("review-") }.sorted()
         let parseStarted = Date()
         var parsedComments = 0
         for name in names {
-            let path = inbox.appendingPathComponent(name).path
+            let path = reviews.appendingPathComponent(name).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
             parsedComments += try ReviewFile.parse(text, file: path).comments.count
         }
         let parseSeconds = Date().timeIntervalSince(parseStarted)
-
-        let ws = ["--workspace", root.path, "--now", "2026-04-05T09:00:00Z"]
-        let intake = try ChildProcess.run(panel, ["inbox"] + ws + ["--as", "exp-01"])
-        let processed = (try? manager.contentsOfDirectory(atPath: inbox.appendingPathComponent("processed").path).count) ?? 0
-        let recorded = try store.comments(of: "A-2026-001").count
-        let csvOut = root.appendingPathComponent("matrix.csv").path
-        let exportCSV = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-01", "--out", csvOut] + ws)
-        let exportJSON = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-04", "--format", "json",
-                                                      "--out", root.appendingPathComponent("matrix.json").path] + ws)
-        let exportedRows = ((try? String(contentsOfFile: csvOut, encoding: .utf8))?.split(separator: "\n").count ?? 1) - 1
-
         print("")
         print(String(format: "reference: read + parse only      %6.2f s  %7.0f files/s  (%d comments)", parseSeconds,
                      Double(names.count) / parseSeconds, parsedComments))
-        print(String(format: "panel inbox (whole process)       %6.2f s  %7.0f files/s  %d processed, %d comments recorded, exit %d  (target >= 500 files/s)",
-                     intake.seconds, Double(processed) / intake.seconds, processed, recorded, intake.status))
-        print(String(format: "  ratio inbox / parse-only         %6.2f x", intake.seconds / parseSeconds))
-        print(String(format: "panel comments export (CSV)       %6.2f s  %d rows, peak RSS %.0f MB  (target < 2 s)", exportCSV.seconds, exportedRows, exportCSV.peakMB))
-        print(String(format: "panel comments export (JSON, authors' view) %6.2f s  peak RSS %.0f MB", exportJSON.seconds, exportJSON.peakMB))
-        if intake.status != 0 && intake.status != 2 { print(intake.output.suffix(600)) }
+
+        var rates: [String: Double] = [:]
+        for (label, url) in [("SQLite", nil)] + (postgres.map { [("PostgreSQL", $0)] } ?? []) {
+            let folder = root.appendingPathComponent(label.lowercased())
+            let workspace = try BenchWorkspace.make(at: folder, name: "review benchmark", workflows: workflows.map { URL(fileURLWithPath: $0) },
+                                                    store: url)
+            let store = try BenchWorkspace.open(workspace)
+            _ = try Self.populate(store, workflows: try workspace.workflows(), reviewers: files)
+            for name in names {
+                try manager.copyItem(at: reviews.appendingPathComponent(name), to: workspace.inboxURL.appendingPathComponent(name))
+            }
+            let ws = ["--workspace", folder.path, "--now", "2026-04-05T09:00:00Z"]
+            let intake = try ChildProcess.run(panel, ["inbox"] + ws + ["--as", "exp-01"])
+            let processed = (try? manager.contentsOfDirectory(atPath: workspace.inboxURL.appendingPathComponent("processed").path).count) ?? 0
+            let recorded = try store.comments(of: "A-2026-001").count
+            let csvOut = folder.appendingPathComponent("matrix.csv").path
+            let exportCSV = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-01", "--out", csvOut] + ws)
+            let exportJSON = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-04", "--format", "json",
+                                                          "--out", folder.appendingPathComponent("matrix.json").path] + ws)
+            let exportedRows = ((try? String(contentsOfFile: csvOut, encoding: .utf8))?.split(separator: "\n").count ?? 1) - 1
+            rates[label] = Double(processed) / intake.seconds
+            print("")
+            print("[\(label)]")
+            print(String(format: "panel inbox (whole process)       %6.2f s  %7.0f files/s  %d processed, %d comments recorded, exit %d  (target >= %d files/s)",
+                         intake.seconds, Double(processed) / intake.seconds, processed, recorded, intake.status, label == "SQLite" ? 500 : 300))
+            print(String(format: "  ratio inbox / parse-only         %6.2f x", intake.seconds / parseSeconds))
+            print(String(format: "panel comments export (CSV)       %6.2f s  %d rows, peak RSS %.0f MB  (target < 2 s)", exportCSV.seconds, exportedRows, exportCSV.peakMB))
+            print(String(format: "panel comments export (JSON, authors' view) %6.2f s  peak RSS %.0f MB", exportJSON.seconds, exportJSON.peakMB))
+            if intake.status != 0 && intake.status != 2 { print(intake.output.suffix(600)) }
+        }
+        if let sqlite = rates["SQLite"], let postgres = rates["PostgreSQL"] {
+            print(String(format: "\ninbox on PostgreSQL: %.2fx the SQLite rate", postgres / sqlite))
+        }
     }
 
+    static let draftLines = 2_000
+
     /// Roster, the reviewers, an assessment with a draft, in review, everyone assigned.
-    static func populate(_ store: SQLiteStore, workflows: [String: Workflow], reviewers count: Int) throws -> Int {
+    static func populate(_ store: any PanelStore, workflows: [String: Workflow], reviewers count: Int) throws -> Int {
         let groups = RegionalGroup.allCases
         let members = (1...40).map { index in
             Member(id: String(format: "exp-%02d", index), name: "Member \(index)", nationality: "KE", group: groups[index % 5],
@@ -102,7 +120,7 @@ struct ReviewBench: ParsableCommand {
                                             AssessmentAuthor(member: "exp-04", role: .leadAuthor),
                                             AssessmentAuthor(member: "exp-05", role: .reviewEditor)], ratings: Ratings())
         try store.append(AssessmentDecisions.open(open, existing: [], workflows: workflows, members: members, actor: "exp-01", now: now).get())
-        let lines = 2_000
+        let lines = draftLines
         let text = (1...lines).map { "Line \($0) of the first-order draft, with its evidence and its caveats." }.joined(separator: "\n") + "\n"
         let draft = try DraftText.read(Array(text.utf8), file: "draft.md").get()
         let workflow = workflows["annual-report"]!

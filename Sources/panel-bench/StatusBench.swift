@@ -19,6 +19,10 @@ struct StatusBench: ParsableCommand {
     @Option(help: "Runs of each command.") var runs: Int = 21
     @Option(help: "Workflow definitions to use (default: the checkout's workflows/).") var workflows: String?
     @Option(help: "Keep the workspace here instead of a temporary folder.") var scratch: String?
+    @Option(help: ArgumentHelp("Also run on PostgreSQL (a schema of its own on this server), and compare.", valueName: "postgresql://USER@HOST:PORT/DATABASE"))
+    var store: String?
+
+    typealias Figures = (median: Double, p90: Double)
 
     func run() throws {
         let manager = FileManager.default
@@ -26,31 +30,43 @@ struct StatusBench: ParsableCommand {
         try? manager.removeItem(at: root)
         defer { if scratch == nil { try? manager.removeItem(at: root) } }
         let panelBinary = try BenchWorkspace.panelBinary()
-        let source = workflows.map { URL(fileURLWithPath: $0) }
+        let postgres = try store.map(BenchWorkspace.uniqueSchema)
+        defer { if let postgres { try? BenchWorkspace.cleanUp(postgres) } }
 
-        let started = Date()
-        let workspace = try BenchWorkspace.make(at: root, name: "status benchmark", workflows: source)
-        let loaded = try workspace.workflows()
-        let store = try SQLiteStore(path: workspace.storeURL.path)
-        let total = try Self.populate(store, workflows: loaded, events: events)
-        print(String(format: "generated workspace: 40 members, 50 assessments, %d events, in %.1f s (%@)",
-                     total, Date().timeIntervalSince(started), root.path))
-
-        let ws = ["--workspace", root.path]
         let baseline = try measure(panelBinary, ["--version"])
-        let status = try measure(panelBinary, ["status"] + ws)
-        let explain = try measure(panelBinary, ["explain", "A-2026-025", "--as", "exp-01"] + ws)
-        let statusJSON = try measure(panelBinary, ["status", "--format", "json"] + ws)
+        var results: [(store: String, figures: [(String, Figures)])] = []
+        for (label, url) in [("SQLite", nil)] + (postgres.map { [("PostgreSQL", $0)] } ?? []) {
+            let folder = root.appendingPathComponent(label.lowercased())
+            let started = Date()
+            let workspace = try BenchWorkspace.make(at: folder, name: "status benchmark", workflows: workflows.map { URL(fileURLWithPath: $0) },
+                                                    store: url)
+            let total = try Self.populate(try BenchWorkspace.open(workspace), workflows: try workspace.workflows(), events: events)
+            print(String(format: "generated %@ workspace: 40 members, 50 assessments, %d events, in %.1f s (%@)",
+                         label, total, Date().timeIntervalSince(started), folder.path))
+            let ws = ["--workspace", folder.path]
+            results.append((label, [
+                ("panel status", try measure(panelBinary, ["status"] + ws)),
+                ("panel status --format json", try measure(panelBinary, ["status", "--format", "json"] + ws)),
+                ("panel explain A-2026-025", try measure(panelBinary, ["explain", "A-2026-025", "--as", "exp-01"] + ws)),
+            ]))
+        }
         print("")
-        print("whole-process wall time over \(runs) runs (median, p90), target <= 30 ms median")
-        for (name, figures) in [("panel --version (start-up)", baseline), ("panel status", status),
-                                ("panel status --format json", statusJSON), ("panel explain A-2026-025", explain)] {
-            print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                  + String(format: " median %6.1f ms   p90 %6.1f ms   %5.2fx start-up", figures.median, figures.p90, figures.median / baseline.median))
+        print("whole-process wall time over \(runs) runs (median, p90), target <= 30 ms median; on PostgreSQL <= 2x SQLite")
+        func line(_ name: String, _ figures: Figures, _ extra: String = "") -> String {
+            "  " + name.padding(toLength: 40, withPad: " ", startingAt: 0)
+                + String(format: " median %6.1f ms   p90 %6.1f ms   %5.2fx start-up", figures.median, figures.p90, figures.median / baseline.median) + extra
+        }
+        print(line("panel --version (start-up)", baseline))
+        for (label, figures) in results {
+            for (index, (name, measured)) in figures.enumerated() {
+                let sqlite = results[0].figures[index].1
+                print(line("\(name) [\(label)]", measured,
+                           label == "SQLite" ? "" : String(format: "   %5.2fx SQLite", measured.median / sqlite.median)))
+            }
         }
     }
 
-    private func measure(_ binary: String, _ arguments: [String]) throws -> (median: Double, p90: Double) {
+    private func measure(_ binary: String, _ arguments: [String]) throws -> Figures {
         var times: [Double] = []
         for _ in 0..<max(runs, 1) {
             let result = try ChildProcess.run(binary, arguments)
@@ -65,7 +81,7 @@ struct StatusBench: ParsableCommand {
     }
 
     /// Members, assessments with drafts, and reference-ingest events up to `events`.
-    static func populate(_ store: SQLiteStore, workflows: [String: Workflow], events target: Int) throws -> Int {
+    static func populate(_ store: any PanelStore, workflows: [String: Workflow], events target: Int) throws -> Int {
         let groups = RegionalGroup.allCases
         let members = (1...40).map { index in
             Member(id: String(format: "exp-%02d", index), name: "Member \(index)", nationality: index % 2 == 0 ? "KE" : "GB",

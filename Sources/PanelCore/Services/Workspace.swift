@@ -323,8 +323,9 @@ public struct Workspace: Sendable {
     /// Lays out a new workspace: `panel.yaml`, `inbox/`, the object store.
     /// The caller creates the store and records the first event.
     public static func create(at root: URL, name: String, identity: IdentityPolicy = .osUser,
-                              clock: ClockPolicy = .system) throws -> Workspace {
-        let config = WorkspaceConfig(name: name, identity: identity, clock: clock)
+                              clock: ClockPolicy = .system, store: String? = nil) throws -> Workspace {
+        var config = WorkspaceConfig(name: name, identity: identity, clock: clock)
+        if let store { config.store = store }
         return try create(at: root, config: config, text: config.yaml())
     }
 
