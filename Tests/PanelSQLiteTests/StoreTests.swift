@@ -54,7 +54,7 @@ final class TemporaryStore: @unchecked Sendable {
     deinit {
         if let postgres = store as? PostgresStore {
             // Cleanup of a throwaway schema: a failure here leaves an empty schema on a throwaway server.
-            try? postgres.session.script("DROP SCHEMA \(postgres.location.schema) CASCADE")
+            try? postgres.dropSchema()
         }
         try? FileManager.default.removeItem(at: directory)
     }
