@@ -66,28 +66,9 @@ enum PostgresSearch {
             FROM reference r, q
             WHERE r.search @@ q.query
             """
-        var arguments = expression.arguments
-        if let format = query.format {
-            sql += " AND r.format = ?"
-            arguments.append(format.rawValue)
-        }
-        // Dates of any precision overlap the range when equal on the precision they share (as in the SQLite store).
-        if let from = query.from {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, least(length(r.published), length(?))) >= substr(?, 1, least(length(r.published), length(?)))"
-            arguments += [from, from, from]
-        }
-        if let to = query.to {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, least(length(r.published), length(?))) <= substr(?, 1, least(length(r.published), length(?)))"
-            arguments += [to, to, to]
-        }
-        if let keyword = query.keyword {
-            sql += " AND EXISTS (SELECT 1 FROM reference_keyword k WHERE lower(k.keyword) = lower(?) AND k.reference = r.rowid)"
-            arguments.append(keyword)
-        }
-        if let country = query.country {
-            sql += " AND lower(r.country) = lower(?)"
-            arguments.append(country)
-        }
+        let filters = ReferenceFilters.sql(query, dialect: .postgres)
+        sql += filters.sql
+        var arguments = expression.arguments + filters.arguments
         sql += " ORDER BY score, r.rowid LIMIT ?"
         arguments.append(query.limit)
         return try db.rows(sql, arguments).map { row in

@@ -267,3 +267,35 @@ public enum RelationalQueries {
         }
     }
 }
+
+/// A search's filters (format, date range, keyword, country) as a WHERE fragment on `r`, the
+/// reference table, the same on both stores but for the spelling of two functions.
+public enum ReferenceFilters {
+    public static func sql(_ query: ReferenceQuery, dialect: SQLDialect) -> (sql: String, arguments: [any SQLArgument]) {
+        var sql = ""
+        var arguments: [any SQLArgument] = []
+        if let format = query.format {
+            sql += " AND r.format = ?"
+            arguments.append(format.rawValue)
+        }
+        // Dates of any precision (2014, 2014-01, 2014-01-31) match when they overlap the range:
+        // both sides are compared on the precision they share, so 2014-01 is within 2014-01-01..2014-01-31.
+        let least = dialect == .sqlite ? "min" : "least"
+        for (bound, comparison) in [(query.from, ">="), (query.to, "<=")] {
+            guard let bound else { continue }
+            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, \(least)(length(r.published), length(?))) \(comparison) substr(?, 1, \(least)(length(r.published), length(?)))"
+            arguments += [bound, bound, bound]
+        }
+        if let keyword = query.keyword {
+            // SQLite's keyword column compares without case (and by its index); PostgreSQL's is lower-cased here.
+            let match = dialect == .sqlite ? "k.keyword = ?" : "lower(k.keyword) = lower(?)"
+            sql += " AND EXISTS (SELECT 1 FROM reference_keyword k WHERE \(match) AND k.reference = r.rowid)"
+            arguments.append(keyword)
+        }
+        if let country = query.country {
+            sql += " AND lower(r.country) = lower(?)"
+            arguments.append(country)
+        }
+        return (sql, arguments)
+    }
+}

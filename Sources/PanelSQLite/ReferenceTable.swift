@@ -46,29 +46,9 @@ enum ReferenceTable {
             FROM reference_text JOIN reference r ON r.rowid = reference_text.rowid
             WHERE reference_text MATCH ?
             """
-        var arguments: [any SQLArgument] = [match]
-        if let format = query.format {
-            sql += " AND r.format = ?"
-            arguments.append(format.rawValue)
-        }
-        // Dates of any precision (2014, 2014-01, 2014-01-31) match when they overlap the range:
-        // both sides are compared on the precision they share, so 2014-01 is within 2014-01-01..2014-01-31.
-        if let from = query.from {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, min(length(r.published), length(?))) >= substr(?, 1, min(length(r.published), length(?)))"
-            arguments += [from, from, from]
-        }
-        if let to = query.to {
-            sql += " AND r.published IS NOT NULL AND substr(r.published, 1, min(length(r.published), length(?))) <= substr(?, 1, min(length(r.published), length(?)))"
-            arguments += [to, to, to]
-        }
-        if let keyword = query.keyword {
-            sql += " AND EXISTS (SELECT 1 FROM reference_keyword k WHERE k.keyword = ? AND k.reference = r.rowid)"
-            arguments.append(keyword)
-        }
-        if let country = query.country {
-            sql += " AND r.country = ? COLLATE NOCASE"
-            arguments.append(country)
-        }
+        let filters = ReferenceFilters.sql(query, dialect: .sqlite)
+        sql += filters.sql
+        var arguments: [any SQLArgument] = [match] + filters.arguments
         sql += " ORDER BY score LIMIT ?"
         arguments.append(query.limit)
         return try GRDBSession(db: db).rows(sql, arguments).map { row in
