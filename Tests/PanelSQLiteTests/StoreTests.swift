@@ -385,6 +385,40 @@ struct IngestTests {
         #expect(try temporary.store.reference(matching: byID.id)?.id == byID.id)
     }
 
+    /// `--jobs N`: the same references with the same ids, the same rule matches, the same rejections and
+    /// the same log, event for event and hash for hash, whatever N, with files streamed and prepared mixed.
+    @Test func parallelIngestGivesTheSameResultForAnyNumberOfJobs() throws {
+        let repository = Fixtures.root.deletingLastPathComponent()
+        let rules = try RuleFile.load(["reference-rules.yaml"].map { repository.appendingPathComponent("workflows/rules/\($0)").path })
+        let paths = ["references", "references-real-world", "references-bad"].map(Fixtures.path)
+        func run(jobs: Int) throws -> (events: [EventRecord], references: [String], matches: [RuleMatch], report: IngestReport) {
+            let temporary = try TemporaryStore()
+            var objects = temporary.objects
+            objects.inlineLimit = 6_000  // the larger fixtures are streamed by the writer, the rest prepared by workers
+            let config = try WorkspaceConfig.parse(String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
+            let ingester = try ReferenceIngester(
+                store: temporary.store, objects: objects, registry: ReferenceAdapterRegistry(generic: config.mappings),
+                clock: clock, actor: "cron", rules: ReferenceRuleSet(rules))
+            ingester.jobs = jobs
+            ingester.batchFiles = 4  // several transactions
+            var report = ingester.ingest(paths: paths)
+            report.seconds = 0
+            var matches: [RuleMatch] = []
+            try temporary.store.forEachRuleMatch { matches.append($0) }
+            return (try temporary.store.events(after: 0, limit: nil), try temporary.store.references(limit: 1_000, offset: 0).map(\.id),
+                    matches, report)
+        }
+        let single = try run(jobs: 1)
+        #expect(single.references.count == 26 && !single.matches.isEmpty && single.report.rejected.count == 11, "\(single.report.rejected)")
+        for jobs in [2, 3, 8] {
+            let parallel = try run(jobs: jobs)
+            #expect(parallel.events == single.events, "jobs \(jobs)")
+            #expect(parallel.references == single.references, "jobs \(jobs)")
+            #expect(parallel.matches == single.matches, "jobs \(jobs)")
+            #expect(parallel.report == single.report, "jobs \(jobs)")
+        }
+    }
+
     @Test(arguments: StoreKind.available) func theAkomaNtosoNamespaceADocumentUsedIsKept(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references-real-world/wd17-act.xml")])

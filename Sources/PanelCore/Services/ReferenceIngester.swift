@@ -164,6 +164,9 @@ public final class ReferenceIngester {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
+    /// Threads that prepare small files for the writer (1: the writer does everything, streaming).
+    public var jobs = 1
+
     /// Files share a transaction until a batch holds this many files or bytes.
     public var batchFiles = 256
     public var batchBytes = 32 << 20
@@ -176,6 +179,10 @@ public final class ReferenceIngester {
         let bytesTotal = files.reduce(0) { $0 + $1.size }
         var bytesBefore = 0
         var next = 0
+        // With --jobs N, N threads parse, extract, hash and match small files ahead of this one,
+        // which records them in the same order (and with the same checks) as a single thread would.
+        let pipeline = jobs > 1 ? IngestPipeline(ingester: self, files: files, jobs: jobs, window: max(batchFiles, 2 * jobs)) : nil
+        defer { pipeline?.stop() }
         while next < files.count {
             var end = next
             var batchSize = 0
@@ -190,10 +197,18 @@ public final class ReferenceIngester {
                     for file in batch {
                         let base = bytesBefore
                         let done = next + outcomes.count
-                        let outcome = ingest(file: file.path, in: transaction) { fileBytes in
-                            progress?(IngestProgress(
-                                filesDone: done, filesTotal: files.count, bytesDone: base + fileBytes,
-                                bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+                        let outcome: Result<FileResult, any Error>
+                        switch pipeline?.take(done) {
+                        case .some(.success(let prepared)):
+                            outcome = Result { try transaction.file { session in try record(prepared, path: file.path, session: session) } }
+                        case .some(.failure(let error)):
+                            outcome = .failure(error)
+                        case nil:
+                            outcome = ingest(file: file.path, in: transaction) { fileBytes in
+                                progress?(IngestProgress(
+                                    filesDone: done, filesTotal: files.count, bytesDone: base + fileBytes,
+                                    bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
+                            }
                         }
                         outcomes.append((file.path, outcome))
                         bytesBefore += file.size
@@ -273,6 +288,109 @@ public final class ReferenceIngester {
         }
     }
 
+    /// The adapter for a document's root: the forced one if it reads it, else the one that recognises it.
+    private func adapter(for root: XMLRootInfo, path: String) throws -> any ReferenceAdapter {
+        if let forced {
+            guard forced.accepts(root) else {
+                throw IngestError.wrongFormat(source: path, adapter: forced.name, root: root.localName, namespace: root.namespaceURI)
+            }
+            return forced
+        }
+        guard let detected = registry.detect(root) else {
+            throw IngestError.unknownFormat(source: path, root: root.localName, namespace: root.namespaceURI, known: registry.names)
+        }
+        return detected
+    }
+
+    /// One reference read from a document, ready for the store: what the writer needs without the document.
+    struct PreparedRecord {
+        var metadata: ReferenceMetadata
+        var canonicalHash: String
+        var recordIndex: Int
+        /// The reference rules it matches, when they were evaluated with the document (parallel ingest).
+        var rules: [Rule]?
+    }
+
+    /// The references of one parsed document, checked and hashed (pure: no store).
+    /// With `rules`, the record's rule matches are worked out here, while the document is at hand.
+    private func prepare(_ document: PanelXMLDocument, adapter: any ReferenceAdapter, path: String,
+                         recordIndex: inout Int, rules: ReferenceRuleSet?) throws -> [PreparedRecord] {
+        let found = try adapter.references(in: document)
+        guard !found.isEmpty else { return [] }
+        let canonical = try document.canonicalSHA256()
+        var records: [PreparedRecord] = []
+        for (offset, metadata) in found.enumerated() {
+            defer { recordIndex += 1 }
+            if metadata.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && metadata.identifiers.isEmpty {
+                throw IngestError.emptyReference(source: path, adapter: adapter.name, record: recordIndex)
+            }
+            let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
+            records.append(PreparedRecord(
+                metadata: metadata, canonicalHash: hash, recordIndex: recordIndex,
+                rules: rules.map { $0.matches(document, metadata: metadata, format: adapter.format) }))
+        }
+        return records
+    }
+
+    /// Records one reference unless the store already has it (by canonical XML or any identifier);
+    /// `matched` gives the reference rules it matches, asked only when it is new.
+    private func commit(_ record: PreparedRecord, adapter: any ReferenceAdapter, path: String, now: String,
+                        session: any StoreWriter, result: inout FileResult, matched: () -> [Rule]) throws {
+        if let existing = try session.reference(withCanonicalHash: record.canonicalHash) {
+            result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
+            return
+        }
+        for identifier in record.metadata.identifiers {
+            if let existing = try session.reference(withIdentifier: identifier) {
+                result.skip(DuplicateNote(source: path, existing: existing, reason: "same \(identifier)"))
+                return
+            }
+        }
+        let metadata = record.metadata
+        let id = Reference.id(canonicalHash: record.canonicalHash)
+        try session.insert(Reference(
+            id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
+            canonicalHash: record.canonicalHash, object: "", source: path, recordIndex: record.recordIndex, ingestedAt: now))
+        result.add(id)
+        for rule in record.rules ?? matched() {
+            try session.recordMatch(RuleMatch(
+                rule: rule.id, reference: id, title: metadata.title,
+                keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
+                format: adapter.format, at: metadata.published.map(Self.dateTime) ?? now,
+                assessments: rule.citesApproved ? ApprovedTopics.matching(metadata, in: rules?.approved ?? []) : nil))
+            result.matches += 1
+        }
+    }
+
+    /// After a file's references: its warnings, its original, and the event that records it.
+    private func finish(_ path: String, adapter: (any ReferenceAdapter)?, summary: XMLParseSummary,
+                        session: any StoreWriter, result: inout FileResult, object: () throws -> StoredObject) throws {
+        result.bytes = summary.byteCount
+        result.warnings = summary.warnings.map { "\(path):\($0)" }
+        if summary.warningCount > summary.warnings.count {
+            result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
+        }
+        if result.added == 0 && result.duplicates == 0 {
+            throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
+        }
+        // The original bytes are kept before (or, inline, with) the transaction's commit.
+        switch try object() {
+        case .inline(let bytes): try session.putObject(summary.sha256, bytes: bytes)
+        case .file: break
+        case .spilled(let file): try session.putObject(summary.sha256, contentsOf: file)
+        }
+        try session.assignObject(summary.sha256)
+        if result.added > 0 {
+            try session.append(NewEvent(
+                ReferencesIngested(
+                    source: path, object: summary.sha256, adapter: adapter?.name ?? "?",
+                    added: result.added, duplicates: result.duplicates, references: result.references),
+                subject: "references", actor: actor, time: clock.now()))
+        }
+    }
+
+    /// One file streamed through the parser into the store: records are written as they are read,
+    /// so memory stays flat however large the file.
     private func read(_ path: String, session: any StoreWriter, writer: ObjectWriter,
                       progress: @escaping (Int) -> Void) throws -> FileResult {
         var result = FileResult()
@@ -285,19 +403,9 @@ public final class ReferenceIngester {
         let summary = try parser.parse(
             fileAt: path,
             plan: { root in
-                if let forced {
-                    guard forced.accepts(root) else {
-                        throw IngestError.wrongFormat(source: path, adapter: forced.name, root: root.localName, namespace: root.namespaceURI)
-                    }
-                    adapter = forced
-                } else {
-                    guard let detected = registry.detect(root) else {
-                        throw IngestError.unknownFormat(
-                            source: path, root: root.localName, namespace: root.namespaceURI, known: registry.names)
-                    }
-                    adapter = detected
-                }
-                return adapter!.readPlan(for: root)
+                let chosen = try self.adapter(for: root, path: path)
+                adapter = chosen
+                return chosen.readPlan(for: root)
             },
             onChunk: { chunk in
                 writer.write(chunk)
@@ -309,70 +417,74 @@ public final class ReferenceIngester {
             },
             handle: { document in
                 guard let adapter else { return }
-                let found = try adapter.references(in: document)
-                guard !found.isEmpty else { return }
-                let canonical = try document.canonicalSHA256()
-                for (offset, metadata) in found.enumerated() {
-                    defer { recordIndex += 1 }
-                    if metadata.title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && metadata.identifiers.isEmpty {
-                        throw IngestError.emptyReference(source: path, adapter: adapter.name, record: recordIndex)
-                    }
-                    let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
-                    if let existing = try session.reference(withCanonicalHash: hash) {
-                        result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
-                        continue
-                    }
-                    var duplicate: DuplicateNote?
-                    for identifier in metadata.identifiers {
-                        if let existing = try session.reference(withIdentifier: identifier) {
-                            duplicate = DuplicateNote(source: path, existing: existing, reason: "same \(identifier)")
-                            break
-                        }
-                    }
-                    if let duplicate {
-                        result.skip(duplicate)
-                        continue
-                    }
-                    let id = Reference.id(canonicalHash: hash)
-                    try session.insert(Reference(
-                        id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
-                        canonicalHash: hash, object: "", source: path, recordIndex: recordIndex, ingestedAt: now))
-                    result.add(id)
-                    // Reference rules run here, on the document already parsed.
-                    for rule in rules?.matches(document, metadata: metadata, format: adapter.format) ?? [] {
-                        try session.recordMatch(RuleMatch(
-                            rule: rule.id, reference: id, title: metadata.title,
-                            keywords: metadata.keywords.map { $0.lowercased() }, country: metadata.country,
-                            format: adapter.format, at: metadata.published.map(Self.dateTime) ?? now,
-                            assessments: rule.citesApproved ? ApprovedTopics.matching(metadata, in: rules?.approved ?? []) : nil))
-                        result.matches += 1
+                for record in try prepare(document, adapter: adapter, path: path, recordIndex: &recordIndex, rules: nil) {
+                    // Reference rules run here, on the document already parsed, for new references only.
+                    try commit(record, adapter: adapter, path: path, now: now, session: session, result: &result) {
+                        rules?.matches(document, metadata: record.metadata, format: adapter.format) ?? []
                     }
                 }
             })
+        var spilled = false
+        try finish(path, adapter: adapter, summary: summary, session: session, result: &result) {
+            let object = try writer.commit(as: summary.sha256)
+            if case .spilled = object { spilled = true }
+            return object
+        }
+        // A spilled object is in the store now: its temporary file goes.
+        if spilled { writer.abandon() }
+        return result
+    }
 
-        result.bytes = summary.byteCount
-        result.warnings = summary.warnings.map { "\(path):\($0)" }
-        if summary.warningCount > summary.warnings.count {
-            result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
+    /// A small file parsed, extracted, hashed and matched against the rules on a worker thread,
+    /// held in memory (its bytes included) until the writer records it.
+    struct PreparedFile {
+        var adapter: (any ReferenceAdapter)?
+        var records: [PreparedRecord]
+        var summary: XMLParseSummary
+        var bytes: [UInt8]
+        var now: String
+    }
+
+    /// Files up to this size are prepared in memory by a worker; larger ones are streamed by the writer.
+    var preparedFileLimit: Int { objects.inlineLimit }
+
+    /// A rule set of a worker's own, equal to this ingester's.
+    func ruleSetCopy() throws -> ReferenceRuleSet? {
+        try rules.map { try ReferenceRuleSet($0.rules, approved: $0.approved) }
+    }
+
+    /// The worker's half of a parallel ingest: everything but the store.
+    func prepareFile(_ path: String, rules: ReferenceRuleSet?) throws -> PreparedFile {
+        var adapter: (any ReferenceAdapter)?
+        var records: [PreparedRecord] = []
+        var bytes: [UInt8] = []
+        var recordIndex = 0
+        let now = Timestamp.format(clock.now())
+        let summary = try PanelXMLParser(limits: parser.limits).parse(
+            fileAt: path,
+            plan: { root in
+                let chosen = try self.adapter(for: root, path: path)
+                adapter = chosen
+                return chosen.readPlan(for: root)
+            },
+            onChunk: { bytes.append(contentsOf: $0) },
+            handle: { document in
+                guard let adapter else { return }
+                records += try prepare(document, adapter: adapter, path: path, recordIndex: &recordIndex, rules: rules)
+            })
+        return PreparedFile(adapter: adapter, records: records, summary: summary, bytes: bytes, now: now)
+    }
+
+    /// The writer's half: the same checks and writes as a streamed file, in the same order.
+    private func record(_ prepared: PreparedFile, path: String, session: any StoreWriter) throws -> FileResult {
+        var result = FileResult()
+        if let adapter = prepared.adapter {
+            for record in prepared.records {
+                try commit(record, adapter: adapter, path: path, now: prepared.now, session: session, result: &result) { [] }
+            }
         }
-        if result.added == 0 && result.duplicates == 0 {
-            throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
-        }
-        // The original bytes are kept before (or, inline, with) the transaction's commit.
-        switch try writer.commit(as: summary.sha256) {
-        case .inline(let bytes): try session.putObject(summary.sha256, bytes: bytes)
-        case .file: break
-        case .spilled(let file):
-            try session.putObject(summary.sha256, contentsOf: file)
-            writer.abandon()
-        }
-        try session.assignObject(summary.sha256)
-        if result.added > 0 {
-            try session.append(NewEvent(
-                ReferencesIngested(
-                    source: path, object: summary.sha256, adapter: adapter?.name ?? "?",
-                    added: result.added, duplicates: result.duplicates, references: result.references),
-                subject: "references", actor: actor, time: clock.now()))
+        try finish(path, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
+            .inline(prepared.bytes)
         }
         return result
     }
@@ -389,3 +501,94 @@ public final class ReferenceIngester {
     }
 }
 
+
+/// The workers of a parallel ingest: each claims the next small file (within a window ahead of
+/// the writer, so memory stays bounded), prepares it with a rule set of its own, and leaves the
+/// result in its slot; the writer takes the slots in file order. Files larger than the inline
+/// object limit are left to the writer, which streams them.
+final class IngestPipeline: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [Int: Result<ReferenceIngester.PreparedFile, any Error>] = [:]
+    private var claimed = 0
+    private var taken = 0
+    private var stopped = false
+    private var running = 0
+    private let files: [(path: String, size: Int)]
+    private let window: Int
+    private let limit: Int
+    /// Bytes of the files before each index: workers stay within `windowBytes` of the writer.
+    private let offsets: [Int]
+    private let windowBytes = 64 << 20
+
+    init(ingester: ReferenceIngester, files: [(path: String, size: Int)], jobs: Int, window: Int) {
+        self.files = files
+        self.window = window
+        limit = ingester.preparedFileLimit
+        var offsets = [0]
+        for file in files { offsets.append(offsets[offsets.count - 1] + file.size) }
+        self.offsets = offsets
+        nonisolated(unsafe) let ingester = ingester
+        for _ in 0..<jobs {
+            running += 1
+            let thread = Thread { [self] in
+                // A rule set per thread: compiled XPath expressions are not shared between threads.
+                let rules = Result { try ingester.ruleSetCopy() }
+                self.work { path in try ingester.prepareFile(path, rules: try rules.get()) }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    private func work(_ prepare: (String) throws -> ReferenceIngester.PreparedFile) {
+        defer {
+            condition.lock()
+            running -= 1
+            condition.broadcast()
+            condition.unlock()
+        }
+        while true {
+            condition.lock()
+            while !stopped && claimed < files.count
+                    && (claimed >= taken + window || offsets[claimed] - offsets[min(taken, claimed)] > windowBytes || files[claimed].size > limit) {
+                if files[claimed].size > limit {
+                    claimed += 1  // the writer streams it
+                    continue
+                }
+                condition.wait()
+            }
+            guard !stopped, claimed < files.count else {
+                condition.unlock()
+                return
+            }
+            let index = claimed
+            claimed += 1
+            condition.unlock()
+            let result = Result { try prepare(files[index].path) }
+            condition.lock()
+            slots[index] = result
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// File `index`'s preparation, waiting for it; nil when the writer is to stream it itself.
+    func take(_ index: Int) -> Result<ReferenceIngester.PreparedFile, any Error>? {
+        condition.lock()
+        defer { condition.unlock() }
+        taken = index + 1
+        condition.broadcast()
+        guard files[index].size <= limit else { return nil }
+        while slots[index] == nil { condition.wait() }
+        return slots.removeValue(forKey: index)
+    }
+
+    /// Ends the workers (after the last file, or when the writer gives up) and waits for them.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while running > 0 { condition.wait() }
+        condition.unlock()
+    }
+}

@@ -34,17 +34,12 @@ extension Refs {
         @ArgumentParser.Flag(help: "Never show progress, even on a terminal.")
         var quiet = false
 
+        @OptionGroup var jobs: JobsOption
+
         func run() throws {
             let context = try CommandContext.load(workspace)
             context.sweepDebris()
-            let rules = try context.rules
-            let ingester = try Console.run {
-                try ReferenceIngester(
-                    store: context.store, objects: context.workspace.objects,
-                    registry: try context.workspace.adapterRegistry(), clock: context.clock,
-                    actor: context.actor, format: format,
-                    rules: try ReferenceRuleSet(rules, approved: rules.contains(where: \.citesApproved) ? try context.approvedTopics() : []))
-            }
+            let ingester = try context.ingester(format: format, jobs: jobs.count)
             let showProgress = !quiet && !json && Console.interactive
             var lastDraw = Date.distantPast
             let report = ingester.ingest(paths: paths) { progress in
@@ -273,6 +268,7 @@ extension Refs {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The drop folder (default: the workspace's inbox/references).") var directory: String?
         @ArgumentParser.Flag(help: "Print the report as JSON.") var json = false
+        @OptionGroup var jobs: JobsOption
 
         func run() throws {
             let context = try CommandContext.load(workspace)
@@ -282,13 +278,7 @@ extension Refs {
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CommandFailure.badInput("\(folder.path): no such folder (the reference drop folder; create it, or pass DIR)")
             }
-            let rules = try context.rules
-            let ingester = try Console.run {
-                try ReferenceIngester(
-                    store: context.store, objects: context.workspace.objects,
-                    registry: try context.workspace.adapterRegistry(), clock: context.clock, actor: context.actor, format: nil,
-                    rules: try ReferenceRuleSet(rules, approved: rules.contains(where: \.citesApproved) ? try context.approvedTopics() : []))
-            }
+            let ingester = try context.ingester(format: nil, jobs: jobs.count)
             let outcome = try Console.run { try ReferenceDrop(ingester: ingester).process(folder) }
             let report = outcome.report
             let flagged = report.ruleMatches > 0 || report.added > 0
@@ -299,5 +289,33 @@ extension Refs {
             try Ingest.print(report, flagged: flagged, json: json)
             if !report.rejected.isEmpty { throw Exit.badInput }
         }
+    }
+}
+
+/// `--jobs N` for the commands that ingest references.
+struct JobsOption: ParsableArguments {
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("""
+        Threads that parse, extract, hash and match files while one writer records them, in the same \
+        order and with the same result as one thread (default 1; files over 4 MB are always streamed by the writer).
+        """, valueName: "N"))
+    var count: Int = 1
+
+    func validate() throws {
+        if count < 1 || count > 64 { throw ValidationError("--jobs must be between 1 and 64, not \(count)") }
+    }
+}
+
+extension CommandContext {
+    /// The workspace's reference ingester: its adapters, its reference rules, `jobs` preparing threads.
+    func ingester(format: String?, jobs: Int) throws -> ReferenceIngester {
+        let rules = try self.rules
+        let ingester = try Console.run {
+            try ReferenceIngester(
+                store: store, objects: workspace.objects, registry: try workspace.adapterRegistry(), clock: clock,
+                actor: actor, format: format,
+                rules: try ReferenceRuleSet(rules, approved: rules.contains(where: \.citesApproved) ? try approvedTopics() : []))
+        }
+        ingester.jobs = jobs
+        return ingester
     }
 }
