@@ -12,6 +12,7 @@ struct AssessmentCommand: ParsableCommand {
 extension AssessmentCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Open an assessment under a workflow (co-chairs and vice-chairs).",
             discussion: """
                 Authors and review editors are named as MEMBER:ROLE with ROLE one of \
@@ -50,7 +51,7 @@ extension AssessmentCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List assessments.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List assessments.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -70,7 +71,7 @@ extension AssessmentCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an assessment: stage, days in stage, authors, drafts, deadline, pending requirements.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show an assessment: stage, days in stage, authors, drafts, deadline, pending requirements.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions

@@ -7,6 +7,7 @@ extension AssessmentCommand {
         enum Change: String, ExpressibleByArgument, CaseIterable { case add, remove }
 
         static let configuration = CommandConfiguration(
+            commandName: "team",
             abstract: "Add or remove authors and review editors of an assessment (co-chairs and vice-chairs).",
             discussion: """
                 Name people as MEMBER:ROLE with ROLE one of \
@@ -35,6 +36,7 @@ extension AssessmentCommand {
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "withdraw",
             abstract: "Withdraw an assessment (co-chairs and vice-chairs): a final state, no more advances, flags or reminders.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -4,11 +4,13 @@ import PanelCore
 
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "Check the integrity of the record.",
         subcommands: [Verify.self, CheckpointCommand.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Prove the event log's hash chain, and that every query table equals the fold of the log.",
             discussion: """
                 Exits 4 and names the first bad event when a row was altered, removed or reordered, and \

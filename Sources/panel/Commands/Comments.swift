@@ -4,12 +4,14 @@ import PanelCore
 
 struct Comments: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "comments",
         abstract: "The comment matrix: export it for the authors, import it with responses.", subcommands: [Export.self, Import.self])
 
     struct Export: ParsableCommand {
         enum Style: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export every comment with its response (reviewers blinded for authors as the workflow says).",
             discussion: "Columns: \(CommentMatrix.columns.joined(separator: ",")).")
 
@@ -33,6 +35,7 @@ struct Comments: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Record the responses filled into a comment matrix (authors or chairs); any bad row and nothing is imported.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -6,6 +6,7 @@ import PanelCore
 /// every step is the real command, run in-process, printing what it prints.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the main job on the shipped fixtures in a fresh workspace, showing each step.",
         discussion: "Creates a workspace (a temporary folder unless --into is given) and runs ingest, search, show and audit there.")
 

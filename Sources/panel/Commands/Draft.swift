@@ -23,6 +23,7 @@ struct DraftCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print a draft (the latest, or --version N), with --numbered the line numbers review comments use.")
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -45,6 +46,7 @@ struct DraftCommand: ParsableCommand {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "What changed between two versions of a draft, with each version's line numbers.")
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -68,6 +70,7 @@ struct DraftCommand: ParsableCommand {
 
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check a draft's summary statements against the IPCC AR5 uncertainty guidance.",
             discussion: """
                 Each statement needs a confidence level (low, medium, high, very high confidence) or a \
@@ -113,6 +116,7 @@ struct DraftCommand: ParsableCommand {
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Submit a Markdown draft as the assessment's next immutable version.",
             discussion: "Summary statements are lines ending with a marker such as {#S1}; each id once per draft.")
 

@@ -14,7 +14,7 @@ struct EvidenceCommand: ParsableCommand {
         subcommands: [Submit.self, List.self])
 
     struct Submit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Submit evidence files; each is recorded with its bytes.")
+        static let configuration = CommandConfiguration(commandName: "submit", abstract: "Submit evidence files; each is recorded with its bytes.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Submission files (YAML).") var files: [String]
@@ -77,7 +77,7 @@ struct EvidenceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an assessment's evidence submissions, counted by sector and region.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List an assessment's evidence submissions, counted by sector and region.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions

@@ -8,7 +8,7 @@ struct FlagsCommand: ParsableCommand {
         subcommands: [List.self, Show.self, Ack.self, SilenceFlags.self, Silences.self, Unsilence.self, Resolve.self])
 
     struct Silences: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List silences, active and ended, with the flags each withholds now.")
+        static let configuration = CommandConfiguration(commandName: "silences", abstract: "List silences, active and ended, with the flags each withholds now.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -35,7 +35,7 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct Unsilence: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a silence now (members); its flags go out in the next digest.")
+        static let configuration = CommandConfiguration(commandName: "unsilence", abstract: "End a silence now (members); its flags go out in the next digest.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Silence id, e.g. S-3.") var id: String
@@ -56,7 +56,7 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List flags, most severe first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List flags, most severe first.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -93,7 +93,7 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one flag.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one flag.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -129,7 +129,7 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct Ack: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Acknowledge an open flag, with a note (members).")
+        static let configuration = CommandConfiguration(commandName: "ack", abstract: "Acknowledge an open flag, with a note (members).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Flag id.") var id: String
@@ -197,7 +197,7 @@ struct FlagsCommand: ParsableCommand {
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve a flag by hand, with a note (members).")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve a flag by hand, with a note (members).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Flag id.") var id: String

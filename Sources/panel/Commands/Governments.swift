@@ -21,6 +21,7 @@ enum SigningKeyOption {
 
 struct Governments: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "governments",
         abstract: "Member states and their national focal points, who comment in government review.",
         discussion: """
             The 193 UN member states ship as data (ISO 3166-1 code, UN regional group, development status from \
@@ -31,7 +32,7 @@ struct Governments: ParsableCommand {
         subcommands: [Add.self, List.self, States.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a member state's focal point (chairs, or the secretariat for them); the id is gov-CC.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a member state's focal point (chairs, or the secretariat for them); the id is gov-CC.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Option(help: "The member state, by ISO 3166-1 alpha-2 code, e.g. KE.") var state: String
@@ -59,7 +60,7 @@ struct Governments: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered focal points with their states.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered focal points with their states.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -79,7 +80,7 @@ struct Governments: ParsableCommand {
     }
 
     struct States: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the 193 UN member states with their regional group and development status.")
+        static let configuration = CommandConfiguration(commandName: "states", abstract: "List the 193 UN member states with their regional group and development status.")
 
         /// Accepted (and unused) so that --workspace, given out of habit, is not an error.
         @OptionGroup var workspace: WorkspaceOptions
@@ -97,11 +98,12 @@ struct Governments: ParsableCommand {
 
 struct Stakeholders: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stakeholders",
         abstract: "Stakeholders (governments, industry, academia, civil society) who answer calls for evidence.",
         subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a stakeholder (chairs, or the secretariat for them).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register a stakeholder (chairs, or the secretariat for them).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Option(help: "Id, e.g. stk-017.") var id: String
@@ -129,7 +131,7 @@ struct Stakeholders: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered stakeholders.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered stakeholders.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions

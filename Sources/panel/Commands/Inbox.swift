@@ -4,6 +4,7 @@ import PanelCore
 
 struct Inbox: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inbox",
         abstract: "Process every file in the inbox (for cron): record it and move it to processed/, or to rejected/ with NAME.reason.txt.",
         discussion: "Nothing is deleted; the same file twice is recorded once. Exit 2 when any file was rejected.")
 

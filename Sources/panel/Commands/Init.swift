@@ -5,6 +5,7 @@ import PanelSQLite
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a workspace: panel.yaml, inbox/, the store and the object store.",
         discussion: "Refuses to touch a folder that already has a panel.yaml.")
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import PanelCore
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List events from the tamper-evident log, oldest first.")
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "List events from the tamper-evident log, oldest first.")
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var output: OutputOptions

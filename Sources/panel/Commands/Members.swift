@@ -4,6 +4,7 @@ import PanelCore
 
 struct Members: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "members",
         abstract: "The panel's roster: import, list, show, and check it against resolution A/RES/79/325.",
         subcommands: [Import.self, List.self, Show.self, Check.self])
 }
@@ -11,6 +12,7 @@ struct Members: ParsableCommand {
 extension Members {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import members from a YAML or CSV roster (re-import updates, never duplicates).",
             discussion: """
                 YAML: a 'members' list; CSV: one member a row with the columns \
@@ -73,7 +75,7 @@ extension Members {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the roster.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the roster.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -95,7 +97,7 @@ extension Members {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one member.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one member.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -134,6 +136,7 @@ extension Members {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check the roster against resolution A/RES/79/325; exits 3 when a rule fails.",
             discussion: "Country classification: \(CountryClassification.source).")
 

@@ -4,6 +4,7 @@ import PanelCore
 
 struct Refs: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "refs",
         abstract: "Reference documents: ingest XML, search, show, list.",
         subcommands: [Ingest.self, DropInbox.self, Search.self, Show.self, List.self])
 }
@@ -11,6 +12,7 @@ struct Refs: ParsableCommand {
 extension Refs {
     struct Ingest: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ingest",
             abstract: "Ingest XML reference documents from files and folders.",
             discussion: """
                 Formats are detected from the root element: JATS, Akoma Ntoso, PubMed/MEDLINE, Crossref, \
@@ -95,6 +97,7 @@ extension Refs {
 
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "search",
             abstract: "Full-text search over ingested references (BM25 ranking).",
             discussion: """
                 Words are all required. FTS5 syntax passes through when the query uses it: "exact phrase", \
@@ -161,7 +164,7 @@ extension Refs {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one reference by id, DOI, PMID or FRBR URI.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one reference by id, DOI, PMID or FRBR URI.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -214,7 +217,7 @@ extension Refs {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List ingested references in the order they arrived.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List ingested references in the order they arrived.")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions

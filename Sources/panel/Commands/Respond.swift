@@ -3,7 +3,7 @@ import Foundation
 import PanelCore
 
 struct Respond: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Record the authors' response to one comment.")
+    static let configuration = CommandConfiguration(commandName: "respond", abstract: "Record the authors' response to one comment.")
 
     @OptionGroup var workspace: WorkspaceOptions
     @Argument(help: "Assessment id.") var id: String

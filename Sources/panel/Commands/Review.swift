@@ -9,6 +9,7 @@ struct ReviewCommand: ParsableCommand {
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "assign",
             abstract: "Assign reviewers in the current stage: automatically, or by name.",
             discussion: """
                 --auto picks eligible reviewers deterministically: never an author or review editor, never \
@@ -61,6 +62,7 @@ struct ReviewCommand: ParsableCommand {
 
     struct Submit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "submit",
             abstract: "Validate and record review files (YAML, CSV or an .xlsx workbook) or response matrices; the files stay where they are.",
             discussion: """
                 The same file twice is recorded once. Exit 2 when any file was rejected.
@@ -89,7 +91,7 @@ struct ReviewCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List an assessment's reviews (reviewers as your audience may see them).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List an assessment's reviews (reviewers as your audience may see them).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions

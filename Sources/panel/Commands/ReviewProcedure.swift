@@ -5,6 +5,7 @@ import PanelCore
 extension ReviewCommand {
     struct Close: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "close",
             abstract: "Close the current review window early, so the authors may submit a new draft (chairs).",
             discussion: "While reviews are due, the draft under review is frozen: reviewers' line numbers refer to it.")
 
@@ -27,6 +28,7 @@ extension ReviewCommand {
 
     struct Extend: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "extend",
             abstract: "Give one reviewer more time (chairs and the assessment's review editors).")
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -49,6 +51,7 @@ extension ReviewCommand {
 
     struct Reopen: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reopen",
             abstract: "Reopen the responses of the current stage after sign-off (chairs); the review editors' sign-offs are withdrawn.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -4,10 +4,11 @@ import PanelCore
 
 struct Reviewers: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reviewers",
         abstract: "External expert reviewers (not panel members).", subcommands: [Add.self, List.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List external expert reviewers (chairs; reviewers' identities are not for authors).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List external expert reviewers (chairs; reviewers' identities are not for authors).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -26,7 +27,7 @@ struct Reviewers: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register an external expert reviewer (chairs).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Register an external expert reviewer (chairs).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Option(help: "Id, e.g. ext-014.") var id: String

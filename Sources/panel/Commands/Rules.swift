@@ -8,7 +8,7 @@ struct RulesCommand: ParsableCommand {
         subcommands: [Validate.self, Test.self, Eval.self])
 
     struct Validate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check rule files; every problem as file:line:column: message (exit 2).")
+        static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check rule files; every problem as file:line:column: message (exit 2).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
@@ -37,6 +37,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run rule test files (documents, state, a time, and the firings expected), like promtool test rules.")
 
         @Argument(help: "Test files.") var files: [String]
@@ -59,6 +60,7 @@ struct RulesCommand: ParsableCommand {
 
     struct Eval: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "eval",
             abstract: "Evaluate every rule now and record the flags raised, changed and resolved.")
 
         @OptionGroup var workspace: WorkspaceOptions

@@ -10,6 +10,7 @@ struct StoreCommand: ParsableCommand {
 
     struct Copy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "copy",
             abstract: "Copy the whole panel into a new, empty store, and prove the copy equal.",
             discussion: """
                 Copies the event log verbatim and folds it again into the target's query tables, with the \

@@ -3,6 +3,7 @@ import PanelCore
 
 struct Todo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "todo",
         abstract: "What you owe: reviews due, responses to give, sign-offs, votes and flags, with dates.")
 
     @OptionGroup var workspace: WorkspaceOptions

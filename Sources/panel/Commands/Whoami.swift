@@ -3,6 +3,7 @@ import PanelCore
 
 struct Whoami: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "whoami",
         abstract: "Who you are to this workspace, and what you may do.",
         discussion: "Under 'identity: os-user' you are the roster member whose login is your OS user; under 'declared', whoever --as names.")
 

@@ -20,6 +20,7 @@ extension WorkflowCommand {
 
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check workflow files; every problem is printed as file:line:column: message (exit 2).")
 
         @Argument(help: "Workflow files (default: the workspace's workflows).")
@@ -65,6 +66,7 @@ extension WorkflowCommand {
         enum Style: String, ExpressibleByArgument, CaseIterable { case dot, mermaid }
 
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Draw a workflow as Graphviz DOT or Mermaid, requirements on the edges.")
 
         @Argument(help: "A workflow file, or the id of one of the workspace's workflows (e.g. annual-report).")
@@ -91,7 +93,7 @@ extension WorkflowCommand {
     }
 
     struct Requirements: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the requirements a transition can name.")
+        static let configuration = CommandConfiguration(commandName: "requirements", abstract: "List the requirements a transition can name.")
 
         @OptionGroup var output: OutputOptions
 
