@@ -42,6 +42,9 @@ struct IngestBench: ParsableCommand {
     @Option(help: "Runs of each timed step; the best is reported.")
     var runs: Int = 2
 
+    @Option(help: "Preparing threads for the parallel run, reported beside the single-thread one.")
+    var jobs: Int = 2
+
     @Option(help: "Where to put generated files and workspaces (default: a temporary folder, removed at the end).")
     var scratch: String?
 
@@ -84,24 +87,30 @@ struct IngestBench: ParsableCommand {
         }
 
         var ingestSeconds = Double.infinity
+        var parallelSeconds = Double.infinity
         var added = 0
         for attempt in 0..<runs {
-            let workspace = scratchURL.appendingPathComponent("ws-\(attempt)")
-            let (seconds, count) = try timeIngest(workspace: workspace, corpus: corpus)
-            ingestSeconds = min(ingestSeconds, seconds)
-            added = count
-            try? manager.removeItem(at: workspace)
+            for threads in [1, jobs] {
+                let workspace = scratchURL.appendingPathComponent("ws-\(attempt)-\(threads)")
+                let (seconds, count) = try timeIngest(workspace: workspace, corpus: corpus, jobs: threads)
+                if threads == 1 { ingestSeconds = min(ingestSeconds, seconds) } else { parallelSeconds = min(parallelSeconds, seconds) }
+                added = count
+                try? manager.removeItem(at: workspace)
+            }
         }
 
         let xmllintRate = megabytes / xmllintSeconds
         let parseRate = megabytes / parseSeconds
         let ingestRate = megabytes / ingestSeconds
+        let parallelRate = megabytes / parallelSeconds
         print("")
-        print("ingest throughput (best of \(runs), single thread, page cache warm)")
+        print("ingest throughput (best of \(runs), page cache warm)")
         print(String(format: "  xmllint --noout (one process)   %7.3f s  %7.1f MB/s", xmllintSeconds, xmllintRate))
         print(String(format: "  panel parse + extract + C14N    %7.3f s  %7.1f MB/s  (no store)", parseSeconds, parseRate))
         print(String(format: "  panel refs ingest (full)        %7.3f s  %7.1f MB/s  %d references", ingestSeconds, ingestRate, added))
-        print(String(format: "  ratio ingest/xmllint            %7.2f x   (target >= 0.50)", ingestRate / xmllintRate))
+        print(String(format: "  panel refs ingest --jobs %-2d     %7.3f s  %7.1f MB/s", jobs, parallelSeconds, parallelRate))
+        print(String(format: "  ratio ingest/xmllint            %7.2f x   (one thread; target >= 0.50)", ingestRate / xmllintRate))
+        print(String(format: "  ratio --jobs %d / one thread     %7.2f x   (target >= 1.60)", jobs, parallelRate / ingestRate))
         print(String(format: "  ratio parse-only/xmllint        %7.2f x", parseRate / xmllintRate))
 
         // Part 2: memory on a large collection.
@@ -181,12 +190,13 @@ struct IngestBench: ParsableCommand {
         return seconds
     }
 
-    private func timeIngest(workspace: URL, corpus: String) throws -> (Double, Int) {
+    private func timeIngest(workspace: URL, corpus: String, jobs: Int) throws -> (Double, Int) {
         let created = try Workspace.create(at: workspace, name: "bench", identity: .declared, clock: .settable)
         let store = try SQLiteStore(path: created.storeURL.path)
         let ingester = try ReferenceIngester(
             store: store, objects: created.objects, registry: try created.adapterRegistry(),
             clock: SystemClock(), actor: "bench")
+        ingester.jobs = jobs
         let started = Date()
         let report = ingester.ingest(paths: [corpus])
         let seconds = Date().timeIntervalSince(started)

@@ -42,7 +42,10 @@ enum Corpus {
     static let given = ["Adaeze", "Henrik", "Wulan", "Mariana", "Leila", "Kenji", "Kwame", "Agnieszka", "Rosa", "Farhan", "Yuki", "Camille"]
     static let countries = [("NG", "Nigeria"), ("SE", "Sweden"), ("ID", "Indonesia"), ("BR", "Brazil"), ("JO", "Jordan"), ("JP", "Japan"), ("GH", "Ghana"), ("PL", "Poland"), ("PE", "Peru"), ("BD", "Bangladesh")]
 
-    /// JATS articles of about 20 KB each until `megabytes` are written.
+    /// JATS articles shaped like real ones until `megabytes` are written: front matter as publishers
+    /// write it (several article ids, ORCIDs, affiliations, history, permissions, funding, a structured
+    /// abstract), sections with inline markup, MathML formulas, tables, figures and named entities, and
+    /// a reference list; sizes from 20 KB to 1 MB (most under 100 KB, one in ten over 300 KB).
     static func writeJATS(into directory: String, megabytes: Int) throws -> (files: Int, bytes: Int) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var random = Random(state: 42)
@@ -50,7 +53,9 @@ enum Corpus {
         var index = 0
         while total < megabytes * 1_000_000 {
             index += 1
-            let text = jatsArticle(index, &random)
+            let roll = random.int(1...100)
+            let target = roll <= 60 ? random.int(20_000...100_000) : roll <= 90 ? random.int(100_000...300_000) : random.int(300_000...1_000_000)
+            let text = jatsArticle(index, &random, bytes: target)
             let path = (directory as NSString).appendingPathComponent(String(format: "article-%05d.xml", index))
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             total += text.utf8.count
@@ -58,38 +63,88 @@ enum Corpus {
         return (index, total)
     }
 
-    static func jatsArticle(_ index: Int, _ random: inout Random) -> String {
+    /// Inline markup and entities as publishers use them, around generated words.
+    static func richParagraph(_ random: inout Random, references: Int) -> String {
+        var parts: [String] = []
+        for _ in 0..<random.int(3...7) {
+            var text = sentence(&random)
+            switch random.int(0...9) {
+            case 0: text = "<italic>\(random.pick(words))</italic> " + text
+            case 1: text += " (<xref ref-type=\"bibr\" rid=\"r\(random.int(1...references))\">\(random.int(1...references))</xref>)"
+            case 2: text += " The effect was <inline-formula><mml:math><mml:mi>&#x3B2;</mml:mi><mml:mo>=</mml:mo><mml:mn>0.\(random.int(10...99))</mml:mn><mml:mo>&#xB1;</mml:mo><mml:mn>0.0\(random.int(1...9))</mml:mn></mml:math></inline-formula>."
+            case 3: text += " Values rose from 12&nbsp;% to 31&nbsp;% (2019&ndash;2024)&mdash;see <xref ref-type=\"table\" rid=\"t1\">Table&nbsp;1</xref>."
+            case 4: text = "<bold>\(random.pick(words))</bold>: " + text
+            case 5: text += " Here <italic>n</italic>&thinsp;=&thinsp;\(random.int(20...4000)) and <italic>p</italic>&thinsp;&lt;&thinsp;0.05."
+            default: break
+            }
+            parts.append(text)
+        }
+        return parts.joined(separator: " ")
+    }
+
+    static func jatsArticle(_ index: Int, _ random: inout Random, bytes target: Int = 20_000) -> String {
         var authors = ""
         var affiliations = ""
-        for author in 1...random.int(2...6) {
+        for author in 1...random.int(2...12) {
             let country = random.pick(countries)
             authors += """
-                <contrib contrib-type="author"><name><surname>\(random.pick(surnames))</surname><given-names>\(random.pick(given))</given-names></name><xref ref-type="aff" rid="aff\(author)"/></contrib>\n
+                <contrib contrib-type="author"\(author == 1 ? " corresp=\"yes\"" : "")><contrib-id contrib-id-type="orcid">https://orcid.org/0000-000\(random.int(1...9))-\(random.int(1000...9999))-\(random.int(1000...9999))</contrib-id><name><surname>\(random.pick(surnames))</surname><given-names>\(random.pick(given))</given-names></name><xref ref-type="aff" rid="aff\(author)"><sup>\(author)</sup></xref></contrib>\n
                 """
-            affiliations += "<aff id=\"aff\(author)\"><institution>Institute \(author) of AI Studies</institution>, <country country=\"\(country.0)\">\(country.1)</country></aff>\n"
+            affiliations += "<aff id=\"aff\(author)\"><label>\(author)</label><institution-wrap><institution-id institution-id-type=\"ror\">https://ror.org/0\(random.int(10000...99999))</institution-id><institution>Institute \(author) of AI Studies</institution></institution-wrap>, <addr-line>\(random.pick(surnames)) Road</addr-line>, <country country=\"\(country.0)\">\(country.1)</country></aff>\n"
         }
+        let references = random.int(30...200)
+        var refList = ""
+        for ref in 1...references {
+            refList += "<ref id=\"r\(ref)\"><label>\(ref)</label><element-citation publication-type=\"journal\"><person-group person-group-type=\"author\"><name><surname>\(random.pick(surnames))</surname><given-names>\(random.pick(given).prefix(1))</given-names></name><name><surname>\(random.pick(surnames))</surname><given-names>\(random.pick(given).prefix(1))</given-names></name><etal/></person-group><article-title>\(sentence(&random))</article-title><source>Journal of \(random.pick(words).capitalizedFirst) Studies</source><year>\(random.int(1998...2025))</year><volume>\(random.int(1...80))</volume><fpage>\(random.int(1...900))</fpage><lpage>\(random.int(901...999))</lpage><pub-id pub-id-type=\"doi\">10.5555/ref.\(index).\(ref)</pub-id></element-citation></ref>\n"
+        }
+        let table = """
+            <table-wrap id="t1" position="float"><label>Table 1</label><caption><title>\(sentence(&random))</title></caption>
+            <table frame="hsides" rules="groups"><thead><tr><th align="left">Setting</th><th>Runs</th><th>Rate (%)</th><th>95&nbsp;% CI</th></tr></thead><tbody>
+            \((1...random.int(4...20)).map { _ in "<tr><td align=\"left\">\(random.pick(words))</td><td>\(random.int(5...500))</td><td>\(random.int(0...99)).\(random.int(0...9))</td><td>\(random.int(0...40))&ndash;\(random.int(41...99))</td></tr>" }.joined(separator: "\n"))
+            </tbody></table><table-wrap-foot><fn><p>CI, confidence interval; &dagger; excluded runs.</p></fn></table-wrap-foot></table-wrap>
+            """
         var body = ""
-        for section in 1...5 {
-            body += "<sec id=\"s\(section)\"><title>\(sentence(&random))</title>\n"
-            for _ in 0..<random.int(2...4) { body += "<p>\(paragraph(&random))</p>\n" }
-            body += "<sec id=\"s\(section)a\"><title>\(sentence(&random))</title><p>\(paragraph(&random)) See <xref ref-type=\"bibr\" rid=\"r1\">[1]</xref>.</p></sec>\n</sec>\n"
+        var section = 0
+        // Sections until the article reaches its size (the front and back matter count too).
+        let fixed = 6_000 + refList.utf8.count + table.utf8.count
+        while fixed + body.utf8.count < target || section < 3 {
+            section += 1
+            body += "<sec id=\"s\(section)\" sec-type=\"\(["intro", "methods", "results", "discussion"][section % 4])\"><title>\(sentence(&random))</title>\n"
+            for _ in 0..<random.int(2...5) { body += "<p>\(richParagraph(&random, references: references))</p>\n" }
+            if section % 3 == 1 {
+                body += "<disp-formula id=\"e\(section)\"><label>(\(section))</label><mml:math display=\"block\"><mml:mrow><mml:mi>P</mml:mi><mml:mo>(</mml:mo><mml:mi>x</mml:mi><mml:mo>)</mml:mo><mml:mo>=</mml:mo><mml:mfrac><mml:mn>1</mml:mn><mml:mrow><mml:mn>1</mml:mn><mml:mo>+</mml:mo><mml:msup><mml:mi>e</mml:mi><mml:mrow><mml:mo>&#x2212;</mml:mo><mml:mi>k</mml:mi><mml:mi>x</mml:mi></mml:mrow></mml:msup></mml:mrow></mml:mfrac></mml:mrow></mml:math></disp-formula>\n"
+            }
+            if section == 2 { body += table + "\n" }
+            if section % 4 == 3 {
+                body += "<fig id=\"f\(section)\" position=\"float\"><label>Figure \(section)</label><caption><p>\(sentence(&random))</p></caption><graphic xlink:href=\"fig\(section).tif\"/></fig>\n"
+            }
+            body += "<sec id=\"s\(section)a\"><title>\(sentence(&random))</title><p>\(richParagraph(&random, references: references))</p></sec>\n</sec>\n"
         }
+        let year = random.int(2019...2026)
         return """
             <?xml version="1.0" encoding="UTF-8"?>
-            <!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD v1.3 20210610//EN" "JATS-archivearticle1-3.dtd">
-            <article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article" dtd-version="1.3">
-            <front><journal-meta><journal-title-group><journal-title>Journal of Generated Evidence</journal-title></journal-title-group></journal-meta>
-            <article-meta><article-id pub-id-type="doi">10.5555/bench.\(index)</article-id>
-            <title-group><article-title>\(sentence(&random))</article-title></title-group>
+            <!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Archiving and Interchange DTD with MathML3 v1.3 20210610//EN" "JATS-archive-oasis-article1-3-mathml3.dtd">
+            <article xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:mml="http://www.w3.org/1998/Math/MathML" xmlns:ali="http://www.niso.org/schemas/ali/1.0/" article-type="research-article" dtd-version="1.3" xml:lang="en">
+            <front><journal-meta><journal-id journal-id-type="nlm-ta">J Gen Evid</journal-id><journal-title-group><journal-title>Journal of Generated Evidence</journal-title><abbrev-journal-title>J. Gen. Evid.</abbrev-journal-title></journal-title-group><issn pub-type="epub">2999-\(1000 + index % 9000)</issn><publisher><publisher-name>Generated Press</publisher-name></publisher></journal-meta>
+            <article-meta><article-id pub-id-type="doi">10.5555/bench.\(index)</article-id><article-id pub-id-type="pmid">\(70_000_000 + index)</article-id><article-id pub-id-type="pmc">PMC\(9_000_000 + index)</article-id>
+            <article-categories><subj-group subj-group-type="heading"><subject>Research Article</subject></subj-group></article-categories>
+            <title-group><article-title>\(sentence(&random).dropLast())&mdash;\(random.pick(words)) in <italic>\(random.pick(words))</italic> settings</article-title><subtitle>\(sentence(&random))</subtitle></title-group>
             <contrib-group>
             \(authors)</contrib-group>
-            \(affiliations)<pub-date pub-type="epub"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(random.int(2019...2026))</year></pub-date>
-            <kwd-group><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd></kwd-group>
-            <abstract><p>\(paragraph(&random))</p></abstract>
+            \(affiliations)<author-notes><corresp id="cor1">Correspondence: <email>author\(index)@example.org</email></corresp></author-notes>
+            <pub-date pub-type="epub"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year)</year></pub-date><pub-date pub-type="ppub"><month>\(random.int(1...12))</month><year>\(year)</year></pub-date>
+            <volume>\(random.int(1...40))</volume><issue>\(random.int(1...12))</issue><fpage>\(random.int(1...900))</fpage><lpage>\(random.int(901...999))</lpage>
+            <history><date date-type="received"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year - 1)</year></date><date date-type="accepted"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year)</year></date></history>
+            <permissions><copyright-statement>&copy; \(year) The Authors</copyright-statement><copyright-year>\(year)</copyright-year><license license-type="open-access" xlink:href="https://creativecommons.org/licenses/by/4.0/"><ali:license_ref>https://creativecommons.org/licenses/by/4.0/</ali:license_ref><license-p>This article is distributed under the terms of the Creative Commons Attribution 4.0 International License.</license-p></license></permissions>
+            <abstract><sec><title>Background</title><p>\(paragraph(&random))</p></sec><sec><title>Methods</title><p>\(paragraph(&random))</p></sec><sec><title>Results</title><p>\(richParagraph(&random, references: references))</p></sec></abstract>
+            <kwd-group kwd-group-type="author"><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words)) \(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd></kwd-group>
+            <funding-group><award-group><funding-source>\(random.pick(countries).1) Research Council</funding-source><award-id>GR-\(random.int(1000...9999))</award-id></award-group></funding-group>
+            <counts><fig-count count="\(section / 4)"/><table-count count="1"/><ref-count count="\(references)"/></counts>
             </article-meta></front>
             <body>
             \(body)</body>
-            <back><ref-list><ref id="r1"><element-citation><person-group><name><surname>\(random.pick(surnames))</surname></name></person-group><article-title>\(sentence(&random))</article-title><year>2024</year></element-citation></ref></ref-list></back>
+            <back><ack><p>\(sentence(&random))</p></ack><ref-list><title>References</title>
+            \(refList)</ref-list></back>
             </article>
 
             """

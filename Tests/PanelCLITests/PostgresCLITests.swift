@@ -40,6 +40,33 @@ struct PostgresCLITests {
         #expect(try verified(postgres).hasPrefix("OK: 11"))
     }
 
+    /// The digest lock is the database's: a digest on another machine (here, another connection
+    /// holding the advisory lock) makes this one wait, then give up with exit 5, recording nothing.
+    @Test func aDigestElsewhereHoldsTheLock() throws {
+        let root = try cli.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = try database()
+        let workspace = root.appendingPathComponent("ws").path
+        #expect(try cli.panel(["demo", "--into", workspace, "--store", url]).status == 0)
+        let elsewhere = try PostgresStore(url: url)
+        let before = try elsewhere.recordedHead()
+        #expect(try elsewhere.tryLock("digest"))
+        let busy = try cli.panel(["digest", "--wait", "1", "--workspace", workspace])
+        #expect(busy.status == 5 && busy.error.contains("another digest is running (advisory lock 'digest'"), "\(busy.error)")
+        #expect(try elsewhere.recordedHead() == before)
+        try elsewhere.unlock("digest")
+        #expect(try cli.panel(["digest", "--workspace", workspace]).status == 0)
+    }
+
+    /// Events are stamped by the database server's clock, whatever this machine's says.
+    @Test func theClockIsTheDatabases() throws {
+        let store = try PostgresStore(url: try database())
+        defer { try? store.dropSchema() }
+        let server = try store.now()
+        let clock = try store.clock()
+        #expect(abs(clock.now().timeIntervalSince(server)) < 1)
+    }
+
     /// SQLite → PostgreSQL → SQLite keeps the chain head, the references and the state.
     @Test func aPanelRoundTripsThroughPostgreSQL() throws {
         let root = try cli.temporaryDirectory()
