@@ -1,5 +1,8 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 import PackageDescription
+
+/// Our code builds without warnings (dependencies are theirs to keep): one build enforces it.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 let package = Package(
     name: "panel",
@@ -33,8 +36,7 @@ let package = Package(
             dependencies: [
                 "CLibXML2",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // The only door to ZIP: a workbook's first (or named) sheet as rows of text,
         // every part bounded, the sheet XML read through PanelXML.
         .target(
@@ -42,8 +44,7 @@ let package = Package(
             dependencies: [
                 "PanelXML",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // The functional core: model, events, decisions, references, adapters.
         .target(
             name: "PanelCore",
@@ -54,8 +55,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 // RSA signature verification for SSH-signed review files (Ed25519 and P-256 are in Crypto).
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // The only door to SQLite.
         .target(
             name: "PanelSQLite",
@@ -63,11 +63,10 @@ let package = Package(
                 "PanelCore",
                 "PanelRelational",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // The query tables and the chain, written once over a small SQL session
         // that the SQLite and PostgreSQL stores each provide.
-        .target(name: "PanelRelational", dependencies: ["PanelCore"]),
+        .target(name: "PanelRelational", dependencies: ["PanelCore"], swiftSettings: strict),
         // The only door to PostgreSQL.
         .target(
             name: "PanelPostgres",
@@ -76,8 +75,7 @@ let package = Package(
                 "PanelRelational",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+            ], swiftSettings: strict),
         .executableTarget(
             name: "panel",
             dependencies: [
@@ -85,8 +83,7 @@ let package = Package(
                 "PanelSQLite",
                 "PanelPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+            ], swiftSettings: strict),
         .executableTarget(
             name: "panel-bench",
             dependencies: [
@@ -95,24 +92,21 @@ let package = Package(
                 "PanelPostgres",
                 "PanelXML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+            ], swiftSettings: strict),
         // Helpers the test targets share (keys and signatures made by the real ssh-keygen).
-        .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport"),
-        .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"]),
-        .testTarget(name: "PanelWorkbookTests", dependencies: ["PanelWorkbook", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"]),
+        .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport", swiftSettings: strict),
+        .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"], swiftSettings: strict),
+        .testTarget(name: "PanelWorkbookTests", dependencies: ["PanelWorkbook", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
+        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "PanelSQLiteTests",
             dependencies: [
                 "PanelSQLite", "PanelPostgres", "PanelCore", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
-        ),
+            ], swiftSettings: strict),
         .testTarget(
             name: "PanelCLITests",
-            dependencies: ["PanelCore", "PanelSQLite", "PanelPostgres", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
+            dependencies: ["PanelCore", "PanelSQLite", "PanelPostgres", "PanelTestSupport", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

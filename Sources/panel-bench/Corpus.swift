@@ -63,8 +63,16 @@ enum Corpus {
         return (index, total)
     }
 
+    /// Characters as most JATS carries them (numeric references); one article in twenty uses the
+    /// publishing DTDs' named entities instead, which panel reads without the DTD (and which
+    /// `xmllint --noout`, without it, reports as errors: so only a few files carry them).
+    struct Entities {
+        var nbsp = "&#160;", ndash = "&#8211;", mdash = "&#8212;", thinsp = "&#8201;", copy = "&#169;", dagger = "&#8224;"
+        static let named = Entities(nbsp: "&nbsp;", ndash: "&ndash;", mdash: "&mdash;", thinsp: "&thinsp;", copy: "&copy;", dagger: "&dagger;")
+    }
+
     /// Inline markup and entities as publishers use them, around generated words.
-    static func richParagraph(_ random: inout Random, references: Int) -> String {
+    static func richParagraph(_ random: inout Random, references: Int, _ e: Entities = Entities()) -> String {
         var parts: [String] = []
         for _ in 0..<random.int(3...7) {
             var text = sentence(&random)
@@ -72,9 +80,9 @@ enum Corpus {
             case 0: text = "<italic>\(random.pick(words))</italic> " + text
             case 1: text += " (<xref ref-type=\"bibr\" rid=\"r\(random.int(1...references))\">\(random.int(1...references))</xref>)"
             case 2: text += " The effect was <inline-formula><mml:math><mml:mi>&#x3B2;</mml:mi><mml:mo>=</mml:mo><mml:mn>0.\(random.int(10...99))</mml:mn><mml:mo>&#xB1;</mml:mo><mml:mn>0.0\(random.int(1...9))</mml:mn></mml:math></inline-formula>."
-            case 3: text += " Values rose from 12&nbsp;% to 31&nbsp;% (2019&ndash;2024)&mdash;see <xref ref-type=\"table\" rid=\"t1\">Table&nbsp;1</xref>."
+            case 3: text += " Values rose from 12\(e.nbsp)% to 31\(e.nbsp)% (2019\(e.ndash)2024)\(e.mdash)see <xref ref-type=\"table\" rid=\"t1\">Table\(e.nbsp)1</xref>."
             case 4: text = "<bold>\(random.pick(words))</bold>: " + text
-            case 5: text += " Here <italic>n</italic>&thinsp;=&thinsp;\(random.int(20...4000)) and <italic>p</italic>&thinsp;&lt;&thinsp;0.05."
+            case 5: text += " Here <italic>n</italic>\(e.thinsp)=\(e.thinsp)\(random.int(20...4000)) and <italic>p</italic>\(e.thinsp)&lt;\(e.thinsp)0.05."
             default: break
             }
             parts.append(text)
@@ -83,6 +91,7 @@ enum Corpus {
     }
 
     static func jatsArticle(_ index: Int, _ random: inout Random, bytes target: Int = 20_000) -> String {
+        let e = index % 20 == 0 ? Entities.named : Entities()
         var authors = ""
         var affiliations = ""
         for author in 1...random.int(2...12) {
@@ -99,9 +108,9 @@ enum Corpus {
         }
         let table = """
             <table-wrap id="t1" position="float"><label>Table 1</label><caption><title>\(sentence(&random))</title></caption>
-            <table frame="hsides" rules="groups"><thead><tr><th align="left">Setting</th><th>Runs</th><th>Rate (%)</th><th>95&nbsp;% CI</th></tr></thead><tbody>
-            \((1...random.int(4...20)).map { _ in "<tr><td align=\"left\">\(random.pick(words))</td><td>\(random.int(5...500))</td><td>\(random.int(0...99)).\(random.int(0...9))</td><td>\(random.int(0...40))&ndash;\(random.int(41...99))</td></tr>" }.joined(separator: "\n"))
-            </tbody></table><table-wrap-foot><fn><p>CI, confidence interval; &dagger; excluded runs.</p></fn></table-wrap-foot></table-wrap>
+            <table frame="hsides" rules="groups"><thead><tr><th align="left">Setting</th><th>Runs</th><th>Rate (%)</th><th>95\(e.nbsp)% CI</th></tr></thead><tbody>
+            \((1...random.int(4...20)).map { _ in "<tr><td align=\"left\">\(random.pick(words))</td><td>\(random.int(5...500))</td><td>\(random.int(0...99)).\(random.int(0...9))</td><td>\(random.int(0...40))\(e.ndash)\(random.int(41...99))</td></tr>" }.joined(separator: "\n"))
+            </tbody></table><table-wrap-foot><fn><p>CI, confidence interval; \(e.dagger) excluded runs.</p></fn></table-wrap-foot></table-wrap>
             """
         var body = ""
         var section = 0
@@ -110,7 +119,7 @@ enum Corpus {
         while fixed + body.utf8.count < target || section < 3 {
             section += 1
             body += "<sec id=\"s\(section)\" sec-type=\"\(["intro", "methods", "results", "discussion"][section % 4])\"><title>\(sentence(&random))</title>\n"
-            for _ in 0..<random.int(2...5) { body += "<p>\(richParagraph(&random, references: references))</p>\n" }
+            for _ in 0..<random.int(2...5) { body += "<p>\(richParagraph(&random, references: references, e))</p>\n" }
             if section % 3 == 1 {
                 body += "<disp-formula id=\"e\(section)\"><label>(\(section))</label><mml:math display=\"block\"><mml:mrow><mml:mi>P</mml:mi><mml:mo>(</mml:mo><mml:mi>x</mml:mi><mml:mo>)</mml:mo><mml:mo>=</mml:mo><mml:mfrac><mml:mn>1</mml:mn><mml:mrow><mml:mn>1</mml:mn><mml:mo>+</mml:mo><mml:msup><mml:mi>e</mml:mi><mml:mrow><mml:mo>&#x2212;</mml:mo><mml:mi>k</mml:mi><mml:mi>x</mml:mi></mml:mrow></mml:msup></mml:mrow></mml:mfrac></mml:mrow></mml:math></disp-formula>\n"
             }
@@ -118,7 +127,7 @@ enum Corpus {
             if section % 4 == 3 {
                 body += "<fig id=\"f\(section)\" position=\"float\"><label>Figure \(section)</label><caption><p>\(sentence(&random))</p></caption><graphic xlink:href=\"fig\(section).tif\"/></fig>\n"
             }
-            body += "<sec id=\"s\(section)a\"><title>\(sentence(&random))</title><p>\(richParagraph(&random, references: references))</p></sec>\n</sec>\n"
+            body += "<sec id=\"s\(section)a\"><title>\(sentence(&random))</title><p>\(richParagraph(&random, references: references, e))</p></sec>\n</sec>\n"
         }
         let year = random.int(2019...2026)
         return """
@@ -128,15 +137,15 @@ enum Corpus {
             <front><journal-meta><journal-id journal-id-type="nlm-ta">J Gen Evid</journal-id><journal-title-group><journal-title>Journal of Generated Evidence</journal-title><abbrev-journal-title>J. Gen. Evid.</abbrev-journal-title></journal-title-group><issn pub-type="epub">2999-\(1000 + index % 9000)</issn><publisher><publisher-name>Generated Press</publisher-name></publisher></journal-meta>
             <article-meta><article-id pub-id-type="doi">10.5555/bench.\(index)</article-id><article-id pub-id-type="pmid">\(70_000_000 + index)</article-id><article-id pub-id-type="pmc">PMC\(9_000_000 + index)</article-id>
             <article-categories><subj-group subj-group-type="heading"><subject>Research Article</subject></subj-group></article-categories>
-            <title-group><article-title>\(sentence(&random).dropLast())&mdash;\(random.pick(words)) in <italic>\(random.pick(words))</italic> settings</article-title><subtitle>\(sentence(&random))</subtitle></title-group>
+            <title-group><article-title>\(sentence(&random).dropLast())\(e.mdash)\(random.pick(words)) in <italic>\(random.pick(words))</italic> settings</article-title><subtitle>\(sentence(&random))</subtitle></title-group>
             <contrib-group>
             \(authors)</contrib-group>
             \(affiliations)<author-notes><corresp id="cor1">Correspondence: <email>author\(index)@example.org</email></corresp></author-notes>
             <pub-date pub-type="epub"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year)</year></pub-date><pub-date pub-type="ppub"><month>\(random.int(1...12))</month><year>\(year)</year></pub-date>
             <volume>\(random.int(1...40))</volume><issue>\(random.int(1...12))</issue><fpage>\(random.int(1...900))</fpage><lpage>\(random.int(901...999))</lpage>
             <history><date date-type="received"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year - 1)</year></date><date date-type="accepted"><day>\(random.int(1...28))</day><month>\(random.int(1...12))</month><year>\(year)</year></date></history>
-            <permissions><copyright-statement>&copy; \(year) The Authors</copyright-statement><copyright-year>\(year)</copyright-year><license license-type="open-access" xlink:href="https://creativecommons.org/licenses/by/4.0/"><ali:license_ref>https://creativecommons.org/licenses/by/4.0/</ali:license_ref><license-p>This article is distributed under the terms of the Creative Commons Attribution 4.0 International License.</license-p></license></permissions>
-            <abstract><sec><title>Background</title><p>\(paragraph(&random))</p></sec><sec><title>Methods</title><p>\(paragraph(&random))</p></sec><sec><title>Results</title><p>\(richParagraph(&random, references: references))</p></sec></abstract>
+            <permissions><copyright-statement>\(e.copy) \(year) The Authors</copyright-statement><copyright-year>\(year)</copyright-year><license license-type="open-access" xlink:href="https://creativecommons.org/licenses/by/4.0/"><ali:license_ref>https://creativecommons.org/licenses/by/4.0/</ali:license_ref><license-p>This article is distributed under the terms of the Creative Commons Attribution 4.0 International License.</license-p></license></permissions>
+            <abstract><sec><title>Background</title><p>\(paragraph(&random))</p></sec><sec><title>Methods</title><p>\(paragraph(&random))</p></sec><sec><title>Results</title><p>\(richParagraph(&random, references: references, e))</p></sec></abstract>
             <kwd-group kwd-group-type="author"><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd><kwd>\(random.pick(words)) \(random.pick(words))</kwd><kwd>\(random.pick(words))</kwd></kwd-group>
             <funding-group><award-group><funding-source>\(random.pick(countries).1) Research Council</funding-source><award-id>GR-\(random.int(1000...9999))</award-id></award-group></funding-group>
             <counts><fig-count count="\(section / 4)"/><table-count count="1"/><ref-count count="\(references)"/></counts>
