@@ -154,6 +154,14 @@ final class PostgresSession: SQLSession {
             return .database(path: location.description, detail: "cannot connect to the server (is it running, and does it accept connections here?)")
         case .serverClosedConnection:
             return .database(path: location.description, detail: "the server closed the connection")
+        case .sslUnsupported:
+            return .database(path: location.description, detail: "the server does not offer TLS, and sslmode=require asks for it")
+        case .failedToAddSSLHandler:
+            return .database(path: location.description, detail: "TLS could not be set up with the server")
+        case .authMechanismRequiresPassword:
+            return .database(path: location.description, detail: "the server asks for a password: set PGPASSWORD or add a line to ~/.pgpass")
+        case .unsupportedAuthMechanism:
+            return .database(path: location.description, detail: "the server asks for an authentication method this client does not speak")
         default:
             return .database(path: location.description, detail: "\(error.code)")
         }

@@ -45,7 +45,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             switch item.name {
             case "schema":
                 guard let value = item.value, Self.isIdentifier(value) else {
-                    throw PostgresStoreError.location("\(text): schema '\(item.value ?? "")' must be letters, digits and underscores")
+                    throw PostgresStoreError.location("\(text): schema '\(item.value ?? "")' must be lower-case letters, digits and underscores, starting with a letter or underscore")
                 }
                 schema = value
             case "sslmode":
