@@ -17,10 +17,11 @@ public enum EventLog {
     /// Seals the event onto the chain, moves the head and updates the query tables.
     public static func append(_ event: NewEvent, db: any SQLSession) throws -> EventRecord {
         var event = event
-        let head = try head(db)
+        // The head and the last event's time in one read.
+        let last = try db.row("SELECT h.sequence, h.hash, e.time FROM chain_head h LEFT JOIN event e ON e.sequence = h.sequence WHERE h.id = 1")
+        let head = try last.map { ChainHead(sequence: try $0.int64(0), hash: try $0.string(1)) }
         // No record can be backdated: the log's times never go backwards.
-        if let head, let last = try db.row("SELECT time FROM event WHERE sequence = ?", [head.sequence]) {
-            let lastTime = try last.string(0)
+        if let head, let last, let lastTime = try last.optionalString(2) {
             let time = Timestamp.format(event.time)
             if time < lastTime {
                 guard let lastDate = Timestamp.parse(lastTime), lastDate.timeIntervalSince(event.time) <= raceTolerance else {

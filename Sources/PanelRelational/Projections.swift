@@ -34,10 +34,15 @@ public enum Projections {
                       review.file, review.late, review.signedWith, review.state])
             try db.execute("INSERT INTO received_file (hash, kind, assessment) VALUES (?, 'review', ?) ON CONFLICT DO NOTHING",
                            [review.file, review.assessment])
-            for comment in review.comments {
-                try db.execute("""
-                    INSERT INTO comment (assessment, id, review, from_line, to_line, kind, text) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, [review.assessment, comment.id, review.id, comment.fromLine, comment.toLine, comment.kind.rawValue, comment.text])
+            // Many rows a statement (one round trip to a database server for a whole review, not one per comment).
+            for start in stride(from: 0, to: review.comments.count, by: 500) {
+                let chunk = review.comments[start..<min(start + 500, review.comments.count)]
+                try db.execute(
+                    "INSERT INTO comment (assessment, id, review, from_line, to_line, kind, text) VALUES "
+                        + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                    chunk.flatMap { comment -> [any SQLArgument] in
+                        [review.assessment, comment.id, review.id, comment.fromLine, comment.toLine, comment.kind.rawValue, comment.text]
+                    })
             }
         case .responsesRecorded(let recorded):
             if let file = recorded.file {
