@@ -13,6 +13,10 @@ final class PostgresSession: SQLSession {
     private let logger: Logger
     /// `?` placeholders turned into `$n`, once per statement text.
     private var translated: [String: String] = [:]
+    /// Statements sent without waiting for their answers (writes whose result nobody reads): the
+    /// connection runs them in order, and the next read, script or `flush` waits for them all and
+    /// reports the first failure. A review's dozen writes cost one round trip instead of a dozen.
+    private var pending: [EventLoopFuture<PostgresQueryResult>] = []
 
     var dialect: SQLDialect { .postgres }
 
@@ -52,7 +56,23 @@ final class PostgresSession: SQLSession {
     }
 
     func execute(_ sql: String, _ arguments: [any SQLArgument]) throws {
-        _ = try run(sql, arguments)
+        pending.append(send(sql, arguments))
+    }
+
+    /// Waits for every statement sent and not yet answered; throws the first failure.
+    func flush() throws {
+        guard !pending.isEmpty else { return }
+        let sent = pending
+        pending.removeAll()
+        var failure: (any Error)?
+        for future in sent {
+            do {
+                _ = try future.wait()
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw Self.storeError(failure, location: location) }
     }
 
     func rows(_ sql: String, _ arguments: [any SQLArgument]) throws -> [SQLRow] {
@@ -70,6 +90,16 @@ final class PostgresSession: SQLSession {
     }
 
     private func run(_ sql: String, _ arguments: [any SQLArgument]) throws -> PostgresQueryResult {
+        let answer = send(sql, arguments)
+        try flush()
+        do {
+            return try answer.wait()
+        } catch {
+            throw Self.storeError(error, location: location)
+        }
+    }
+
+    private func send(_ sql: String, _ arguments: [any SQLArgument]) -> EventLoopFuture<PostgresQueryResult> {
         var bindings = PostgresBindings(capacity: arguments.count)
         for argument in arguments {
             switch argument.sqlValue {
@@ -87,11 +117,7 @@ final class PostgresSession: SQLSession {
             text = Self.numberPlaceholders(sql)
             translated[sql] = text
         }
-        do {
-            return try connection.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: logger).wait()
-        } catch {
-            throw Self.storeError(error, location: location)
-        }
+        return connection.query(PostgresQuery(unsafeSQL: text, binds: bindings), logger: logger)
     }
 
     /// `?` outside quotes becomes `$1`, `$2`, ... in order.
