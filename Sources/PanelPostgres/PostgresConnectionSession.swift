@@ -17,6 +17,13 @@ final class PostgresSession: SQLSession {
     /// connection runs them in order, and the next read, script or `flush` waits for them all and
     /// reports the first failure. A review's dozen writes cost one round trip instead of a dozen.
     private var pending: [EventLoopFuture<PostgresQueryResult>] = []
+    /// The head as this session's last append left it in the current transaction (under the
+    /// panel's advisory lock no one else appends); forgotten when a transaction or savepoint ends
+    /// in a rollback, and when a transaction begins.
+    private var head: CachedHead?
+
+    func cachedHead() -> CachedHead? { head }
+    func remember(_ head: CachedHead?) { self.head = head }
 
     var dialect: SQLDialect { .postgres }
 

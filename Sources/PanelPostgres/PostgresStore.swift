@@ -54,7 +54,11 @@ public final class PostgresStore: PanelStore {
             do {
                 try session.script(write ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 inTransaction = true
-                defer { inTransaction = false }
+                session.remember(nil)
+                defer {
+                    inTransaction = false
+                    session.remember(nil)
+                }
                 do {
                     if write { try session.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey), 1)") }
                     let result = try body()
@@ -248,13 +252,18 @@ struct PostgresBatch: WriteBatch {
     let store: PostgresStore
 
     func file<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
-        try store.session.script("SAVEPOINT panel_file")
+        let session = store.session
+        // Sent without waiting: the file's first read waits for it.
+        try session.execute("SAVEPOINT panel_file")
+        let head = session.cachedHead()
         do {
             let result = try body(PostgresWriter(store: store))
-            try store.session.script("RELEASE SAVEPOINT panel_file")
+            try session.script("RELEASE SAVEPOINT panel_file")
             return result
         } catch {
-            try store.session.script("ROLLBACK TO SAVEPOINT panel_file; RELEASE SAVEPOINT panel_file")
+            // What the file appended is undone, so the head is what it was before the file.
+            session.remember(head)
+            try session.script("ROLLBACK TO SAVEPOINT panel_file; RELEASE SAVEPOINT panel_file")
             throw error
         }
     }

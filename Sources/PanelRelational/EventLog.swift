@@ -17,11 +17,16 @@ public enum EventLog {
     /// Seals the event onto the chain, moves the head and updates the query tables.
     public static func append(_ event: NewEvent, db: any SQLSession) throws -> EventRecord {
         var event = event
-        // The head and the last event's time in one read.
-        let last = try db.row("SELECT h.sequence, h.hash, e.time FROM chain_head h LEFT JOIN event e ON e.sequence = h.sequence WHERE h.id = 1")
-        let head = try last.map { ChainHead(sequence: try $0.int64(0), hash: try $0.string(1)) }
+        // The head and the last event's time in one read (or as this transaction's last append left them).
+        var head: ChainHead?
+        var lastTime: String?
+        if let cached = db.cachedHead() {
+            (head, lastTime) = (cached.head, cached.time)
+        } else if let row = try db.row("SELECT h.sequence, h.hash, e.time FROM chain_head h LEFT JOIN event e ON e.sequence = h.sequence WHERE h.id = 1") {
+            (head, lastTime) = (ChainHead(sequence: try row.int64(0), hash: try row.string(1)), try row.optionalString(2))
+        }
         // No record can be backdated: the log's times never go backwards.
-        if let head, let last, let lastTime = try last.optionalString(2) {
+        if let head, let lastTime {
             let time = Timestamp.format(event.time)
             if time < lastTime {
                 guard let lastDate = Timestamp.parse(lastTime), lastDate.timeIntervalSince(event.time) <= raceTolerance else {
@@ -52,6 +57,7 @@ public enum EventLog {
             INSERT INTO chain_head (id, sequence, hash) VALUES (1, ?, ?)
             ON CONFLICT (id) DO UPDATE SET sequence = excluded.sequence, hash = excluded.hash
             """, [record.sequence, record.hash])
+        db.remember(CachedHead(head: ChainHead(sequence: record.sequence, hash: record.hash), time: record.time))
     }
 
     public static let columns = "sequence, time, actor, type, subject, payload, previous_hash, hash, recorded_by"

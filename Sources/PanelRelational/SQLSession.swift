@@ -59,9 +59,23 @@ public protocol SQLSession {
     var dialect: SQLDialect { get }
     func execute(_ sql: String, _ arguments: [any SQLArgument]) throws
     func rows(_ sql: String, _ arguments: [any SQLArgument]) throws -> [SQLRow]
+    /// The head this session's last append left in the current transaction, if it keeps it.
+    func cachedHead() -> CachedHead?
+    func remember(_ head: CachedHead?)
+}
+
+/// The chain head and its event's time, as the last append in this transaction left them.
+public struct CachedHead: Sendable, Equatable {
+    public var head: ChainHead
+    public var time: String
 }
 
 extension SQLSession {
+    /// The head as this session last wrote it inside the current transaction, if it keeps one
+    /// (a database server is a round trip away); nil means read it.
+    public func cachedHead() -> CachedHead? { nil }
+    public func remember(_ head: CachedHead?) {}
+
     public func execute(_ sql: String) throws { try execute(sql, []) }
     public func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
     public func row(_ sql: String, _ arguments: [any SQLArgument] = []) throws -> SQLRow? { try rows(sql, arguments).first }

@@ -7,6 +7,9 @@ import PanelRelational
 struct GRDBSession: SQLSession {
     let db: Database
     var dialect: SQLDialect { .sqlite }
+    /// SQLite is in this process: reading the head costs less than keeping it right.
+    func cachedHead() -> CachedHead? { nil }
+    func remember(_ head: CachedHead?) {}
 
     private func statement(_ sql: String, _ arguments: [any SQLArgument]) throws -> Statement {
         let statement = try db.cachedStatement(sql: sql)
