@@ -104,7 +104,14 @@ public final class ReferenceIngester {
         self.rules = rules
         self.store = store
         var objects = objects
-        objects.largeObjectsInStore = store.keepsLargeObjects
+        if store.keepsLargeObjects {
+            // A database shared by machines keeps every original (no shared folder).
+            objects.largeObjectsInStore = true
+        } else {
+            // Beside an embedded store, every original is a file written once (renamed into place):
+            // copying it into the database's pages and log, then its file, cost a quarter of an ingest.
+            objects.inlineLimit = 0
+        }
         self.objects = objects
         self.registry = registry
         self.clock = clock
@@ -446,7 +453,7 @@ public final class ReferenceIngester {
     }
 
     /// Files up to this size are prepared in memory by a worker; larger ones are streamed by the writer.
-    var preparedFileLimit: Int { objects.inlineLimit }
+    public var preparedFileLimit = 4 << 20
 
     /// A rule set of a worker's own, equal to this ingester's.
     func ruleSetCopy() throws -> ReferenceRuleSet? {
@@ -483,9 +490,21 @@ public final class ReferenceIngester {
                 try commit(record, adapter: adapter, path: path, now: prepared.now, session: session, result: &result) { [] }
             }
         }
-        try finish(path, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
-            .inline(prepared.bytes)
+        // The original goes where a streamed file's would (the store's table, or a file).
+        let writer = objects.beginWrite()
+        var spilled = false
+        do {
+            try finish(path, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
+                prepared.bytes.withUnsafeBytes { writer.write($0) }
+                let object = try writer.commit(as: prepared.summary.sha256)
+                if case .spilled = object { spilled = true }
+                return object
+            }
+        } catch {
+            writer.abandon()
+            throw error
         }
+        if spilled { writer.abandon() }
         return result
     }
 
