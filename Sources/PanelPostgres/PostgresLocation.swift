@@ -19,20 +19,29 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public var password: String?
 
     public static func isPostgresURL(_ text: String) -> Bool {
-        text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
+        StoreLocation(text).isPostgres
     }
 
     /// Parses a URL; a password written into it is refused (it would end up in
     /// panel.yaml, logs and shell history).
     public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        guard Self.isPostgresURL(text), let components = URLComponents(string: text) else {
-            throw PostgresStoreError.location("'\(text)' is not a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)")
+        let shown = Self.redacted(text)
+        guard Self.isPostgresURL(text), var components = URLComponents(string: text) else {
+            throw PostgresStoreError.location("'\(shown)' is not a PostgreSQL URL (postgresql://USER@HOST:PORT/DATABASE)")
         }
-        if components.password != nil {
-            throw PostgresStoreError.location("\(Self.redacted(text)): do not write the password into the URL; set PGPASSWORD or use a .pgpass file")
+        components.scheme = components.scheme?.lowercased()
+        if components.password != nil || (components.queryItems ?? []).contains(where: { $0.name.lowercased() == "password" }) {
+            throw PostgresStoreError.location("\(shown): do not write the password into the URL; set PGPASSWORD or use a .pgpass file")
+        }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw PostgresStoreError.location("\(shown): port \(port) is not a TCP port (1 to 65535)")
+        }
+        let names = (components.queryItems ?? []).map(\.name)
+        if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            throw PostgresStoreError.location("\(shown): '\(twice)' is given twice")
         }
         guard let host = components.host, !host.isEmpty else {
-            throw PostgresStoreError.location("\(text): the URL names no host (postgresql://USER@HOST:PORT/DATABASE)")
+            throw PostgresStoreError.location("\(shown): the URL names no host (postgresql://USER@HOST:PORT/DATABASE)")
         }
         self.host = host
         self.port = components.port ?? 5432
@@ -45,16 +54,16 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             switch item.name {
             case "schema":
                 guard let value = item.value, Self.isIdentifier(value) else {
-                    throw PostgresStoreError.location("\(text): schema '\(item.value ?? "")' must be lower-case letters, digits and underscores, starting with a letter or underscore")
+                    throw PostgresStoreError.location("\(shown): schema '\(item.value ?? "")' must be lower-case letters, digits and underscores, starting with a letter or underscore")
                 }
                 schema = value
             case "sslmode":
                 guard let value = item.value.flatMap(TLSMode.init(rawValue:)) else {
-                    throw PostgresStoreError.location("\(text): sslmode '\(item.value ?? "")' is not one of disable, prefer, require")
+                    throw PostgresStoreError.location("\(shown): sslmode '\(item.value ?? "")' is not one of disable, prefer, require")
                 }
                 tls = value
             default:
-                throw PostgresStoreError.location("\(text): unknown parameter '\(item.name)' (known: schema, sslmode)")
+                throw PostgresStoreError.location("\(shown): unknown parameter '\(item.name)' (known: schema, sslmode)")
             }
         }
         self.schema = schema
@@ -68,9 +77,14 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         "postgresql://\(user)@\(host):\(port)/\(database)" + (schema == "public" ? "" : "?schema=\(schema)")
     }
 
+    /// The URL as errors may show it: a password and the value of any parameter but schema and
+    /// sslmode replaced by `***` (an unknown parameter may be a secret written in the wrong place).
     static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text) else { return "the PostgreSQL URL" }
         if components.password != nil { components.password = "***" }
+        components.queryItems = components.queryItems?.map {
+            ["schema", "sslmode"].contains($0.name) ? $0 : URLQueryItem(name: $0.name, value: $0.value == nil ? nil : "***")
+        }
         return components.string ?? "the PostgreSQL URL"
     }
 

@@ -61,7 +61,7 @@ enum PostgresSearch {
             WITH q AS (SELECT \(expression.sql) AS query)
             SELECT \(columns.joined(separator: ", ")),
                    -ts_rank_cd('{0.1, 0.3, 0.6, 1.0}', r.search, q.query) AS score,
-                   ts_headline('english', r.abstract || ' ' || r.body, q.query,
+                   ts_headline('english', r.title || '. ' || r.abstract || ' ' || r.body, q.query,
                                'StartSel=[, StopSel=], MaxWords=14, MinWords=6, MaxFragments=1, FragmentDelimiter=…') AS excerpt
             FROM reference r, q
             WHERE r.search @@ q.query

@@ -10,6 +10,30 @@ struct WorkspaceConfigTests {
         #expect(config.mappings.first?.record == ["incident"])
     }
 
+    /// `store:` is a path, a postgresql:// URL (any case), or {postgres: URL}; never a mistyped
+    /// scheme taken for a file name, never a password (and a password is never repeated).
+    @Test func theStoreIsAPathOrAPostgreSQLURL() throws {
+        func store(_ value: String) throws(ValidationFailure) -> String {
+            try WorkspaceConfig.parse("version: 1\nname: x\nstore: \(value)\n", file: "p.yaml").store
+        }
+        #expect(try store(".panel/panel.sqlite") == ".panel/panel.sqlite")
+        #expect(try store("\"PostgreSQL://panel@db/un\"") == "PostgreSQL://panel@db/un")
+        #expect(try store("{postgres: \"postgresql://panel@db/un?schema=p\"}") == "postgresql://panel@db/un?schema=p")
+        for (value, message) in [
+            ("\"postgresq://panel@db/un\"", "p.yaml:3:8: 'store': 'postgresq://' is not a store: give a path for the embedded SQLite file or a postgresql:// URL"),
+            ("\"postgresql://panel:hunter2@db/un\"", "p.yaml:3:8: 'store': a store URL must not carry a password: set PGPASSWORD or use a .pgpass file"),
+            ("\"postgresql://panel@db/un?password=hunter2\"", "p.yaml:3:8: 'store': a store URL must not carry a password: set PGPASSWORD or use a .pgpass file"),
+            ("{postgres: 5}", "p.yaml:3:19: 'postgres' must be a postgresql://USER@HOST:PORT/DATABASE URL"),
+        ] {
+            #expect(throws: ValidationFailure.self) { try store(value) }
+            do {
+                _ = try store(value)
+            } catch {
+                #expect(error.problems.map(\.description) == [message])
+            }
+        }
+    }
+
     @Test func defaultConfigRoundTrips() throws {
         let config = WorkspaceConfig(name: "Panel \"quoted\"")
         #expect(try WorkspaceConfig.parse(config.yaml(), file: "p.yaml") == config)

@@ -21,6 +21,13 @@ struct PostgresLocationTests {
             let text = "\(error)"
             return text.contains("do not write the password into the URL") && !text.contains("s3cret")
         }
+        #expect {
+            try PostgresLocation(url: "postgresql://panel@db.example.org/un?password=s3cret", environment: [:])
+        } throws: { "\($0)".contains("do not write the password into the URL") && !"\($0)".contains("s3cret") }
+        // A parameter it does not know may be a secret in the wrong place: named, its value not shown.
+        #expect {
+            try PostgresLocation(url: "postgresql://panel@db.example.org/un?token=s3cret", environment: [:])
+        } throws: { "\($0)".contains("unknown parameter 'token'") && !"\($0)".contains("s3cret") }
     }
 
     @Test(arguments: [

@@ -43,8 +43,28 @@ public enum ClockPolicy: String, CaseIterable, Sendable {
 public struct StoreLocation: Sendable, Equatable {
     public let text: String
     public init(_ text: String) { self.text = text }
-    /// `postgresql://USER@HOST:PORT/DATABASE`: one panel shared by many machines.
-    public var isPostgres: Bool { text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") }
+    /// `postgresql://USER@HOST:PORT/DATABASE`: one panel shared by many machines (the scheme in any case).
+    public var isPostgres: Bool {
+        let lower = text.prefix(13).lowercased()
+        return lower.hasPrefix("postgresql://") || lower.hasPrefix("postgres://")
+    }
+    /// Text with a URL scheme (`xxx://`) that is not PostgreSQL's: a typo, never a file name.
+    public var isOtherURL: Bool {
+        guard !isPostgres, let range = text.range(of: "://") else { return false }
+        let scheme = text[..<range.lowerBound]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || "+-.".contains($0) }
+    }
+    /// Why this text cannot be a store location, or nil.
+    public var problem: String? {
+        if isOtherURL { return "'\(text.components(separatedBy: "://")[0])://' is not a store: give a path for the embedded SQLite file or a postgresql:// URL" }
+        if isPostgres, let url = URL(string: text), url.password != nil {
+            return "a store URL must not carry a password: set PGPASSWORD or use a .pgpass file"
+        }
+        if isPostgres, text.lowercased().contains("password=") {
+            return "a store URL must not carry a password: set PGPASSWORD or use a .pgpass file"
+        }
+        return nil
+    }
 }
 
 /// `panel.yaml`: where the workspace keeps things, and generic XML mappings.
@@ -99,14 +119,18 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let node = root.peek("store") {
             // `store: PATH` (the embedded SQLite file), `store: postgresql://...`, or `store: {postgres: URL}`.
             if case .mapping = node, let map = root.map("store") {
-                if let url = map.string("postgres", required: true) { config.store = url }
+                if let url = map.string("postgres", required: true) {
+                    if StoreLocation(url).isPostgres {
+                        config.store = url
+                    } else {
+                        reader.report(at: map.value("postgres"), "'postgres' must be a postgresql://USER@HOST:PORT/DATABASE URL")
+                    }
+                }
                 map.finish()
             } else if let store = root.string("store") {
                 config.store = store
             }
-            if StoreLocation(config.store).isPostgres, let url = URL(string: config.store), url.password != nil {
-                reader.report(at: node, "'store' must not carry a password: set PGPASSWORD or use a .pgpass file")
-            }
+            if let problem = StoreLocation(config.store).problem { reader.report(at: node, "'store': \(problem)") }
         }
         if let objects = root.string("objects") { config.objects = objects }
         if let inbox = root.string("inbox") { config.inbox = inbox }

@@ -20,8 +20,8 @@ struct Init: ParsableCommand {
 
     @Option(help: ArgumentHelp("""
         Where the store lives: a path for the embedded SQLite file (default .panel/panel.sqlite), or \
-        postgresql://USER@HOST:PORT/DATABASE[?schema=NAME] for one panel shared by many machines \
-        (the password comes from PGPASSWORD or ~/.pgpass, never from the URL).
+        postgresql://USER@HOST:PORT/DATABASE[?schema=NAME][&sslmode=disable|prefer|require] for one panel \
+        shared by many machines (the password comes from PGPASSWORD or ~/.pgpass, never from the URL).
         """, valueName: "PATH|URL"))
     var store: String?
 
@@ -72,7 +72,7 @@ struct Init: ParsableCommand {
                 made.files += [workspace.storeURL, URL(fileURLWithPath: workspace.storeURL.path + "-wal"),
                                URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
             }
-            let store = try StoreFactory.create(workspace)
+            let store = try StoreFactory.create(workspace, option: self.store == nil ? workspace.configURL.path : "--store")
             let requested = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"]
             let identity = try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
                                                         requested: requested.flatMap { $0.isEmpty ? nil : $0 }, members: []).get()
@@ -110,7 +110,7 @@ struct Init: ParsableCommand {
             // The person who creates the workspace is its first secretariat login.
             var made = WorkspaceConfig(name: name, secretariat: OSUser.effective.map { [$0] } ?? [], requireSignature: true)
             if let store {
-                // Checked as panel.yaml would be: no password in a URL, a URL that parses.
+                try StoreFactory.check(location: store, option: "--store")
                 made.store = store
                 do {
                     made = try WorkspaceConfig.parse(made.yaml(), file: "--store")

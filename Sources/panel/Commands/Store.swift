@@ -39,18 +39,38 @@ struct StoreCommand: ParsableCommand {
             guard chair || (context.identity.policy == .osUser && context.identity.isSecretariat) else {
                 throw CommandFailure.refused("\(context.identity.actor) may not copy the panel: only chairs and the secretariat may")
             }
-            let current = FileManager.default.currentDirectoryPath
+            try StoreFactory.check(location: to, option: "--to")
+            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let postgres = StoreLocation(to).isPostgres
-            if !postgres && FileManager.default.fileExists(atPath: to) {
-                throw CommandFailure.badInput("\(to): already exists; copy into a new file")
+            // A SQLite target is written under a temporary name beside it and renamed into place
+            // once proved, so a copy that is stopped leaves nothing that blocks the next one.
+            let file = URL(fileURLWithPath: to, relativeTo: here).standardizedFileURL
+            let location = postgres ? to : file.path
+            if !postgres {
+                var isFolder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file.deletingLastPathComponent().path, isDirectory: &isFolder), isFolder.boolValue else {
+                    throw CommandFailure.badInput("\(to): the folder \(file.deletingLastPathComponent().path) does not exist; create it first")
+                }
+                if FileManager.default.fileExists(atPath: file.path) {
+                    throw CommandFailure.badInput("\(to): already exists; copy into a new file")
+                }
             }
-            let targetObjects = ObjectStore(root: objects.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: current)) }
-                ?? URL(fileURLWithPath: to, relativeTo: URL(fileURLWithPath: current)).deletingLastPathComponent().appendingPathComponent("objects"))
-            let target = try StoreFactory.open(location: to, relativeTo: URL(fileURLWithPath: current))
+            let partial = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).partial-\(getpid())")
+            let targetObjects = ObjectStore(root: objects.map { URL(fileURLWithPath: $0, relativeTo: here).standardizedFileURL }
+                ?? file.deletingLastPathComponent().appendingPathComponent("objects"))
             let report: StoreCopy.Report
             do {
-                report = try StoreCopy(from: context.store, objects: context.workspace.objects, to: target, objects: targetObjects).run()
-            } catch let failure as StoreCopy.Failure {
+                // The target store is closed (its WAL folded in) before a SQLite file is renamed into place.
+                report = try {
+                    let target = try StoreFactory.open(location: postgres ? to : partial.path, relativeTo: here)
+                    return try StoreCopy(from: context.store, objects: context.workspace.objects, to: target, objects: targetObjects).run()
+                }()
+                if !postgres { try FileManager.default.moveItem(at: partial, to: file) }
+            } catch {
+                if !postgres {
+                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: partial.path + suffix) }
+                }
+                guard let failure = error as? StoreCopy.Failure else { throw error }
                 switch failure {
                 case .targetNotEmpty, .sourceChanged: throw CommandFailure.refused("\(to): \(failure.description)")
                 case .missingObject, .verification: throw CommandFailure.failure("\(to): \(failure.description)")
@@ -59,14 +79,14 @@ struct StoreCommand: ParsableCommand {
             let head = report.head.map { "\($0.sequence):\($0.hash)" } ?? "empty"
             if output.format == .json {
                 struct Copied: Encodable { let to: String; let events: Int; let references: Int; let matches: Int; let objects: Int; let head: String }
-                Console.out(try Console.json(Copied(to: to, events: report.events, references: report.references,
+                Console.out(try Console.json(Copied(to: location, events: report.events, references: report.references,
                                                     matches: report.matches, objects: report.objects, head: head)))
             } else {
                 Console.out("""
-                    Copied \(report.events) events, \(report.references) references, \(report.matches) rule matches and \(report.objects) objects to \(to)
+                    Copied \(report.events) events, \(report.references) references, \(report.matches) rule matches and \(report.objects) objects to \(location)
                     Proved: the same chain head (\(head)), an unbroken chain, every query table equal to the fold of the log.
                     To use it, set in \(context.workspace.configURL.path):
-                      store: \(postgres ? "\"\(to)\"" : to)\(postgres ? "" : "\n  objects: \(targetObjects.root.path)")
+                      store: \(postgres ? "\"\(to)\"" : location)\(postgres ? "" : "\n  objects: \(targetObjects.root.path)")
                     """)
             }
         }

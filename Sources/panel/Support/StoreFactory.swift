@@ -22,8 +22,22 @@ enum StoreFactory {
         return try SQLiteStore(path: path)
     }
 
+    /// A store location given on the command line (`--store`, `--to`), checked before anything is made:
+    /// a mistyped scheme is not taken for a file name, a PostgreSQL URL must parse and carry no password.
+    static func check(location text: String, option: String) throws {
+        if let problem = StoreLocation(text).problem { throw CommandFailure.badInput("\(option): \(problem)") }
+        if StoreLocation(text).isPostgres {
+            do {
+                _ = try PostgresLocation(url: text)
+            } catch let error as PostgresStoreError {
+                throw CommandFailure.badInput("\(option): \(error.description)")
+            }
+        }
+    }
+
     /// A store named by a path or URL on the command line (`panel store copy --to`).
     static func open(location text: String, relativeTo root: URL) throws -> any PanelStore {
+        try check(location: text, option: "--to")
         if StoreLocation(text).isPostgres { return try openPostgres(text, config: "--to") }
         return try SQLiteStore(path: URL(fileURLWithPath: text, relativeTo: root).standardizedFileURL.path)
     }
@@ -37,8 +51,9 @@ enum StoreFactory {
     }
 
     /// A new, empty store for `panel init`; an existing PostgreSQL panel with events is refused.
-    static func create(_ workspace: Workspace) throws -> any PanelStore {
-        let store = workspace.storeLocation.isPostgres ? try open(workspace) : try SQLiteStore(path: workspace.storeURL.path)
+    static func create(_ workspace: Workspace, option: String) throws -> any PanelStore {
+        let store: any PanelStore = workspace.storeLocation.isPostgres ? try openPostgres(workspace.config.store, config: option)
+            : try SQLiteStore(path: workspace.storeURL.path)
         if let head = try store.recordedHead() {
             throw CommandFailure.badInput("\(workspace.config.store): this database already holds a panel (\(head.sequence) events); point a workspace at it with its panel.yaml, or choose another schema (?schema=NAME)")
         }
