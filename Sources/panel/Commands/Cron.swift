@@ -20,6 +20,7 @@ struct CronCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @Option(help: "The folder publishers' and registries' XML is dropped into.") var references: String?
     @Option(help: "The folder the site, digest.html and feed.atom are written to.") var site: String
+    @OptionGroup var jobs: JobsOption
 
     func run() throws {
         // What cron writes is published: the public's view, whoever runs it.
@@ -36,7 +37,7 @@ struct CronCommand: ParsableCommand {
         }
         if let references {
             Console.out("== references: \(references)")
-            try tolerated { try Refs.DropInbox.parse(options + [references]).run() }
+            try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count)]).run() }
         }
         Console.out("== inbox")
         try tolerated { try Inbox.parse(options + ["--unattended"]).run() }
