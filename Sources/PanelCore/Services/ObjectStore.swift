@@ -38,10 +38,13 @@ public struct ObjectStore: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Named for this process, so a sweep after a kill knows whose it was (see Debris).
         let url = directory.appendingPathComponent(Debris.temporaryName())
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+        // Created directly under its own name (FileManager.createFile writes through a temporary file
+        // of Foundation's naming, which a process killed at that moment would leave unswept).
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
         }
-        return (url, try FileHandle(forWritingTo: url))
+        return (url, FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
     }
 }
 
