@@ -68,7 +68,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         }
         self.schema = schema
         self.tls = tls
-        self.password = environment["PGPASSWORD"] ?? Self.passwordFile(environment: environment)
+        self.password = try environment["PGPASSWORD"] ?? Self.passwordFile(environment: environment)
             .flatMap { Self.password(inPassFile: $0, host: host, port: port, database: database, user: user) }
     }
 
@@ -93,10 +93,21 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return text.count <= 63 && text.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
     }
 
-    static func passwordFile(environment: [String: String]) -> String? {
-        if let file = environment["PGPASSFILE"] { return try? String(contentsOfFile: file, encoding: .utf8) }
-        guard let home = environment["HOME"] else { return nil }
-        return try? String(contentsOfFile: home + "/.pgpass", encoding: .utf8)
+    /// The password file's text: `PGPASSFILE` (which must then be readable), else `~/.pgpass` if there is one.
+    static func passwordFile(environment: [String: String]) throws -> String? {
+        let path: String
+        if let file = environment["PGPASSFILE"] {
+            path = file
+        } else if let home = environment["HOME"], FileManager.default.fileExists(atPath: home + "/.pgpass") {
+            path = home + "/.pgpass"
+        } else {
+            return nil
+        }
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PostgresStoreError.location("\(path): the PostgreSQL password file cannot be read (\((error as NSError).localizedDescription))")
+        }
     }
 
     /// The first `host:port:database:user:password` line that matches (`*` matches anything; `\:` and `\\` escape).

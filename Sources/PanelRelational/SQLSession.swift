@@ -95,68 +95,69 @@ public struct SQLRow: Sendable {
 
     public subscript(_ index: Int) -> SQLValue { values[index] }
 
-    private func lookup(_ column: String) throws -> SQLValue {
-        guard let index = names.firstIndex(of: column) else {
-            throw StoreError.undecodable(table: "query", key: column, detail: "the result has no column '\(column)'")
+    /// The position of a column given by position or by name.
+    private func position(_ column: some SQLColumn) throws -> Int {
+        guard let index = column.position(in: names) else {
+            throw StoreError.undecodable(table: "query", key: "\(column)", detail: "the result has no column '\(column)'")
         }
-        return values[index]
+        return index
     }
 
-    private func mismatch(_ column: String, _ expected: String, _ value: SQLValue) -> StoreError {
-        StoreError.undecodable(table: "query", key: column, detail: "expected \(expected), found \(value.kind)")
+    /// The column's value as `T`, or a typed error naming the column and what it held.
+    private func decode<T>(_ column: some SQLColumn, _ expected: String, _ extract: (SQLValue) -> T??) throws -> T? {
+        let index = try position(column)
+        guard let value = extract(values[index]) else {
+            throw StoreError.undecodable(table: "query", key: names[index], detail: "expected \(expected), found \(values[index].kind)")
+        }
+        return value
     }
 
-    private static func text(_ value: SQLValue) -> String?? {
-        switch value {
-        case .null: .some(nil)
-        case .text(let text): .some(text)
-        default: nil
+    private func required<T>(_ column: some SQLColumn, _ expected: String, _ value: T?) throws -> T {
+        guard let value else {
+            throw StoreError.undecodable(table: "query", key: names[try position(column)], detail: "expected \(expected), found NULL")
+        }
+        return value
+    }
+
+    public func optionalString(_ column: some SQLColumn) throws -> String? {
+        try decode(column, "text") { value in
+            switch value {
+            case .null: .some(nil)
+            case .text(let text): .some(text)
+            default: nil
+            }
         }
     }
-
-    private static func integer(_ value: SQLValue) -> Int64?? {
-        switch value {
-        case .null: .some(nil)
-        case .integer(let integer): .some(integer)
-        default: nil
+    public func string(_ column: some SQLColumn) throws -> String { try required(column, "text", optionalString(column)) }
+    public func optionalInt64(_ column: some SQLColumn) throws -> Int64? {
+        try decode(column, "an integer") { value in
+            switch value {
+            case .null: .some(nil)
+            case .integer(let integer): .some(integer)
+            default: nil
+            }
         }
     }
+    public func int64(_ column: some SQLColumn) throws -> Int64 { try required(column, "an integer", optionalInt64(column)) }
+    public func int(_ column: some SQLColumn) throws -> Int { Int(try int64(column)) }
+    public func bool(_ column: some SQLColumn) throws -> Bool { try int64(column) != 0 }
+    public func bytes(_ column: some SQLColumn) throws -> [UInt8] {
+        try required(column, "bytes", decode(column, "bytes") { value in
+            if case .blob(let bytes) = value { return .some(bytes) }
+            return nil
+        })
+    }
+}
 
-    public func optionalString(_ index: Int) throws -> String? {
-        guard let text = Self.text(values[index]) else { throw mismatch(names[index], "text", values[index]) }
-        return text
-    }
-    public func optionalString(_ column: String) throws -> String? {
-        let value = try lookup(column)
-        guard let text = Self.text(value) else { throw mismatch(column, "text", value) }
-        return text
-    }
-    public func string(_ index: Int) throws -> String {
-        guard let text = try optionalString(index) else { throw mismatch(names[index], "text", .null) }
-        return text
-    }
-    public func string(_ column: String) throws -> String {
-        guard let text = try optionalString(column) else { throw mismatch(column, "text", .null) }
-        return text
-    }
-    public func optionalInt64(_ column: String) throws -> Int64? {
-        let value = try lookup(column)
-        guard let integer = Self.integer(value) else { throw mismatch(column, "an integer", value) }
-        return integer
-    }
-    public func int64(_ index: Int) throws -> Int64 {
-        guard case .integer(let integer) = values[index] else { throw mismatch(names[index], "an integer", values[index]) }
-        return integer
-    }
-    public func int64(_ column: String) throws -> Int64 {
-        guard let integer = try optionalInt64(column) else { throw mismatch(column, "an integer", .null) }
-        return integer
-    }
-    public func int(_ index: Int) throws -> Int { Int(try int64(index)) }
-    public func int(_ column: String) throws -> Int { Int(try int64(column)) }
-    public func bool(_ column: String) throws -> Bool { try int64(column) != 0 }
-    public func bytes(_ index: Int) throws -> [UInt8] {
-        guard case .blob(let bytes) = values[index] else { throw mismatch(names[index], "bytes", values[index]) }
-        return bytes
-    }
+/// A column of a row: by position or by name.
+public protocol SQLColumn: CustomStringConvertible {
+    func position(in names: [String]) -> Int?
+}
+
+extension Int: SQLColumn {
+    public func position(in names: [String]) -> Int? { names.indices.contains(self) ? self : nil }
+}
+
+extension String: SQLColumn {
+    public func position(in names: [String]) -> Int? { names.firstIndex(of: self) }
 }

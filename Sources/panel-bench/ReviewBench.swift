@@ -74,13 +74,13 @@ struct ReviewBench: ParsableCommand {
             }
             let ws = ["--workspace", folder.path, "--now", "2026-04-05T09:00:00Z"]
             let intake = try ChildProcess.run(panel, ["inbox"] + ws + ["--as", "exp-01"])
-            let processed = (try? manager.contentsOfDirectory(atPath: workspace.inboxURL.appendingPathComponent("processed").path).count) ?? 0
+            let processed = try manager.contentsOfDirectory(atPath: workspace.inboxURL.appendingPathComponent("processed").path).count
             let recorded = try store.comments(of: "A-2026-001").count
             let csvOut = folder.appendingPathComponent("matrix.csv").path
             let exportCSV = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-01", "--out", csvOut] + ws)
             let exportJSON = try ChildProcess.run(panel, ["comments", "export", "A-2026-001", "--as", "exp-04", "--format", "json",
                                                           "--out", folder.appendingPathComponent("matrix.json").path] + ws)
-            let exportedRows = ((try? String(contentsOfFile: csvOut, encoding: .utf8))?.split(separator: "\n").count ?? 1) - 1
+            let exportedRows = try String(contentsOfFile: csvOut, encoding: .utf8).split(separator: "\n").count - 1
             rates[label] = Double(processed) / intake.seconds
             print("")
             print("[\(label)]")

@@ -55,5 +55,9 @@ struct PostgresLocationTests {
         #expect(PostgresLocation.password(inPassFile: pgpass, host: "db.example.org", port: 5432, database: "un", user: "panel") == "p:ss\\word")
         #expect(PostgresLocation.password(inPassFile: pgpass, host: "third.example.org", port: 5433, database: "x", user: "y") == "fallback")
         #expect(PostgresLocation.password(inPassFile: "", host: "db", port: 5432, database: "un", user: "panel") == nil)
+        // A password file named and unreadable is said, not ignored.
+        #expect {
+            try PostgresLocation(url: url, environment: ["PGPASSFILE": "/nonexistent/pgpass"])
+        } throws: { "\($0)".hasPrefix("/nonexistent/pgpass: the PostgreSQL password file cannot be read") }
     }
 }

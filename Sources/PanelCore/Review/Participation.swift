@@ -17,7 +17,7 @@ public struct ParticipationSplit: Codable, Sendable, Equatable {
         byDevelopment = Dictionary(uniqueKeysWithValues: DevelopmentStatus.allCases.map { status in
             (status.rawValue, people.filter { $0.development == status }.count)
         })
-        developingShare = people.isEmpty ? nil : Double(byDevelopment[DevelopmentStatus.developing.rawValue]!) / Double(people.count)
+        developingShare = people.isEmpty ? nil : Double(people.filter { $0.development == .developing }.count) / Double(people.count)
     }
 
     /// `4 (African 1, Asia-Pacific 2, ...; developing 2, in transition 0, developed 2; 50% developing)`.

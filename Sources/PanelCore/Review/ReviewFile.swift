@@ -86,19 +86,20 @@ public enum ReviewFile {
     static func parse(rows: [CSV.Row], file: String) throws(ValidationFailure) -> ReviewSubmission {
         var (records, problems) = CSV.table(rows: rows, file: file, columns: csvColumns + optionalCSVColumns, required: csvColumns)
         if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
-        var fields: [String: String] = [:]
-        var headerLine: [String: Int] = [:]
+        // Each review field as first given, with its line (a later row that disagrees is named against it).
+        var first: [String: (text: String, line: Int)] = [:]
         var comments: [ReviewSubmission.SubmittedComment] = []
         for record in records {
             let location = record.location
             let value = record.values
             for key in ["assessment", "draft", "reviewer", "recommendation", "confidence", "summary"] {
                 guard let text = value[key], !text.isEmpty else { continue }
-                if let first = fields[key], first != text {
-                    problems.append(Problem(record.location(of: key), "'\(key)' is '\(text)' here but '\(first)' on line \(headerLine[key]!): one review per file"))
-                } else if fields[key] == nil {
-                    fields[key] = text
-                    headerLine[key] = location.line
+                if let given = first[key] {
+                    if given.text != text {
+                        problems.append(Problem(record.location(of: key), "'\(key)' is '\(text)' here but '\(given.text)' on line \(given.line): one review per file"))
+                    }
+                } else {
+                    first[key] = (text, location.line)
                 }
             }
             // Every problem of the row, not only the first.
@@ -115,22 +116,23 @@ public enum ReviewFile {
             guard let from, let to, let kind, !body.isEmpty else { continue }
             comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
         }
-        let first = SourceLocation(file: file, line: 2, column: 1)
+        let fields = first.mapValues(\.text)
+        let firstRow = SourceLocation(file: file, line: 2, column: 1)
         for key in ["assessment", "draft", "reviewer", "recommendation"] where fields[key] == nil {
-            problems.append(Problem(first, "missing value for '\(key)'"))
+            problems.append(Problem(firstRow, "missing value for '\(key)'"))
         }
         let draft = fields["draft"].flatMap(Int.init)
-        if fields["draft"] != nil && draft == nil { problems.append(Problem(first, "'draft' must be a version number")) }
+        if fields["draft"] != nil && draft == nil { problems.append(Problem(firstRow, "'draft' must be a version number")) }
         let recommendation = fields["recommendation"].flatMap(Recommendation.init(rawValue:))
         if let text = fields["recommendation"], recommendation == nil {
-            problems.append(Problem(first, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: Recommendation.allCases.map(\.rawValue)))"))
+            problems.append(Problem(firstRow, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: Recommendation.allCases.map(\.rawValue)))"))
         }
         let confidence = fields["confidence"].flatMap(ReviewerConfidence.init(rawValue:))
         if let text = fields["confidence"], confidence == nil {
-            problems.append(Problem(first, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: ReviewerConfidence.allCases.map(\.rawValue)))"))
+            problems.append(Problem(firstRow, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: ReviewerConfidence.allCases.map(\.rawValue)))"))
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        let locations = headerLine.mapValues { SourceLocation(file: file, line: $0, column: 1) }
+        let locations = first.mapValues { SourceLocation(file: file, line: $0.line, column: 1) }
         return ReviewSubmission(
             file: file, assessment: fields["assessment"]!, draft: draft!, reviewer: fields["reviewer"]!,
             recommendation: recommendation!, confidence: confidence, summary: fields["summary"] ?? "",
