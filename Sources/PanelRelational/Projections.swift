@@ -133,11 +133,9 @@ public enum Projections {
     }
 
     /// Rows of (id, record) decoded as `T`, failing with the table and the row's id.
-    private static func records<T: Decodable>(_ type: T.Type, table: String, _ rows: [SQLRow]) throws -> [(id: String, value: T)] {
-        try rows.map { row in
-            let id = try row.string(0)
-            return (id, try StoreCoding.decode(T.self, row.string(1), table: table, key: id))
-        }
+    private static func records<T: Decodable & Sendable>(_ type: T.Type, table: String, _ rows: [SQLRow]) throws -> [(id: String, value: T)] {
+        let texts = try rows.map { row in (key: try row.string(0), text: try row.string(1)) }
+        return zip(texts, try StoreCoding.decodeAll(T.self, texts, table: table)).map { ($0.key, $1) }
     }
 
     private static func core(_ id: String, db: any SQLSession) throws -> Assessment? {

@@ -31,15 +31,20 @@ struct Panel: ParsableCommand {
     /// every error to its message and exit code in one place (`Failure`).
     static func main() {
         let arguments = GlobalOptions.hoist(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            // The argument parser's own (usage, help, --version, a validate() refusal, which it wraps):
+            // straight to its report, not through casts to our error types, each a search of the
+            // runtime's conformance tables; a mistyped command gets a suggestion first.
+            if let suggestion = Suggestion.forMistypedSubcommand(arguments) { Console.error(suggestion) }
+            exit(withError: error)
+        }
+        do {
             try command.run()
         } catch {
-            guard let (messages, code) = Failure.report(error) else {
-                // The argument parser's own errors (usage, help); a mistyped command gets a suggestion first.
-                if let suggestion = Suggestion.forMistypedSubcommand(arguments) { Console.error(suggestion) }
-                exit(withError: error)
-            }
+            guard let (messages, code) = Failure.report(error) else { exit(withError: error) }
             for message in messages { Console.error(message) }
             exit(withError: code)
         }
@@ -49,7 +54,7 @@ struct Panel: ParsableCommand {
 /// Options that belong to every workspace command and, as with `git -C`,
 /// may be written before the subcommand.
 enum GlobalOptions {
-    static let withValue: Set<String> = ["--workspace", "--as", "--now", "--format"]
+    static let withValue = ["--workspace", "--as", "--now", "--format"]
 
     /// Moves global options found before the subcommand to after it
     /// (before any `--`), where the subcommand's parser reads them.

@@ -96,3 +96,59 @@ struct YAMLPositionTests {
         }
     }
 }
+
+/// YAML is composed without Yams's regular-expression resolver: this reader reads booleans,
+/// numbers and nulls from the text itself, as the resolver did (YAML 1.1's words, plain scalars only).
+@Suite("YAML scalars read from their text")
+struct YAMLScalarTests {
+    func requireSignature(_ value: String) throws(ValidationFailure) -> Bool {
+        try WorkspaceConfig.parse("version: 1\nname: x\nreviews:\n  require-signature: \(value)\n", file: "p.yaml").requireSignature
+    }
+
+    @Test func booleansAreYAMLWordsWrittenPlain() throws {
+        for word in ["true", "True", "TRUE", "yes", "Yes", "on", "ON"] { #expect(try requireSignature(word) == true, "\(word)") }
+        for word in ["false", "False", "no", "NO", "off", "Off"] { #expect(try requireSignature(word) == false, "\(word)") }
+        for value in ["\"true\"", "'yes'", "1", "tRuE", "y"] {
+            #expect(throws: ValidationFailure.self, "\(value)") { try requireSignature(value) }
+        }
+        do {
+            _ = try requireSignature("\"true\"")
+        } catch {
+            #expect(error.shown == ["p.yaml:4:22: 'require-signature' must be true or false"])
+        }
+    }
+
+    @Test func wholeNumbersAndRangesStillRead() throws {
+        let config = try WorkspaceConfig.parse("version: 1\nname: x\nreviews:\n  max-comments: 0x10\n  max-file-mb: 2\n", file: "p.yaml")
+        #expect(config.reviewLimits.maxComments == 16)
+        #expect(config.reviewLimits.maxFileBytes == 2 << 20)
+        #expect(throws: ValidationFailure.self) {
+            try WorkspaceConfig.parse("version: 1\nname: x\nreviews:\n  max-comments: many\n", file: "p.yaml")
+        }
+    }
+}
+
+@Suite("Shapes of ids, codes and dates")
+struct TextPatternTests {
+    @Test func slugs() {
+        for good in ["a", "exp-01", "annual-report", "a-"] { #expect(TextPatterns.isSlug(good), "\(good)") }
+        for bad in ["", "Exp-01", "1a", "-a", "exp_01", "exp-01\n", "exp 01", "café", "exp-０1"] { #expect(!TextPatterns.isSlug(bad), "\(bad)") }
+    }
+
+    @Test func countryCodes() {
+        for good in ["KE", "FR"] { #expect(TextPatterns.isCountryCode(good)) }
+        for bad in ["", "K", "KEN", "ke", "KE\n", "Ké"] { #expect(!TextPatterns.isCountryCode(bad), "\(bad)") }
+    }
+
+    @Test func logins() {
+        for good in ["jdoe", "_svc", "j.doe-2", "a_b"] { #expect(TextPatterns.isLogin(good), "\(good)") }
+        for bad in ["", "JDoe", "1abc", ".x", "j doe", "jdoe\n"] { #expect(!TextPatterns.isLogin(bad), "\(bad)") }
+    }
+
+    @Test func partialDates() {
+        for good in ["2026", "2026-11", "2026-11-30"] { #expect(TextPatterns.isPartialDate(good), "\(good)") }
+        for bad in ["", "26", "2026-1", "2026-11-3", "2026/11/30", "2026-11-30\n", "٢٠٢٦", "2026-11-30T00"] {
+            #expect(!TextPatterns.isPartialDate(bad), "\(bad)")
+        }
+    }
+}

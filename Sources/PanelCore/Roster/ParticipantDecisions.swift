@@ -38,7 +38,7 @@ public enum ParticipantDecisions {
         }
         var reasons: [String] = []
         if let reserved = ReservedActors.refusal(for: id) { reasons.append(reserved) }
-        if id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+        if !TextPatterns.isSlug(id) {
             reasons.append("id '\(id)' must be lower-case letters, digits and dashes")
         }
         if let taken = members.first(where: { $0.id == id }) { reasons.append("'\(id)' is already registered (\(taken.name))") }

@@ -140,10 +140,10 @@ struct MemberBuilder {
             ok = false
             report(Problem(positions[key] ?? location, message))
         }
-        if let id, id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+        if let id, !TextPatterns.isSlug(id) {
             problem("id", "member id '\(id)' must be lower-case letters, digits and dashes (e.g. exp-07)")
         }
-        if let nationality, nationality.range(of: #"^[A-Z]{2}$"#, options: .regularExpression) == nil {
+        if let nationality, !TextPatterns.isCountryCode(nationality) {
             problem("nationality", "nationality '\(nationality)' must be an ISO 3166-1 alpha-2 code such as KE or BR")
         }
         let parsedGroup = group.flatMap(RegionalGroup.init(rawValue:))
@@ -162,7 +162,7 @@ struct MemberBuilder {
                 problem("roles", "unknown role '\(role)'\(didYouMean(role, among: PanelRole.allCases.map(\.rawValue))) (one of: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
         }
-        if let login, login.range(of: #"^[a-z_][a-z0-9_.-]*$"#, options: .regularExpression) == nil {
+        if let login, !TextPatterns.isLogin(login) {
             problem("login", "login '\(login)' must be an OS user name: lower-case letters, digits, '_', '.' and '-'")
         }
         for key in signingKeys where !SigningKey.looksLikeOpenSSH(key) {

@@ -116,7 +116,7 @@ public enum RuleFile {
                 reader.report(at: messageNode, "unknown placeholder {{\(match.output.1)}} (known: \(placeholders.sorted().joined(separator: ", ")))")
             }
         }
-        if let id, id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+        if let id, !TextPatterns.isSlug(id) {
             reader.report(at: map.peek("id"), "rule id '\(id)' must be lower-case letters, digits and dashes")
         }
         guard let id, let title, let severity, let message, let watch else { return nil }
@@ -177,7 +177,7 @@ public enum RuleFile {
         }
         let afterNode = map.peek("published-after")
         let after = map.string("published-after")
-        if let after, after.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) == nil {
+        if let after, !TextPatterns.isPartialDate(after) {
             reader.report(at: afterNode, "'published-after' must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(after)'")
         }
         map.finish()

@@ -75,6 +75,19 @@ public final class YAMLReader {
 
     public init(file: String) { self.file = file }
 
+    /// Files are composed with Yams's basic resolver: its default one compiles seven regular
+    /// expressions with ICU on every start-up, a millisecond of every command, to tag scalars that
+    /// this reader interprets itself (a whole number, a number and null from the plain text, and a
+    /// boolean here, with YAML 1.1's words, as the default resolver had them).
+    static func bool(_ node: Node) -> Bool? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain || scalar.style == .any else { return nil }
+        switch scalar.string {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
     /// At most this many syntax errors are reported (each blanks its line and parsing resumes).
     static let syntaxErrorLimit = 10
 
@@ -90,7 +103,7 @@ public final class YAMLReader {
         var syntax: [Problem] = []
         while true {
             do {
-                guard let node = try Yams.compose(yaml: lines.joined(separator: "\n")) else {
+                guard let node = try Yams.compose(yaml: lines.joined(separator: "\n"), Resolver.basic) else {
                     if syntax.isEmpty { report(mark: nil, "the file is empty") } else { problems += syntax.prefix(1) }
                     return nil
                 }
@@ -283,7 +296,7 @@ public final class YAMLMap {
 
     public func bool(_ key: String) -> Bool? {
         guard let value = value(key) else { return nil }
-        guard let flag = value.bool else {
+        guard let flag = YAMLReader.bool(value) else {
             reader.report(at: value, "'\(key)' must be true or false")
             return nil
         }

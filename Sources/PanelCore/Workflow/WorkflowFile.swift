@@ -24,7 +24,7 @@ public enum WorkflowFile {
             stages.append(stage)
         }
         root.finish()
-        if let id, id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+        if let id, !TextPatterns.isSlug(id) {
             reader.report(at: root.value("id"), "workflow id '\(id)' must be lower-case letters, digits and dashes")
         }
         let initial = initialNode?.string ?? stages.first?.id ?? ""
@@ -85,7 +85,7 @@ public enum WorkflowFile {
         }
         map.finish()
         guard let id else { return nil }
-        if id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+        if !TextPatterns.isSlug(id) {
             reader.report(at: map.value("id"), "stage id '\(id)' must be lower-case letters, digits and dashes")
         }
         if final && !transitions.isEmpty {

@@ -131,7 +131,7 @@ extension Refs {
         func validate() throws {
             for (name, value) in [("--from", from), ("--to", to)] {
                 guard let value else { continue }
-                let valid = value.range(of: #"^\d{4}(-\d{2}(-\d{2})?)?$"#, options: .regularExpression) != nil
+                let valid = TextPatterns.isPartialDate(value)
                 if !valid { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
                 if !PartialDate.isReal(value) { throw ValidationError("\(name) '\(value)' is not a date in the calendar") }
             }

@@ -42,10 +42,10 @@ struct Reviewers: ParsableCommand {
         @Option(name: .customLong("conflict-assessment"), help: "Declared conflict with an assessment (repeat).") var conflictAssessments: [String] = []
 
         func validate() throws {
-            if id.range(of: #"^[a-z][a-z0-9-]*$"#, options: .regularExpression) == nil {
+            if !TextPatterns.isSlug(id) {
                 throw ValidationError("--id must be lower-case letters, digits and dashes, not '\(id)'")
             }
-            if nationality.range(of: #"^[A-Z]{2}$"#, options: .regularExpression) == nil {
+            if !TextPatterns.isCountryCode(nationality) {
                 throw ValidationError("--nationality must be an ISO 3166-1 alpha-2 code such as KE, not '\(nationality)'")
             }
         }

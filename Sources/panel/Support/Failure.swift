@@ -34,6 +34,9 @@ enum Failure {
     /// belong to the argument parser (help, usage), which it reports itself.
     static func report(_ error: any Error) -> (messages: [String], code: ExitCode)? {
         switch error {
+        case is CleanExit, is ValidationError:
+            // The parser's own (help, --version, usage): first, so they are not cast through NSError.
+            return nil
         case let exit as ExitCode:
             return ([], exit)
         case let failure as CommandFailure:
@@ -55,8 +58,6 @@ enum Failure {
             return ([describe(error)], Exit.failure)
         case let error as POSIXError:
             return ([error.localizedDescription], Exit.failure)
-        case is ValidationError, is CleanExit:
-            return nil
         case let error as CustomStringConvertible & Error where !(type(of: error) is NSError.Type):
             return ([error.description], Exit.failure)
         default:

@@ -73,7 +73,7 @@ extension Requirement {
 
     /// Refuses a parameter on a requirement that takes none.
     static func none(_ parameter: Node?, reader: YAMLReader) -> Bool {
-        if let parameter, parameter != Node("") , parameter.null == nil {
+        if let parameter, parameter.null == nil {
             reader.report(at: parameter, "'\(name)' takes no value")
             return false
         }
