@@ -11,10 +11,13 @@ enum Browser {
 
     /// Runs the browser on a page; returns its standard output (the DOM with --dump-dom).
     static func run(_ arguments: [String]) throws -> String {
+        guard let path else { throw CocoaError(.fileNoSuchFile) }
+        let profile = "\(NSTemporaryDirectory())panel-chromium-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: profile) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                             "--user-data-dir=\(NSTemporaryDirectory())panel-chromium-\(UUID().uuidString)"] + arguments
+                             "--user-data-dir=\(profile)"] + arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -33,6 +33,9 @@ struct Demo: ParsableCommand {
 
         step("Create a workspace with the fixtures' panel.yaml (it maps the incident-register format)")
         var config = fixturesURL.appendingPathComponent("panel.yaml").path
+        var temporaryConfig: String?
+        // The workspace keeps its own copy of panel.yaml: the temporary one goes once it is made.
+        defer { if let temporaryConfig { try? manager.removeItem(atPath: temporaryConfig) } }
         if let store {
             // The fixtures' panel.yaml with its store line pointing at the database.
             let text = try String(contentsOfFile: config, encoding: .utf8)
@@ -40,6 +43,7 @@ struct Demo: ParsableCommand {
                 .map { $0.hasPrefix("store:") ? "store: \"\(store)\"" : String($0) }
             config = manager.temporaryDirectory.appendingPathComponent("panel-demo-\(UUID().uuidString.prefix(8)).yaml").path
             try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: config))
+            temporaryConfig = config
         }
         try Init.parse([directory, "--config", config, "--now", "2026-03-01T09:00:00Z"]).run()
         Console.out("""
