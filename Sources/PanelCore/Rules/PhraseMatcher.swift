@@ -10,6 +10,7 @@
 struct PhraseMatcher {
     private var transitions: [Int32] = []   // state * 256 + byte
     private var outputs: [[Int]] = []       // phrases ending at each state
+    private var ends: [Bool] = []           // whether any phrase ends at each state (the scan's only question per byte)
     private var lengths: [Int] = []
     /// Whether the phrase starts with a word byte (then the byte before must not be one).
     private var anchored: [Bool] = []
@@ -83,6 +84,7 @@ struct PhraseMatcher {
             }
         }
         transitions = goto.flatMap { $0 }
+        ends = outputs.map { !$0.isEmpty }
     }
 
     /// Marks in `found` every phrase that occurs in `text`.
@@ -90,12 +92,10 @@ struct PhraseMatcher {
         visit(text) { phrase, _ in found[phrase] = true }
     }
 
-    /// Where the phrases of `wanted` occur in `text`: the word (0-based) each occurrence starts at.
-    func occurrences(in text: String, of wanted: Set<Int>) -> [(phrase: Int, word: Int)] {
+    /// Where every phrase occurs in `text`: the word (0-based) each occurrence starts at.
+    func occurrences(in text: String) -> [(phrase: Int, word: Int)] {
         var result: [(phrase: Int, word: Int)] = []
-        visit(text, countWords: true) { phrase, word in
-            if wanted.contains(phrase) { result.append((phrase, word - words[phrase] + 1)) }
-        }
+        visit(text, countWords: true) { phrase, word in result.append((phrase, word - words[phrase] + 1)) }
         return result
     }
 
@@ -107,7 +107,7 @@ struct PhraseMatcher {
             var state = 0
             var word = -1
             var previousIsWord = false
-            transitions.withUnsafeBufferPointer { table in
+            transitions.withUnsafeBufferPointer { table in ends.withUnsafeBufferPointer { ends in
                 for index in 0..<bytes.count {
                     var byte = bytes[index]
                     if countWords {
@@ -117,7 +117,7 @@ struct PhraseMatcher {
                     }
                     if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
                     state = Int(table[state &* 256 &+ Int(byte)])
-                    if !outputs[state].isEmpty {
+                    if ends[state] {
                         for phrase in outputs[state] {
                             let start = index - lengths[phrase] + 1
                             if anchored[phrase] && start > 0 && Self.isWordByte(bytes[start - 1]) { continue }
@@ -126,7 +126,7 @@ struct PhraseMatcher {
                         }
                     }
                 }
-            }
+            } }
         }
     }
 }

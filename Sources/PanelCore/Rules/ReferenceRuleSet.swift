@@ -51,6 +51,8 @@ public final class ReferenceRuleSet {
         guard !compiled.isEmpty else { return [] }
         // Per field (title, abstract, keywords, body), which phrases occur: one pass over each.
         var found: [[Bool]]?
+        // Per proximity group (title and keywords, abstract, body), every phrase's occurrences in each of its texts.
+        var occurrences: [Int: [[(phrase: Int, word: Int)]]] = [:]
         var keywords: Set<String>?
         var result: [Rule] = []
         for entry in compiled {
@@ -77,11 +79,16 @@ public final class ReferenceRuleSet {
                 let fields = entry.fields.filter { field in entry.phrases.contains { found![Self.index(of: field)][$0] } }
                 if fields.isEmpty { continue }
                 if !entry.near.isEmpty {
-                    // Only where a near phrase is in the same text at all: is it close?
+                    // Only where a near phrase is in the same text at all: is it close? Where every
+                    // phrase is, word by word, is worked out once per text for all the rules.
                     let near = fields.contains { field in
                         let marks = Self.proximityGroup(of: field).map { found![Self.index(of: $0)] }
-                        return entry.near.contains { phrase in marks.contains { $0[phrase] } }
-                            && isNear(entry, in: Self.proximityTexts(of: field, in: metadata))
+                        guard entry.near.contains(where: { phrase in marks.contains { $0[phrase] } }) else { return false }
+                        let group = Self.index(of: Self.proximityGroup(of: field)[0])
+                        if occurrences[group] == nil {
+                            occurrences[group] = Self.proximityTexts(of: field, in: metadata).map { matcher.occurrences(in: $0) }
+                        }
+                        return isNear(entry, in: occurrences[group]!)
                     }
                     if !near { continue }
                 }
@@ -122,13 +129,12 @@ public final class ReferenceRuleSet {
         }
     }
 
-    /// Whether a `text` phrase and a `near` phrase occur within the rule's distance in one of `texts`.
-    private func isNear(_ entry: Compiled, in texts: [String]) -> Bool {
-        let wanted = Set(entry.phrases).union(entry.near)
+    /// Whether a `text` phrase and a `near` phrase occur within the rule's distance in one of the texts
+    /// (given by the occurrences of every phrase in each).
+    private func isNear(_ entry: Compiled, in texts: [[(phrase: Int, word: Int)]]) -> Bool {
         let text = Set(entry.phrases)
         let near = Set(entry.near)
-        for part in texts {
-            let found = matcher.occurrences(in: part, of: wanted)
+        for found in texts {
             let anchors = found.filter { text.contains($0.phrase) }.map(\.word)
             let others = found.filter { near.contains($0.phrase) }.map(\.word)
             for anchor in anchors where others.contains(where: { abs($0 - anchor) <= entry.condition.within }) {
