@@ -56,7 +56,12 @@ public enum StoreCoding {
         func put(_ value: Value, at index: Int) { buffer[index] = value }
 
         /// Every slot's value; each must have been put.
-        func taken() -> [Value] { buffer.map { $0! } }
+        func taken() -> [Value] {
+            buffer.map { slot in
+                guard let value = slot else { preconditionFailure("a record's slot was never filled") }
+                return value
+            }
+        }
 
         func release() {
             buffer.deinitialize()

@@ -85,10 +85,9 @@ public final class ReferenceRuleSet {
                         let marks = Self.proximityGroup(of: field).map { found![Self.index(of: $0)] }
                         guard entry.near.contains(where: { phrase in marks.contains { $0[phrase] } }) else { return false }
                         let group = Self.index(of: Self.proximityGroup(of: field)[0])
-                        if occurrences[group] == nil {
-                            occurrences[group] = Self.proximityTexts(of: field, in: metadata).map { matcher.occurrences(in: $0) }
-                        }
-                        return isNear(entry, in: occurrences[group]!)
+                        let texts = occurrences[group] ?? Self.proximityTexts(of: field, in: metadata).map { matcher.occurrences(in: $0) }
+                        occurrences[group] = texts
+                        return isNear(entry, in: texts)
                     }
                     if !near { continue }
                 }

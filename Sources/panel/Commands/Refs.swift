@@ -131,8 +131,7 @@ extension Refs {
         func validate() throws {
             for (name, value) in [("--from", from), ("--to", to)] {
                 guard let value else { continue }
-                let valid = TextPatterns.isPartialDate(value)
-                if !valid { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
+                if !TextPatterns.isPartialDate(value) { throw ValidationError("\(name) must be YYYY, YYYY-MM or YYYY-MM-DD, not '\(value)'") }
                 if !PartialDate.isReal(value) { throw ValidationError("\(name) '\(value)' is not a date in the calendar") }
             }
             if limit < 1 { throw ValidationError("--limit must be at least 1") }
