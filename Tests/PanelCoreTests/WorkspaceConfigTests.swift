@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PanelCore
 
@@ -149,6 +150,48 @@ struct TextPatternTests {
         for good in ["2026", "2026-11", "2026-11-30"] { #expect(TextPatterns.isPartialDate(good), "\(good)") }
         for bad in ["", "26", "2026-1", "2026-11-3", "2026/11/30", "2026-11-30\n", "٢٠٢٦", "2026-11-30T00"] {
             #expect(!TextPatterns.isPartialDate(bad), "\(bad)")
+        }
+    }
+}
+
+/// The folders panel.yaml names are read or refused, never taken as empty: a cron job whose
+/// rules folder went missing must not go on issuing nothing.
+@Suite("Workflow and rule folders")
+struct WorkspaceFolderTests {
+    func workspace() throws -> (Workspace, URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("panel-folders-\(UUID().uuidString)")
+        return (try Workspace.create(at: root, name: "folders"), root)
+    }
+
+    @Test func aNewWorkspaceHasEmptyFoldersAndNoRules() throws {
+        let (workspace, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try workspace.rules().isEmpty)
+        #expect(try workspace.workflows().isEmpty)
+    }
+
+    @Test func aMissingRulesFolderIsAnError() throws {
+        let (workspace, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: workspace.rulesURL)
+        do {
+            _ = try workspace.rules()
+            Issue.record("a missing rules folder was read as no rules")
+        } catch let error as ValidationFailure {
+            #expect(error.shown == ["\(workspace.rulesURL.path): the rules folder does not exist (panel.yaml's 'rules'; an empty folder is allowed)"])
+        }
+    }
+
+    @Test func anUnreadableWorkflowFileIsNamed() throws {
+        let (workspace, root) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let broken = workspace.workflowsURL.appendingPathComponent("broken.yaml")
+        try FileManager.default.createSymbolicLink(atPath: broken.path, withDestinationPath: root.appendingPathComponent("gone").path)
+        do {
+            _ = try workspace.workflows()
+            Issue.record("an unreadable workflow file was skipped")
+        } catch let error as ValidationFailure {
+            #expect(error.shown == ["\(broken.path):1:1: cannot read the file"])
         }
     }
 }

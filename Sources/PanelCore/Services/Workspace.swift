@@ -268,20 +268,31 @@ public struct Workspace: Sendable {
     public var workflowsURL: URL { resolve(config.workflows) }
 
     /// The workflow definition files, `workflows/*.yaml`, in name order.
-    public func workflowFiles() -> [String] {
-        let directory = workflowsURL
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-            .map { directory.appendingPathComponent($0).path }
+    public func workflowFiles() throws(ValidationFailure) -> [String] {
+        try Self.yamlFiles(in: workflowsURL, setting: "workflows")
     }
 
     public var rulesURL: URL { resolve(config.rules) }
 
     /// The rule files, `workflows/rules/*.yaml`, in name order.
-    public func ruleFiles() -> [String] {
-        let directory = rulesURL
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { directory.appendingPathComponent($0).path }
+    public func ruleFiles() throws(ValidationFailure) -> [String] {
+        try Self.yamlFiles(in: rulesURL, setting: "rules")
+    }
+
+    /// The YAML files of a folder panel.yaml names, in name order. A folder that is missing or
+    /// cannot be read is an error, not an empty list: a cron job whose rules folder went
+    /// missing must not go on issuing nothing (an empty folder means no rules).
+    static func yamlFiles(in directory: URL, setting: String) throws(ValidationFailure) -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        } catch {
+            let why = FileManager.default.fileExists(atPath: directory.path)
+                ? "cannot be read" : "does not exist (panel.yaml's '\(setting)'; an empty folder is allowed)"
+            throw ValidationFailure([Problem(SourceLocation(file: directory.path, line: 0, column: 0), "the \(setting) folder \(why)")])
+        }
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { directory.appendingPathComponent($0).path }
     }
 
     /// Every rule of the workspace, validated.
@@ -293,8 +304,11 @@ public struct Workspace: Sendable {
     public func workflows() throws -> [String: Workflow] {
         var result: [String: Workflow] = [:]
         var problems: [Problem] = []
-        for file in workflowFiles() {
-            guard let data = FileManager.default.contents(atPath: file) else { continue }
+        for file in try workflowFiles() {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append(Problem(SourceLocation(file: file, line: 1, column: 1), "cannot read the file"))
+                continue
+            }
             do {
                 let workflow = try WorkflowFile.parse(try TextFile.decode([UInt8](data), file: file).get(), file: file)
                 if result[workflow.id] != nil {
@@ -344,7 +358,8 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// Lays out a new workspace: `panel.yaml`, `inbox/`, the object store.
+    /// Lays out a new workspace: `panel.yaml`, `inbox/`, the object store, and the (empty)
+    /// workflows and rules folders that panel.yaml names.
     /// The caller creates the store and records the first event.
     public static func create(at root: URL, name: String, identity: IdentityPolicy = .osUser,
                               clock: ClockPolicy = .system, store: String? = nil) throws -> Workspace {
@@ -371,6 +386,8 @@ public struct Workspace: Sendable {
         let workspace = Workspace(root: root, config: config)
         try manager.createDirectory(at: workspace.inboxURL, withIntermediateDirectories: true)
         try manager.createDirectory(at: workspace.objectsURL, withIntermediateDirectories: true)
+        try manager.createDirectory(at: workspace.workflowsURL, withIntermediateDirectories: true)
+        try manager.createDirectory(at: workspace.rulesURL, withIntermediateDirectories: true)
         try manager.createDirectory(at: workspace.storeURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: file, options: .atomic)
         return workspace

@@ -13,7 +13,8 @@ public struct SourceLocation: Sendable, Equatable, Hashable, Codable, CustomStri
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`; a whole file or folder (line 0) is named alone.
+    public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
 }
 
 /// One problem in a declarative file: `file:line:column: message`.

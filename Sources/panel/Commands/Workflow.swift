@@ -33,7 +33,7 @@ extension WorkflowCommand {
             var paths = files
             if paths.isEmpty {
                 let context = try CommandContext.load(workspace)
-                paths = context.workspace.workflowFiles()
+                paths = try context.workspace.workflowFiles()
             }
             var report = ValidationReport(files: [])
             for path in paths {
