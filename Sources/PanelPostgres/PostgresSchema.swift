@@ -191,6 +191,24 @@ enum PostgresSchema {
             """),
     ]
 
+    /// A panel gets a schema of its own: one that holds no panel yet but other tables (an
+    /// application's `public` schema, say) is refused before anything is created in it, so the
+    /// panel's tables are never mixed with someone else's (nor a dropped schema takes theirs).
+    static func refuseForeignTables(_ session: PostgresSession, schema: String) throws {
+        if try session.exists("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'panel_migration'", [schema]) {
+            return
+        }
+        let tables = try session.rows("""
+            SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name LIMIT 6
+            """, [schema]).map { try $0.string(0) }
+        guard tables.isEmpty else {
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            throw PostgresStoreError.location(
+                "schema '\(schema)' of \(session.location) holds tables that are not a panel's (\(shown)); "
+                + "give the panel a schema of its own: add ?schema=NAME to the URL")
+        }
+    }
+
     /// Creates the schema (named in the URL) if needed and applies what is missing, in one transaction.
     static func migrate(_ session: PostgresSession) throws {
         let schema = session.location.schema
@@ -205,6 +223,7 @@ enum PostgresSchema {
         do {
             try session.script("CREATE SCHEMA IF NOT EXISTS \(schema)")
             try session.execute("SELECT pg_advisory_xact_lock(\(lockKey), 0)")
+            try refuseForeignTables(session, schema: schema)
             try session.script("CREATE TABLE IF NOT EXISTS panel_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             let done = Set(try session.rows("SELECT name FROM panel_migration").map { try $0.string(0) })
             for migration in migrations where !done.contains(migration.name) {

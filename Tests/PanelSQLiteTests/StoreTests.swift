@@ -93,6 +93,25 @@ struct PostgresServerTests {
         let url = try #require(StoreKind.postgresURL, "CI=true but PANEL_TEST_POSTGRES is not set: .ci/run starts a server and sets it")
         _ = try PostgresStore(url: url)
     }
+
+    /// A panel gets a schema of its own: one holding an application's tables is refused, and
+    /// nothing of the panel's is created in it.
+    @Test(.enabled(if: StoreKind.postgresURL != nil, "PANEL_TEST_POSTGRES is not set"))
+    func aSchemaWithOtherTablesIsRefused() throws {
+        let helper = try TemporaryStore(.postgres)
+        let schema = "app_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try helper.tamper("CREATE SCHEMA \(schema); CREATE TABLE \(schema).app_users (id INT); CREATE TABLE \(schema).app_orders (id INT)")
+        defer { try? helper.tamper("DROP SCHEMA \(schema) CASCADE") }
+        let server = try #require(StoreKind.postgresURL)
+        let url = server + (server.contains("?") ? "&" : "?") + "schema=\(schema)"
+        let location = try PostgresLocation(url: url)
+        #expect(throws: PostgresStoreError.location(
+            "schema '\(schema)' of \(location) holds tables that are not a panel's (app_orders, app_users); "
+            + "give the panel a schema of its own: add ?schema=NAME to the URL")) { try PostgresStore(location: location) }
+        let session = try #require(helper.store as? PostgresStore).session
+        let tables = try session.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1", [schema])
+        #expect(try tables.map { try $0.string(0) } == ["app_orders", "app_users"])
+    }
 }
 
 enum Fixtures {
