@@ -191,13 +191,16 @@ enum PostgresSchema {
             """),
     ]
 
+    /// Whether the schema already holds a panel (its migrations table).
+    private static func holdsPanel(_ session: PostgresSession, schema: String) throws -> Bool {
+        try session.exists("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'panel_migration'", [schema])
+    }
+
     /// A panel gets a schema of its own: one that holds no panel yet but other tables (an
     /// application's `public` schema, say) is refused before anything is created in it, so the
     /// panel's tables are never mixed with someone else's (nor a dropped schema takes theirs).
     static func refuseForeignTables(_ session: PostgresSession, schema: String) throws {
-        if try session.exists("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'panel_migration'", [schema]) {
-            return
-        }
+        if try holdsPanel(session, schema: schema) { return }
         let tables = try session.rows("""
             SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name LIMIT 6
             """, [schema]).map { try $0.string(0) }
@@ -212,11 +215,10 @@ enum PostgresSchema {
     /// Creates the schema (named in the URL) if needed and applies what is missing, in one transaction.
     static func migrate(_ session: PostgresSession) throws {
         let schema = session.location.schema
-        let applied: Set<String>
         // The common case reads one table and changes nothing.
         try session.script("SET search_path TO \(schema)")
-        if try session.exists("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'panel_migration'", [schema]) {
-            applied = Set(try session.rows("SELECT name FROM panel_migration").map { try $0.string(0) })
+        if try holdsPanel(session, schema: schema) {
+            let applied = Set(try session.rows("SELECT name FROM panel_migration").map { try $0.string(0) })
             if migrations.allSatisfy({ applied.contains($0.name) }) { return }
         }
         try session.script("BEGIN")
