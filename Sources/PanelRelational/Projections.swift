@@ -156,6 +156,26 @@ public enum Projections {
         return result
     }
 
+    /// Every assessment, with its summary statements only where `needed` says so (asked of the
+    /// assessment read without them): the statements are most of a record and most assessments'
+    /// stages do not read them.
+    static func assessments(_ db: any SQLSession, withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
+        let texts = try db.rows("SELECT id, record FROM assessment ORDER BY position").map { row in
+            (key: try row.string(0), text: try row.string(1))
+        }
+        var result = try StoreCoding.decodeAll(Assessment.self, texts, table: "assessment", userInfo: [Assessment.omittingStatements: true])
+        let wanted = result.indices.filter { needed(result[$0]) }
+        let statements = try StoreCoding.decodeAll(StatementsOnly.self, wanted.map { texts[$0] }, table: "assessment")
+        for (index, decoded) in zip(wanted, statements) { result[index].restore(statements: decoded.statements) }
+        try compose(&result, db: db, only: nil)
+        return result
+    }
+
+    /// The statements of an assessment's record, the rest of it left undecoded.
+    private struct StatementsOnly: Decodable, Sendable {
+        var statements: [SummaryStatement]
+    }
+
     /// Review state from its tables, for one assessment or (with `only` nil) all of them, a query per table.
     private static func compose(_ assessments: inout [Assessment], db: any SQLSession, only: String?) throws {
         guard !assessments.isEmpty else { return }

@@ -11,6 +11,9 @@ public protocol RelationalReader: StoreReader {
 extension RelationalReader {
     public func members() throws -> [Member] { try Projections.members(session) }
     public func assessments() throws -> [Assessment] { try Projections.assessments(session) }
+    public func assessments(withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
+        try Projections.assessments(session, withStatements: needed)
+    }
     public func assessment(_ id: String) throws -> Assessment? { try Projections.assessment(id, db: session) }
     public func comments(of assessment: String) throws -> [CommentRecord] { try Projections.comments(of: assessment, db: session) }
     public func reviews(of assessment: String) throws -> [Review] { try Projections.reviews(of: assessment, db: session) }

@@ -26,13 +26,23 @@ public enum StoreCoding {
     /// assessment, tens of thousands of JSON fields, and Foundation's decoder is the larger part of
     /// its time. The result is in the rows' order; the first row (in that order) that cannot be
     /// decoded is the error, as when decoding one by one.
-    public static func decodeAll<T: Decodable & Sendable>(_ type: T.Type, _ rows: [(key: String, text: String)], table: String) throws -> [T] {
+    /// `userInfo` is given to each decoder (e.g. `Assessment.omittingStatements`).
+    public static func decodeAll<T: Decodable & Sendable>(_ type: T.Type, _ rows: [(key: String, text: String)], table: String,
+                                                          userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [T] {
+        @Sendable func makeDecoder() -> JSONDecoder {
+            let decoder = JSONDecoder()
+            decoder.userInfo = userInfo
+            return decoder
+        }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / minimumRowsPerWorker)
-        guard workers > 1 else { return try rows.map { try decode(T.self, $0.text, table: table, key: $0.key) } }
+        guard workers > 1 else {
+            let decoder = userInfo.isEmpty ? self.decoder : makeDecoder()
+            return try rows.map { try decode(T.self, $0.text, table: table, key: $0.key, with: decoder) }
+        }
         let results = Slots<Result<T, any Error>>(count: rows.count)
         defer { results.release() }
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let decoder = JSONDecoder()
+            let decoder = makeDecoder()
             for index in stride(from: worker, to: rows.count, by: workers) {
                 results.put(Result { try decode(T.self, rows[index].text, table: table, key: rows[index].key, with: decoder) }, at: index)
             }

@@ -478,4 +478,36 @@ struct ProjectionTests {
         #expect(try temporary.store.object(text.hash) == Array("# Draft\n- finding {#S1}\n".utf8))
         #expect(try temporary.store.verifyChain().firstBreak == nil)
     }
+
+    /// `status` asks for statements only where a stage reads them; the rest of each assessment is read whole.
+    @Test(arguments: StoreKind.available) func statementsAreReadOnlyWhereAsked(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let time = Date(timeIntervalSince1970: 1_790_000_000)
+        let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
+        try temporary.store.append(try RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: time).get())
+        let workflowPath = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/annual-report.yaml").path
+        let workflow = try WorkflowFile.parse(String(contentsOfFile: workflowPath, encoding: .utf8), file: workflowPath)
+        let draft = Array("# Draft\n- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n".utf8)
+        for title in ["First", "Second"] {
+            let open = OpenAssessment(title: title, kind: .risk, domain: .misinformation, workflow: "annual-report",
+                                      authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
+            let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: try temporary.store.assessments(),
+                                                                                 workflows: ["annual-report": workflow], members: members,
+                                                                                 actor: "exp-01", now: time).get())
+            let id = try #require(opened.first?.subject)
+            let text = try DraftText.read(draft, file: "d.md").get()
+            try temporary.store.append(try AssessmentDecisions.submitDraft(text, to: try #require(try temporary.store.assessment(id)),
+                                                                          workflow: workflow, members: members, actor: "exp-03", now: time).get(),
+                                       objects: [text.hash: draft])
+        }
+        let whole = try temporary.store.assessments()
+        #expect(whole.map(\.statements.count) == [2, 2])
+        let read = try temporary.store.assessments(withStatements: { $0.title == "Second" })
+        #expect(read[1] == whole[1])
+        #expect(read[0].statementsOmitted && read[0].statements.isEmpty)
+        var first = read[0]
+        first.restore(statements: whole[0].statements)
+        #expect(first == whole[0])
+        #expect(try temporary.store.assessments(withStatements: { _ in false }).allSatisfy(\.statementsOmitted))
+    }
 }

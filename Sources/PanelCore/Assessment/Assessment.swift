@@ -324,6 +324,10 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     public var drafts: [Draft] = []
     /// The summary statements of the latest draft.
     public var statements: [SummaryStatement] = []
+    /// Read without its summary statements (`statements` is then empty, not the draft's): an
+    /// outline for printing and blinding, never to be evaluated by a requirement that reads
+    /// statements nor written back (both stop the program rather than go on with a wrong answer).
+    public private(set) var statementsOmitted = false
     public var extensions: [DeadlineExtension] = []
     /// Why the assessment was withdrawn (a final state), when it was.
     public var withdrawn: String?
@@ -364,7 +368,11 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         authors = try values.decode([AssessmentAuthor].self, forKey: .authors)
         ratings = try values.decode(Ratings.self, forKey: .ratings)
         drafts = try values.decode([Draft].self, forKey: .drafts)
-        statements = try values.decode([SummaryStatement].self, forKey: .statements)
+        if decoder.userInfo[Self.omittingStatements] as? Bool == true {
+            statementsOmitted = true
+        } else {
+            statements = try values.decode([SummaryStatement].self, forKey: .statements)
+        }
         extensions = try values.decode([DeadlineExtension].self, forKey: .extensions)
         withdrawn = try values.decodeIfPresent(String.self, forKey: .withdrawn)
         closedReviewStages = try values.decodeIfPresent([String].self, forKey: .closedReviewStages) ?? []
@@ -377,7 +385,22 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         evidence = try values.decodeIfPresent([EvidenceSubmission].self, forKey: .evidence) ?? []
     }
 
+    /// A decoder whose user info sets this to `true` reads assessments without their statements.
+    public static let omittingStatements: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "panel.assessment.omittingStatements") else {
+            preconditionFailure("any string is a coding user info key")
+        }
+        return key
+    }()
+
+    /// Gives an outline its statements, read separately; it is then whole.
+    public mutating func restore(statements: [SummaryStatement]) {
+        self.statements = statements
+        statementsOmitted = false
+    }
+
     public func encode(to encoder: any Encoder) throws {
+        precondition(!statementsOmitted, "an assessment read without its statements was about to be written: \(id)")
         var values = encoder.container(keyedBy: CodingKeys.self)
         try values.encode(id, forKey: .id)
         try values.encode(title, forKey: .title)

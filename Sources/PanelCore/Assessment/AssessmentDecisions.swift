@@ -140,6 +140,8 @@ public enum AssessmentDecisions {
     public static func explain(_ assessment: Assessment, workflow: Workflow, members: [Member], actor: String?,
                                now: Date, citations: CitationResolution = CitationResolution()) -> [TransitionExplanation] {
         guard let stage = workflow.stage(assessment.stage) else { return [] }
+        precondition(!assessment.statementsOmitted || !workflow.readsStatements(at: stage.id),
+                     "\(assessment.id) was read without the statements its stage's requirements read")
         let context = RequirementContext(assessment: assessment, stage: stage, members: members, now: now, citations: citations)
         let actorRoles = actor.map { roles(of: $0, on: assessment, members: members) }
         return stage.transitions.map { transition in

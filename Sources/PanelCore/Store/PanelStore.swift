@@ -47,6 +47,9 @@ public protocol StoreReader {
     func members() throws -> [Member]
     /// Assessments in the order they were opened, review state included.
     func assessments() throws -> [Assessment]
+    /// The same, each with its summary statements only where `needed` (asked of it without them)
+    /// says so; the others are outlines (`statementsOmitted`).
+    func assessments(withStatements needed: (Assessment) -> Bool) throws -> [Assessment]
     func assessment(_ id: String) throws -> Assessment?
     /// An assessment's comments with their responses, in the order received.
     func comments(of assessment: String) throws -> [CommentRecord]
@@ -194,6 +197,9 @@ extension PanelStore {
     // Single reads, each in a transaction of its own.
     public func members() throws -> [Member] { try read { try $0.members() } }
     public func assessments() throws -> [Assessment] { try read { try $0.assessments() } }
+    public func assessments(withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
+        try read { try $0.assessments(withStatements: needed) }
+    }
     public func assessment(_ id: String) throws -> Assessment? { try read { try $0.assessment(id) } }
     public func comments(of assessment: String) throws -> [CommentRecord] { try read { try $0.comments(of: assessment) } }
     public func reviews(of assessment: String) throws -> [Review] { try read { try $0.reviews(of: assessment) } }

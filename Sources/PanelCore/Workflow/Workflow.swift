@@ -105,4 +105,11 @@ public struct Workflow: Sendable {
     public var file: String
 
     public func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
+
+    /// Whether working out where an assessment in this stage stands reads its summary
+    /// statements (an unknown stage is taken to).
+    public func readsStatements(at stage: String) -> Bool {
+        guard let stage = self.stage(stage) else { return true }
+        return stage.transitions.contains { transition in transition.requires.contains { type(of: $0).readsStatements } }
+    }
 }

@@ -27,8 +27,10 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         if let detail { return try Self.detail(detail, context: context, format: output.format) }
-        let (assessments, members) = (try context.assessments, try context.members)
-        let workflows = try context.workflows
+        let (workflows, members) = (try context.workflows, try context.members)
+        // Statements only where the stage's requirements read them: they are most of each record.
+        let assessments = try context.store.assessments(withStatements: { workflows[$0.workflow]?.readsStatements(at: $0.stage) ?? true })
+        context.definitions.outlines = assessments
         let now = context.clock.now()
         let citations = try context.store.read { reader in
             try Dictionary(uniqueKeysWithValues: assessments.map { ($0.id, try reader.citations(of: $0)) })

@@ -19,6 +19,8 @@ struct CommandContext {
         /// State read once for printing (and for the visibility policy), until the command writes.
         var members: [Member]?
         var assessments: [Assessment]?
+        /// Assessments with at least what blinding reads (their statements may be left out).
+        var outlines: [Assessment]?
     }
 
     /// The roster, read once per command until it writes.
@@ -41,10 +43,22 @@ struct CommandContext {
         }
     }
 
+    /// Every assessment as the visibility policy reads it: without its summary statements,
+    /// unless the whole of them was read already. Read once per command until it writes.
+    var outlines: [Assessment] {
+        get throws {
+            if let cached = definitions.assessments ?? definitions.outlines { return cached }
+            let loaded = try store.assessments(withStatements: { _ in false })
+            definitions.outlines = loaded
+            return loaded
+        }
+    }
+
     /// A write happened: what was read before no longer stands.
     func forgetReads() {
         definitions.members = nil
         definitions.assessments = nil
+        definitions.outlines = nil
         Console.reconsider()
     }
 
@@ -102,7 +116,7 @@ struct CommandContext {
         if let member = members.first(where: { $0.id == identity.actor }), member.has(.coChair) || member.has(.viceChair) {
             return Redactor(terms: [])
         }
-        return Visibility.redactor(for: identity, assessments: try assessments, workflows: try workflows, members: members)
+        return Visibility.redactor(for: identity, assessments: try outlines, workflows: try workflows, members: members)
     }
 }
 
@@ -114,7 +128,7 @@ extension CommandContext {
     /// The public's view: the authors' view of every assessment.
     func publicRedactor() throws -> Redactor {
         let reader = ActingIdentity(actor: "public", recordedBy: nil, policy: .declared, login: nil, isSecretariat: false)
-        return Visibility.redactor(for: reader, assessments: try assessments, workflows: try workflows, members: try members)
+        return Visibility.redactor(for: reader, assessments: try outlines, workflows: try workflows, members: try members)
     }
 }
 

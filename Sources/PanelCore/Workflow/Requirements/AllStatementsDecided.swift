@@ -6,6 +6,7 @@ public struct AllStatementsDecided: Requirement {
     public static let name = "all-statements-decided"
     public static let summary = "every summary statement of the latest draft is approved or deleted (none pending or bracketed)"
     public static let parameter = ""
+    public static let readsStatements = true
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct AllSubstantiveAnswered: Requirement {
     public static let name = "all-substantive-answered"
     public static let summary = "every substantive review comment of the current stage has an author response"
     public static let parameter = ""
+    public static let readsStatements = false
 
     public init() {}
 

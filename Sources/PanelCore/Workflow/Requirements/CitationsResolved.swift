@@ -7,6 +7,7 @@ public struct CitationsResolved: Requirement {
     public static let name = "citations-resolved"
     public static let summary = "every citation in the latest draft ([@doi:...], [@pmid:...], [@ref-...]) names an ingested reference"
     public static let parameter = ""
+    public static let readsStatements = false
 
     public init() {}
 

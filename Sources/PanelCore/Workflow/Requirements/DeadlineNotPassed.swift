@@ -5,6 +5,7 @@ public struct DeadlineNotPassed: Requirement {
     public static let name = "deadline-not-passed"
     public static let summary = "the stage's deadline, extensions included, has not passed"
     public static let parameter = ""
+    public static let readsStatements = false
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct MinDaysInStage: Requirement {
     public static let name = "min-days-in-stage"
     public static let summary = "the current stage began at least N days ago"
     public static let parameter = "N"
+    public static let readsStatements = false
     public let days: Int
 
     public init(days: Int) { self.days = days }

@@ -5,6 +5,7 @@ public struct MinDrafts: Requirement {
     public static let name = "min-drafts"
     public static let summary = "at least N drafts submitted in the current stage"
     public static let parameter = "N"
+    public static let readsStatements = false
     public let count: Int
 
     public init(count: Int) { self.count = count }

@@ -5,6 +5,7 @@ public struct MinGovernments: Requirement {
     public static let name = "min-governments"
     public static let summary = "at least N member states (distinct) sent government comments in the current stage"
     public static let parameter = "N"
+    public static let readsStatements = false
     public let count: Int
 
     public init(count: Int) { self.count = count }

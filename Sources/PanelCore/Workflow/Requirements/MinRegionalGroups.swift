@@ -5,6 +5,7 @@ public struct MinRegionalGroups: Requirement {
     public static let name = "min-regional-groups"
     public static let summary = "reviewers of the current stage come from at least N regional groups"
     public static let parameter = "N (1-5)"
+    public static let readsStatements = false
     public let count: Int
 
     public init(count: Int) { self.count = count }

@@ -5,6 +5,7 @@ public struct MinReviews: Requirement {
     public static let name = "min-reviews"
     public static let summary = "at least N reviews received in the current stage"
     public static let parameter = "N"
+    public static let readsStatements = false
     public let count: Int
 
     public init(count: Int) { self.count = count }

@@ -5,6 +5,7 @@ public struct NoBracketedStatements: Requirement {
     public static let name = "no-bracketed-statements"
     public static let summary = "no summary statement of the latest draft is bracketed (each approved or deleted)"
     public static let parameter = ""
+    public static let readsStatements = true
 
     public init() {}
 

@@ -5,6 +5,7 @@ public struct NoOpenConflict: Requirement {
     public static let name = "no-open-conflict"
     public static let summary = "no author, review editor or reviewer declares a conflict with the assessment, its authors or their organisations"
     public static let parameter = ""
+    public static let readsStatements = false
 
     public init() {}
 

@@ -48,11 +48,16 @@ public protocol Requirement: Sendable {
     init?(parameter: Node?, at node: Node, reader: YAMLReader)
     /// The condition in words, e.g. "at least 3 reviews".
     var description: String { get }
+    /// Whether evaluating it reads the assessment's summary statements. A command that evaluates
+    /// every assessment (`status`) leaves the statements out where no requirement of the stage
+    /// reads them; a requirement that does not say so is taken to read them.
+    static var readsStatements: Bool { get }
     func evaluate(_ context: RequirementContext) -> RequirementStatus
 }
 
 extension Requirement {
     public var name: String { Self.name }
+    public static var readsStatements: Bool { true }
 
     func status(met: Bool, current: String, needed: String) -> RequirementStatus {
         RequirementStatus(requirement: Self.name, met: met, current: current, needed: needed)

@@ -5,6 +5,7 @@ public struct ReviewEditorSignOff: Requirement {
     public static let name = "review-editor-signoff"
     public static let summary = "N review editors (default 1) signed off that every comment got appropriate consideration"
     public static let parameter = "[N]"
+    public static let readsStatements = false
     public let count: Int
 
     public init(count: Int = 1) { self.count = count }

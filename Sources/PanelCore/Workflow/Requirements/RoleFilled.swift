@@ -5,6 +5,7 @@ public struct RoleFilled: Requirement {
     public static let name = "role-filled"
     public static let summary = "at least N members hold an assessment role (e.g. two review editors)"
     public static let parameter = "{role: ROLE, min: N}"
+    public static let readsStatements = false
     public let role: AssessmentRole
     public let minimum: Int
 

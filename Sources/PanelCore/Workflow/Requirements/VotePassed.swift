@@ -14,6 +14,7 @@ public struct VotePassed: Requirement {
     public static let name = "vote"
     public static let summary = "a vote in the current stage reached its quorum and threshold (consensus, two-thirds or majority)"
     public static let parameter = "{quorum: FRACTION or N, threshold: consensus|two-thirds|majority}"
+    public static let readsStatements = false
     public let quorum: Double
     public let threshold: Threshold
 
