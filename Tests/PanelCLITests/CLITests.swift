@@ -182,6 +182,59 @@ struct CLITests {
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }
 
+    /// `status` leaves statements out where no requirement of the stage reads them, and reads them
+    /// where one does: a stage that requires calibrated statements is pending until the draft is clean.
+    @Test func statusReadsStatementsWhereTheStageDoes() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
+        try """
+            id: linted
+            title: One linted draft
+            initial: drafting
+            stages:
+              - id: drafting
+                title: Drafting
+                allows: [drafting]
+                transitions:
+                  - to: done
+                    by: [co-chair]
+                    requires:
+                      - min-drafts: 1
+                      - calibrated-statements
+              - id: done
+                title: Done
+                final: true
+
+            """.write(toFile: ws + "/workflows/linted.yaml", atomically: true, encoding: .utf8)
+        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
+        for workflow in ["annual-report", "linted"] {
+            let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", workflow, "--kind", "risk", "--domain", "misinformation",
+                                    "--workflow", workflow, "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"], environment: env)
+            #expect(opened.status == 0, "\(opened.error)")
+        }
+        func pending() throws -> [Int?] {
+            let status = try panel(["status", "--format", "json"], environment: env)
+            #expect(status.status == 0, "\(status.error)")
+            let rows = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [[String: Any]]
+            return rows?.map { $0["pending"] as? Int } ?? []
+        }
+        for (version, line) in ["- It is highly likely that X (high confidence). {#S1}", "- It is *likely* that X (high confidence). {#S1}"].enumerated() {
+            let draft = root.appendingPathComponent("draft-\(version + 1).md").path
+            try "# Draft\n\(line)\n".write(toFile: draft, atomically: true, encoding: .utf8)
+            for id in ["A-2026-001", "A-2026-002"] {
+                let submitted = try panel(["draft", "submit", id, draft, "--as", "exp-03"], environment: env)
+                #expect(submitted.status == 0, "\(submitted.error)")
+            }
+            // Scoping reads no statements (its pending count is the team and days); 'drafting' reads them.
+            #expect(try pending() == [2, version == 0 ? 1 : 0])
+        }
+        let text = try panel(["status"], environment: env)
+        #expect(text.output.contains("A-2026-002  drafting 0d  → done (ready)  linted"), "\(text.output)")
+    }
+
     /// The README's main command, end to end through the binary: the whole cycle from draft to approved.
     @Test func demoRunsTheWholeCycle() throws {
         let root = try temporaryDirectory()
