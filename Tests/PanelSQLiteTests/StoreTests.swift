@@ -454,13 +454,20 @@ struct IngestTests {
 
 @Suite("Projections match the fold of the log")
 struct ProjectionTests {
-    @Test(arguments: StoreKind.available) func rosterAndAssessmentTablesEqualTheReplayedLog(kind: StoreKind) throws {
+    static let time = Date(timeIntervalSince1970: 1_790_000_000)
+
+    /// A store holding the shipped roster, and the annual-report workflow.
+    static func withRoster(_ kind: StoreKind) throws -> (TemporaryStore, [Member], Workflow) {
         let temporary = try TemporaryStore(kind)
-        let time = Date(timeIntervalSince1970: 1_790_000_000)
         let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
         try temporary.store.append(try RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: time).get())
         let workflowPath = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/annual-report.yaml").path
-        let workflow = try WorkflowFile.parse(String(contentsOfFile: workflowPath, encoding: .utf8), file: workflowPath)
+        return (temporary, members, try WorkflowFile.parse(String(contentsOfFile: workflowPath, encoding: .utf8), file: workflowPath))
+    }
+
+    @Test(arguments: StoreKind.available) func rosterAndAssessmentTablesEqualTheReplayedLog(kind: StoreKind) throws {
+        let (temporary, members, workflow) = try Self.withRoster(kind)
+        let time = Self.time
         let open = OpenAssessment(title: "T", kind: .risk, domain: .misinformation, workflow: "annual-report",
                                   authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
         try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
@@ -481,12 +488,8 @@ struct ProjectionTests {
 
     /// `status` asks for statements only where a stage reads them; the rest of each assessment is read whole.
     @Test(arguments: StoreKind.available) func statementsAreReadOnlyWhereAsked(kind: StoreKind) throws {
-        let temporary = try TemporaryStore(kind)
-        let time = Date(timeIntervalSince1970: 1_790_000_000)
-        let members = try RosterFile.parse(String(contentsOfFile: Fixtures.path("panel/members.yaml"), encoding: .utf8), file: "m.yaml")
-        try temporary.store.append(try RosterDecisions.importRoster(members, current: [], actor: "secretariat", time: time).get())
-        let workflowPath = Fixtures.root.deletingLastPathComponent().appendingPathComponent("workflows/annual-report.yaml").path
-        let workflow = try WorkflowFile.parse(String(contentsOfFile: workflowPath, encoding: .utf8), file: workflowPath)
+        let (temporary, members, workflow) = try Self.withRoster(kind)
+        let time = Self.time
         let draft = Array("# Draft\n- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n".utf8)
         for title in ["First", "Second"] {
             let open = OpenAssessment(title: title, kind: .risk, domain: .misinformation, workflow: "annual-report",
