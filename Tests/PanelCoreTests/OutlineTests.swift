@@ -88,7 +88,6 @@ struct OutlineTests {
         decoder.userInfo = [Assessment.omittingStatements: true]
         var outline = try decoder.decode(Assessment.self, from: text)
         #expect(outline.statementsOmitted)
-        #expect(outline.statements.isEmpty)
         #expect(outline.drafts == whole.drafts && outline.statementDecisions == whole.statementDecisions)
         outline.restore(statements: whole.statements)
         #expect(outline == whole)
@@ -108,9 +107,16 @@ struct OutlineTests {
         }
     }
 
-    /// Misuse of an outline is a bug to stop at, not an answer to give: evaluating a stage that reads
-    /// statements, or writing it back (which would store an assessment without them).
+    /// Misuse of an outline is a bug to stop at, not an answer to give: reading its statements (there
+    /// are none to read, not an empty list), evaluating a stage that reads them, or writing it back
+    /// (which would store an assessment without them).
     @Test func anOutlineIsNeverJudgedOnStatementsNorWrittenBack() async throws {
+        await #expect(processExitsWith: .signal(SIGILL)) {
+            let decoder = JSONDecoder()
+            decoder.userInfo = [Assessment.omittingStatements: true]
+            let outline = try decoder.decode(Assessment.self, from: try JSONEncoder().encode(try OutlineTests.assessment(in: "s")))
+            _ = outline.statements.count
+        }
         await #expect(processExitsWith: .signal(SIGILL)) {
             let workflow = try OutlineTests.everyRequirement()
             let decoder = JSONDecoder()

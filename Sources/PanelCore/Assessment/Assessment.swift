@@ -322,11 +322,22 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
     public var authors: [AssessmentAuthor]
     public var ratings: Ratings
     public var drafts: [Draft] = []
-    /// The summary statements of the latest draft.
-    public var statements: [SummaryStatement] = []
-    /// Read without its summary statements (`statements` is then empty, not the draft's): an
-    /// outline for printing and blinding, never to be evaluated by a requirement that reads
-    /// statements nor written back (both stop the program rather than go on with a wrong answer).
+    /// The summary statements of the latest draft. An outline has none to give: reading them
+    /// stops the program rather than answer as if the draft had none.
+    public var statements: [SummaryStatement] {
+        get {
+            precondition(!statementsOmitted, "the statements of \(id) were read, but it was read without them")
+            return latestStatements
+        }
+        set {
+            precondition(!statementsOmitted, "statements were set on \(id), read without them (restore(statements:) makes it whole)")
+            latestStatements = newValue
+        }
+    }
+    private var latestStatements: [SummaryStatement] = []
+    /// Read without its summary statements: an outline, for what reads the rest (listing, blinding,
+    /// stages whose requirements read no statements). Its statements are never read, evaluated by a
+    /// requirement that reads them, nor written back: each stops the program.
     public private(set) var statementsOmitted = false
     public var extensions: [DeadlineExtension] = []
     /// Why the assessment was withdrawn (a final state), when it was.
@@ -371,7 +382,7 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         if decoder.userInfo[Self.omittingStatements] as? Bool == true {
             statementsOmitted = true
         } else {
-            statements = try values.decode([SummaryStatement].self, forKey: .statements)
+            latestStatements = try values.decode([SummaryStatement].self, forKey: .statements)
         }
         extensions = try values.decode([DeadlineExtension].self, forKey: .extensions)
         withdrawn = try values.decodeIfPresent(String.self, forKey: .withdrawn)
@@ -395,7 +406,7 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
 
     /// Gives an outline its statements, read separately; it is then whole.
     public mutating func restore(statements: [SummaryStatement]) {
-        self.statements = statements
+        latestStatements = statements
         statementsOmitted = false
     }
 

@@ -58,7 +58,8 @@ extension AssessmentCommand {
 
         func run() throws {
             let context = try CommandContext.load(workspace)
-            let assessments = try Console.run { try context.store.assessments() }
+            // The JSON listing is every assessment whole; the table reads outlines.
+            let assessments = try output.format == .json ? context.assessments : context.outlines
             if output.format == .json {
                 Console.out(try Console.json(assessments))
                 return

@@ -62,7 +62,7 @@ extension Members {
             }
             // A conflict declared with an assessment that does not exist yet would silently attach to
             // whatever is opened under that id later: say so now.
-            let known = Set(try context.store.assessments().map(\.id))
+            let known = Set(try context.outlines.map(\.id))
             for member in incoming {
                 for id in member.conflicts.assessments where !known.contains(id) {
                     Console.error("warning: \(file): \(member.id) declares a conflict with assessment \(id), which does not exist (yet)")

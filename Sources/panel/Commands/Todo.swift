@@ -12,7 +12,7 @@ struct Todo: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         let items = TodoList.items(
-            for: context.actor, assessments: try context.store.assessments(), workflows: try context.workflows,
+            for: context.actor, assessments: try context.outlines, workflows: try context.workflows,
             members: try context.members, flags: Array(try context.store.flags().values), now: context.clock.now())
         if output.format == .json {
             Console.out(try Console.json(items))

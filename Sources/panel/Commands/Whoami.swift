@@ -28,7 +28,7 @@ struct Whoami: ParsableCommand {
         let identity = context.identity
         let members = try context.members
         let member = members.first { $0.id == identity.actor }
-        let assessments = try context.store.assessments()
+        let assessments = try context.outlines
         let assessmentRoles = assessments.flatMap { assessment in
             assessment.roles(of: identity.actor).map { "\($0.rawValue) of \(assessment.id)" }
         } + assessments.flatMap { assessment in
