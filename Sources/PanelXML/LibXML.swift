@@ -38,6 +38,14 @@ enum LibXML {
         }
         var message = error.pointee.message.map { String(cString: $0) } ?? "unknown XML error"
         while message.last == "\n" || message.last == " " { message.removeLast() }
+        // One line, whatever libxml2 says: a message may go on with a second line of detail.
+        let lines = message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        if lines.first == "Input is not proper UTF-8, indicate encoding !" {
+            let bytes = lines.dropFirst().joined(separator: " ").replacingOccurrences(of: "Bytes: ", with: "")
+            message = "not valid UTF-8 (bytes \(bytes)); save the file as UTF-8 or declare its encoding"
+        } else {
+            message = lines.filter { !$0.isEmpty }.joined(separator: "; ")
+        }
         return XMLDiagnostic(
             severity: severity,
             line: Int(error.pointee.line),

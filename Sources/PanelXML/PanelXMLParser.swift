@@ -69,14 +69,20 @@ public final class PanelXMLParser {
         onChunk: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         handle: (PanelXMLDocument) throws -> Void
     ) throws -> XMLParseSummary {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw XMLParseError(
-                source: path, reason: .unreadable,
-                diagnostic: XMLDiagnostic(severity: .fatal, line: 0, column: 0, message: "cannot open: \(reason)"))
+        func unreadable(_ message: String) -> XMLParseError {
+            XMLParseError(source: path, reason: .unreadable, diagnostic: XMLDiagnostic(severity: .fatal, line: 0, column: 0, message: message))
         }
+        // Opened without waiting (a named pipe would wait for a writer forever), then read only if
+        // it is a regular file: whatever a folder held when it was listed, nothing here blocks.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw unreadable("cannot open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw unreadable("cannot read: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw unreadable(info.st_mode & S_IFMT == S_IFDIR ? "a folder, not a file" : "not a regular file (a pipe, socket or device); not read")
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return try run(source: path, plan: plan, onChunk: onChunk, handle: handle) { target in
             while true {
                 let count = read(descriptor, target.baseAddress, target.count)
@@ -218,7 +224,11 @@ public final class PanelXMLParser {
             if count < 0 { throw session.unreadable() }
             if count == 0 {
                 finished = true
+                let open = Int(context.pointee.nameNr)
+                let innermost = context.pointee.name.map { String(cString: $0) }
+                let failedBefore = session.firstFailure != nil
                 xmlParseChunk(context, nil, 0, 1)
+                if !failedBefore { session.explainEnd(openElements: open, innermost: innermost) }
                 break
             }
             pending = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
@@ -242,7 +252,11 @@ public final class PanelXMLParser {
             throw session.failure(.malformed, "no root element")
         }
         if !finished {
-            throw session.failure(.malformed, "parsing stopped before the end of the input")
+            // libxml2 stops without a structured error in one case: a text node over its limit
+            // (reported as out of memory; huge mode, which lifts it, is never enabled).
+            throw session.failure(.limitExceeded, context.pointee.errNo == Int32(XML_ERR_NO_MEMORY.rawValue)
+                ? "a text node longer than 10,000,000 bytes (libxml2's limit), or out of memory; the rest was not read"
+                : "parsing stopped before the end of the input")
         }
         if session.recordPath == nil, let document = context.pointee.myDoc {
             context.pointee.myDoc = nil
@@ -357,6 +371,21 @@ final class ParseSession {
         case .warning, .error:
             warn(diagnostic)
         }
+    }
+
+    /// The push parser says "Extra content at the end of the document" for every input that
+    /// ends too soon; `openElements` and `innermost` (read just before the end) say which.
+    func explainEnd(openElements: Int, innermost: String?) {
+        guard var diagnostic = firstFatal, diagnostic.message == "Extra content at the end of the document" else { return }
+        if root == nil {
+            diagnostic.message = "no root element: the file holds only whitespace, comments or the XML declaration"
+        } else if openElements > 0 {
+            diagnostic.message = "the file ends inside <\(innermost ?? "?")> with \(openElements) element\(openElements == 1 ? "" : "s") still open (truncated?)"
+        } else {
+            return
+        }
+        firstFatal = diagnostic
+        firstFailure = XMLParseError(source: source, reason: .malformed, diagnostic: diagnostic)
     }
 
     func warn(_ diagnostic: XMLDiagnostic) {

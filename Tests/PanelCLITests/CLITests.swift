@@ -81,7 +81,8 @@ struct CLITests {
 
         let ingest = try panel(["refs", "ingest", fixture("references"), "--workspace", ws])
         #expect(ingest.status == 0, "\(ingest.output)\(ingest.error)")
-        #expect(ingest.output.contains("20 ingested, 1 duplicate, 0 rejected; 10 files"))
+        #expect(ingest.output.contains("20 ingested, 1 duplicate, 0 rejected, 1 skipped; 10 files"))
+        #expect(ingest.output.contains("skipped    \(fixture("references"))/README.md: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it\n"))
         #expect(ingest.error.isEmpty, "no progress when stderr is not a terminal")
 
         let repeated = try panel(["refs", "ingest", fixture("references"), "--workspace", ws, "--json"])
@@ -355,5 +356,31 @@ struct CLITests {
         let result = try panel(["refs", "search", "x", "--from", "last-week"])
         #expect(result.status == 64)
         #expect(result.error.contains("--from must be YYYY"))
+        #expect(try panel(["refs", "inbox", "--settle", "-1"]).status == 64)
+    }
+
+    /// `panel init` makes the reference drop folder; a file dropped a moment ago waits for the
+    /// next run (it may still be being written) and the run says so; settled, it is taken.
+    @Test func aFreshDropWaitsForTheNextRun() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")]).status == 0)
+        let drop = ws + "/inbox/references"
+        try FileManager.default.copyItem(atPath: fixture("references/jats/autonomous-replication.xml"), toPath: drop + "/a.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: drop + "/a.xml")
+        let early = try panel(["refs", "inbox", "--workspace", ws])
+        #expect(early.status == 0, "\(early.error)")
+        #expect(early.output.contains("skipped    \(drop)/a.xml: left for the next run: modified 0 s ago, less than 10 s"))
+        #expect(early.output.contains("0 ingested, 0 duplicate, 0 rejected, 1 skipped; 0 files"))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/a.xml")
+        let later = try panel(["refs", "inbox", "--workspace", ws])
+        #expect(later.status == 0, "\(later.error)")
+        #expect(later.output.contains("moved     a.xml → processed/a.xml"))
+        #expect(later.output.contains("1 ingested, 0 duplicate, 0 rejected; 1 files"))
+        // --format on ingest names the XML format; asking it for JSON is a usage error that says where JSON is.
+        let format = try panel(["refs", "ingest", fixture("references/jats"), "--format", "json", "--workspace", ws])
+        #expect(format.status == 64)
+        #expect(format.error.contains("--json prints the report as JSON"))
     }
 }

@@ -193,7 +193,7 @@ struct GuaranteeTests {
 
         let process = Process()
         process.executableURL = CLITests.binary
-        process.arguments = ["inbox", "--workspace", ws]
+        process.arguments = ["inbox", "--workspace", ws, "--settle", "0"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -205,7 +205,7 @@ struct GuaranteeTests {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
 
-        let finish = try cli.panel(["inbox", "--workspace", ws])
+        let finish = try cli.panel(["inbox", "--workspace", ws, "--settle", "0"])
         #expect(finish.status == 2, "every file was bad, so the run reports rejections: \(finish.error)")
         let left = try FileManager.default.contentsOfDirectory(atPath: rejected.path)
         #expect(left.filter { $0.hasPrefix(".") } == [], "no hidden temporaries remain")

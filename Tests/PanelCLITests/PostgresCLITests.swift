@@ -154,9 +154,9 @@ struct PostgresCLITests {
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let workspace = [first, second][index].path
             let steps: [[String]] = [
-                ["refs", "ingest", shared], ["inbox", "--as", "exp-01"], ["digest", "--wait", "30"],
+                ["refs", "ingest", shared], ["inbox", "--as", "exp-01", "--settle", "0"], ["digest", "--wait", "30"],
                 ["advance", "A-2026-003", "--as", "exp-01"], ["refs", "ingest", own[index]], ["digest", "--wait", "30"],
-                ["refs", "ingest", shared], ["inbox", "--as", "exp-01"], ["digest", "--wait", "30"],
+                ["refs", "ingest", shared], ["inbox", "--as", "exp-01", "--settle", "0"], ["digest", "--wait", "30"],
             ]
             for step in steps {
                 do {

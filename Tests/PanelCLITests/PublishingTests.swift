@@ -63,7 +63,7 @@ struct PublishingTests {
         try Data("comment_id,assessment,response,response_text\nC00001,A-2026-002,noted,Seen.\n".utf8).write(to: matrix)
         let site = root.appendingPathComponent("site").path
         let env = ["PANEL_NOW": "2026-04-12T09:00:00Z"]
-        let first = try cli.panel(["cron", "--workspace", ws, "--references", drop.path, "--site", site], environment: env)
+        let first = try cli.panel(["cron", "--workspace", ws, "--references", drop.path, "--site", site, "--settle", "0"], environment: env)
         #expect(first.status == 0, "\(first.output)\n\(first.error)")
         #expect(first.output.contains("1 ingested"), "\(first.output)")
         #expect(first.output.contains("an unsigned response matrix in an unattended run cannot say who answered"), "\(first.output)")
@@ -74,7 +74,7 @@ struct PublishingTests {
         let stamps = try ["index.html", "digest.html", "feed.atom", "A-2026-002.html"].map { try modified(site + "/" + $0) }
         let feed = try Data(contentsOf: URL(fileURLWithPath: site + "/feed.atom"))
         Thread.sleep(forTimeInterval: 1.1)
-        let second = try cli.panel(["cron", "--workspace", ws, "--references", drop.path, "--site", site], environment: env)
+        let second = try cli.panel(["cron", "--workspace", ws, "--references", drop.path, "--site", site, "--settle", "0"], environment: env)
         #expect(second.status == 0, "\(second.error)")
         #expect(FileManager.default.fileExists(atPath: drop.appendingPathComponent("processed/act.xml").path))
         #expect(second.output.contains("0 ingested, 0 duplicate, 0 rejected; 0 files"), "\(second.output)")
@@ -83,9 +83,9 @@ struct PublishingTests {
         #expect(try ["index.html", "digest.html", "feed.atom", "A-2026-002.html"].map { try modified(site + "/" + $0) } == stamps)
         #expect(try Data(contentsOf: URL(fileURLWithPath: site + "/feed.atom")) == feed)
         // Stops at the first failure: a drop folder that is not there, a workspace that is not one.
-        let typo = try cli.panel(["cron", "--workspace", ws, "--references", drop.path + "-typo", "--site", site], environment: env)
+        let typo = try cli.panel(["cron", "--workspace", ws, "--references", drop.path + "-typo", "--site", site, "--settle", "0"], environment: env)
         #expect(typo.status == 2 && typo.error.contains("no such folder; nothing was ingested"), "\(typo.error)")
-        let broken = try cli.panel(["cron", "--workspace", root.appendingPathComponent("nowhere").path, "--site", site], environment: env)
+        let broken = try cli.panel(["cron", "--workspace", root.appendingPathComponent("nowhere").path, "--site", site, "--settle", "0"], environment: env)
         #expect(broken.status != 0)
     }
 
@@ -129,7 +129,7 @@ struct PublishingTests {
         let listed = try JSONSerialization.jsonObject(with: Data(flags.output.utf8)) as? [[String: Any]]
         let id = try #require(listed?.first?["id"] as? String)
         #expect(try cli.panel(["flags", "resolve", id, "--note", "covered by A-2026-002", "--as", "exp-01", "--workspace", ws], environment: env).status == 0)
-        #expect(try cli.panel(["cron", "--workspace", ws, "--site", site], environment: env).status == 0)
+        #expect(try cli.panel(["cron", "--workspace", ws, "--site", site, "--settle", "0"], environment: env).status == 0)
 
         let index = try Browser.run(["--dump-dom", "file://\(site)/index.html"])
         #expect(index.contains("A-2026-002: Autonomous replication in open-weight agent systems"), "\(index.prefix(500))")

@@ -81,6 +81,43 @@ struct IntakeTests {
         #expect(try world.temporary.store.object(SHA256Hex.of(original)) == [UInt8](original))
     }
 
+    /// Only regular files that have settled are read: a file still arriving waits for the next
+    /// run, a link (which could lead anywhere on the machine) and a pipe (which could block the
+    /// job forever) are set aside with the reason, a subfolder is left and listed.
+    @Test(.timeLimit(.minutes(1)), arguments: StoreKind.available) func theInboxReadsOnlySettledRegularFiles(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
+        try world.drop([Self.files[0], Self.files[1]])
+        let manager = FileManager.default
+        let old = Date().addingTimeInterval(-3_600)
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: world.inbox.appendingPathComponent("exp-12-replication.yaml").path)
+        try manager.setAttributes([.modificationDate: Date().addingTimeInterval(-3)], ofItemAtPath: world.inbox.appendingPathComponent("exp-19-replication.csv").path)
+        try manager.createSymbolicLink(atPath: world.inbox.appendingPathComponent("linked.yaml").path,
+                                       withDestinationPath: Fixtures.path(Self.files[0]))
+        #expect(mkfifo(world.inbox.appendingPathComponent("pipe.yaml").path, 0o600) == 0)
+        try manager.createDirectory(at: world.inbox.appendingPathComponent("later"), withIntermediateDirectories: true)
+        let results = try world.intake().processInbox(world.inbox, settle: 10)
+        let inbox = world.inbox.path
+        #expect(results.map(\.file) == ["linked.yaml", "pipe.yaml", "exp-12-replication.yaml", "exp-19-replication.csv", "later"])
+        #expect(results.map(\.outcome) == [
+            .rejected(["\(inbox)/linked.yaml: a symbolic link (to \(Fixtures.path(Self.files[0]))), not followed: put the file itself in the folder"]),
+            .rejected(["\(inbox)/pipe.yaml: a named pipe, not a regular file; not read"]),
+            .recorded(review: "A-2026-002:expert-review:exp-12", comments: 4),
+            .left("\(inbox)/exp-19-replication.csv: left for the next run: modified 3 s ago, less than 10 s (it may still be being written)"),
+            .left("\(inbox)/later/: a folder, not read (only files at the top level of \(inbox) are taken)"),
+        ])
+        #expect(world.waiting == ["exp-19-replication.csv", "later"])
+        #expect(world.names(in: "rejected") == ["linked.yaml", "linked.yaml.reason.txt", "pipe.yaml", "pipe.yaml.reason.txt"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 1)
+        // Settled, it is taken by the next run.
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: world.inbox.appendingPathComponent("exp-19-replication.csv").path)
+        let next = try world.intake().processInbox(world.inbox, settle: 10)
+        #expect(next.map(\.outcome).contains(.recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)))
+        // Named on the command line, a pipe is refused too, without waiting for a writer.
+        let pipe = world.temporary.directory.appendingPathComponent("named.yaml").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        #expect(try world.intake().submit(pipe) == .rejected(["\(pipe): a named pipe, not a regular file; not read"]))
+    }
+
     @Test(arguments: StoreKind.available) func theSameFileTwiceIsRecordedOnce(kind: StoreKind) throws {
         let world = try ReviewWorld(kind: kind)
         try world.drop([Self.files[0]])
@@ -88,7 +125,7 @@ struct IntakeTests {
         try world.drop([Self.files[0]])
         let second = try world.intake().processInbox(world.inbox)
         #expect(second.map(\.outcome) == [.alreadyReceived])
-        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-12-replication.yaml.1"])
+        #expect(world.names(in: "processed") == ["exp-12-replication.1.yaml", "exp-12-replication.yaml"])
         #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 1)
         #expect(try world.intake().submit(Fixtures.path(Self.files[0])) == .alreadyReceived)
     }
@@ -252,6 +289,36 @@ struct ReferenceDropTests {
         // Tomorrow: nothing new, nothing rejected again.
         let again = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
         #expect(again.report.files == 0 && again.report.rejected.isEmpty && again.moved.isEmpty)
+    }
+
+    /// A link to a file elsewhere is not read (whoever can write to the drop folder must not make
+    /// the job store, say, /etc/passwd), nor a pipe; a file still being uploaded waits, and a
+    /// subfolder is listed, not walked.
+    @Test(.timeLimit(.minutes(1)), arguments: StoreKind.available) func linksPipesAndPartialFilesAreNotRead(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let folder = try drop(temporary)
+        let manager = FileManager.default
+        try manager.removeItem(at: folder.appendingPathComponent("truncated.xml"))
+        try manager.removeItem(at: folder.appendingPathComponent("pubmed-ai-health.xml"))
+        try manager.createSymbolicLink(atPath: folder.appendingPathComponent("linked.xml").path,
+                                       withDestinationPath: Fixtures.path("references/pubmed/pubmed-ai-health.xml"))
+        #expect(mkfifo(folder.appendingPathComponent("pipe.xml").path, 0o600) == 0)
+        try manager.copyItem(atPath: Fixtures.path("references/pubmed/pubmed-ai-health.xml"), toPath: folder.appendingPathComponent("upload.xml.part").path)
+        try manager.createDirectory(at: folder.appendingPathComponent("2026-11"), withIntermediateDirectories: true)
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary), settle: 0).process(folder)
+        #expect(outcome.report.added == 1)
+        #expect(outcome.report.rejected.map(\.message) == [
+            "\(folder.path)/linked.xml: a symbolic link (to \(Fixtures.path("references/pubmed/pubmed-ai-health.xml"))), not followed: put the file itself in the folder",
+            "\(folder.path)/pipe.xml: a named pipe, not a regular file; not read",
+        ])
+        #expect(outcome.report.skipped == 2)
+        #expect(outcome.report.skippedFiles.map(\.source) == ["\(folder.path)/2026-11", "\(folder.path)/upload.xml.part"])
+        #expect(names(folder, "rejected") == ["linked.xml", "linked.xml.reason.txt", "pipe.xml", "pipe.xml.reason.txt"])
+        #expect(try temporary.store.referenceCount() == 1)
+        // Renamed when complete, the upload is taken by the next run.
+        try manager.moveItem(at: folder.appendingPathComponent("upload.xml.part"), to: folder.appendingPathComponent("upload.xml"))
+        let next = try ReferenceDrop(ingester: try ingester(temporary), settle: 0).process(folder)
+        #expect(next.report.added == 4 && next.moved.map(\.place) == ["processed/upload.xml"])
     }
 
     /// Stopped at every step, then run again: every file ends once in processed/ or rejected/,

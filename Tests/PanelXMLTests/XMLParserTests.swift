@@ -41,6 +41,63 @@ struct XMLParserTests {
         }
     }
 
+    /// What libxml2's push parser calls "Extra content at the end of the document" is said as
+    /// what it is: a file with no element, or one cut off inside an element.
+    @Test(arguments: [
+        ("   \n\n  ", "3:3: no root element: the file holds only whitespace, comments or the XML declaration"),
+        ("<?xml version=\"1.0\"?>\n", "2:1: no root element: the file holds only whitespace, comments or the XML declaration"),
+        ("<!-- only a comment -->", "1:24: no root element: the file holds only whitespace, comments or the XML declaration"),
+        ("<article><front><title>Cut", "1:27: the file ends inside <title> with 3 elements still open (truncated?)"),
+        ("<a>\n</a>\n<b/>", "3:1: Extra content at the end of the document"),
+    ])
+    func anInputThatEndsTooSoonSaysHow(text: String, expected: String) {
+        do {
+            try parser.parse(bytes: Array(text.utf8), source: "f.xml") { _ in }
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect("\(error)" == "f.xml:\(expected)")
+        }
+    }
+
+    /// Every message is one line (a reason file and a cron mail read it as such): libxml2's
+    /// two-line UTF-8 complaint included.
+    @Test func invalidUTF8IsOneLineNamingTheBytes() {
+        let bytes: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>caf".utf8) + [0xE9, 0x20, 0xFF] + Array("</a>".utf8)
+        do {
+            try parser.parse(bytes: bytes, source: "u.xml") { _ in }
+            Issue.record("accepted invalid UTF-8")
+        } catch {
+            #expect("\(error)" == "u.xml:2:7: not valid UTF-8 (bytes 0xE9 0x20 0xFF 0x3C); save the file as UTF-8 or declare its encoding")
+        }
+    }
+
+    @Test func aTextNodeOverLibxml2sLimitSaysSo() {
+        let bytes = Array("<a>".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 10_500_000) + Array("</a>".utf8)
+        do {
+            try parser.parse(bytes: bytes, source: "t.xml") { _ in }
+            Issue.record("accepted a text node over the limit")
+        } catch let error as XMLParseError {
+            #expect(error.reason == .limitExceeded)
+            #expect(error.diagnostic.message.hasPrefix("a text node longer than 10,000,000 bytes"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    /// A named pipe is refused when opened, not waited on (a writer may never come).
+    @Test(.timeLimit(.minutes(1))) func aNamedPipeIsRefusedWithoutWaiting() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pipe-\(UUID().uuidString).xml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        do {
+            try parser.parse(fileAt: path) { _ in }
+            Issue.record("read a named pipe")
+        } catch let error as XMLParseError {
+            #expect(error.reason == .unreadable)
+            #expect(error.diagnostic.message == "not a regular file (a pipe, socket or device); not read")
+        }
+    }
+
     @Test func recordsAreStreamedOneAtATime() throws {
         var text = "<set>\n"
         for index in 0..<1_000 { text += "  <rec n=\"\(index)\"><t>title \(index)</t></rec>\n  <!-- gap -->\n" }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A reference drop folder, taken like the review inbox: every file in it (not its subfolders)
-/// is ingested; ingested and duplicate files move to `processed/`, rejected ones to `rejected/`
+/// A reference drop folder, taken like the review inbox: the files at its top level (as
+/// `DropFolder` sorts them: links, pipes and files still arriving are not read) are ingested; ingested and duplicate files move to `processed/`, rejected ones to `rejected/`
 /// with `NAME.reason.txt` beside them. Nothing is deleted, so the daily run costs only what is new
 /// and does not fail again on yesterday's bad file.
 ///
@@ -13,10 +13,13 @@ public struct ReferenceDrop {
     public enum Step: String, CaseIterable, Sendable { case ingest, writeReason, moveRejected, moveProcessed }
 
     public let ingester: ReferenceIngester
+    /// Files modified less than this many seconds ago are left for the next run (see `DropFolder`).
+    public let settle: TimeInterval
     let fault: ((Step, String) throws -> Void)?
 
-    public init(ingester: ReferenceIngester, fault: ((Step, String) throws -> Void)? = nil) {
+    public init(ingester: ReferenceIngester, settle: TimeInterval = 0, fault: ((Step, String) throws -> Void)? = nil) {
         self.ingester = ingester
+        self.settle = settle
         self.fault = fault
     }
 
@@ -32,37 +35,46 @@ public struct ReferenceDrop {
 
     public func process(_ folder: URL) throws -> Outcome {
         let manager = FileManager.default
-        let processed = folder.appendingPathComponent("processed")
-        let rejected = folder.appendingPathComponent("rejected")
-        try manager.createDirectory(at: processed, withIntermediateDirectories: true)
-        try manager.createDirectory(at: rejected, withIntermediateDirectories: true)
-        let names = try manager.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+        let (processed, rejected) = try DropFolder.prepare(folder)
         var files: [URL] = []
-        for name in names {
-            var isDirectory: ObjCBool = false
-            let url = folder.appendingPathComponent(name)
-            if manager.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(url) }
+        var setAside: [(name: String, url: URL, reason: String)] = []
+        var left: [SkippedFile] = []
+        for entry in try DropFolder.scan(folder, settle: settle) {
+            switch entry {
+            case .take(_, let url): files.append(url)
+            case .setAside(let name, let url, let reason): setAside.append((name, url, reason))
+            case .leave(let name, let reason): left.append(SkippedFile(source: folder.appendingPathComponent(name).path, reason: reason))
+            }
         }
-        guard !files.isEmpty else { return Outcome(report: IngestReport(), moved: []) }
-        try fault?(.ingest, folder.path)
-        // Recorded first, committed; moved after.
-        let report = ingester.ingest(paths: files.map(\.path))
+        var report = IngestReport()
+        if !files.isEmpty {
+            try fault?(.ingest, folder.path)
+            // Recorded first, committed; moved after.
+            report = ingester.ingest(paths: files.map(\.path))
+        }
+        report.skip(left)
         var reasons: [String: [String]] = [:]
         for rejection in report.rejected { reasons[rejection.source, default: []].append(rejection.message) }
+        for (_, url, reason) in setAside {
+            report.rejected.append(Rejection(source: url.path, message: reason))
+            reasons[url.path, default: []].append(reason)
+        }
         var moved: [(file: String, place: String)] = []
-        for file in files {
+        for file in files + setAside.map(\.url) {
             let name = file.lastPathComponent
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
-                let target = ReviewIntake.freeName(name, in: rejected)
-                try Debris.writeAtomically(Data((why.joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                let target = DropFolder.freeName(name, in: rejected)
+                try DropFolder.placing(in: rejected) {
+                    try Debris.writeAtomically(Data((why.joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                }
                 try fault?(.moveRejected, file.path)
-                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                try DropFolder.placing(in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }
                 moved.append((name, "rejected/" + target))
             } else {
                 try fault?(.moveProcessed, file.path)
-                let target = ReviewIntake.freeName(name, in: processed)
-                try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+                let target = DropFolder.freeName(name, in: processed)
+                try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
                 moved.append((name, "processed/" + target))
             }
         }

@@ -16,6 +16,17 @@ public struct Rejection: Sendable, Equatable, Codable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// A file not read in this run, and why (`path: reason`).
+public struct SkippedFile: Sendable, Equatable, Codable {
+    public var source: String
+    public var reason: String
+
+    public init(source: String, reason: String) {
+        self.source = source
+        self.reason = reason
+    }
+}
+
 /// What one ingest run did.
 public struct IngestReport: Sendable, Equatable, Codable {
     /// How many ids and duplicate notes a report lists; the counts go on.
@@ -32,12 +43,22 @@ public struct IngestReport: Sendable, Equatable, Codable {
     /// Which ones they duplicate (the first `listLimit`).
     public var duplicateNotes: [DuplicateNote] = []
     public var rejected: [Rejection] = []
+    /// Files passed over: in a folder walk, what is not XML by its name, hidden, or not a regular
+    /// file; in a drop folder, what is left for a later run.
+    public var skipped = 0
+    /// Which ones, with why (the first `listLimit`).
+    public var skippedFiles: [SkippedFile] = []
     public var warnings: [String] = []
     /// Rule matches recorded for new references.
     public var ruleMatches = 0
     public var seconds = 0.0
 
     public init() {}
+
+    mutating func skip(_ files: [SkippedFile]) {
+        skipped += files.count
+        skippedFiles += files.prefix(Self.listLimit - skippedFiles.count)
+    }
 }
 
 public struct IngestProgress: Sendable {
@@ -74,7 +95,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             return "\(source): record \(record + 1) has neither a title nor an identifier (read as \(adapter)); nothing from this file was stored"
         case .unknownAdapter(let name, let known):
-            return "unknown reference format '\(name)' (known: \(known.joined(separator: ", ")))"
+            let hint = ["json", "text"].contains(name.lowercased()) ? "; --format names the XML format, --json prints the report as JSON" : ""
+            return "unknown reference format '\(name)' (known: \(known.joined(separator: ", ")), generic:NAME\(hint))"
         case .missing(let path):
             return "\(path): no such file or directory"
         }
@@ -127,48 +149,79 @@ public final class ReferenceIngester {
         }
     }
 
-    /// Files under the given paths: folders walked recursively in name order.
-    public static func expand(_ paths: [String]) -> (files: [(path: String, size: Int)], missing: [Rejection]) {
+    /// Files under the given paths: folders walked recursively in name order. A path given that
+    /// is missing or not a readable kind of file is a rejection; what a folder walk passes over
+    /// (hidden names, other extensions, links that lead nowhere, pipes and devices) is listed as
+    /// skipped with the reason, never dropped unsaid.
+    public static func expand(_ paths: [String]) -> (files: [(path: String, size: Int)], missing: [Rejection], skipped: [SkippedFile]) {
         var files: [(String, Int)] = []
         var missing: [Rejection] = []
-        let manager = FileManager.default
+        var skipped: [SkippedFile] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            switch FileKind.of(path)?.followed(at: path) {
+            case nil:
                 missing.append(Rejection(source: path, message: IngestError.missing(path).description))
-                continue
+            case .link(let destination, _)?:
+                missing.append(Rejection(source: path, message: "\(path): a symbolic link to \(destination), which does not exist"))
+            case .special(let what)?:
+                missing.append(Rejection(source: path, message: "\(path): \(what), not a regular file; not read"))
+            case .regular(let size, _)?:
+                files.append((absolute(path), size))
+            case .directory?:
+                let (found, passed) = walk(path)
+                files += found.map { (absolute($0.path), $0.size) }
+                skipped += passed
             }
-            if !isDirectory.boolValue {
-                files.append((absolute(path), size(of: path)))
-                continue
-            }
-            guard let walker = manager.enumerator(atPath: path) else { continue }
-            var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") {
-                    walker.skipDescendants()
-                    continue
-                }
-                let full = (path as NSString).appendingPathComponent(relative)
-                var nested: ObjCBool = false
-                if manager.fileExists(atPath: full, isDirectory: &nested), !nested.boolValue,
-                   folderExtensions.contains((name as NSString).pathExtension.lowercased()) {
-                    found.append(full)
-                }
-            }
-            files += found.sorted().map { (absolute($0), size(of: $0)) }
         }
-        return (files, missing)
+        return (files, missing, skipped)
+    }
+
+    /// The files under a folder that ingest reads, and those it passes over with the reason.
+    private static func walk(_ root: String) -> (files: [(path: String, size: Int)], skipped: [SkippedFile]) {
+        var files: [(path: String, size: Int)] = []
+        var skipped: [SkippedFile] = []
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root).sorted()
+        } catch {
+            return ([], [SkippedFile(source: root, reason: "\(root)/: the folder cannot be read")])
+        }
+        let extensions = folderExtensions.sorted().map { "." + $0 }.joined(separator: " ")
+        for name in names {
+            let full = (root as NSString).appendingPathComponent(name)
+            if name.hasPrefix(".") {
+                skipped.append(SkippedFile(source: full, reason: "\(full): hidden (the name starts with a dot)"))
+                continue
+            }
+            let kind = FileKind.of(full)
+            if case .link(_, .directory?) = kind {
+                skipped.append(SkippedFile(source: full, reason: "\(full): a symbolic link to a folder, not followed"))
+                continue
+            }
+            switch kind?.followed(at: full) {
+            case nil: continue  // gone since the listing
+            case .link(let destination, _)?:
+                skipped.append(SkippedFile(source: full, reason: "\(full): a symbolic link to \(destination), which does not exist"))
+            case .directory?:
+                let nested = walk(full)
+                files += nested.files
+                skipped += nested.skipped
+            case .special(let what)?:
+                skipped.append(SkippedFile(source: full, reason: "\(full): \(what), not a regular file; not read"))
+            case .regular(let size, _)?:
+                if folderExtensions.contains((name as NSString).pathExtension.lowercased()) {
+                    files.append((full, size))
+                } else {
+                    skipped.append(SkippedFile(source: full, reason: "\(full): not an XML file name (\(extensions)); name it on the command line to read it"))
+                }
+            }
+        }
+        return (files, skipped)
     }
 
     private static func absolute(_ path: String) -> String {
         URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL.path
-    }
-
-    private static func size(of path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// Threads that prepare small files for the writer (1: the writer does everything, streaming).
@@ -180,9 +233,10 @@ public final class ReferenceIngester {
 
     public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> IngestReport {
         let started = Date()
-        let (files, missing) = Self.expand(paths)
+        let (files, missing, skipped) = Self.expand(paths)
         var report = IngestReport()
         report.rejected = missing
+        report.skip(skipped)
         let bytesTotal = files.reduce(0) { $0 + $1.size }
         var bytesBefore = 0
         var next = 0

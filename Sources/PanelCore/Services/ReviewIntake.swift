@@ -24,6 +24,8 @@ public final class ReviewIntake {
         case rejected([String])
         /// Understood, but the actor may not do it (moved aside like a rejected file, exit 3).
         case refused([String])
+        /// Not taken in this run, and why (still arriving, or a subfolder): it stays where it is.
+        case left(String)
     }
 
     private let store: any PanelStore
@@ -92,11 +94,20 @@ public final class ReviewIntake {
         }
     }
 
-    /// The size is checked before a file is read, so an oversized file costs no memory. (When
-    /// the size cannot be read, reading the file says why, and its length is checked again.)
+    /// The kind and size are checked before a file is read: a pipe or device is never opened (it
+    /// could wait forever), and an oversized file costs no memory. (When the file cannot be
+    /// examined, reading it says why, and its length is checked again.)
     private func oversized(_ path: String) -> Outcome? {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > limits.maxFileBytes else { return nil }
-        return .rejected([limits.fileTooLarge(path, bytes: size)])
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            return Int(info.st_size) > limits.maxFileBytes ? .rejected([limits.fileTooLarge(path, bytes: Int(info.st_size))]) : nil
+        case S_IFDIR:
+            return .rejected(["\(path): a folder, not a review file"])
+        default:
+            return .rejected(["\(path): \(FileKind.specialName(info.st_mode)), not a regular file; not read"])
+        }
     }
 
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
@@ -219,28 +230,27 @@ public final class ReviewIntake {
         return outcome
     }
 
-    /// Processes every file in `inbox` (not its subfolders), oldest name first.
+    /// Processes every file at the top of `inbox` in name order, as `DropFolder` sorts them: links,
+    /// pipes and devices are set aside with the reason; files still arriving (dot or `.part` names,
+    /// or modified less than `settle` seconds ago) and subfolders are left, and listed as `.left`.
     /// Throws only when the fault hook stops the run.
-    /// Each file with its outcome and where it went (`processed/NAME` or `rejected/NAME`).
-    public func processInbox(_ inbox: URL) throws -> [(file: String, outcome: Outcome, place: String)] {
-        let manager = FileManager.default
-        let processed = inbox.appendingPathComponent("processed")
-        let rejected = inbox.appendingPathComponent("rejected")
-        try manager.createDirectory(at: processed, withIntermediateDirectories: true)
-        try manager.createDirectory(at: rejected, withIntermediateDirectories: true)
+    /// Each file with its outcome and where it went (`processed/NAME` or `rejected/NAME`; its own
+    /// name when left).
+    public func processInbox(_ inbox: URL, settle: TimeInterval = 0) throws -> [(file: String, outcome: Outcome, place: String)] {
+        let (processed, rejected) = try DropFolder.prepare(inbox)
         var results: [(file: String, outcome: Outcome, place: String)] = []
         var files: [(name: String, url: URL)] = []
-        let names: [String]
-        do {
-            names = try manager.contentsOfDirectory(atPath: inbox.path).filter { !$0.hasPrefix(".") }.sorted()
-        } catch {
-            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: inbox.path])
+        var setAside: [(name: String, url: URL, outcome: Outcome)] = []
+        var left: [(file: String, outcome: Outcome, place: String)] = []
+        // The reference drop folder lives in the inbox by default (`inbox/references/`).
+        for entry in try DropFolder.scan(inbox, settle: settle, skipFolders: ["references"]) {
+            switch entry {
+            case .take(let name, let url): files.append((name, url))
+            case .setAside(let name, let url, let reason): setAside.append((name, url, .rejected([reason])))
+            case .leave(let name, let reason): left.append((name, .left(reason), name))
+            }
         }
-        for name in names {
-            let file = inbox.appendingPathComponent(name)
-            var isDirectory: ObjCBool = false
-            if manager.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append((name, file)) }
-        }
+        try move(setAside, processed: processed, rejected: rejected, results: &results)
         // A signature travels with its file; one without its file is set aside with the reason.
         let present = Set(files.map(\.name))
         let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
@@ -258,7 +268,7 @@ public final class ReviewIntake {
                         decided.append((file.name, file.url, refusal))
                         continue
                     }
-                    guard let data = manager.contents(atPath: file.url.path) else {
+                    guard let data = FileManager.default.contents(atPath: file.url.path) else {
                         decided.append((file.name, file.url, .rejected(["\(file.url.path): cannot read the file"])))
                         continue
                     }
@@ -274,7 +284,7 @@ public final class ReviewIntake {
         let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
             "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
         try move(orphaned, processed: processed, rejected: rejected, results: &results)
-        return results
+        return results + left
     }
 
     /// Moves decided files (and their signatures) to `processed/` or, with their reasons, to `rejected/`.
@@ -288,33 +298,31 @@ public final class ReviewIntake {
             switch outcome {
             case .rejected(let reasons), .refused(let reasons):
                 try fault?(.writeReason, file.path)
-                let target = Self.freeName(name, in: rejected)
+                let target = DropFolder.freeName(name, in: rejected)
                 let reason = reasons.joined(separator: "\n") + "\n"
-                try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                try DropFolder.placing(in: rejected) {
+                    try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                }
                 try fault?(.moveRejected, file.path)
                 // The signature first: a crash between the two leaves the file, which the next run takes again.
-                if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(Self.freeName(target + ".sig", in: rejected))) }
-                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                try DropFolder.placing(in: rejected) {
+                    if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(DropFolder.freeName(target + ".sig", in: rejected))) }
+                    try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                }
                 place = "rejected/" + target
             default:
                 try fault?(.moveProcessed, file.path)
-                let target = Self.freeName(name, in: processed)
-                if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(Self.freeName(target + ".sig", in: processed))) }
-                try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+                let target = DropFolder.freeName(name, in: processed)
+                try DropFolder.placing(in: processed) {
+                    if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(DropFolder.freeName(target + ".sig", in: processed))) }
+                    try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+                }
                 place = "processed/" + target
             }
             results.append((name, outcome, place))
         }
     }
 
-    /// `name`, or `name.1`, `name.2`, ... when taken: nothing is overwritten.
-    static func freeName(_ name: String, in directory: URL) -> String {
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: directory.appendingPathComponent(name).path) { return name }
-        var index = 1
-        while manager.fileExists(atPath: directory.appendingPathComponent("\(name).\(index)").path) { index += 1 }
-        return "\(name).\(index)"
-    }
 }
 
 /// How large one review or response file may be: generous for the largest real review (a

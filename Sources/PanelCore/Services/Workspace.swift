@@ -264,6 +264,8 @@ public struct Workspace: Sendable {
     public var storeLocation: StoreLocation { StoreLocation(config.store) }
     public var objectsURL: URL { resolve(config.objects) }
     public var inboxURL: URL { resolve(config.inbox) }
+    /// The reference drop folder `refs inbox` takes by default.
+    public var referenceDropURL: URL { inboxURL.appendingPathComponent("references") }
     public var objects: ObjectStore { ObjectStore(root: objectsURL) }
     public var workflowsURL: URL { resolve(config.workflows) }
 

@@ -21,6 +21,7 @@ struct CronCommand: ParsableCommand {
     @Option(help: "The folder publishers' and registries' XML is dropped into.") var references: String?
     @Option(help: "The folder the site, digest.html and feed.atom are written to.") var site: String
     @OptionGroup var jobs: JobsOption
+    @OptionGroup var settle: SettleOption
 
     func run() throws {
         // What cron writes is published: the public's view, whoever runs it.
@@ -37,10 +38,10 @@ struct CronCommand: ParsableCommand {
         }
         if let references {
             Console.out("== references: \(references)")
-            try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count)]).run() }
+            try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count), "--settle", String(settle.seconds)]).run() }
         }
         Console.out("== inbox")
-        try tolerated { try Inbox.parse(options + ["--unattended"]).run() }
+        try tolerated { try Inbox.parse(options + ["--unattended", "--settle", String(settle.seconds)]).run() }
         let folder = URL(fileURLWithPath: site)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         Console.out("== digest")

@@ -182,7 +182,8 @@ struct Demo: ParsableCommand {
             try manager.copyItem(at: source, to: inbox.appendingPathComponent(source.lastPathComponent))
         }
         do {
-            try Console.run { try Inbox.parse(ws + at(5)).run() }
+            // The demo copied the files itself, so they are complete: no settling time.
+            try Console.run { try Inbox.parse(ws + at(5) + ["--settle", "0"]).run() }
         } catch let code as ExitCode where code == Exit.badInput {
             Console.out("(exit code 2: two files rejected; they are in inbox/rejected/ with their reasons beside them)")
         }

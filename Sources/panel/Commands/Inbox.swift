@@ -6,12 +6,21 @@ struct Inbox: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inbox",
         abstract: "Process every file in the inbox (for cron): record it and move it to processed/, or to rejected/ with NAME.reason.txt.",
-        discussion: "Nothing is deleted; the same file twice is recorded once. Exit 2 when any file was rejected.")
+        discussion: """
+            Nothing is deleted; the same file twice is recorded once. Exit 2 when any file was rejected.
+
+            To drop a file safely, write it under a name starting with a dot or ending in .part (or .tmp, \
+            .partial, .crdownload) and rename it when it is complete; such files, and files modified less \
+            than --settle seconds ago, are left for the next run and listed. Symbolic links, named pipes \
+            and devices are not read: they are set aside in rejected/ with the reason. Subfolders are not \
+            read (references/, the reference drop folder, is left to 'refs inbox').
+            """)
 
     @OptionGroup var workspace: WorkspaceOptions
     @Argument(help: "Inbox folder (default: the workspace's inbox).") var directory: String?
     @ArgumentParser.Flag(help: "Nobody attends this run (cron): response matrices must be signed, as nobody's name can stand for them.")
     var unattended = false
+    @OptionGroup var settle: SettleOption
 
     static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
         // The file's own name and path stay as given (the person running this holds the file);
@@ -28,6 +37,7 @@ struct Inbox: ParsableCommand {
         case .refused(let reasons):
             show("refused    \(file)")
             for reason in reasons { show("           \(reason)") }
+        case .left(let reason): show("left       \(reason)")
         }
     }
 
@@ -42,7 +52,7 @@ struct Inbox: ParsableCommand {
         context.sweepDebris()
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
         let intake = context.intake(workflows: try context.workflows, unattended: unattended)
-        let results = try Console.run { try intake.processInbox(inbox) }
+        let results = try Console.run { try intake.processInbox(inbox, settle: settle.seconds) }
         for (file, outcome, place) in results {
             Self.report(file, outcome)
             switch outcome {
@@ -52,7 +62,9 @@ struct Inbox: ParsableCommand {
         }
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count
         let refused = results.filter { if case .refused = $0.outcome { true } else { false } }.count
-        Console.out("\(results.count - rejected - refused) recorded or already received, \(rejected) rejected, \(refused) refused")
+        let left = results.filter { if case .left = $0.outcome { true } else { false } }.count
+        Console.out("\(results.count - rejected - refused - left) recorded or already received, \(rejected) rejected, \(refused) refused"
+            + (left > 0 ? ", \(left) left for a later run" : ""))
         try Self.exit(for: results.map(\.outcome))
     }
 }

@@ -6,7 +6,7 @@ import PanelSQLite
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a workspace: panel.yaml, inbox/, the store and the object store.",
+        abstract: "Create a workspace: panel.yaml, inbox/ (with inbox/references/), the store and the object store.",
         discussion: "Refuses to touch a folder that already has a panel.yaml.")
 
     @Argument(help: "Folder for the new workspace (created if missing; default: the current folder).")
@@ -60,7 +60,7 @@ struct Init: ParsableCommand {
         // Then everything is made, and a failure part-way removes what was made.
         var made = Made()
         do {
-            for folder in [workspace.inboxURL, workspace.objectsURL] + (postgres ? [] : [workspace.storeURL.deletingLastPathComponent()])
+            for folder in [workspace.inboxURL, workspace.referenceDropURL, workspace.objectsURL] + (postgres ? [] : [workspace.storeURL.deletingLastPathComponent()])
                     + [workspace.workflowsURL, workspace.rulesURL] {
                 try made.folder(folder)
             }
@@ -85,7 +85,7 @@ struct Init: ParsableCommand {
         Console.out("Initialised workspace \(root.path)")
         Console.out("  config  \(workspace.configURL.path)")
         Console.out("  store   \(postgres ? workspace.config.store : workspace.storeURL.path)")
-        Console.out("  inbox   \(workspace.inboxURL.path)")
+        Console.out("  inbox   \(workspace.inboxURL.path) (reviews; references/ for reference XML)")
         Console.out("  workflows \(workspace.workflowsURL.path) (\(workflowFiles.isEmpty ? "none copied" : workflowFiles.map(\.lastPathComponent).joined(separator: ", ")))")
         Console.out("  rules   \(workspace.rulesURL.path) (\(ruleFiles.isEmpty ? "none copied" : ruleFiles.map(\.lastPathComponent).joined(separator: ", ")))")
     }

@@ -17,7 +17,8 @@ extension Refs {
             discussion: """
                 Formats are detected from the root element: JATS, Akoma Ntoso, PubMed/MEDLINE, Crossref, \
                 Atom, RSS, and the generic mappings of panel.yaml. Folders are walked recursively \
-                (.xml .nxml .jats .akn .atom .rss .rdf); collections are streamed record by record. \
+                (.xml .nxml .jats .akn .atom .rss .rdf); other files there, hidden names, links that lead \
+                nowhere, pipes and devices are listed as skipped. Collections are streamed record by record. \
                 Duplicates (same DOI, PMID, FRBR URI or canonical XML) are skipped and reported. \
                 A bad file is reported and skipped; the exit code is 2 when any file was rejected.
                 """)
@@ -61,6 +62,9 @@ extension Refs {
             if !report.rejected.isEmpty { throw Exit.badInput }
         }
 
+        /// How many skipped files the text report names (JSON lists them all, up to the report's limit).
+        static let shownSkips = 10
+
         /// The report as `refs ingest` prints it (also `refs inbox`).
         static func print(_ report: IngestReport, flagged: RuleRunner.Outcome, json: Bool) throws {
             if json {
@@ -82,12 +86,15 @@ extension Refs {
                     }
                 }
                 for warning in report.warnings { Console.out("warning    \(warning)") }
+                for skipped in report.skippedFiles.prefix(shownSkips) { Console.out("skipped    \(skipped.reason)") }
+                if report.skipped > shownSkips { Console.out("skipped    … and \(report.skipped - shownSkips) more (--json lists them)") }
                 for rejection in report.rejected { Console.out("rejected   \(rejection.message)") }
                 let megabytes = Double(report.bytes) / 1_048_576
                 Console.out(String(
-                    format: "%d ingested, %d duplicate, %d rejected; %d files, %.2f MB in %.2f s",
-                    report.added, report.duplicates, report.rejected.count, report.files, megabytes,
-                    report.seconds))
+                    format: "%d ingested, %d duplicate, %d rejected%@; %d files, %@ MB in %.2f s",
+                    report.added, report.duplicates, report.rejected.count,
+                    report.skipped > 0 ? ", \(report.skipped) skipped" : "", report.files,
+                    megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes), report.seconds))
                 if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
                     Console.out("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
                 }
@@ -261,27 +268,34 @@ extension Refs {
             commandName: "inbox",
             abstract: "Ingest a reference drop folder (for cron): each file moves to processed/, or to rejected/ with its reason.",
             discussion: """
-                Like the review inbox: files in the folder (not its subfolders) are ingested; ingested and \
-                duplicate files move to processed/, rejected ones to rejected/ with NAME.reason.txt beside \
-                them. Nothing is deleted, a daily run costs only what is new, and yesterday's bad file does \
-                not fail today's run. Exit 2 when a file was rejected in this run.
+                Like the review inbox: every file at the top of the folder is ingested, whatever its name; \
+                ingested and duplicate files move to processed/, rejected ones to rejected/ with \
+                NAME.reason.txt beside them. Nothing is deleted, a daily run costs only what is new, and \
+                yesterday's bad file does not fail today's run. Exit 2 when a file was rejected in this run.
+
+                To drop a file safely, write it under a name starting with a dot or ending in .part (or \
+                .tmp, .partial, .crdownload) and rename it when it is complete; such files, and files \
+                modified less than --settle seconds ago, are left for the next run and listed as skipped. \
+                Symbolic links, named pipes and devices are not read: they are set aside in rejected/ \
+                with the reason. Subfolders are not read (and are listed).
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The drop folder (default: the workspace's inbox/references).") var directory: String?
         @ArgumentParser.Flag(help: "Print the report as JSON.") var json = false
+        @OptionGroup var settle: SettleOption
         @OptionGroup var jobs: JobsOption
 
         func run() throws {
             let context = try CommandContext.load(workspace)
             context.sweepDebris()
-            let folder = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL.appendingPathComponent("references")
+            let folder = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.referenceDropURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw CommandFailure.badInput("\(folder.path): no such folder (the reference drop folder; create it, or pass DIR)")
             }
             let ingester = try context.ingester(format: nil, jobs: jobs.count)
-            let outcome = try Console.run { try ReferenceDrop(ingester: ingester).process(folder) }
+            let outcome = try Console.run { try ReferenceDrop(ingester: ingester, settle: settle.seconds).process(folder) }
             let report = outcome.report
             let flagged = report.ruleMatches > 0 || report.added > 0
                 ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
@@ -294,11 +308,24 @@ extension Refs {
     }
 }
 
+/// `--settle SECONDS` for the commands that take drop folders.
+struct SettleOption: ParsableArguments {
+    @Option(name: .customLong("settle"), help: ArgumentHelp(
+        "Leave files modified less than this many seconds ago for the next run: they may still be being written (0 takes them all).",
+        valueName: "SECONDS"))
+    var seconds: Double = 10
+
+    func validate() throws {
+        if !(seconds >= 0 && seconds <= 86_400) { throw ValidationError("--settle must be between 0 and 86400 seconds, not \(seconds)") }
+    }
+}
+
 /// `--jobs N` for the commands that ingest references.
 struct JobsOption: ParsableArguments {
     @Option(name: .customLong("jobs"), help: ArgumentHelp("""
-        Threads that parse, extract, hash and match files while one writer records them, in the same \
-        order and with the same result as one thread (default 1; files over 4 MB are always streamed by the writer).
+        Threads (1 to 64) that parse, extract, hash and match files while one writer records them, in \
+        the same order and with the same result as one thread (default 1; files over 4 MB are always \
+        streamed by the writer).
         """, valueName: "N"))
     var count: Int = 1
 

@@ -54,6 +54,10 @@ enum Failure {
             return ([error.description], Exit.failure)
         case let error as EventCodingError:
             return ([error.description], Exit.failure)
+        case IngestError.unknownAdapter:
+            return ([String(describing: error)], Exit.usage)
+        case let error as DropFolderError:
+            return ([error.description], error.missing ? Exit.badInput : Exit.failure)
         case let error as CocoaError:
             return ([describe(error)], Exit.failure)
         case let error as POSIXError:

@@ -1,0 +1,181 @@
+import Foundation
+
+/// What kind of thing a path names, read without following a final symbolic link.
+public enum FileKind: Sendable, Equatable {
+    case regular(size: Int, modified: Date)
+    case directory
+    /// A symbolic link, with what it points to (nil when the link's target does not exist).
+    case link(to: String, target: FileKindTarget?)
+    /// A named pipe, socket or device: reading one may wait forever, so nothing here reads them.
+    case special(String)
+
+    public enum FileKindTarget: Sendable, Equatable { case regular, directory, special(String) }
+
+    /// The kind of `path`, or nil when nothing is there.
+    public static func of(_ path: String) -> FileKind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            let modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+            return .regular(size: Int(info.st_size), modified: modified)
+        case S_IFDIR: return .directory
+        case S_IFLNK:
+            let destination: String
+            do { destination = try FileManager.default.destinationOfSymbolicLink(atPath: path) } catch { destination = "an unreadable target" }
+            var followed = stat()
+            guard stat(path, &followed) == 0 else { return .link(to: destination, target: nil) }
+            switch followed.st_mode & S_IFMT {
+            case S_IFREG: return .link(to: destination, target: .regular)
+            case S_IFDIR: return .link(to: destination, target: .directory)
+            default: return .link(to: destination, target: .special(specialName(followed.st_mode)))
+            }
+        default: return .special(specialName(info.st_mode))
+        }
+    }
+
+    /// What a link leads to, read as that kind (a link that leads nowhere stays a link); any
+    /// other kind as it is.
+    public func followed(at path: String) -> FileKind {
+        guard case .link(_, let target?) = self else { return self }
+        switch target {
+        case .regular:
+            var info = stat()
+            guard stat(path, &info) == 0 else { return self }
+            return .regular(size: Int(info.st_size), modified: Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec)))
+        case .directory: return .directory
+        case .special(let what): return .special(what)
+        }
+    }
+
+    static func specialName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "a named pipe"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: "not a regular file"
+        }
+    }
+}
+
+/// A drop folder (the review inbox, the reference drop folder) entry by entry, and what a run does
+/// with each: take it, set it aside in `rejected/` with a reason, or leave it where it is for a
+/// later run and say why.
+///
+/// Only regular files at the top level are taken. A file is left while it may still be arriving:
+/// a name starting with a dot or ending in `.part`, `.partial`, `.tmp`, `.crdownload`, `.download`,
+/// `.filepart` or `~` (what copy tools and browsers write before they rename), or one modified
+/// less than `settle` seconds ago. A symbolic link is set aside, not followed: whoever can write to
+/// the folder must not be able to make the job read a file elsewhere on the machine. A named pipe,
+/// socket or device is set aside too (reading one would wait forever). A subfolder other than
+/// `processed/` and `rejected/` is left and reported.
+public enum DropFolder {
+    public enum Entry: Sendable, Equatable {
+        case take(name: String, url: URL)
+        case setAside(name: String, url: URL, reason: String)
+        case leave(name: String, reason: String)
+    }
+
+    /// Endings of names that copy tools, browsers and editors give files they are still writing.
+    public static let partialEndings = [".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~"]
+    /// Folders a drop folder keeps for itself.
+    public static let ownFolders: Set<String> = ["processed", "rejected"]
+
+    /// `processed/` and `rejected/` in `folder`, made when missing.
+    public static func prepare(_ folder: URL) throws -> (processed: URL, rejected: URL) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DropFolderError(path: folder.path, problem: "no such folder", missing: true)
+        }
+        func own(_ name: String) throws -> URL {
+            let url = folder.appendingPathComponent(name)
+            switch FileKind.of(url.path) {
+            case nil:
+                do {
+                    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+                } catch {
+                    throw DropFolderError(path: url.path, problem: "cannot be made (\(describe(error))); the drop folder keeps its \(name) files there")
+                }
+            case .directory?: break
+            default: throw DropFolderError(path: url.path, problem: "exists and is not a folder; the drop folder keeps its \(name) files there")
+            }
+            return url
+        }
+        return (try own("processed"), try own("rejected"))
+    }
+
+    /// `name`, or `stem.1.ext`, `stem.2.ext`, ... when taken: nothing is overwritten, and the
+    /// extension that says what the file is stays last.
+    public static func freeName(_ name: String, in directory: URL) -> String {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: directory.appendingPathComponent(name).path) { return name }
+        let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
+        let stem = dot.map { String(name[..<$0]) } ?? name
+        let ext = dot.map { String(name[$0...]) } ?? ""
+        var index = 1
+        while manager.fileExists(atPath: directory.appendingPathComponent("\(stem).\(index)\(ext)").path) { index += 1 }
+        return "\(stem).\(index)\(ext)"
+    }
+
+    /// Runs `body`, which writes into `folder`; a failure names the folder, which is what needs fixing.
+    public static func placing(in folder: URL, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            throw DropFolderError(path: folder.path, problem: "cannot move files into it (\(describe(error))); what this run read is recorded, and the next run moves it once the folder is writable")
+        }
+    }
+
+    /// The operating system's reason, where Foundation wraps one.
+    static func describe(_ error: any Error) -> String {
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return (error as NSError).localizedDescription
+    }
+
+    /// The folder's entries in name order. `now` is the machine's time (file times are the
+    /// machine's too, whatever clock the workspace's events use).
+    public static func scan(_ folder: URL, settle: TimeInterval, now: Date = Date(),
+                            skipFolders: Set<String> = []) throws -> [Entry] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: folder.path])
+        }
+        var entries: [Entry] = []
+        for name in names where !name.hasPrefix(".") {
+            let url = folder.appendingPathComponent(name)
+            guard let kind = FileKind.of(url.path) else { continue }  // gone since the listing
+            switch kind {
+            case .regular(_, let modified):
+                if let ending = partialEndings.first(where: { name.lowercased().hasSuffix($0) }) {
+                    entries.append(.leave(name: name, reason: "\(url.path): left in place: a name ending in '\(ending)' is a file still being written; rename it when it is complete"))
+                } else if case let age = now.timeIntervalSince(modified), age < settle, age > -3600 {
+                    entries.append(.leave(name: name, reason: "\(url.path): left for the next run: modified \(max(0, Int(age))) s ago, less than \(Int(settle)) s (it may still be being written)"))
+                } else {
+                    entries.append(.take(name: name, url: url))
+                }
+            case .directory:
+                if ownFolders.contains(name) || skipFolders.contains(name) { continue }
+                entries.append(.leave(name: name, reason: "\(url.path)/: a folder, not read (only files at the top level of \(folder.path) are taken)"))
+            case .link(let destination, _):
+                entries.append(.setAside(name: name, url: url, reason: "\(url.path): a symbolic link (to \(destination)), not followed: put the file itself in the folder"))
+            case .special(let what):
+                entries.append(.setAside(name: name, url: url, reason: "\(url.path): \(what), not a regular file; not read"))
+            }
+        }
+        return entries
+    }
+}
+
+/// A drop folder, or one of its own folders, that cannot be used: names the folder.
+public struct DropFolderError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var problem: String
+    /// The drop folder itself is not there (bad input, rather than a failure to write).
+    public var missing = false
+    public var description: String { "\(path): \(problem)" }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+@testable import PanelCore
+
+/// A folder on disk for one test, removed afterwards.
+final class ScratchFolder {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("panel-drop-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }  // cleanup only
+
+    @discardableResult
+    func file(_ name: String, _ text: String = "<a/>", age: TimeInterval = 3_600) throws -> URL {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: file)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: file.path)
+        return file
+    }
+
+    func pipe(_ name: String) throws {
+        let path = url.appendingPathComponent(name).path
+        guard mkfifo(path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    func link(_ name: String, to destination: String) throws {
+        try FileManager.default.createSymbolicLink(atPath: url.appendingPathComponent(name).path, withDestinationPath: destination)
+    }
+
+    func folder(_ name: String) throws {
+        try FileManager.default.createDirectory(at: url.appendingPathComponent(name), withIntermediateDirectories: true)
+    }
+}
+
+@Suite("Drop folders and folder walks: what is read, what is not, and why")
+struct DropFolderTests {
+    @Test func eachKindOfEntryIsTakenSetAsideOrLeftWithItsReason() throws {
+        let scratch = try ScratchFolder()
+        let outside = try ScratchFolder()
+        try scratch.file("a.xml")
+        try scratch.file("b.xml", age: 2)                 // still being written, perhaps
+        try scratch.file("c.xml.part")                    // a copy tool's name for it
+        try scratch.file("download.crdownload")
+        try scratch.file(".hidden.xml")                   // the write-then-rename convention
+        try scratch.pipe("pipe.xml")
+        try scratch.link("passwd.xml", to: try outside.file("secret.txt", "root:x:0:0").path)
+        try scratch.link("gone.xml", to: "/nonexistent/gone.xml")
+        try scratch.folder("sub")
+        try scratch.folder("references")
+        try scratch.folder("processed")
+        try scratch.folder("rejected")
+        let entries = try DropFolder.scan(scratch.url, settle: 10, skipFolders: ["references"])
+        let root = scratch.url.path
+        #expect(entries == [
+            .take(name: "a.xml", url: scratch.url.appendingPathComponent("a.xml")),
+            .leave(name: "b.xml", reason: "\(root)/b.xml: left for the next run: modified 2 s ago, less than 10 s (it may still be being written)"),
+            .leave(name: "c.xml.part", reason: "\(root)/c.xml.part: left in place: a name ending in '.part' is a file still being written; rename it when it is complete"),
+            .leave(name: "download.crdownload", reason: "\(root)/download.crdownload: left in place: a name ending in '.crdownload' is a file still being written; rename it when it is complete"),
+            .setAside(name: "gone.xml", url: scratch.url.appendingPathComponent("gone.xml"),
+                      reason: "\(root)/gone.xml: a symbolic link (to /nonexistent/gone.xml), not followed: put the file itself in the folder"),
+            .setAside(name: "passwd.xml", url: scratch.url.appendingPathComponent("passwd.xml"),
+                      reason: "\(root)/passwd.xml: a symbolic link (to \(outside.url.path)/secret.txt), not followed: put the file itself in the folder"),
+            .setAside(name: "pipe.xml", url: scratch.url.appendingPathComponent("pipe.xml"), reason: "\(root)/pipe.xml: a named pipe, not a regular file; not read"),
+            .leave(name: "sub", reason: "\(root)/sub/: a folder, not read (only files at the top level of \(root) are taken)"),
+        ])
+        // With no settling time, the fresh file is taken; names still being written are not.
+        let eager = try DropFolder.scan(scratch.url, settle: 0, skipFolders: ["references"])
+        #expect(eager.contains(.take(name: "b.xml", url: scratch.url.appendingPathComponent("b.xml"))))
+        #expect(!eager.contains { if case .take(let name, _) = $0 { name.hasSuffix(".part") } else { false } })
+    }
+
+    @Test func aClashingNameKeepsItsExtensionLast() throws {
+        let scratch = try ScratchFolder()
+        #expect(DropFolder.freeName("bom.xml", in: scratch.url) == "bom.xml")
+        try scratch.file("bom.xml")
+        #expect(DropFolder.freeName("bom.xml", in: scratch.url) == "bom.1.xml")
+        try scratch.file("bom.1.xml")
+        #expect(DropFolder.freeName("bom.xml", in: scratch.url) == "bom.2.xml")
+        try scratch.file("README")
+        #expect(DropFolder.freeName("README", in: scratch.url) == "README.1")
+        try scratch.file(".env")
+        #expect(DropFolder.freeName(".env", in: scratch.url) == ".env.1")
+    }
+
+    @Test func aDropFoldersOwnFoldersMustBeFolders() throws {
+        let scratch = try ScratchFolder()
+        try scratch.file("processed", "not a folder")
+        #expect(throws: DropFolderError(path: scratch.url.appendingPathComponent("processed").path,
+                                        problem: "exists and is not a folder; the drop folder keeps its processed files there")) {
+            try DropFolder.prepare(scratch.url)
+        }
+        let missing = scratch.url.appendingPathComponent("nowhere")
+        #expect(throws: DropFolderError(path: missing.path, problem: "no such folder", missing: true)) { try DropFolder.prepare(missing) }
+    }
+
+    /// A folder walk reads XML by name and says what it passed over; a path given that cannot be
+    /// read as a file is a rejection. Nothing blocks on a pipe.
+    @Test(.timeLimit(.minutes(1))) func aFolderWalkListsWhatItPassesOver() throws {
+        let scratch = try ScratchFolder()
+        try scratch.file("one.xml")
+        try scratch.file("nested/two.nxml")
+        try scratch.file("export.txt")
+        try scratch.file(".DS_Store")
+        try scratch.pipe("pipe.xml")
+        try scratch.link("gone.xml", to: "/nonexistent/gone.xml")
+        try scratch.link("elsewhere", to: FileManager.default.temporaryDirectory.path)
+        try scratch.link("alias.xml", to: scratch.url.appendingPathComponent("one.xml").path)
+        let root = scratch.url.path
+        let (files, missing, skipped) = ReferenceIngester.expand([root, "\(root)/pipe.xml", "\(root)/gone.xml", "\(root)/absent.xml"])
+        #expect(files.map(\.path) == ["\(root)/alias.xml", "\(root)/nested/two.nxml", "\(root)/one.xml"])
+        #expect(files.map(\.size) == [4, 4, 4])
+        #expect(skipped.map(\.reason) == [
+            "\(root)/.DS_Store: hidden (the name starts with a dot)",
+            "\(root)/elsewhere: a symbolic link to a folder, not followed",
+            "\(root)/export.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
+            "\(root)/gone.xml: a symbolic link to /nonexistent/gone.xml, which does not exist",
+            "\(root)/pipe.xml: a named pipe, not a regular file; not read",
+        ])
+        #expect(missing.map(\.message) == [
+            "\(root)/pipe.xml: a named pipe, not a regular file; not read",
+            "\(root)/gone.xml: a symbolic link to /nonexistent/gone.xml, which does not exist",
+            "\(root)/absent.xml: no such file or directory",
+        ])
+    }
+}
