@@ -8,12 +8,15 @@ struct CronCommand: ParsableCommand {
         abstract: "The unattended job: ingest the reference drop folder, process the inbox, issue the digest and feed, write the site.",
         discussion: """
             Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs inbox' of the drop folder \
-            --references (each file moves to processed/, or to rejected/ with its reason; not fatal); \
+            --references (each file moves to processed/, or to rejected/ with its reason); \
             2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \
             response matrix is set aside, since nobody's name can stand for it); rejected files go to \
             inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \
             SITE/feed.atom (nothing new: neither is rewritten); 4. the site in SITE (pages rewritten only \
-            when they changed). Running it twice in a row issues and rewrites nothing. Crontab:
+            when they changed). A file rejected in step 1 or 2 does not stop the job, but the run that set it \
+            aside ends with that step's exit code (2 rejected, 3 refused) so cron reports it; the file, moved \
+            to rejected/, is not read again, so the next run exits 0. Running it twice in a row issues and \
+            rewrites nothing. Crontab:
               */30 * * * * panel cron --workspace /srv/panel --references /srv/panel/drop --site /srv/www/panel
             """)
 
@@ -36,12 +39,14 @@ struct CronCommand: ParsableCommand {
             Console.error("--site \(site): a file, not a folder; the site, digest.html and feed.atom go in a folder")
             throw Exit.badInput
         }
+        var setAside: ExitCode?
         if let references {
             Console.out("== references: \(references)")
-            try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count), "--settle", String(settle.seconds)]).run() }
+            setAside = try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count), "--settle", String(settle.seconds)]).run() }
         }
         Console.out("== inbox")
-        try tolerated { try Inbox.parse(options + ["--unattended", "--settle", String(settle.seconds)]).run() }
+        let inbox = try tolerated { try Inbox.parse(options + ["--unattended", "--settle", String(settle.seconds)]).run() }
+        setAside = setAside ?? inbox
         let folder = URL(fileURLWithPath: site)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         Console.out("== digest")
@@ -49,15 +54,22 @@ struct CronCommand: ParsableCommand {
                                            "--feed", folder.appendingPathComponent("feed.atom").path, "--wait", "60"]).run()
         Console.out("== site")
         try SiteCommand.parse(options + ["--out", site]).run()
+        if let setAside {
+            // Published and done, but someone has a file to look at: cron reports a non-zero exit.
+            Console.error("cron: done, but files were set aside with their reasons (see above); they are not read again")
+            throw setAside
+        }
     }
 
-    /// Rejected files (exit 2) and refused ones (exit 3) are reported and set aside: the job goes on.
-    /// Anything else stops it.
-    private func tolerated(_ step: () throws -> Void) throws {
+    /// Rejected files (exit 2) and refused ones (exit 3) are reported and set aside: the job goes on,
+    /// and ends with the code (or that of an earlier step that set files aside). Anything else stops it.
+    private func tolerated(_ step: () throws -> Void) throws -> ExitCode? {
         do {
             try step()
+            return nil
         } catch let code as ExitCode where code == Exit.badInput || code == Exit.refused {
             Console.out("(some files were set aside with their reasons; continuing)")
+            return code
         }
     }
 }
