@@ -122,6 +122,9 @@ struct IngestBench: ParsableCommand {
         print(String(format: "generated PubMed collection: %d records, %.2f GB, in %.1f s", records, Double(collectionBytes) / 1_073_741_824, Date().timeIntervalSince(started)))
         let panelBinary = try BenchWorkspace.panelBinary()
         let workspace = scratchURL.appendingPathComponent("ws-collection").path
+        // A fresh workspace: one left in a reused --scratch folder would hold every record already,
+        // and its runs would time duplicates.
+        if manager.fileExists(atPath: workspace) { try manager.removeItem(atPath: workspace) }
         _ = try ChildProcess.run(panelBinary, ["init", workspace])
         let stream = try ChildProcess.run(xmllint, ["--stream", "--noout", collection])
         let gigabytes = Double(collectionBytes) / 1_073_741_824
