@@ -316,16 +316,25 @@ struct TextCollector {
         }
     }
 
+    /// A word ends here (if any text follows).
+    private mutating func boundary() {
+        pendingSpace = pendingSpace || !bytes.isEmpty
+    }
+
     /// Text and CDATA of the subtree in document order (attributes excluded),
-    /// iteratively, so deep trees cannot exhaust the stack.
+    /// iteratively, so deep trees cannot exhaust the stack. The edges of an element that is not
+    /// inline markup end a word: `<num>1.</num><heading>Purpose</heading><p>Public bodies…` reads
+    /// "1. Purpose Public bodies…", as a reader sees it, not "1.PurposePublic bodies…".
     mutating func walk(_ root: xmlNodePtr) {
         if bytes.capacity == 0 { bytes.reserveCapacity(4096) }
+        var names = InlineNames()
         var node: xmlNodePtr? = root.pointee.children
         while let current = node {
             switch current.pointee.type {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content { append(content) }
             case XML_ELEMENT_NODE:
+                if !names.isInline(current) { boundary() }
                 if let child = current.pointee.children {
                     node = child
                     continue
@@ -333,10 +342,12 @@ struct TextCollector {
             default:
                 break
             }
-            // Next sibling, or climb until one exists (stopping at the root).
+            // Next sibling, or climb until one exists (stopping at the root), ending the words
+            // of the block elements climbed out of.
             var climb: xmlNodePtr? = current
             node = nil
             while let up = climb, up != root {
+                if up != current, !names.isInline(up) { boundary() }
                 if let sibling = up.pointee.next {
                     node = sibling
                     break
@@ -348,6 +359,51 @@ struct TextCollector {
 
     func finish() -> String {
         String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Which elements mark up words inside running text, so that their edges are not word
+/// boundaries: emphasis, sub- and superscripts, links, citations and named things, as JATS, Akoma
+/// Ntoso, PubMed, Crossref and XHTML write them (by local name, whatever the namespace). Every
+/// other element (a title, a paragraph, a cell, a list item, `<br/>`) ends a word.
+struct InlineNames {
+    static let inline: Set<String> = [
+        // Emphasis and typography (JATS, PubMed, Crossref face markup, XHTML, Akoma Ntoso).
+        "i", "b", "u", "em", "strong", "italic", "bold", "underline", "overline", "strike", "sc", "scp", "monospace",
+        "roman", "sans-serif", "tt", "font", "ovl", "sup", "sub", "small", "big", "s", "mark", "ruby", "span",
+        "styled-content", "named-content", "abbrev", "abbr", "acronym", "cite", "code", "dfn", "kbd", "samp", "var", "q",
+        "bdi", "bdo", "data", "time", "ins", "del", "wbr",
+        // Links and citations inside a sentence.
+        "a", "xref", "ext-link", "uri", "email", "ref", "mref", "rref", "noteRef", "authorialNote", "inline-formula",
+        "inline-graphic", "private-char", "glyph-ref",
+        // Akoma Ntoso's inline semantic markup.
+        "inline", "term", "def", "entity", "person", "organization", "concept", "object", "event", "location", "process",
+        "role", "quantity", "date", "docTitle", "docNumber", "docDate", "docType", "docStatus", "docProponent", "docPurpose",
+        "docCommittee", "docIntroducer", "docStage", "docAuthority", "docJurisdiction", "shortTitle", "affectedDocument",
+        "relatedDocument", "legislature", "session", "fillIn", "omissis", "courtType", "judge", "lawyer", "party",
+        "neutralCitation", "outcome", "recordedTime",
+    ]
+
+    /// Answers remembered by the name's address, in a small direct-mapped table (no hashing, no
+    /// allocation per element): libxml2 keeps each name once per document, so a long body with a
+    /// few dozen distinct element names reads each name once.
+    private static let slots = 128
+    private var names: [UnsafePointer<xmlChar>?] = []
+    private var answers: [Bool] = []
+
+    mutating func isInline(_ element: xmlNodePtr) -> Bool {
+        guard let name = element.pointee.name else { return false }
+        if names.isEmpty {
+            // Made at the first element: most texts read (a name, a title) have none.
+            names = Array(repeating: nil, count: Self.slots)
+            answers = Array(repeating: false, count: Self.slots)
+        }
+        let slot = (Int(bitPattern: UInt(bitPattern: name)) >> 3) & (Self.slots - 1)
+        if names[slot] == name { return answers[slot] }
+        let answer = Self.inline.contains(String(cString: name))
+        names[slot] = name
+        answers[slot] = answer
+        return answer
     }
 }
 

@@ -153,6 +153,13 @@ struct AdapterTests {
         #expect(document.namespace == namespace)
     }
 
+    /// The act writes `<num>1.</num><heading>Purpose</heading><content><p>Public bodies…` with no space
+    /// between them: the body still reads as words, so searching "purpose" or "public" finds it.
+    @Test func anActsNumberHeadingAndTextAreSeparateWords() throws {
+        let document = try #require(try read("references-real-world/wd17-act.xml").references.first)
+        #expect(document.body == "1. Purpose Public bodies shall assess automated decision systems before use.")
+    }
+
     @Test func anUnknownNamespaceIsNotAkomaNtoso() throws {
         #expect(try read("references-real-world/unknown-namespace.bad.xml").adapter == "none")
         #expect(IngestError.unknownFormat(source: "f.xml", root: "akomaNtoso", namespace: "http://example.org/not-akoma-ntoso", known: ["akn"]).description

@@ -449,6 +449,12 @@ struct IngestTests {
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references-real-world/wd17-act.xml")])
         let act = try #require(try temporary.store.reference(matching: "frbr:/akn/gh/act/2025/14"))
         #expect(act.metadata.namespace == "http://docs.oasis-open.org/legaldocml/ns/akn/3.0/WD17")
+        // Its heading and text touch in the file (`<heading>Purpose</heading><content><p>Public…`):
+        // each is still a word the index finds.
+        for word in ["purpose", "public"] {
+            let hits = try temporary.store.search(ReferenceQuery(try SearchExpression.parse(word)))
+            #expect(hits.map(\.reference.id) == [act.id], "\(word)")
+        }
     }
 }
 

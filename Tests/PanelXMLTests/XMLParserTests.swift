@@ -171,6 +171,27 @@ struct XMLParserTests {
         #expect(summary.byteCount == 4)
     }
 
+    /// Parliaments' and publishers' XML often puts no whitespace between a number, a heading and a
+    /// paragraph: their edges still end words, or search would find neither "Purpose" nor "Public".
+    /// Inline markup (emphasis, sub- and superscripts, links) does not split the word it sits in.
+    @Test(arguments: [
+        ("<section><num>1.</num><heading>Purpose</heading><content><p>Public bodies shall.</p></content></section>",
+         "1. Purpose Public bodies shall."),
+        ("<body><sec><title>Methods</title><p>We used H<sub>2</sub>O and <italic>E. coli</italic>.</p></sec></body>",
+         "Methods We used H2O and E. coli."),
+        ("<Abstract><AbstractText Label=\"A\">First part.</AbstractText><AbstractText>Second</AbstractText></Abstract>",
+         "First part. Second"),
+        ("<t><table><tr><td>cell</td><td>other</td></tr></table>line<break/>next e<sup>x</sup> see<xref>1</xref></t>",
+         "cell other line next ex see1"),
+        ("<akn:p xmlns:akn=\"urn:akn\">The <akn:term>Minister</akn:term>'s <akn:ref href=\"#a\">Act</akn:ref> <akn:b>now</akn:b></akn:p>",
+         "The Minister's Act now"),
+        ("<r>  <p> spaced </p>  <p>out</p> </r>", "spaced out"),
+    ])
+    func blockElementsEndWordsAndInlineMarkupDoesNot(xml: String, text: String) throws {
+        let document = try parser.document(bytes: Array(xml.utf8), source: "t.xml")
+        #expect(document.root?.collapsedText == text)
+    }
+
     @Test func xpathCompilesOnceAndEvaluatesWithNamespaces() throws {
         let expression = try XPathExpression("//a:b[@k='v']", namespaces: ["a": "urn:x"])
         for _ in 0..<3 {
