@@ -288,6 +288,9 @@ public struct XMLNode {
 struct TextCollector {
     private var bytes: [UInt8] = []
     private var pendingSpace = false
+    /// An element's edge came last: a word ends, unless punctuation that closes one follows
+    /// ("language<xref>1</xref>." reads "language 1.", not "language 1 .").
+    private var pendingBreak = false
 
     static func collapse(_ text: String) -> String {
         var collector = TextCollector()
@@ -300,11 +303,18 @@ struct TextCollector {
         case 0x20, 0x09, 0x0A, 0x0D:
             pendingSpace = !bytes.isEmpty
         default:
-            if pendingSpace {
-                bytes.append(0x20)
-                pendingSpace = false
-            }
+            if pendingSpace || (pendingBreak && !Self.closesAWord(byte)) { bytes.append(0x20) }
+            pendingSpace = false
+            pendingBreak = false
             bytes.append(byte)
+        }
+    }
+
+    /// . , ; : ! ? ) ]
+    private static func closesAWord(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x2E, 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x29, 0x5D: true
+        default: false
         }
     }
 
@@ -318,7 +328,7 @@ struct TextCollector {
 
     /// A word ends here (if any text follows).
     private mutating func boundary() {
-        pendingSpace = pendingSpace || !bytes.isEmpty
+        pendingBreak = !bytes.isEmpty
     }
 
     /// Text and CDATA of the subtree in document order (attributes excluded),
@@ -373,8 +383,9 @@ struct InlineNames {
         "roman", "sans-serif", "tt", "font", "ovl", "sup", "sub", "small", "big", "s", "mark", "ruby", "span",
         "styled-content", "named-content", "abbrev", "abbr", "acronym", "cite", "code", "dfn", "kbd", "samp", "var", "q",
         "bdi", "bdo", "data", "time", "ins", "del", "wbr",
-        // Links and citations inside a sentence.
-        "a", "xref", "ext-link", "uri", "email", "ref", "mref", "rref", "noteRef", "authorialNote", "inline-formula",
+        // Links inside a sentence. (A citation or footnote marker, JATS <xref> or Akoma Ntoso <noteRef>, is
+        // not part of the word it follows: "coli<xref>3</xref>" reads "coli 3".)
+        "a", "ext-link", "uri", "email", "ref", "mref", "rref", "authorialNote", "inline-formula",
         "inline-graphic", "private-char", "glyph-ref",
         // Akoma Ntoso's inline semantic markup.
         "inline", "term", "def", "entity", "person", "organization", "concept", "object", "event", "location", "process",

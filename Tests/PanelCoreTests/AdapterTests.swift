@@ -123,6 +123,8 @@ struct AdapterTests {
     @Test(arguments: [
         ("2025", nil, nil, "2025"), ("2025", "Mar", "14", "2025-03-14"), ("2025", "9", nil, "2025-09"),
         ("2025", "December", "1", "2025-12-01"), ("25", "1", "1", nil),
+        // A day the month does not have keeps the month; a month that does not exist keeps the year.
+        ("2021", "02", "31", "2021-02"), ("2024", "2", "29", "2024-02-29"), ("2023", "2", "29", "2023-02"), ("2025", "13", "1", "2025"),
     ] as [(String?, String?, String?, String?)])
     func partialDates(year: String?, month: String?, day: String?, expected: String?) {
         #expect(PartialDate.make(year: year, month: month, day: day) == expected)
@@ -158,6 +160,26 @@ struct AdapterTests {
     @Test func anActsNumberHeadingAndTextAreSeparateWords() throws {
         let document = try #require(try read("references-real-world/wd17-act.xml").references.first)
         #expect(document.body == "1. Purpose Public bodies shall assess automated decision systems before use.")
+    }
+
+    /// One line, an author named in two scripts, the date only as `iso-8601-date`, section titles and a
+    /// citation marker against a word: what some publishers deliver.
+    @Test func minifiedJATSWithNameAlternativesAndAnISODate() throws {
+        let (adapter, references) = try read("references-real-world/jats-minified-name-alternatives.xml")
+        #expect(adapter == "jats")
+        let article = try #require(references.first)
+        #expect(article.title == "Evaluation suites for multilingual model refusals")
+        #expect(article.authors.map(\.name) == ["Hiro Tanaka", "Ama Mensah"], "the western form of a name given in two scripts")
+        #expect(article.published == "2025-03-04")
+        #expect(article.abstract == "Background Refusal rates differ by language 1. Findings Low-resource languages see fewer refusals.")
+        #expect(article.body == "Introduction We compare twelve languages.")
+    }
+
+    @Test func aBillsShortTitleOnItsCoverPageIsItsTitle() throws {
+        let (adapter, references) = try read("references-real-world/akn-bill-cover-page.xml")
+        #expect(adapter == "akn")
+        #expect(references.first?.title == "Deepfake Labelling Bill")
+        #expect(references.first?.documentType == "bill")
     }
 
     @Test func anUnknownNamespaceIsNotAkomaNtoso() throws {

@@ -128,9 +128,11 @@ public enum PartialDate {
         guard let year = year?.trimmingCharacters(in: .whitespaces), year.count == 4, Int(year) != nil else { return nil }
         guard let month = month.flatMap(monthNumber) else { return year }
         let monthText = month < 10 ? "0\(month)" : "\(month)"
-        guard let dayText = day?.trimmingCharacters(in: .whitespaces), let dayNumber = Int(dayText),
-              (1...31).contains(dayNumber) else { return "\(year)-\(monthText)" }
-        return "\(year)-\(monthText)-\(dayNumber < 10 ? "0" : "")\(dayNumber)"
+        // A day the month does not have (31 February) is not stored: the date keeps the precision
+        // it can vouch for, the month, so it can still be searched for.
+        guard let dayText = day?.trimmingCharacters(in: .whitespaces), let dayNumber = Int(dayText) else { return "\(year)-\(monthText)" }
+        let full = "\(year)-\(monthText)-\(dayNumber < 10 ? "0" : "")\(dayNumber)"
+        return isReal(full) ? full : "\(year)-\(monthText)"
     }
 
     static func monthNumber(_ text: String) -> Int? {

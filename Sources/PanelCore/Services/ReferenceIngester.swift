@@ -91,7 +91,7 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(source): no references found (read as \(adapter))"
         case .emptyReference(let source, let adapter, let record):
             if adapter == "jats" {
-                return "\(source):1:1: <article> without front/article-meta (no title, no identifier): not JATS; publisher-native XML (Nature, IOP, RSC) needs a generic mapping in panel.yaml"
+                return "\(source):1:1: <article> with neither a title nor an identifier in front/article-meta (article-title, article-id): nothing to cite it by; if it is publisher-native XML (Nature, IOP, RSC), it needs a generic mapping in panel.yaml"
             }
             return "\(source): record \(record + 1) has neither a title nor an identifier (read as \(adapter)); nothing from this file was stored"
         case .unknownAdapter(let name, let known):

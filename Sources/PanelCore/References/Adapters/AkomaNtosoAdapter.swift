@@ -49,7 +49,9 @@ public final class AkomaNtosoAdapter: ReferenceAdapter {
         docTitle = try XPathExpression(
             "(/a:akomaNtoso/*/a:preface//a:docTitle | /a:akomaNtoso/*/a:coverPage//a:docTitle | /a:akomaNtoso/*/a:header//a:docTitle)[1]",
             namespaces: ns)
-        shortTitle = try XPathExpression("(/a:akomaNtoso/*/a:preface//a:shortTitle | /a:akomaNtoso/*/a:header//a:shortTitle)[1]", namespaces: ns)
+        shortTitle = try XPathExpression(
+            "(/a:akomaNtoso/*/a:preface//a:shortTitle | /a:akomaNtoso/*/a:coverPage//a:shortTitle | /a:akomaNtoso/*/a:header//a:shortTitle)[1]",
+            namespaces: ns)
         workAlias = try XPathExpression("string(\(work)/a:FRBRalias/@value)", namespaces: ns)
         workName = try XPathExpression("string(\(work)/a:FRBRname/@value)", namespaces: ns)
         docNumber = try XPathExpression("(/a:akomaNtoso/*/a:preface//a:docNumber)[1]", namespaces: ns)

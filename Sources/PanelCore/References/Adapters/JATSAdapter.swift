@@ -5,7 +5,7 @@ public final class JATSAdapter: ReferenceAdapter {
     public let name = "jats"
     public let format = ReferenceFormat.jats
 
-    private let title, journal, doi, pmid, contributors, givenNames, surname, stringName, collab,
+    private let title, journal, doi, pmid, contributors, personName, alternativeName, givenNames, surname, stringName, collab,
         affiliationRefs, inlineAffiliations, affiliations, affiliationText, keywords, abstract, body,
         pubDate, year, month, day, country, articleType: XPathExpression
 
@@ -16,9 +16,12 @@ public final class JATSAdapter: ReferenceAdapter {
         doi = try XPathExpression("\(meta)/article-id[@pub-id-type='doi']")
         pmid = try XPathExpression("\(meta)/article-id[@pub-id-type='pmid']")
         contributors = try XPathExpression("\(meta)//contrib[@contrib-type='author' or not(@contrib-type)]")
-        givenNames = try XPathExpression("name/given-names")
-        surname = try XPathExpression("name/surname")
-        stringName = try XPathExpression("string-name")
+        // A name given in several scripts (<name-alternatives>): the western form, else the first.
+        personName = try XPathExpression("name | name-alternatives/name[@name-style='western']")
+        alternativeName = try XPathExpression("name-alternatives/name")
+        givenNames = try XPathExpression("given-names")
+        surname = try XPathExpression("surname")
+        stringName = try XPathExpression("string-name | name-alternatives/string-name")
         collab = try XPathExpression("collab")
         affiliationRefs = try XPathExpression("xref[@ref-type='aff']/@rid")
         inlineAffiliations = try XPathExpression("aff")
@@ -55,8 +58,8 @@ public final class JATSAdapter: ReferenceAdapter {
         if let value = document.text(doi) { metadata.identifiers.append(ReferenceIdentifier(.doi, value)) }
         if let value = document.text(pmid) { metadata.identifiers.append(ReferenceIdentifier(.pmid, value)) }
         for contributor in document.nodes(contributors) {
-            var name = [document.text(givenNames, at: contributor), document.text(surname, at: contributor)]
-                .compactMap { $0 }.joined(separator: " ")
+            let parts = document.nodes(personName, at: contributor).first ?? document.nodes(alternativeName, at: contributor).first
+            var name = parts.map { [document.text(givenNames, at: $0), document.text(surname, at: $0)].compactMap { $0 }.joined(separator: " ") } ?? ""
             if name.isEmpty { name = document.text(stringName, at: contributor) ?? document.text(collab, at: contributor) ?? "" }
             guard !name.isEmpty else { continue }
             var affiliations = document.strings(affiliationRefs, at: contributor)
@@ -71,8 +74,10 @@ public final class JATSAdapter: ReferenceAdapter {
         // The electronic publication date first, then print, then any other (collection, ...);
         // within each, the most complete; the precision the document gives is kept.
         let dates = document.nodes(pubDate).compactMap { node -> (rank: Int, date: String)? in
+            // The parts as elements, else the machine-readable attribute alone (`iso-8601-date="2025-03-04"`).
             guard let date = PartialDate.make(year: document.text(year, at: node), month: document.text(month, at: node),
-                                              day: document.text(day, at: node)) else { return nil }
+                                              day: document.text(day, at: node))
+                    ?? PartialDate.fromISO(node.attribute("iso-8601-date")) else { return nil }
             let type = node.attribute("pub-type") ?? node.attribute("date-type") ?? ""
             let format = node.attribute("publication-format") ?? ""
             let electronic = type == "epub" || (type == "pub" && format == "electronic") || format == "electronic"
