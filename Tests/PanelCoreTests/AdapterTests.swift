@@ -182,6 +182,25 @@ struct AdapterTests {
         #expect(references.first?.documentType == "bill")
     }
 
+    /// Each Atom text construct as its type says: escaped HTML read as a reader sees it, plain text
+    /// kept as written (its '<' included), XHTML as text.
+    @Test func atomTextConstructsAreReadByTheirType() throws {
+        let (adapter, references) = try read("references-real-world/atom-text-constructs.xml")
+        #expect(adapter == "atom")
+        #expect(references.map(\.title) == ["Incident notice: agentic procurement tool", "Guidance on model cards"])
+        #expect(references.first?.abstract == "Thresholds where x < 5 and y > 3 are <angle> words, kept as written.")
+        #expect(references.first?.body == "The tool placed orders without review\u{2014}twice.")
+        #expect(references.last?.body == "Scope Model cards must list evaluations.")
+    }
+
+    @Test func rssTitlesAndDescriptionsAreReadAsAReaderSeesThem() throws {
+        let (adapter, references) = try read("references-real-world/rss-escaped-html.xml")
+        #expect(adapter == "rss")
+        let item = try #require(references.first)
+        #expect(item.title == "Minister announces AI task force")
+        #expect(item.abstract == "The task force\u{2014}twelve members\u{A0}strong\u{2014}reports in June.")
+    }
+
     @Test func anUnknownNamespaceIsNotAkomaNtoso() throws {
         #expect(try read("references-real-world/unknown-namespace.bad.xml").adapter == "none")
         #expect(IngestError.unknownFormat(source: "f.xml", root: "akomaNtoso", namespace: "http://example.org/not-akoma-ntoso", known: ["akn"]).description

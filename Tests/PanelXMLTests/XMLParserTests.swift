@@ -193,6 +193,19 @@ struct XMLParserTests {
         #expect(document.root?.collapsedText == text)
     }
 
+    @Test(arguments: [
+        ("<p>One</p><p>Two<br/>three</p>", "One Two three"),
+        ("Cdata<b>bold</b>word and <a href=\"x>y\">a link</a>.", "Cdataboldword and a link."),
+        ("x < 5 and y > 3", "x < 5 and y > 3"),
+        ("a &amp;mdash; b &mdash; c &#8212; d &#x2014; e &bogus; f & g", "a &mdash; b \u{2014} c \u{2014} d \u{2014} e &bogus; f & g"),
+        ("before<script>alert('<p>')</script><style>p{}</style><!-- <p>hidden</p> -->after", "before after"),
+        ("<td>cell</td><td>next", "cell next"),
+        ("unclosed <b tag", "unclosed <b tag"),
+    ])
+    func htmlFragmentsReadAsAReaderSeesThem(html: String, text: String) {
+        #expect(HTMLText.plain(html) == text)
+    }
+
     @Test func xpathCompilesOnceAndEvaluatesWithNamespaces() throws {
         let expression = try XPathExpression("//a:b[@k='v']", namespaces: ["a": "urn:x"])
         for _ in 0..<3 {

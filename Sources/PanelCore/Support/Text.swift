@@ -1,23 +1,8 @@
 import Crypto
 import PanelXML
 extension String {
-    /// Text of an HTML fragment: tags dropped, the common entities decoded.
-    public var strippingHTMLTags: String {
-        guard contains("<") || contains("&") else { return self }
-        var out = ""
-        out.reserveCapacity(count)
-        var inTag = false
-        for character in self {
-            if character == "<" { inTag = true; out.append(" "); continue }
-            if character == ">" && inTag { inTag = false; continue }
-            if !inTag { out.append(character) }
-        }
-        let entities = ["&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": "\"", "&#39;": "'", "&apos;": "'", "&nbsp;": " "]
-        for (entity, value) in entities where out.contains(entity) {
-            out = out.replacingOccurrences(of: entity, with: value)
-        }
-        return out.collapsingWhitespace
-    }
+    /// The text a reader sees in an HTML fragment (`HTMLText.plain`): tags dropped, entities decoded.
+    public var strippingHTMLTags: String { HTMLText.plain(self) }
 }
 
 import Foundation

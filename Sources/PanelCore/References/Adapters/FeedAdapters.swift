@@ -6,7 +6,7 @@ public final class AtomAdapter: ReferenceAdapter {
     public let name = "atom"
     public let format = ReferenceFormat.atom
 
-    private let id, title, published, updated, authors, link, categories, summary, content, contentType: XPathExpression
+    private let id, title, published, updated, authors, link, categories, summary, content: XPathExpression
 
     public init() throws {
         let ns = ["a": Self.namespace]
@@ -19,7 +19,14 @@ public final class AtomAdapter: ReferenceAdapter {
         categories = try XPathExpression("/a:entry/a:category/@term", namespaces: ns)
         summary = try XPathExpression("/a:entry/a:summary", namespaces: ns)
         content = try XPathExpression("/a:entry/a:content", namespaces: ns)
-        contentType = try XPathExpression("string(/a:entry/a:content/@type)", namespaces: ns)
+    }
+
+    /// An Atom text construct as its `type` says (RFC 4287 §3.1): `html` is escaped HTML, read as a
+    /// reader sees it; `text` (the default) and `xhtml` (markup in the feed itself) are text as they stand.
+    private func text(_ expression: XPathExpression, in document: PanelXMLDocument) -> String? {
+        guard let node = document.nodes(expression).first else { return nil }
+        let text = (node.attribute("type") ?? "text").lowercased() == "html" ? HTMLText.plain(node.stringValue) : node.collapsedText
+        return text.isEmpty ? nil : text
     }
 
     public func accepts(_ root: XMLRootInfo) -> Bool {
@@ -31,16 +38,13 @@ public final class AtomAdapter: ReferenceAdapter {
     public func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata] {
         var metadata = ReferenceMetadata()
         if let value = document.text(id) { metadata.identifiers.append(ReferenceIdentifier(.uri, value)) }
-        metadata.title = document.text(title) ?? ""
+        metadata.title = text(title, in: document) ?? ""
         metadata.published = PartialDate.fromISO(document.text(published) ?? document.text(updated))
         metadata.authors = document.texts(authors).map { Author(name: $0) }
         metadata.url = document.text(link)
         metadata.keywords = document.texts(categories).uniqued
-        let isHTML = (document.text(contentType) ?? "").contains("html")
-        let summaryText = document.text(summary) ?? ""
-        let contentText = document.text(content) ?? ""
-        metadata.abstract = summaryText.strippingHTMLTags
-        metadata.body = isHTML ? contentText.strippingHTMLTags : contentText
+        metadata.abstract = text(summary, in: document) ?? ""
+        metadata.body = text(content, in: document) ?? ""
         metadata.documentType = "feed-entry"
         return [metadata]
     }
@@ -78,7 +82,9 @@ public final class RSSAdapter: ReferenceAdapter {
         if let value = document.text(guid) ?? document.text(link) {
             metadata.identifiers.append(ReferenceIdentifier(.uri, value))
         }
-        metadata.title = document.text(title) ?? ""
+        // RSS titles are plain text by the specification and HTML in practice (`&lt;b&gt;AI&lt;/b&gt;`):
+        // read as a reader sees them (a '<' that opens no tag stays).
+        metadata.title = (document.text(title) ?? "").strippingHTMLTags
         metadata.url = document.text(link)
         metadata.published = PartialDate.fromRFC822(document.text(date)) ?? PartialDate.fromISO(document.text(dcDate))
         metadata.authors = (document.texts(creators) + document.texts(authorField)).uniqued.map { Author(name: $0) }
