@@ -201,6 +201,22 @@ struct AdapterTests {
         #expect(item.abstract == "The task force\u{2014}twelve members\u{A0}strong\u{2014}reports in June.")
     }
 
+    /// A Bookshelf chapter is a reference like an article; the deleted citations of an update file are none.
+    @Test func pubMedBookChaptersAreReadAndDeletionsAreNotReferences() throws {
+        let (adapter, references) = try read("references-real-world/pubmed-book-and-deletions.xml")
+        #expect(adapter == "pubmed")
+        #expect(references.map(\.documentType) == ["journal-article", "book-chapter"])
+        #expect(references.first?.published == "2025")
+        #expect(references.first?.abstract == "METHODS: We observed two sites. RESULTS: Waits fell.")
+        let chapter = try #require(references.last)
+        #expect(chapter.title == "Chapter 3: Auditing clinical algorithms")
+        #expect(chapter.container == "AI in Health Systems: A Fictional Handbook")
+        #expect(chapter.authors.map(\.name) == ["Yui Nakamura"], "the chapter's authors, not the book's editors")
+        #expect(chapter.identifiers == [ReferenceIdentifier(.pmid, "99100002"), ReferenceIdentifier(.doi, "10.5555/nbk990002")])
+        #expect(chapter.published == "2024-11")
+        #expect(chapter.abstract == "Audits find drift after upgrades.")
+    }
+
     @Test func anUnknownNamespaceIsNotAkomaNtoso() throws {
         #expect(try read("references-real-world/unknown-namespace.bad.xml").adapter == "none")
         #expect(IngestError.unknownFormat(source: "f.xml", root: "akomaNtoso", namespace: "http://example.org/not-akoma-ntoso", known: ["akn"]).description
