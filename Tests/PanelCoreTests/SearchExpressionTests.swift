@@ -33,10 +33,15 @@ struct SearchExpressionTests {
         #expect(throws: SearchSyntaxError(query: query, message: message)) { try SearchExpression.parse(query) }
     }
 
-    @Test func storeOperatorsAreJustWords() throws {
-        // FTS5's column filters and NEAR groups are not operators here.
-        #expect(try SearchExpression.parse("title:model NEAR(a b)") == SearchExpression(required: [
-            [.phrase(["title", "model"])], [.phrase(["near", "a"])], [.word("b", prefix: false)],
-        ]))
+    /// Other engines' operators are not passed to the store (no FTS5 or tsquery syntax gets through)
+    /// and are not searched as words either, which would quietly match nothing: they are refused.
+    @Test func otherEnginesOperatorsAreRefusedNotSearched() throws {
+        #expect(throws: SearchSyntaxError(query: "title:model", message:
+            "'title:' searches one field, which panel does not do: a search reads all of a reference's text; search the words, and narrow with --from, --to, --keyword, --country or --source")) {
+            try SearchExpression.parse("title:model")
+        }
+        #expect(throws: SearchSyntaxError.self) { try SearchExpression.parse("model NEAR(a b)") }
+        // A colon elsewhere is punctuation: 'covid:19' is the phrase "covid 19".
+        #expect(try SearchExpression.parse("covid:19") == SearchExpression(required: [[.phrase(["covid", "19"])]]))
     }
 }

@@ -388,7 +388,7 @@ struct IngestTests {
         let brazil = try temporary.store.search(ReferenceQuery(try SearchExpression.parse("candidate"), country: "BR"))
         #expect(brazil.map(\.reference.metadata.country) == ["BR"])
         #expect(try temporary.store.search(ReferenceQuery(try SearchExpression.parse("zebrafish"))).isEmpty)
-        // What FTS5 would read as syntax is searched as words: no store error reaches the user.
+        // What FTS5 would read as syntax is refused or searched as words: no store error reaches the user.
         for text in ["title:election", "NEAR(election disinformation)", "election^2 \"", "AND OR"] {
             if let expression = try? SearchExpression.parse(text) {
                 _ = try temporary.store.search(ReferenceQuery(expression))

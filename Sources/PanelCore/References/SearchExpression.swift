@@ -67,6 +67,13 @@ public struct SearchExpression: Sendable, Equatable, CustomStringConvertible {
                     pendingOr = true
                     continue
                 }
+                // Other engines' syntax would be searched as words and quietly match nothing: say so.
+                if let colon = token.firstIndex(of: ":"), Self.fields.contains(token[..<colon].lowercased()) {
+                    throw fail("'\(token[...colon])' searches one field, which panel does not do: a search reads all of a reference's text; search the words, and narrow with --from, --to, --keyword, --country or --source")
+                }
+                if token.uppercased().hasPrefix("NEAR(") {
+                    throw fail("NEAR is not supported; search the words, or a \"quoted phrase\" for words side by side")
+                }
                 let prefix = token.hasSuffix("*")
                 let words = Self.words(prefix ? token.dropLast() : token[...])
                 if words.isEmpty { continue }  // punctuation alone, e.g. '&'
@@ -94,6 +101,9 @@ public struct SearchExpression: Sendable, Equatable, CustomStringConvertible {
         }
         return SearchExpression(required: required, excluded: excluded)
     }
+
+    /// Field names as other search syntaxes write them (`title:word`): refused, not searched as words.
+    static let fields: Set<String> = ["title", "author", "authors", "abstract", "body", "keyword", "keywords", "doi", "pmid", "country", "year"]
 
     /// Letters and digits, lower-cased; everything else separates words.
     static func words(_ text: Substring) -> [String] {

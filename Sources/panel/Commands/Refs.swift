@@ -107,8 +107,9 @@ extension Refs {
             commandName: "search",
             abstract: "Full-text search over ingested references (BM25 ranking).",
             discussion: """
-                Words are all required. FTS5 syntax passes through when the query uses it: "exact phrase", \
-                OR, NOT, NEAR(a b), prefix*, title:word.
+                Every word is required, found in any part of a reference (title, authors, keywords, \
+                abstract, text); case and accents do not matter. Also: "an exact phrase", a OR b, NOT word \
+                (or -word), prefix*. Narrow with --from, --to, --keyword, --country and --source.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
