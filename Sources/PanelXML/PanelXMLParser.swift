@@ -373,16 +373,22 @@ final class ParseSession {
         }
     }
 
-    /// The push parser says "Extra content at the end of the document" for every input that
-    /// ends too soon; `openElements` and `innermost` (read just before the end) say which.
+    /// Called when the end of input raised the first fatal error. The push parser reads a construct
+    /// only once it is complete, so such an error is about the file stopping short, whatever libxml2
+    /// calls it ("Extra content at the end of the document", "Couldn't find end of Start Tag cont",
+    /// "expected '>'", "Comment not terminated", ...): say that, with `openElements` and `innermost`
+    /// (read just before the end) saying where.
     func explainEnd(openElements: Int, innermost: String?) {
-        guard var diagnostic = firstFatal, diagnostic.message == "Extra content at the end of the document" else { return }
-        if root == nil {
-            diagnostic.message = "no root element: the file holds only whitespace, comments or the XML declaration"
+        guard var diagnostic = firstFatal else { return }
+        // A start tag cut short is still reported as started (`depth`), not yet as open (`openElements`).
+        if root == nil || (openElements == 0 && depth > 0) {
+            diagnostic.message = root == nil && diagnostic.message == "Extra content at the end of the document"
+                ? "no root element: the file holds only whitespace, comments or the XML declaration"
+                : "the file ends before its root element is complete (truncated?)"
         } else if openElements > 0 {
             diagnostic.message = "the file ends inside <\(innermost ?? "?")> with \(openElements) element\(openElements == 1 ? "" : "s") still open (truncated?)"
         } else {
-            return
+            diagnostic.message = "the file ends inside markup after its root element (truncated?)"
         }
         firstFatal = diagnostic
         firstFailure = XMLParseError(source: source, reason: .malformed, diagnostic: diagnostic)

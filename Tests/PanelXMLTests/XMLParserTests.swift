@@ -41,14 +41,22 @@ struct XMLParserTests {
         }
     }
 
-    /// What libxml2's push parser calls "Extra content at the end of the document" is said as
-    /// what it is: a file with no element, or one cut off inside an element.
+    /// What libxml2's push parser reports at the end of input ("Extra content at the end of the
+    /// document", "Couldn't find end of Start Tag cont", "expected '>'", "Comment not terminated",
+    /// "AttValue: ' expected") is said as what it is: a file with no element, or one cut off, and where.
+    /// An error in a complete construct keeps libxml2's words.
     @Test(arguments: [
         ("   \n\n  ", "3:3: no root element: the file holds only whitespace, comments or the XML declaration"),
         ("<?xml version=\"1.0\"?>\n", "2:1: no root element: the file holds only whitespace, comments or the XML declaration"),
         ("<!-- only a comment -->", "1:24: no root element: the file holds only whitespace, comments or the XML declaration"),
         ("<article><front><title>Cut", "1:27: the file ends inside <title> with 3 elements still open (truncated?)"),
         ("<a>\n</a>\n<b/>", "3:1: Extra content at the end of the document"),
+        ("<article><front><contrib-group><cont", "1:37: the file ends inside <contrib-group> with 3 elements still open (truncated?)"),
+        ("<article><front><pub-date pub-type='ep", "1:39: the file ends inside <front> with 2 elements still open (truncated?)"),
+        ("<article><front><!-- a note", "1:28: the file ends inside <front> with 2 elements still open (truncated?)"),
+        ("<article></article>\n<!-- a note", "2:12: the file ends inside markup after its root element (truncated?)"),
+        ("<?xml version=\"1.0\"?>\n<artic", "2:7: the file ends before its root element is complete (truncated?)"),
+        ("<article><b></c></b></article>", "1:17: Opening and ending tag mismatch: b line 1 and c"),
     ])
     func anInputThatEndsTooSoonSaysHow(text: String, expected: String) {
         do {
