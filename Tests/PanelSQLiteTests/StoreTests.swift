@@ -444,6 +444,28 @@ struct IngestTests {
         }
     }
 
+    /// A feed polled on a quiet day has no items: nothing stored, a warning, and no rejection (the
+    /// daily job does not fail for it). A JATS file with nothing in it is still rejected.
+    @Test(arguments: StoreKind.available) func anEmptyFeedIsAQuietDayNotABadFile(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("empty-feeds-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rss = folder.appendingPathComponent("quiet.rss.xml")
+        try Data("<rss version=\"2.0\"><channel><title>Ministry</title><link>https://m.example.org/</link><description>News</description></channel></rss>".utf8).write(to: rss)
+        let atom = folder.appendingPathComponent("quiet.atom.xml")
+        try Data("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Office</title><id>urn:x</id><updated>2026-01-01T00:00:00Z</updated></feed>".utf8).write(to: atom)
+        let report = try ingester(temporary).ingest(paths: [rss.path, atom.path])
+        #expect(report.rejected.isEmpty, "\(report.rejected)")
+        #expect(report.added == 0 && report.files == 2)
+        #expect(report.warnings == ["\(rss.path): an empty rss feed (no items): nothing to store",
+                                    "\(atom.path): an empty atom feed (no items): nothing to store"])
+        #expect(try temporary.store.events(after: 0, limit: nil).isEmpty, "nothing recorded for nothing")
+        let article = folder.appendingPathComponent("empty-article.xml")
+        try Data("<article><front><article-meta></article-meta></front></article>".utf8).write(to: article)
+        #expect(try ingester(temporary).ingest(paths: [article.path]).rejected.count == 1)
+    }
+
     @Test(arguments: StoreKind.available) func theAkomaNtosoNamespaceADocumentUsedIsKept(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         _ = try ingester(temporary).ingest(paths: [Fixtures.path("references-real-world/wd17-act.xml")])

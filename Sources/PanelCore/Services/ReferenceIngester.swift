@@ -432,6 +432,12 @@ public final class ReferenceIngester {
             result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
         }
         if result.added == 0 && result.duplicates == 0 {
+            // A feed polled on a quiet day: nothing to store, and nothing wrong (a daily job must
+            // not fail for it). Said, so an empty file is never mistaken for an ingested one.
+            if summary.documents == 0, let adapter, adapter.emptyIsNormal {
+                result.warnings.append("\(path): an empty \(adapter.name) feed (no items): nothing to store")
+                return
+            }
             throw IngestError.noReferences(source: path, adapter: adapter?.name ?? "?")
         }
         // The original bytes are kept before (or, inline, with) the transaction's commit.

@@ -5,6 +5,8 @@ public final class AtomAdapter: ReferenceAdapter {
     public static let namespace = "http://www.w3.org/2005/Atom"
     public let name = "atom"
     public let format = ReferenceFormat.atom
+    /// A feed with no entries is a quiet day, not a bad file.
+    public let emptyIsNormal = true
 
     private let id, title, published, updated, authors, link, categories, summary, content: XPathExpression
 
@@ -54,6 +56,8 @@ public final class AtomAdapter: ReferenceAdapter {
 public final class RSSAdapter: ReferenceAdapter {
     public let name = "rss"
     public let format = ReferenceFormat.rss
+    /// A channel with no items is a quiet day, not a bad file.
+    public let emptyIsNormal = true
 
     private let title, link, guid, date, dcDate, creators, authorField, categories, description, encoded: XPathExpression
 

@@ -14,6 +14,13 @@ public protocol ReferenceAdapter: AnyObject {
     func readPlan(for root: XMLRootInfo) -> XMLReadPlan
     /// The references in one document (or one streamed record).
     func references(in document: PanelXMLDocument) throws -> [ReferenceMetadata]
+    /// Whether a file with no records is a normal state of the source (a feed with nothing new)
+    /// rather than a mistake to reject.
+    var emptyIsNormal: Bool { get }
+}
+
+extension ReferenceAdapter {
+    public var emptyIsNormal: Bool { false }
 }
 
 /// The adapters a workspace uses, in detection order. An explicit list, no
