@@ -199,6 +199,16 @@ struct AdapterTests {
         let item = try #require(references.first)
         #expect(item.title == "Minister announces AI task force")
         #expect(item.abstract == "The task force\u{2014}twelve members\u{A0}strong\u{2014}reports in June.")
+        // An item with a description and nothing else is a reference, titled by its first sentence.
+        #expect(references.count == 2)
+        #expect(references.last?.title == "Consultation on the draft code of practice for AI in schools closes on 30 March.")
+        #expect(references.last?.published == "2026-01-12")
+    }
+
+    @Test func aCrossrefArticleWithoutADateTakesItsIssues() throws {
+        let (adapter, references) = try read("references-real-world/crossref-issue-date.xml")
+        #expect(adapter == "crossref")
+        #expect(references.map(\.published) == ["2023-10-20", "2023-11"])
     }
 
     /// A Bookshelf chapter is a reference like an article; the deleted citations of an update file are none.

@@ -434,7 +434,7 @@ struct IngestTests {
                     matches, report)
         }
         let single = try run(jobs: 1)
-        #expect(single.references.count == 33 && !single.matches.isEmpty && single.report.rejected.count == 11, "\(single.report.rejected)")
+        #expect(single.references.count == 36 && !single.matches.isEmpty && single.report.rejected.count == 11, "\(single.report.rejected)")
         for jobs in [2, 3, 8] {
             let parallel = try run(jobs: jobs)
             #expect(parallel.events == single.events, "jobs \(jobs)")

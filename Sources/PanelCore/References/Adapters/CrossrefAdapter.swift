@@ -10,7 +10,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
 
     private struct Expressions {
         let journalTitle, articles, title, people, given, surname, organisation, affiliations, abstract,
-            date, postedDate, reviewDate, year, month, day, doi, resource: XPathExpression
+            date, issueDate, postedDate, reviewDate, year, month, day, doi, resource: XPathExpression
 
         init(namespace: String) throws {
             let ns = ["c": namespace]
@@ -27,6 +27,9 @@ public final class CrossrefAdapter: ReferenceAdapter {
             affiliations = try XPathExpression("c:affiliations/c:institution/c:institution_name | c:affiliation", namespaces: ns)
             abstract = try XPathExpression("*[local-name()='abstract']", namespaces: ns)
             date = try XPathExpression("(c:publication_date[@media_type='online'] | c:publication_date)[1]", namespaces: ns)
+            // An article without a date of its own is dated by its issue.
+            issueDate = try XPathExpression(
+                "(../c:journal_issue/c:publication_date[@media_type='online'] | ../c:journal_issue/c:publication_date)[1]", namespaces: ns)
             postedDate = try XPathExpression("c:posted_date", namespaces: ns)
             reviewDate = try XPathExpression("c:review_date", namespaces: ns)
             year = try XPathExpression("c:year", namespaces: ns)
@@ -69,6 +72,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
         let journal = document.text(x.journalTitle)
         return document.nodes(x.articles).map { article in
             var metadata = item(article, in: document, x: x, dates: x.date)
+            if metadata.published == nil { metadata.published = item(article, in: document, x: x, dates: x.issueDate).published }
             metadata.container = journal
             metadata.documentType = article.attribute("publication_type").map { "journal-article-\($0)" } ?? "journal-article"
             return metadata

@@ -95,7 +95,20 @@ public final class RSSAdapter: ReferenceAdapter {
         metadata.keywords = document.texts(categories).uniqued
         metadata.abstract = (document.text(description) ?? "").strippingHTMLTags
         metadata.body = (document.text(encoded) ?? "").strippingHTMLTags
+        // An item may have a description and no title (RSS 2.0 asks for one of them): its opening
+        // words stand for the title, as feed readers show it.
+        if metadata.title.isEmpty { metadata.title = Self.opening(metadata.abstract) }
         metadata.documentType = "feed-item"
         return [metadata]
+    }
+
+    /// The first sentence of a text, or its first 100 characters at a word's end with an ellipsis.
+    static func opening(_ text: String) -> String {
+        if let end = text.firstIndex(where: { ".!?".contains($0) }), text.distance(from: text.startIndex, to: end) < 100 {
+            return String(text[...end])
+        }
+        guard text.count > 100 else { return text }
+        let cut = text.prefix(100)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
     }
 }
