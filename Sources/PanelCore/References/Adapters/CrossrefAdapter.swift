@@ -72,7 +72,7 @@ public final class CrossrefAdapter: ReferenceAdapter {
         let journal = document.text(x.journalTitle)
         return document.nodes(x.articles).map { article in
             var metadata = item(article, in: document, x: x, dates: x.date)
-            if metadata.published == nil { metadata.published = item(article, in: document, x: x, dates: x.issueDate).published }
+            if metadata.published == nil { metadata.published = date(x.issueDate, at: article, in: document, x: x) }
             metadata.container = journal
             metadata.documentType = article.attribute("publication_type").map { "journal-article-\($0)" } ?? "journal-article"
             return metadata
@@ -98,13 +98,15 @@ public final class CrossrefAdapter: ReferenceAdapter {
                 metadata.authors.append(Author(name: name, affiliations: document.texts(x.affiliations, at: person)))
             }
             metadata.abstract = document.text(x.abstract, at: article) ?? ""
-            if let date = document.nodes(dates, at: article).first {
-                metadata.published = PartialDate.make(
-                    year: document.text(x.year, at: date), month: document.text(x.month, at: date),
-                    day: document.text(x.day, at: date))
-            }
+            metadata.published = date(dates, at: article, in: document, x: x)
             return metadata
         }
+    }
+
+    /// The first date `dates` selects from `record`, as precise as it is given.
+    private func date(_ dates: XPathExpression, at record: XMLNode, in document: PanelXMLDocument, x: Expressions) -> String? {
+        guard let date = document.nodes(dates, at: record).first else { return nil }
+        return PartialDate.make(year: document.text(x.year, at: date), month: document.text(x.month, at: date), day: document.text(x.day, at: date))
     }
 }
 
