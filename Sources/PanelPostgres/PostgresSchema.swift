@@ -189,6 +189,13 @@ enum PostgresSchema {
             ALTER TABLE object ALTER COLUMN bytes DROP NOT NULL;
             ALTER TABLE object ADD CONSTRAINT object_bytes_or_large CHECK ((bytes IS NULL) <> (large IS NULL))
             """),
+        // The summary statements of an assessment's latest draft in a column of their own: they are
+        // most of the record, and what reads every assessment (status, blinding) reads the rest.
+        ("pg3-assessment-statements", """
+            ALTER TABLE assessment ADD COLUMN statements TEXT NOT NULL DEFAULT '[]';
+            UPDATE assessment SET statements = (record::jsonb -> 'statements')::text, record = (record::jsonb - 'statements')::text
+                WHERE jsonb_typeof(record::jsonb -> 'statements') = 'array'
+            """),
     ]
 
     /// Whether the schema already holds a panel (its migrations table).

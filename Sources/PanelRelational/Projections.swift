@@ -101,8 +101,8 @@ public enum Projections {
             if try db.exists("SELECT 1 FROM assessment WHERE id = ?", [assessment.id]) {
                 throw StoreError.duplicate(table: "assessment", key: assessment.id)
             }
-            try db.execute("INSERT INTO assessment (id, stage, record) VALUES (?, ?, ?)",
-                           [assessment.id, assessment.stage, try StoreCoding.encode(assessment.core)])
+            try db.execute("INSERT INTO assessment (id, stage, record, statements) VALUES (?, ?, ?, ?)",
+                           [assessment.id, assessment.stage] + (try columns(of: assessment)))
         case .reviewerExtended(let extended):
             try db.execute("UPDATE assignment SET deadline = ? WHERE assessment = ? AND stage = ? AND reviewer = ?",
                            [extended.deadline, extended.assessment, extended.stage, extended.reviewer])
@@ -120,9 +120,16 @@ public enum Projections {
                 // Statement decisions belong to a draft: a new draft starts afresh.
                 try db.execute("DELETE FROM statement_decision WHERE assessment = ?", [id])
             }
-            try db.execute("UPDATE assessment SET stage = ?, record = ? WHERE id = ?",
-                           [next.stage, try StoreCoding.encode(next.core), id])
+            try db.execute("UPDATE assessment SET stage = ?, record = ?, statements = ? WHERE id = ?",
+                           [next.stage] + (try columns(of: next)) + [id])
         }
+    }
+
+    /// An assessment's core as its two columns: the record without the summary statements, and
+    /// the statements (most of the bytes, read only where a stage's requirements read them).
+    private static func columns(of assessment: Assessment) throws -> [any SQLArgument] {
+        [try StoreCoding.encode(assessment.core, userInfo: [Assessment.omittingStatements: true]),
+         try StoreCoding.encode(assessment.statements)]
     }
 
     private static func put(_ member: Member, db: any SQLSession) throws {
@@ -139,7 +146,20 @@ public enum Projections {
     }
 
     private static func core(_ id: String, db: any SQLSession) throws -> Assessment? {
-        try records(Assessment.self, table: "assessment", db.rows("SELECT id, record FROM assessment WHERE id = ?", [id])).first?.value
+        try cores(db.rows("SELECT id, record, statements FROM assessment WHERE id = ?", [id]), withStatements: { _ in true }).first
+    }
+
+    /// Assessments from rows of (id, record, statements), each with its statements where `needed`
+    /// says so (asked of the assessment read without them) and an outline otherwise.
+    private static func cores(_ rows: [SQLRow], withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
+        let texts = try rows.map { row in (key: try row.string(0), text: try row.string(1)) }
+        var result = try StoreCoding.decodeAll(Assessment.self, texts, table: "assessment", userInfo: [Assessment.omittingStatements: true])
+        let wanted = result.indices.filter { needed(result[$0]) }
+        let statements = try StoreCoding.decodeAll([SummaryStatement].self, wanted.map { index in
+            (key: texts[index].key, text: try rows[index].string(2))
+        }, table: "assessment")
+        for (index, decoded) in zip(wanted, statements) { result[index].restore(statements: decoded) }
+        return result
     }
 
     /// The core record with its review state composed from the tables.
@@ -151,7 +171,7 @@ public enum Projections {
     }
 
     static func assessments(_ db: any SQLSession) throws -> [Assessment] {
-        var result = try records(Assessment.self, table: "assessment", db.rows("SELECT id, record FROM assessment ORDER BY position")).map(\.value)
+        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: { _ in true })
         try compose(&result, db: db, only: nil)
         return result
     }
@@ -160,20 +180,9 @@ public enum Projections {
     /// assessment read without them): the statements are most of a record and most assessments'
     /// stages do not read them.
     static func assessments(_ db: any SQLSession, withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
-        let texts = try db.rows("SELECT id, record FROM assessment ORDER BY position").map { row in
-            (key: try row.string(0), text: try row.string(1))
-        }
-        var result = try StoreCoding.decodeAll(Assessment.self, texts, table: "assessment", userInfo: [Assessment.omittingStatements: true])
-        let wanted = result.indices.filter { needed(result[$0]) }
-        let statements = try StoreCoding.decodeAll(StatementsOnly.self, wanted.map { texts[$0] }, table: "assessment")
-        for (index, decoded) in zip(wanted, statements) { result[index].restore(statements: decoded.statements) }
+        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: needed)
         try compose(&result, db: db, only: nil)
         return result
-    }
-
-    /// The statements of an assessment's record, the rest of it left undecoded.
-    private struct StatementsOnly: Decodable, Sendable {
-        var statements: [SummaryStatement]
     }
 
     /// Review state from its tables, for one assessment or (with `only` nil) all of them, a query per table.

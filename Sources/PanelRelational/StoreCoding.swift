@@ -6,8 +6,8 @@ import PanelCore
 public enum StoreCoding {
     public static let decoder = JSONDecoder()
 
-    public static func encode<T: Encodable>(_ value: T) throws -> String {
-        try EventCoding.encode(value, type: String(describing: T.self))
+    public static func encode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> String {
+        try EventCoding.encode(value, type: String(describing: T.self), userInfo: userInfo)
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, key: String) throws -> T {

@@ -221,6 +221,15 @@ enum Schema {
             // The member state a government comment file speaks for (nil for expert reviews).
             try db.execute(sql: "ALTER TABLE review ADD COLUMN state TEXT")
         }
+        migrator.registerMigration("v12-assessment-statements") { db in
+            // The summary statements of an assessment's latest draft in a column of their own: they are
+            // most of the record, and what reads every assessment (status, blinding) reads the rest.
+            try db.execute(sql: """
+                ALTER TABLE assessment ADD COLUMN statements TEXT NOT NULL DEFAULT '[]';
+                UPDATE assessment SET statements = json_extract(record, '$.statements'), record = json_remove(record, '$.statements')
+                    WHERE json_type(record, '$.statements') = 'array';
+                """)
+        }
         return migrator
     }
 }

@@ -541,4 +541,47 @@ struct ProjectionTests {
         #expect(first == whole[0])
         #expect(try temporary.store.assessments(withStatements: { _ in false }).allSatisfy(\.statementsOmitted))
     }
+
+    /// A store written before the statements had a column of their own (they were in the record)
+    /// moves them there when next opened, and reads the same assessments.
+    @Test(arguments: StoreKind.available) func statementsMoveOutOfTheRecordOfAnEarlierStore(kind: StoreKind) throws {
+        let (temporary, members, workflow) = try Self.withRoster(kind)
+        let open = OpenAssessment(title: "Earlier", kind: .risk, domain: .misinformation, workflow: "annual-report",
+                                  authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
+        let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
+                                                                             members: members, actor: "exp-01", now: Self.time).get())
+        let id = try #require(opened.first?.subject)
+        let draft = Array("# Draft\n- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n".utf8)
+        let text = try DraftText.read(draft, file: "d.md").get()
+        try temporary.store.append(try AssessmentDecisions.submitDraft(text, to: try #require(try temporary.store.assessment(id)),
+                                                                      workflow: workflow, members: members, actor: "exp-03", now: Self.time).get(),
+                                   objects: [text.hash: draft])
+        let before = try temporary.store.assessments()
+        #expect(before.map(\.statements.count) == [2])
+        // The earlier layout: statements inside the record, no column, the migration not yet applied.
+        switch kind {
+        case .sqlite:
+            try temporary.tamper("""
+                UPDATE assessment SET record = json_set(record, '$.statements', json(statements));
+                ALTER TABLE assessment DROP COLUMN statements;
+                DELETE FROM grdb_migrations WHERE identifier = 'v12-assessment-statements';
+                """)
+        case .postgres:
+            try temporary.tamper("""
+                UPDATE assessment SET record = jsonb_set(record::jsonb, '{statements}', statements::jsonb)::text;
+                ALTER TABLE assessment DROP COLUMN statements;
+                DELETE FROM panel_migration WHERE name = 'pg3-assessment-statements'
+                """)
+        }
+        let reopened = try temporary.reopen()
+        #expect(try reopened.assessments() == before)
+        #expect(try reopened.assessments(withStatements: { _ in true }) == before)
+        #expect(try reopened.verifyState() == [])
+        // And the record no longer holds them: an outline is read without scanning them.
+        let sqlite = kind == .sqlite ? try DatabaseQueue(path: temporary.location) : nil
+        if let sqlite {
+            let record = try sqlite.read { try String.fetchOne($0, sql: "SELECT record FROM assessment") }
+            #expect(record?.contains("\"statements\"") == false)
+        }
+    }
 }

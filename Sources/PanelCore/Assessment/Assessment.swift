@@ -396,7 +396,9 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         evidence = try values.decodeIfPresent([EvidenceSubmission].self, forKey: .evidence) ?? []
     }
 
-    /// A decoder whose user info sets this to `true` reads assessments without their statements.
+    /// A decoder whose user info sets this to `true` reads assessments without their statements;
+    /// an encoder whose user info sets it writes them without (the store keeps them apart, so that
+    /// what reads only the rest does not scan them).
     public static let omittingStatements: CodingUserInfoKey = {
         guard let key = CodingUserInfoKey(rawValue: "panel.assessment.omittingStatements") else {
             preconditionFailure("any string is a coding user info key")
@@ -424,7 +426,7 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         try values.encode(authors, forKey: .authors)
         try values.encode(ratings, forKey: .ratings)
         try values.encode(drafts, forKey: .drafts)
-        try values.encode(statements, forKey: .statements)
+        if encoder.userInfo[Self.omittingStatements] as? Bool != true { try values.encode(statements, forKey: .statements) }
         try values.encode(extensions, forKey: .extensions)
         try values.encodeIfPresent(withdrawn, forKey: .withdrawn)
         if !closedReviewStages.isEmpty { try values.encode(closedReviewStages, forKey: .closedReviewStages) }

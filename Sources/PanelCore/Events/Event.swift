@@ -73,15 +73,21 @@ public struct EventRecord: Sendable, Equatable, Codable {
 }
 
 public enum EventCoding {
-    private static let encoder: JSONEncoder = {
+    private static let encoder = makeEncoder()
+
+    private static func makeEncoder(userInfo: [CodingUserInfoKey: any Sendable] = [:]) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.userInfo = userInfo
         return encoder
-    }()
+    }
 
     /// Canonical JSON (sorted keys) of a value; throws rather than return something else.
-    public static func encode<P: Encodable>(_ value: P, type: String) throws(EventCodingError) -> String {
+    /// `userInfo` is given to the encoder (e.g. `Assessment.omittingStatements`).
+    public static func encode<P: Encodable>(_ value: P, type: String,
+                                            userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws(EventCodingError) -> String {
         do {
+            let encoder = userInfo.isEmpty ? encoder : makeEncoder(userInfo: userInfo)
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         } catch {
             throw .unencodable(type: type, detail: describe(error))
