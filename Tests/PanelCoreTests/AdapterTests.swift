@@ -132,6 +132,14 @@ struct AdapterTests {
 
     @Test func rfc822Dates() {
         #expect(PartialDate.fromRFC822("Tue, 04 Nov 2025 09:30:00 +0000") == "2025-11-04")
+        // What feeds write instead: the month is the word that names one, never a number read as it.
+        #expect(PartialDate.fromRFC822("Nov 4 2025 09:30") == "2025-11-04")
+        #expect(PartialDate.fromRFC822("Tuesday, November 4, 2025 9:30 AM") == "2025-11-04")
+        #expect(PartialDate.fromRFC822("4 November 2025") == "2025-11-04")
+        #expect(PartialDate.fromRFC822("2025-11-04T09:30:00Z") == "2025-11-04")
+        #expect(PartialDate.fromRFC822("04 11 2025") == "2025")
+        #expect(PartialDate.fromRFC822("Nov 2025") == "2025-11")
+        #expect(PartialDate.fromRFC822("04/11/2025") == nil)
     }
 
     @Test(arguments: [

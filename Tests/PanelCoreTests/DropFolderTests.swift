@@ -44,6 +44,7 @@ struct DropFolderTests {
         try scratch.file("c.xml.part")                    // a copy tool's name for it
         try scratch.file("download.crdownload")
         try scratch.file(".hidden.xml")                   // the write-then-rename convention
+        try scratch.folder(".stfolder")                   // a sync tool's own folder: passed over
         try scratch.pipe("pipe.xml")
         try scratch.link("passwd.xml", to: try outside.file("secret.txt", "root:x:0:0").path)
         try scratch.link("gone.xml", to: "/nonexistent/gone.xml")
@@ -54,6 +55,7 @@ struct DropFolderTests {
         let entries = try DropFolder.scan(scratch.url, settle: 10, skipFolders: ["references"])
         let root = scratch.url.path
         #expect(entries == [
+            .leave(name: ".hidden.xml", reason: "\(root)/.hidden.xml: left in place: hidden (the name starts with a dot), a file still being written or not meant to be read; rename it without the dot to have it read"),
             .take(name: "a.xml", url: scratch.url.appendingPathComponent("a.xml")),
             .leave(name: "b.xml", reason: "\(root)/b.xml: left for the next run: modified 2 s ago, less than 10 s (it may still be being written)"),
             .leave(name: "c.xml.part", reason: "\(root)/c.xml.part: left in place: a name ending in '.part' is a file still being written; rename it when it is complete"),

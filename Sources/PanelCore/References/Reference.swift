@@ -149,14 +149,20 @@ public enum PartialDate {
         return make(year: parts.first, month: parts.count > 1 ? parts[1] : nil, day: parts.count > 2 ? parts[2] : nil)
     }
 
-    /// RFC 822 dates as RSS uses them: `Tue, 04 Nov 2025 09:30:00 +0000`.
+    /// RFC 822 dates as RSS uses them (`Tue, 04 Nov 2025 09:30:00 +0000`), and the forms feeds
+    /// write instead: `Nov 4 2025`, `November 4, 2025`, `4 November 2025`, ISO 8601. The month is
+    /// the word that names one, the day the number beside it; when no word names the month
+    /// (`04 11 2025`: the fourth of November or the eleventh of April?) only the year is kept.
     public static func fromRFC822(_ text: String?) -> String? {
         guard let text else { return nil }
-        let words = text.replacingOccurrences(of: ",", with: " ").split(separator: " ").map(String.init)
-        guard let yearIndex = words.firstIndex(where: { $0.count == 4 && Int($0) != nil }), yearIndex >= 2 else {
-            return fromISO(text)
+        let words = text.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let yearIndex = words.firstIndex(where: { $0.count == 4 && Int($0) != nil }) else { return fromISO(text) }
+        let before = words[max(0, yearIndex - 2)..<yearIndex]
+        guard let month = before.last(where: { $0.first?.isLetter == true && monthNumber($0) != nil }) else {
+            return make(year: words[yearIndex])
         }
-        return make(year: words[yearIndex], month: words[yearIndex - 1], day: words[yearIndex - 2])
+        let day = before.last { Int($0).map { (1...31).contains($0) } ?? false }
+        return make(year: words[yearIndex], month: month, day: day)
     }
 }
 

@@ -64,7 +64,7 @@ public enum FileKind: Sendable, Equatable {
 /// later run and say why.
 ///
 /// Only regular files at the top level are taken. A file is left while it may still be arriving:
-/// a name starting with a dot or ending in `.part`, `.partial`, `.tmp`, `.crdownload`, `.download`,
+/// a name starting with a dot (listed as left; a hidden folder is passed over) or ending in `.part`, `.partial`, `.tmp`, `.crdownload`, `.download`,
 /// `.filepart` or `~` (what copy tools and browsers write before they rename), or one modified
 /// less than `settle` seconds ago. A symbolic link is set aside, not followed: whoever can write to
 /// the folder must not be able to make the job read a file elsewhere on the machine. A named pipe,
@@ -146,9 +146,18 @@ public enum DropFolder {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: folder.path])
         }
         var entries: [Entry] = []
-        for name in names where !name.hasPrefix(".") {
+        for name in names {
             let url = folder.appendingPathComponent(name)
             guard let kind = FileKind.of(url.path) else { continue }  // gone since the listing
+            if name.hasPrefix(".") {
+                // A copy tool's name for a file still arriving (rsync's `.name.XXXXXX`), or one not meant
+                // to be read: left either way, and said, so that a file dropped under such a name is not
+                // waited for in silence. Folders of sync tools (`.stfolder`) are nobody's drop.
+                if case .regular = kind {
+                    entries.append(.leave(name: name, reason: "\(url.path): left in place: hidden (the name starts with a dot), a file still being written or not meant to be read; rename it without the dot to have it read"))
+                }
+                continue
+            }
             switch kind {
             case .regular(_, let modified):
                 if let ending = partialEndings.first(where: { name.lowercased().hasSuffix($0) }) {
