@@ -84,14 +84,17 @@ struct CommandContext {
         return actor
     }
 
-    /// Resolves who acts under the workspace's identity policy; a refusal exits 3.
-    static func identity(_ options: WorkspaceOptions, workspace: Workspace, store: any PanelStore) throws -> ActingIdentity {
+    /// Resolves who acts under the workspace's identity policy; a refusal exits 3. With the
+    /// roster when it was read to decide (the command's first read of it, kept for what it prints).
+    static func identity(_ options: WorkspaceOptions, workspace: Workspace,
+                         store: any PanelStore) throws -> (identity: ActingIdentity, roster: [Member]?) {
         let config = workspace.config
         let requested = requestedActor(options)
         // Under `declared` with --as, nobody needs looking up: no read for the commands that must be fast.
-        let members = config.identity == .declared && requested != nil ? [] : try store.members()
-        return try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
-                                            requested: requested, members: members).get()
+        let members = config.identity == .declared && requested != nil ? nil : try store.members()
+        let identity = try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
+                                                    requested: requested, members: members ?? []).get()
+        return (identity, members)
     }
 
     static func load(_ options: WorkspaceOptions) throws -> CommandContext {
@@ -100,8 +103,9 @@ struct CommandContext {
             currentDirectory: FileManager.default.currentDirectoryPath)
         let store = try StoreFactory.open(workspace)
         let clock = try StoreFactory.clock(for: store, default: try clock(options, policy: workspace.config.clock))
-        let context = CommandContext(workspace: workspace, store: store, clock: clock,
-                                     identity: try identity(options, workspace: workspace, store: store))
+        let (identity, roster) = try identity(options, workspace: workspace, store: store)
+        let context = CommandContext(workspace: workspace, store: store, clock: clock, identity: identity)
+        context.definitions.members = roster
         // Everything this command prints passes through the visibility policy, decided on first use.
         Console.use { try context.redactor() }
         return context
