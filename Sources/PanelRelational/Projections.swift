@@ -103,6 +103,7 @@ public enum Projections {
             }
             try db.execute("INSERT INTO assessment (id, stage, record, statements) VALUES (?, ?, ?, ?)",
                            [assessment.id, assessment.stage] + (try columns(of: assessment)))
+            for draft in assessment.drafts { try insert(draft, of: assessment.id, db: db) }
         case .reviewerExtended(let extended):
             try db.execute("UPDATE assignment SET deadline = ? WHERE assessment = ? AND stage = ? AND reviewer = ?",
                            [extended.deadline, extended.assessment, extended.stage, extended.reviewer])
@@ -122,14 +123,30 @@ public enum Projections {
             }
             try db.execute("UPDATE assessment SET stage = ?, record = ?, statements = ? WHERE id = ?",
                            [next.stage] + (try columns(of: next)) + [id])
+            // Drafts are only ever added: the table receives the new ones.
+            guard next.drafts.starts(with: current.drafts) else {
+                throw StoreError.undecodable(table: "draft", key: id, detail: "event \(record.sequence) changes a recorded draft; drafts are only ever added")
+            }
+            for draft in next.drafts.dropFirst(current.drafts.count) { try insert(draft, of: id, db: db) }
         }
     }
 
-    /// An assessment's core as its two columns: the record without the summary statements, and
-    /// the statements (most of the bytes, read only where a stage's requirements read them).
+    private static func insert(_ draft: Draft, of assessment: String, db: any SQLSession) throws {
+        try db.execute("""
+            INSERT INTO draft (assessment, version, hash, lines, statement_count, stage, submitted_at, submitted_by, citations)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [assessment, draft.version, draft.hash, draft.lines, draft.statementCount, draft.stage,
+                  draft.submittedAt, draft.submittedBy, try draft.citations.map { try StoreCoding.encode($0) }])
+    }
+
+    /// An assessment's core as its two columns: the record without the summary statements and
+    /// drafts, and the statements (most of the bytes, read only where a stage's requirements read
+    /// them). Drafts have a table of their own: as JSON, decoding them was most of reading a record.
     private static func columns(of assessment: Assessment) throws -> [any SQLArgument] {
-        [try StoreCoding.encode(assessment.core, userInfo: [Assessment.omittingStatements: true]),
-         try StoreCoding.encode(assessment.statements)]
+        var record = assessment.core
+        record.drafts = []
+        return [try StoreCoding.encode(record, userInfo: [Assessment.omittingStatements: true]),
+                try StoreCoding.encode(assessment.statements)]
     }
 
     private static func put(_ member: Member, db: any SQLSession) throws {
@@ -146,20 +163,49 @@ public enum Projections {
     }
 
     private static func core(_ id: String, db: any SQLSession) throws -> Assessment? {
-        try cores(db.rows("SELECT id, record, statements FROM assessment WHERE id = ?", [id]), withStatements: { _ in true }).first
+        try cores(db.rows("SELECT id, record, statements FROM assessment WHERE id = ?", [id]), withStatements: { _ in true },
+                  db: db, only: id).first
     }
 
-    /// Assessments from rows of (id, record, statements), each with its statements where `needed`
-    /// says so (asked of the assessment read without them) and an outline otherwise.
-    private static func cores(_ rows: [SQLRow], withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
+    /// Assessments from rows of (id, record, statements) with their drafts, each with its statements
+    /// where `needed` says so (asked of the assessment read without them) and an outline otherwise.
+    /// `only` is the one assessment the rows hold, when they hold one.
+    private static func cores(_ rows: [SQLRow], withStatements needed: (Assessment) -> Bool,
+                              db: any SQLSession, only: String?) throws -> [Assessment] {
         let texts = try rows.map { row in (key: try row.string(0), text: try row.string(1)) }
         var result = try StoreCoding.decodeAll(Assessment.self, texts, table: "assessment", userInfo: [Assessment.omittingStatements: true])
+        let drafts = try drafts(db, only: only)
+        for index in result.indices {
+            guard result[index].drafts.isEmpty else {
+                throw StoreError.undecodable(table: "assessment", key: result[index].id, detail: "the record holds drafts, which belong in the draft table")
+            }
+            result[index].drafts = drafts[result[index].id] ?? []
+        }
         let wanted = result.indices.filter { needed(result[$0]) }
         let statements = try StoreCoding.decodeAll([SummaryStatement].self, wanted.map { index in
             (key: texts[index].key, text: try rows[index].string(2))
         }, table: "assessment")
         for (index, decoded) in zip(wanted, statements) { result[index].restore(statements: decoded) }
         return result
+    }
+
+    /// Drafts by assessment in the order they were submitted, of one assessment or (with `only` nil) all.
+    private static func drafts(_ db: any SQLSession, only: String?) throws -> [String: [Draft]] {
+        var drafts: [String: [Draft]] = [:]
+        for row in try db.rows("""
+            SELECT assessment, version, hash, lines, statement_count, stage, submitted_at, submitted_by, citations
+            FROM draft\(only == nil ? "" : " WHERE assessment = ?") ORDER BY position
+            """, only.map { [$0] } ?? []) {
+            let assessment = try row.string(0), version = try row.int(1)
+            let citations = try row.optionalString(8).map { text -> [DraftCitation] in
+                // Most drafts cite nothing: no decoder for an empty list.
+                text == "[]" ? [] : try StoreCoding.decode([DraftCitation].self, text, table: "draft", key: "\(assessment) version \(version)")
+            }
+            drafts[assessment, default: []].append(Draft(
+                version: version, hash: try row.string(2), lines: try row.int(3), statementCount: try row.int(4), stage: try row.string(5),
+                submittedAt: try row.string(6), submittedBy: try row.string(7), citations: citations))
+        }
+        return drafts
     }
 
     /// The core record with its review state composed from the tables.
@@ -171,7 +217,8 @@ public enum Projections {
     }
 
     static func assessments(_ db: any SQLSession) throws -> [Assessment] {
-        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: { _ in true })
+        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: { _ in true },
+                               db: db, only: nil)
         try compose(&result, db: db, only: nil)
         return result
     }
@@ -180,7 +227,8 @@ public enum Projections {
     /// assessment read without them): the statements are most of a record and most assessments'
     /// stages do not read them.
     static func assessments(_ db: any SQLSession, withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
-        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: needed)
+        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: needed,
+                               db: db, only: nil)
         try compose(&result, db: db, only: nil)
         return result
     }

@@ -125,6 +125,21 @@ struct GuaranteeTests {
         #expect(verify.output.contains("vote 'A-2026-001': differs from the log"), "\(verify.output)")
     }
 
+    @Test func aRewrittenDraftIsTampering() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try cli.panel(open(ws)).status == 0)
+        let draft = try cli.panel(["draft", "submit", "A-2026-001", cli.fixture("drafts/replication-v1.md"), "--workspace", ws, "--as", "exp-17"])
+        #expect(draft.status == 0, "\(draft.error)")
+        #expect(try cli.panel(["audit", "verify", "--workspace", ws]).status == 0)
+        // The draft's hash pointed at another text, in the draft table alone.
+        let store = try DatabaseQueue(path: ws + "/.panel/panel.sqlite")
+        try store.write { db in try db.execute(sql: "UPDATE draft SET hash = '0000' WHERE assessment = 'A-2026-001'") }
+        let verify = try cli.panel(["audit", "verify", "--workspace", ws])
+        #expect(verify.status == 4)
+        #expect(verify.output.contains("draft 'A-2026-001': differs from the log"), "\(verify.output)")
+    }
+
     @Test func anUnreadableRowFailsNamingTableAndKey() throws {
         let (root, ws) = try workspace()
         defer { try? FileManager.default.removeItem(at: root) }

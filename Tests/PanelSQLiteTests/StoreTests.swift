@@ -542,46 +542,65 @@ struct ProjectionTests {
         #expect(try temporary.store.assessments(withStatements: { _ in false }).allSatisfy(\.statementsOmitted))
     }
 
-    /// A store written before the statements had a column of their own (they were in the record)
-    /// moves them there when next opened, and reads the same assessments.
-    @Test(arguments: StoreKind.available) func statementsMoveOutOfTheRecordOfAnEarlierStore(kind: StoreKind) throws {
+    /// A store written before the statements had a column and the drafts a table of their own
+    /// (both were in the record) moves them there when next opened, and reads the same assessments.
+    @Test(arguments: StoreKind.available) func statementsAndDraftsMoveOutOfTheRecordOfAnEarlierStore(kind: StoreKind) throws {
         let (temporary, members, workflow) = try Self.withRoster(kind)
         let open = OpenAssessment(title: "Earlier", kind: .risk, domain: .misinformation, workflow: "annual-report",
                                   authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
         let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
                                                                              members: members, actor: "exp-01", now: Self.time).get())
         let id = try #require(opened.first?.subject)
-        let draft = Array("# Draft\n- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n".utf8)
-        let text = try DraftText.read(draft, file: "d.md").get()
-        try temporary.store.append(try AssessmentDecisions.submitDraft(text, to: try #require(try temporary.store.assessment(id)),
-                                                                      workflow: workflow, members: members, actor: "exp-03", now: Self.time).get(),
-                                   objects: [text.hash: draft])
+        for text in ["- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n", "- X, as in [@doi:10.5555/x]. {#S1}\n"] {
+            let draft = Array("# Draft\n\(text)".utf8)
+            let read = try DraftText.read(draft, file: "d.md").get()
+            try temporary.store.append(try AssessmentDecisions.submitDraft(read, to: try #require(try temporary.store.assessment(id)),
+                                                                          workflow: workflow, members: members, actor: "exp-03", now: Self.time).get(),
+                                       objects: [read.hash: draft])
+        }
         let before = try temporary.store.assessments()
-        #expect(before.map(\.statements.count) == [2])
-        // The earlier layout: statements inside the record, no column, the migration not yet applied.
+        #expect(before.map(\.statements.count) == [1])
+        #expect(before.map(\.drafts.count) == [2])
+        #expect(before.first?.drafts.last?.citations?.map(\.key) == ["doi:10.5555/x"])
+        // The earlier layout: statements and drafts inside the record, no column or table, the migrations not yet applied.
         switch kind {
         case .sqlite:
             try temporary.tamper("""
-                UPDATE assessment SET record = json_set(record, '$.statements', json(statements));
+                UPDATE assessment SET record = json_set(record, '$.statements', json(statements), '$.drafts', (
+                    SELECT json_group_array(json(d)) FROM (
+                        SELECT json_object('version', version, 'hash', hash, 'lines', lines, 'statementCount', statement_count,
+                                           'stage', stage, 'submittedAt', submitted_at, 'submittedBy', submitted_by,
+                                           'citations', json(citations)) AS d
+                        FROM draft WHERE draft.assessment = assessment.id ORDER BY position)));
                 ALTER TABLE assessment DROP COLUMN statements;
-                DELETE FROM grdb_migrations WHERE identifier = 'v12-assessment-statements';
+                DROP TABLE draft;
+                DELETE FROM grdb_migrations WHERE identifier IN ('v12-assessment-statements', 'v13-drafts');
                 """)
         case .postgres:
             try temporary.tamper("""
-                UPDATE assessment SET record = jsonb_set(record::jsonb, '{statements}', statements::jsonb)::text;
+                UPDATE assessment SET record = jsonb_set(jsonb_set(record::jsonb, '{statements}', statements::jsonb), '{drafts}', (
+                    SELECT jsonb_agg(jsonb_build_object('version', version, 'hash', hash, 'lines', lines, 'statementCount', statement_count,
+                                                        'stage', stage, 'submittedAt', submitted_at, 'submittedBy', submitted_by,
+                                                        'citations', citations::jsonb) ORDER BY position)
+                    FROM draft WHERE draft.assessment = assessment.id))::text;
                 ALTER TABLE assessment DROP COLUMN statements;
-                DELETE FROM panel_migration WHERE name = 'pg3-assessment-statements'
+                DROP TABLE draft;
+                DELETE FROM panel_migration WHERE name IN ('pg3-assessment-statements', 'pg4-drafts')
                 """)
         }
         let reopened = try temporary.reopen()
         #expect(try reopened.assessments() == before)
         #expect(try reopened.assessments(withStatements: { _ in true }) == before)
+        #expect(try reopened.assessment(id) == before.first)
         #expect(try reopened.verifyState() == [])
         // And the record no longer holds them: an outline is read without scanning them.
-        let sqlite = kind == .sqlite ? try DatabaseQueue(path: temporary.location) : nil
-        if let sqlite {
-            let record = try sqlite.read { try String.fetchOne($0, sql: "SELECT record FROM assessment") }
+        if kind == .sqlite {
+            let (record, drafts) = try DatabaseQueue(path: temporary.location).read { db in
+                (try String.fetchOne(db, sql: "SELECT record FROM assessment"), try Int.fetchOne(db, sql: "SELECT count(*) FROM draft"))
+            }
             #expect(record?.contains("\"statements\"") == false)
+            #expect(record?.contains("\"drafts\":[]") == true)
+            #expect(drafts == 2)
         }
     }
 }
