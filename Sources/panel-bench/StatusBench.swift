@@ -12,7 +12,9 @@ struct StatusBench: ParsableCommand {
             Generates a workspace with 40 members, 50 assessments (annual-report and rapid-assessment, \
             10 drafts each) and --events events in all (the rest are reference-ingest events, as the cron \
             job writes them), then runs each command --runs times as a child process and reports the \
-            median and 90th percentile, against 'panel --version' (process start-up alone) in the same run.
+            median and 90th percentile, against 'panel --version' (process start-up alone) in the same run. \
+            The runs go in rounds, each command once a round after one round unmeasured: a shared machine \
+            that slows down part-way through slows every command alike, and the ratios stand.
             """)
 
     @Option(help: "Total events in the generated log.") var events: Int = 100_000
@@ -33,9 +35,11 @@ struct StatusBench: ParsableCommand {
         let postgres = try store.map(BenchWorkspace.uniqueSchema)
         defer { if let postgres { try? BenchWorkspace.cleanUp(postgres) } }
 
-        let nothing = try measure("/bin/true", [])
-        let baseline = try measure(panelBinary, ["--version"])
-        var results: [(store: String, figures: [(String, Figures)])] = []
+        // Every workspace first, then every timing run together.
+        var commands: [(name: String, binary: String, arguments: [String])] = [
+            ("/bin/true", "/bin/true", []), ("--version", panelBinary, ["--version"]),
+        ]
+        var stores: [String] = []
         for (label, url) in [("SQLite", nil)] + (postgres.map { [("PostgreSQL", $0)] } ?? []) {
             let folder = root.appendingPathComponent(label.lowercased())
             let started = Date()
@@ -45,11 +49,20 @@ struct StatusBench: ParsableCommand {
             print(String(format: "generated %@ workspace: 40 members, 50 assessments, %d events, in %.1f s (%@)",
                          label, total, Date().timeIntervalSince(started), folder.path))
             let ws = ["--workspace", folder.path]
-            results.append((label, [
-                ("panel status", try measure(panelBinary, ["status"] + ws)),
-                ("panel status --format json", try measure(panelBinary, ["status", "--format", "json"] + ws)),
-                ("panel explain A-2026-025", try measure(panelBinary, ["explain", "A-2026-025", "--as", "exp-01"] + ws)),
-            ]))
+            stores.append(label)
+            commands += [
+                ("panel status", panelBinary, ["status"] + ws),
+                ("panel status --format json", panelBinary, ["status", "--format", "json"] + ws),
+                ("panel explain A-2026-025", panelBinary, ["explain", "A-2026-025", "--as", "exp-01"] + ws),
+            ]
+        }
+        let measured = try measure(commands)
+        let (nothing, baseline) = (measured[0], measured[1])
+        let perStore = (commands.count - 2) / stores.count
+        let results = stores.enumerated().map { index, label in
+            (store: label, figures: (0..<perStore).map { offset in
+                (commands[2 + index * perStore + offset].name, measured[2 + index * perStore + offset])
+            })
         }
         print("")
         print("whole-process wall time over \(runs) runs (median, p90); targets: --version <= 8x /bin/true, status and explain <= 1.5x --version, on PostgreSQL <= 2x SQLite")
@@ -69,18 +82,24 @@ struct StatusBench: ParsableCommand {
         }
     }
 
-    private func measure(_ binary: String, _ arguments: [String]) throws -> Figures {
-        var times: [Double] = []
-        for _ in 0..<max(runs, 1) {
-            let result = try ChildProcess.run(binary, arguments)
-            guard result.status == 0 else {
-                print("\(arguments.joined(separator: " ")) exited \(result.status): \(result.output.prefix(300))")
-                throw ExitCode(1)
+    /// Each command's median and 90th percentile over `runs` rounds, every command once a round,
+    /// after a first round that warms the page cache and is not counted.
+    private func measure(_ commands: [(name: String, binary: String, arguments: [String])]) throws -> [Figures] {
+        var times = Array(repeating: [Double](), count: commands.count)
+        for round in 0...max(runs, 1) {
+            for (index, command) in commands.enumerated() {
+                let result = try ChildProcess.run(command.binary, command.arguments)
+                guard result.status == 0 else {
+                    print("\(command.arguments.joined(separator: " ")) exited \(result.status): \(result.output.prefix(300))")
+                    throw ExitCode(1)
+                }
+                if round > 0 { times[index].append(result.seconds * 1000) }
             }
-            times.append(result.seconds * 1000)
         }
-        times.sort()
-        return (times[times.count / 2], times[min(times.count - 1, Int(Double(times.count) * 0.9))])
+        return times.map { runs in
+            let sorted = runs.sorted()
+            return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))])
+        }
     }
 
     /// Members, assessments with drafts, and reference-ingest events up to `events`.
