@@ -100,11 +100,13 @@ public final class YAMLReader {
     /// bracket makes every later line an error), only the first error is reported.
     /// Returns nil when nothing could be read (the problems say why).
     public func root(of text: String) -> YAMLMap? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The text as lines only once a line has to be blanked (splitting is most of reading a small file).
+        var lines: [String]?
         var syntax: [Problem] = []
         while true {
             do {
-                guard let node = try Yams.compose(yaml: lines.joined(separator: "\n"), Resolver.basic) else {
+                // UTF-8 said, not `Parser.Encoding.default`: that reads the whole environment at every call.
+                guard let node = try Yams.compose(yaml: lines?.joined(separator: "\n") ?? text, Resolver.basic, Constructor.default, .utf8) else {
                     if syntax.isEmpty { report(mark: nil, "the file is empty") } else { problems += syntax.prefix(1) }
                     return nil
                 }
@@ -113,14 +115,16 @@ public final class YAMLReader {
                 return map(node, what: "the document")
             } catch {
                 let (problem, line) = syntaxProblem(error)
-                guard let line, syntax.count < Self.syntaxErrorLimit, lines.indices.contains(line - 1),
+                var blanked = lines ?? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                guard let line, syntax.count < Self.syntaxErrorLimit, blanked.indices.contains(line - 1),
                       !syntax.contains(where: { $0.location.line == line }) else {
                     problems += syntax.isEmpty ? [problem] : Array(syntax.prefix(1))
                     return nil
                 }
                 syntax.append(problem)
                 // Blank the line (keeping the numbering) and read the rest.
-                lines[line - 1] = ""
+                blanked[line - 1] = ""
+                lines = blanked
             }
         }
     }
