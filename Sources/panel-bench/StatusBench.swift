@@ -96,8 +96,8 @@ struct StatusBench: ParsableCommand {
                 if round > 0 { times[index].append(result.seconds * 1000) }
             }
         }
-        return times.map { runs in
-            let sorted = runs.sorted()
+        return times.map { samples in
+            let sorted = samples.sorted()
             return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))])
         }
     }
