@@ -2,15 +2,10 @@
 import PackageDescription
 
 /// Our code builds without warnings (dependencies are theirs to keep): one build enforces it.
-/// In the release build, our code reaches the metadata of concrete generic types (a decoder's
-/// `KeyedDecodingContainer<Assessment.CodingKeys>`, a `Set<String>`) through accessor functions
-/// rather than by mangled name: resolving a name makes the runtime check each generic requirement
-/// by scanning all 10,000 protocol conformances of the statically linked tool, once per type and
-/// protocol, and a command pays that at every start (4% of `panel status`'s instructions).
-let strict: [SwiftSetting] = [
-    .treatAllWarnings(as: .error),
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-]
+/// (The install build in the README adds a code-generation flag for every module, the packages'
+/// too, on the command line: set here it would reach only ours, and a library target with unsafe
+/// flags cannot be depended on.)
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
 
 /// Start-up of the release tool on Linux. The Swift driver exports every symbol of an executable
 /// (44,000 here, with the runtime linked in), and the runtime's first act, finding its own path with
