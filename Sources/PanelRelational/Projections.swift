@@ -143,10 +143,8 @@ public enum Projections {
     /// drafts, and the statements (most of the bytes, read only where a stage's requirements read
     /// them). Drafts have a table of their own: as JSON, decoding them was most of reading a record.
     private static func columns(of assessment: Assessment) throws -> [any SQLArgument] {
-        var record = assessment.core
-        record.drafts = []
-        return [try StoreCoding.encode(record, userInfo: [Assessment.omittingStatements: true]),
-                try StoreCoding.encode(assessment.statements)]
+        [try StoreCoding.encode(assessment.core, userInfo: [Assessment.omittingStatements: true]),
+         try StoreCoding.encode(assessment.statements)]
     }
 
     private static func put(_ member: Member, db: any SQLSession) throws {

@@ -439,9 +439,11 @@ public struct Assessment: Codable, Sendable, Equatable, Identifiable {
         if !evidence.isEmpty { try values.encode(evidence, forKey: .evidence) }
     }
 
-    /// The assessment without its review state, as its own record keeps it.
+    /// The assessment as its own record keeps it: without its drafts and review state, which the
+    /// store keeps in tables of their own.
     public var core: Assessment {
         var copy = self
+        copy.drafts = []
         copy.assignments = []
         copy.reviews = []
         copy.commentCount = 0

@@ -66,10 +66,10 @@ public enum FileKind: Sendable, Equatable {
 /// Only regular files at the top level are taken. A file is left (and listed) while it may still
 /// be arriving: a name starting with a dot or ending in `.part`, `.partial`, `.tmp`, `.crdownload`,
 /// `.download`, `.filepart` or `~` (what copy tools and browsers write before they rename), or one
-/// modified less than `settle` seconds ago. A hidden folder is passed over. A symbolic link is set aside, not followed: whoever can write to
-/// the folder must not be able to make the job read a file elsewhere on the machine. A named pipe,
-/// socket or device is set aside too (reading one would wait forever). A subfolder other than
-/// `processed/` and `rejected/` is left and reported.
+/// modified less than `settle` seconds ago. A hidden folder is passed over. A symbolic link is set
+/// aside, not followed: whoever can write to the folder must not be able to make the job read a
+/// file elsewhere on the machine. A named pipe, socket or device is set aside too (reading one
+/// would wait forever). A subfolder other than `processed/` and `rejected/` is left and reported.
 public enum DropFolder {
     public enum Entry: Sendable, Equatable {
         case take(name: String, url: URL)

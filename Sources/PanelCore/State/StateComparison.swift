@@ -47,7 +47,7 @@ public enum StateComparison {
         let stored = try reader.assessments()
         let storedByID = keyed(stored, by: \.id)
         let foldByID = keyed(state.assessments, by: \.id)
-        // The assessment record and each review-state table, so the report names the table that was changed.
+        // The assessment record and each table of its drafts and review state, so the report names the table that was changed.
         let parts: [(table: String, project: (Assessment) -> String)] = [
             ("assignment", { "\($0.assignments)" }),
             ("review", { "\($0.reviews)" }),
@@ -57,19 +57,13 @@ public enum StateComparison {
             ("statement_decision", { "\($0.statementDecisions.sorted { $0.key < $1.key })" }),
             ("draft", { "\($0.drafts)" }),
         ]
-        // The record itself: the core without what the tables above hold.
-        func record(_ assessment: Assessment) -> Assessment {
-            var core = assessment.core
-            core.drafts = []
-            return core
-        }
         for id in Set(foldByID.keys).union(storedByID.keys).sorted() {
             guard let fold = foldByID[id], let store = storedByID[id] else {
                 let detail = foldByID[id] == nil ? "in the table but not in the log" : "in the log but missing from the table"
                 found.append(StateDifference(table: "assessment", key: id, detail: detail))
                 continue
             }
-            if record(fold) != record(store) { found.append(StateDifference(table: "assessment", key: id, detail: "differs from the log")) }
+            if fold.core != store.core { found.append(StateDifference(table: "assessment", key: id, detail: "differs from the log")) }
             for part in parts where part.project(fold) != part.project(store) {
                 found.append(StateDifference(table: part.table, key: id, detail: "differs from the log"))
             }
