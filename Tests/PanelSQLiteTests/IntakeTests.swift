@@ -291,6 +291,30 @@ struct ReferenceDropTests {
         #expect(again.report.files == 0 && again.report.rejected.isEmpty && again.moved.isEmpty)
     }
 
+    /// A reference names the file it came from where that file is kept: in processed/, under the
+    /// name it was moved to (a free one when processed/ already has the name), not in the drop
+    /// folder it has left.
+    @Test(arguments: StoreKind.available) func referencesRecordTheFileWhereItIsKept(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let folder = try drop(temporary)
+        let processed = folder.appendingPathComponent("processed")
+        try FileManager.default.createDirectory(at: processed, withIntermediateDirectories: true)
+        try Data("yesterday's file of the same name\n".utf8).write(to: processed.appendingPathComponent("autonomous-replication.xml"))
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(outcome.moved.map(\.place) == ["processed/autonomous-replication.1.xml", "processed/pubmed-ai-health.xml", "rejected/truncated.xml"])
+        let references = try temporary.store.references(limit: 100, offset: 0)
+        #expect(references.count == 5)
+        #expect(Set(references.map(\.source)) == [
+            processed.appendingPathComponent("autonomous-replication.1.xml").path,
+            processed.appendingPathComponent("pubmed-ai-health.xml").path,
+        ])
+        for reference in references {
+            // The file at the recorded path is the one whose bytes the reference keeps.
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: reference.source))
+            #expect(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() == reference.object)
+        }
+    }
+
     /// A link to a file elsewhere is not read (whoever can write to the drop folder must not make
     /// the job store, say, /etc/passwd), nor a pipe; a file still being uploaded waits, and a
     /// subfolder is listed, not walked.

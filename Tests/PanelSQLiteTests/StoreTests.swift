@@ -365,6 +365,28 @@ struct IngestTests {
         #expect(throws: IngestError.self) { try ingester(temporary, format: "docbook") }
     }
 
+    /// A feed item whose date is in no form the reader knows is stored undated, and the report
+    /// says so, naming the file, the item and the text: never an undated reference unsaid.
+    @Test(arguments: StoreKind.available) func anUnreadableFeedDateIsStoredUndatedWithAWarning(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        func item(_ n: Int, _ dates: String) -> String {
+            "<item><title>Item \(n)</title><guid>https://example.org/item-\(n)</guid>\(dates)</item>"
+        }
+        let path = try temporary.write("news.rss", """
+            <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>News</title>
+            \(item(1, "<pubDate>Tue, 04 Nov 2025 09:30:00 +0000</pubDate>"))
+            \(item(2, "<pubDate>sometime next week</pubDate>"))
+            \(item(3, "<pubDate>soon</pubDate><dc:date>2025-11-06</dc:date>"))
+            \(item(4, ""))
+            </channel></rss>
+            """)
+        let report = try ingester(temporary).ingest(paths: [path])
+        #expect(report.added == 4 && report.rejected.isEmpty)
+        #expect(report.warnings == ["\(path): record 2: <pubDate> 'sometime next week' is not a date in a form this reader knows; stored undated"])
+        let dates = try temporary.store.references(limit: 10, offset: 0).sorted { $0.recordIndex < $1.recordIndex }.map(\.metadata.published)
+        #expect(dates == ["2025-11-04", nil, "2025-11-06", nil])
+    }
+
     @Test(arguments: StoreKind.available) func missingPathIsReported(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         let report = try ingester(temporary).ingest(paths: ["/nonexistent/refs"])

@@ -82,8 +82,34 @@ public struct ReferenceMetadata: Codable, Sendable, Equatable {
     /// The root element's namespace URI as the document wrote it, where the
     /// format has several (which Akoma Ntoso release or draft, say).
     public var namespace: String?
+    /// What the adapter found but could not read (a date in no form it knows, say): told to the
+    /// person ingesting, never stored.
+    public var warnings: [String] = []
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case identifiers, title, authors, published, container, country, documentType, keywords, abstract, body, url, namespace
+    }
+
+    /// Sets `published` from the first of `candidates` that reads as a date. When the document
+    /// gives dates but none reads, the reference is stored undated and a warning says which text
+    /// was passed over: a feed whose dates are all unreadable is not left silently undated.
+    public mutating func readDate(_ candidates: [(field: String, text: String?, read: (String) -> String?)]) {
+        var unread: [String] = []
+        for (field, text, read) in candidates {
+            guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { continue }
+            if let date = read(text) {
+                published = date
+                return
+            }
+            unread.append("\(field) '\(text.count > 60 ? text.prefix(60) + "…" : text)'")
+        }
+        published = nil
+        if !unread.isEmpty {
+            warnings.append("\(unread.joined(separator: " and ")) \(unread.count == 1 ? "is" : "are") not a date in a form this reader knows; stored undated")
+        }
+    }
 }
 
 /// An ingested reference: metadata plus where it came from.

@@ -105,16 +105,19 @@ public enum DropFolder {
         return (try own("processed"), try own("rejected"))
     }
 
-    /// `name`, or `stem.1.ext`, `stem.2.ext`, ... when taken: nothing is overwritten, and the
-    /// extension that says what the file is stays last.
-    public static func freeName(_ name: String, in directory: URL) -> String {
+    /// `name`, or `stem.1.ext`, `stem.2.ext`, ... when taken (in `directory`, or among `reserved`):
+    /// nothing is overwritten, and the extension that says what the file is stays last.
+    public static func freeName(_ name: String, in directory: URL, avoiding reserved: Set<String> = []) -> String {
         let manager = FileManager.default
-        if !manager.fileExists(atPath: directory.appendingPathComponent(name).path) { return name }
+        func taken(_ candidate: String) -> Bool {
+            reserved.contains(candidate) || manager.fileExists(atPath: directory.appendingPathComponent(candidate).path)
+        }
+        if !taken(name) { return name }
         let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
         let stem = dot.map { String(name[..<$0]) } ?? name
         let ext = dot.map { String(name[$0...]) } ?? ""
         var index = 1
-        while manager.fileExists(atPath: directory.appendingPathComponent("\(stem).\(index)\(ext)").path) { index += 1 }
+        while taken("\(stem).\(index)\(ext)") { index += 1 }
         return "\(stem).\(index)\(ext)"
     }
 

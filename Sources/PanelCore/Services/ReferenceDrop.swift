@@ -46,11 +46,22 @@ public struct ReferenceDrop {
             case .leave(let name, let reason): left.append(SkippedFile(source: folder.appendingPathComponent(name).path, reason: reason))
             }
         }
+        // Where each file will be kept if it goes to processed/, decided before it is read: its
+        // references and event record that path, the one `refs show` gives, not the drop folder's.
+        var planned: [String: String] = [:]
+        var reserved: Set<String> = []
+        for file in files {
+            let target = DropFolder.freeName(file.lastPathComponent, in: processed, avoiding: reserved)
+            reserved.insert(target)
+            planned[file.path] = target
+        }
         var report = IngestReport()
         if !files.isEmpty {
             try fault?(.ingest, folder.path)
             // Recorded first, committed; moved after.
-            report = ingester.ingest(paths: files.map(\.path))
+            report = ingester.ingest(
+                paths: files.map(\.path),
+                recordAs: planned.mapValues { processed.appendingPathComponent($0).path })
         }
         report.skip(left)
         var reasons: [String: [String]] = [:]
@@ -73,7 +84,9 @@ public struct ReferenceDrop {
                 moved.append((name, "rejected/" + target))
             } else {
                 try fault?(.moveProcessed, file.path)
-                let target = DropFolder.freeName(name, in: processed)
+                // The planned name, unless something took it meanwhile.
+                let target = planned[file.path].flatMap { manager.fileExists(atPath: processed.appendingPathComponent($0).path) ? nil : $0 }
+                    ?? DropFolder.freeName(name, in: processed)
                 try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
                 moved.append((name, "processed/" + target))
             }

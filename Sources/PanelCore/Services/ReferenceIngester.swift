@@ -157,7 +157,8 @@ public final class ReferenceIngester {
         var files: [(String, Int)] = []
         var missing: [Rejection] = []
         var skipped: [SkippedFile] = []
-        for path in paths {
+        // Every path absolute, as it is recorded: what was read, missed and passed over reads alike.
+        for path in paths.map(absolute) {
             switch FileKind.of(path)?.followed(at: path) {
             case nil:
                 missing.append(Rejection(source: path, message: IngestError.missing(path).description))
@@ -166,10 +167,10 @@ public final class ReferenceIngester {
             case .special(let what)?:
                 missing.append(Rejection(source: path, message: "\(path): \(what), not a regular file; not read"))
             case .regular(let size, _)?:
-                files.append((absolute(path), size))
+                files.append((path, size))
             case .directory?:
                 let (found, passed) = walk(path)
-                files += found.map { (absolute($0.path), $0.size) }
+                files += found.map { ($0.path, $0.size) }
                 skipped += passed
             }
         }
@@ -231,8 +232,11 @@ public final class ReferenceIngester {
     public var batchFiles = 256
     public var batchBytes = 32 << 20
 
-    public func ingest(paths: [String], progress: ((IngestProgress) -> Void)? = nil) -> IngestReport {
+    /// Ingests the files under `paths`. A file in `recordAs` is recorded (its references' source and
+    /// its event) under the path given there, where it will be kept: a drop folder's `processed/` copy.
+    public func ingest(paths: [String], recordAs: [String: String] = [:], progress: ((IngestProgress) -> Void)? = nil) -> IngestReport {
         let started = Date()
+        let recordAs = Dictionary(recordAs.map { (Self.absolute($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         let (files, missing, skipped) = Self.expand(paths)
         var report = IngestReport()
         report.rejected = missing
@@ -258,14 +262,15 @@ public final class ReferenceIngester {
                     for file in batch {
                         let base = bytesBefore
                         let done = next + outcomes.count
+                        let source = recordAs[file.path] ?? file.path
                         let outcome: Result<FileResult, any Error>
                         switch pipeline?.take(done) {
                         case .some(.success(let prepared)):
-                            outcome = Result { try transaction.file { session in try record(prepared, path: file.path, session: session) } }
+                            outcome = Result { try transaction.file { session in try record(prepared, path: file.path, source: source, session: session) } }
                         case .some(.failure(let error)):
                             outcome = .failure(error)
                         case nil:
-                            outcome = ingest(file: file.path, in: transaction) { fileBytes in
+                            outcome = ingest(file: file.path, source: source, in: transaction) { fileBytes in
                                 progress?(IngestProgress(
                                     filesDone: done, filesTotal: files.count, bytesDone: base + fileBytes,
                                     bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
@@ -325,14 +330,23 @@ public final class ReferenceIngester {
         }
 
         var bytes = 0
+        /// The records' warnings (the first `warningLimit`; `warningCount` counts them all), then,
+        /// once the file is finished, the parser's before them.
         var warnings: [String] = []
+        var warningCount = 0
+        static let warningLimit = 100
+
+        mutating func warn(_ warning: String) {
+            warningCount += 1
+            if warnings.count < Self.warningLimit { warnings.append(warning) }
+        }
     }
 
-    private func ingest(file path: String, in batch: any WriteBatch,
+    private func ingest(file path: String, source: String, in batch: any WriteBatch,
                         progress: @escaping (Int) -> Void) -> Result<FileResult, any Error> {
         let writer = objects.beginWrite()
         do {
-            return .success(try batch.file { session in try read(path, session: session, writer: writer, progress: progress) })
+            return .success(try batch.file { session in try read(path, source: source, session: session, writer: writer, progress: progress) })
         } catch {
             writer.abandon()
             return .failure(error)
@@ -370,11 +384,13 @@ public final class ReferenceIngester {
         var recordIndex: Int
         /// The reference rules it matches, when they were evaluated with the document (parallel ingest).
         var rules: [Rule]?
+        /// What the adapter could not read in it (`record N: ` first, in a collection).
+        var warnings: [String]
     }
 
     /// The references of one parsed document, checked and hashed (pure: no store).
     /// With `rules`, the record's rule matches are worked out here, while the document is at hand.
-    private func prepare(_ document: PanelXMLDocument, adapter: any ReferenceAdapter, path: String,
+    private func prepare(_ document: PanelXMLDocument, adapter: any ReferenceAdapter, path: String, streamed: Bool,
                          recordIndex: inout Int, rules: ReferenceRuleSet?) throws -> [PreparedRecord] {
         let found = try adapter.references(in: document)
         guard !found.isEmpty else { return [] }
@@ -386,16 +402,19 @@ public final class ReferenceIngester {
                 throw IngestError.emptyReference(source: path, adapter: adapter.name, record: recordIndex)
             }
             let hash = found.count == 1 ? canonical : Self.sha256("\(canonical)#\(offset)")
+            let place = streamed || found.count > 1 ? "record \(recordIndex + 1): " : ""
             records.append(PreparedRecord(
                 metadata: metadata, canonicalHash: hash, recordIndex: recordIndex,
-                rules: rules.map { $0.matches(document, metadata: metadata, format: adapter.format) }))
+                rules: rules.map { $0.matches(document, metadata: metadata, format: adapter.format) },
+                warnings: metadata.warnings.map { place + $0 }))
         }
         return records
     }
 
     /// Records one reference unless the store already has it (by canonical XML or any identifier);
-    /// `matched` gives the reference rules it matches, asked only when it is new.
-    private func commit(_ record: PreparedRecord, adapter: any ReferenceAdapter, path: String, now: String,
+    /// `matched` gives the reference rules it matches, asked only when it is new. `path` is the file
+    /// read (named in notes), `source` where the reference records it is kept.
+    private func commit(_ record: PreparedRecord, adapter: any ReferenceAdapter, path: String, source: String, now: String,
                         session: any StoreWriter, result: inout FileResult, matched: () -> [Rule]) throws {
         if let existing = try session.reference(withCanonicalHash: record.canonicalHash) {
             result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
@@ -411,8 +430,9 @@ public final class ReferenceIngester {
         let id = Reference.id(canonicalHash: record.canonicalHash)
         try session.insert(Reference(
             id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
-            canonicalHash: record.canonicalHash, object: "", source: path, recordIndex: record.recordIndex, ingestedAt: now))
+            canonicalHash: record.canonicalHash, object: "", source: source, recordIndex: record.recordIndex, ingestedAt: now))
         result.add(id)
+        for warning in record.warnings { result.warn("\(path): \(warning)") }
         for rule in record.rules ?? matched() {
             try session.recordMatch(RuleMatch(
                 rule: rule.id, reference: id, title: metadata.title,
@@ -424,13 +444,19 @@ public final class ReferenceIngester {
     }
 
     /// After a file's references: its warnings, its original, and the event that records it.
-    private func finish(_ path: String, adapter: (any ReferenceAdapter)?, summary: XMLParseSummary,
+    private func finish(_ path: String, source: String, adapter: (any ReferenceAdapter)?, summary: XMLParseSummary,
                         session: any StoreWriter, result: inout FileResult, object: () throws -> StoredObject) throws {
         result.bytes = summary.byteCount
-        result.warnings = summary.warnings.map { "\(path):\($0)" }
+        // The parser's warnings first (they come from reading the file), then the records'.
+        var warnings = summary.warnings.map { "\(path):\($0)" }
         if summary.warningCount > summary.warnings.count {
-            result.warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more warnings")
+            warnings.append("\(path): \(summary.warningCount - summary.warnings.count) more parser warnings")
         }
+        warnings += result.warnings
+        if result.warningCount > result.warnings.count {
+            warnings.append("\(path): \(result.warningCount - result.warnings.count) more record warnings")
+        }
+        result.warnings = warnings
         if result.added == 0 && result.duplicates == 0 {
             // A feed polled on a quiet day: nothing to store, and nothing wrong (a daily job must
             // not fail for it). Said, so an empty file is never mistaken for an ingested one.
@@ -450,7 +476,7 @@ public final class ReferenceIngester {
         if result.added > 0 {
             try session.append(NewEvent(
                 ReferencesIngested(
-                    source: path, object: summary.sha256, adapter: adapter?.name ?? "?",
+                    source: source, object: summary.sha256, adapter: adapter?.name ?? "?",
                     added: result.added, duplicates: result.duplicates, references: result.references),
                 subject: "references", actor: actor, time: clock.now()))
         }
@@ -458,11 +484,12 @@ public final class ReferenceIngester {
 
     /// One file streamed through the parser into the store: records are written as they are read,
     /// so memory stays flat however large the file.
-    private func read(_ path: String, session: any StoreWriter, writer: ObjectWriter,
+    private func read(_ path: String, source: String, session: any StoreWriter, writer: ObjectWriter,
                       progress: @escaping (Int) -> Void) throws -> FileResult {
         var result = FileResult()
         var adapter: (any ReferenceAdapter)?
         var recordIndex = 0
+        var streamed = false
         var bytesRead = 0
         var lastReport = 0
         let now = Timestamp.format(clock.now())
@@ -472,7 +499,9 @@ public final class ReferenceIngester {
             plan: { root in
                 let chosen = try self.adapter(for: root, path: path)
                 adapter = chosen
-                return chosen.readPlan(for: root)
+                let plan = chosen.readPlan(for: root)
+                if case .records = plan { streamed = true }
+                return plan
             },
             onChunk: { chunk in
                 writer.write(chunk)
@@ -484,15 +513,15 @@ public final class ReferenceIngester {
             },
             handle: { document in
                 guard let adapter else { return }
-                for record in try prepare(document, adapter: adapter, path: path, recordIndex: &recordIndex, rules: nil) {
+                for record in try prepare(document, adapter: adapter, path: path, streamed: streamed, recordIndex: &recordIndex, rules: nil) {
                     // Reference rules run here, on the document already parsed, for new references only.
-                    try commit(record, adapter: adapter, path: path, now: now, session: session, result: &result) {
+                    try commit(record, adapter: adapter, path: path, source: source, now: now, session: session, result: &result) {
                         rules?.matches(document, metadata: record.metadata, format: adapter.format) ?? []
                     }
                 }
             })
         var spilled = false
-        try finish(path, adapter: adapter, summary: summary, session: session, result: &result) {
+        try finish(path, source: source, adapter: adapter, summary: summary, session: session, result: &result) {
             let object = try writer.commit(as: summary.sha256)
             if case .spilled = object { spilled = true }
             return object
@@ -526,35 +555,38 @@ public final class ReferenceIngester {
         var records: [PreparedRecord] = []
         var bytes: [UInt8] = []
         var recordIndex = 0
+        var streamed = false
         let now = Timestamp.format(clock.now())
         let summary = try PanelXMLParser(limits: parser.limits).parse(
             fileAt: path,
             plan: { root in
                 let chosen = try self.adapter(for: root, path: path)
                 adapter = chosen
-                return chosen.readPlan(for: root)
+                let plan = chosen.readPlan(for: root)
+                if case .records = plan { streamed = true }
+                return plan
             },
             onChunk: { bytes.append(contentsOf: $0) },
             handle: { document in
                 guard let adapter else { return }
-                records += try prepare(document, adapter: adapter, path: path, recordIndex: &recordIndex, rules: rules)
+                records += try prepare(document, adapter: adapter, path: path, streamed: streamed, recordIndex: &recordIndex, rules: rules)
             })
         return PreparedFile(adapter: adapter, records: records, summary: summary, bytes: bytes, now: now)
     }
 
     /// The writer's half: the same checks and writes as a streamed file, in the same order.
-    private func record(_ prepared: PreparedFile, path: String, session: any StoreWriter) throws -> FileResult {
+    private func record(_ prepared: PreparedFile, path: String, source: String, session: any StoreWriter) throws -> FileResult {
         var result = FileResult()
         if let adapter = prepared.adapter {
             for record in prepared.records {
-                try commit(record, adapter: adapter, path: path, now: prepared.now, session: session, result: &result) { [] }
+                try commit(record, adapter: adapter, path: path, source: source, now: prepared.now, session: session, result: &result) { [] }
             }
         }
         // The original goes where a streamed file's would (the store's table, or a file).
         let writer = objects.beginWrite()
         var spilled = false
         do {
-            try finish(path, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
+            try finish(path, source: source, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
                 prepared.bytes.withUnsafeBytes { writer.write($0) }
                 let object = try writer.commit(as: prepared.summary.sha256)
                 if case .spilled = object { spilled = true }

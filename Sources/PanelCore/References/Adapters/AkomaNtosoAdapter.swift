@@ -81,7 +81,7 @@ public final class AkomaNtosoAdapter: ReferenceAdapter {
         if let number { metadata.identifiers.append(ReferenceIdentifier(.symbol, number)) }
         metadata.title = document.text(docTitle) ?? document.text(shortTitle) ?? document.text(workAlias) ?? document.text(workName)
             ?? number ?? uri ?? ""
-        metadata.published = PartialDate.fromISO(document.text(date))
+        metadata.readDate([("<FRBRWork><FRBRdate date>", document.text(date), PartialDate.fromISO)])
         metadata.country = document.text(country)
         metadata.documentType = document.text(kindName) ?? document.text(kind)
         metadata.authors = document.strings(authorRefs).map { reference in

@@ -41,7 +41,10 @@ public final class AtomAdapter: ReferenceAdapter {
         var metadata = ReferenceMetadata()
         if let value = document.text(id) { metadata.identifiers.append(ReferenceIdentifier(.uri, value)) }
         metadata.title = text(title, in: document) ?? ""
-        metadata.published = PartialDate.fromISO(document.text(published) ?? document.text(updated))
+        metadata.readDate([
+            ("<published>", document.text(published), PartialDate.fromISO),
+            ("<updated>", document.text(updated), PartialDate.fromISO),
+        ])
         metadata.authors = document.texts(authors).map { Author(name: $0) }
         metadata.url = document.text(link)
         metadata.keywords = document.texts(categories).uniqued
@@ -90,7 +93,10 @@ public final class RSSAdapter: ReferenceAdapter {
         // read as a reader sees them (a '<' that opens no tag stays).
         metadata.title = (document.text(title) ?? "").strippingHTMLTags
         metadata.url = document.text(link)
-        metadata.published = PartialDate.fromRFC822(document.text(date)) ?? PartialDate.fromISO(document.text(dcDate))
+        metadata.readDate([
+            ("<pubDate>", document.text(date), PartialDate.fromRFC822),
+            ("<dc:date>", document.text(dcDate), PartialDate.fromISO),
+        ])
         metadata.authors = (document.texts(creators) + document.texts(authorField)).uniqued.map { Author(name: $0) }
         metadata.keywords = document.texts(categories).uniqued
         metadata.abstract = (document.text(description) ?? "").strippingHTMLTags

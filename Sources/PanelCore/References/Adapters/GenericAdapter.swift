@@ -72,7 +72,7 @@ public final class GenericAdapter: ReferenceAdapter {
         }
         metadata.title = one(.title) ?? ""
         metadata.authors = all(.authors).map { Author(name: $0) }
-        metadata.published = PartialDate.fromISO(one(.published))
+        metadata.readDate([("published", one(.published), PartialDate.fromISO)])
         metadata.container = one(.container)
         metadata.country = one(.country)
         metadata.documentType = one(.documentType) ?? mapping.name
