@@ -222,6 +222,11 @@ enum PostgresSchema {
             """),
     ]
 
+    /// Run before the migration `name`: rows it cannot carry are named, not left to a constraint.
+    static func check(before name: String, _ session: any SQLSession) throws {
+        if name == "pg4-drafts" { try LayoutChecks.draftsCanMove(session) }
+    }
+
     /// Whether the schema already holds a panel (its migrations table).
     private static func holdsPanel(_ session: PostgresSession, schema: String) throws -> Bool {
         try session.exists("SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'panel_migration'", [schema])
@@ -260,6 +265,7 @@ enum PostgresSchema {
             try session.script("CREATE TABLE IF NOT EXISTS panel_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
             let done = Set(try session.rows("SELECT name FROM panel_migration").map { try $0.string(0) })
             for migration in migrations where !done.contains(migration.name) {
+                try check(before: migration.name, session)
                 try session.script(migration.sql)
                 try session.execute("INSERT INTO panel_migration (name) VALUES (?)", [migration.name])
             }

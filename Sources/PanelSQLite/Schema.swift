@@ -1,4 +1,5 @@
 import GRDB
+import PanelRelational
 
 /// Named, ordered, append-only migrations. Never edit a shipped one: add the next.
 enum Schema {
@@ -233,6 +234,7 @@ enum Schema {
         migrator.registerMigration("v13-drafts") { db in
             // An assessment's drafts in a table of their own, in the order submitted: read from JSON,
             // they were most of the cost of reading every assessment.
+            try LayoutChecks.draftsCanMove(GRDBSession(db: db))
             try db.execute(sql: """
                 CREATE TABLE draft (
                     position INTEGER PRIMARY KEY,

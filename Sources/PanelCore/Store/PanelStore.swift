@@ -12,6 +12,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case database(path: String, detail: String)
     /// An event dated before the last one in the log: nothing may be backdated.
     case backdated(time: String, last: String, sequence: Int64)
+    /// A row an earlier version wrote that this version's layout cannot be made from.
+    case unmigratable(table: String, key: String, detail: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             error.description
         case .database(let path, let detail):
             "\(path): \(detail)"
+        case .unmigratable(let table, let key, let detail):
+            "the store's \(table) row '\(key)' cannot be moved to this version's layout: \(detail); the store was left in its earlier layout, which this version does not read: restore it from a backup or repair that row"
         case .backdated(let time, let last, let sequence):
             "cannot record anything at \(time): the log's last event (\(sequence)) is at \(last), and no record may be backdated; nothing was recorded"
         }
