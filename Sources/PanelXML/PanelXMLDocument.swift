@@ -117,7 +117,25 @@ public final class PanelXMLDocument {
         return sink.bytes
     }
 
-    private func writeCanonical(into sink: DigestSink) throws {
+    /// `canonicalSHA256()` as libxml2's own serialiser gives it: slower, for checking the tree
+    /// walk that `canonicalSHA256()` uses against it (the benchmark does, on its whole corpus).
+    public func libxml2CanonicalSHA256() throws -> String {
+        let sink = DigestSink()
+        try writeCanonical(into: sink, walk: false)
+        return sink.hasher.finalize().hexString
+    }
+
+    /// The Canonical XML 1.0 bytes as libxml2's own serialiser writes them (what the tree walk
+    /// must equal, and what it leaves to libxml2).
+    func libxml2CanonicalBytes() throws -> [UInt8] {
+        let sink = DigestSink()
+        sink.keepBytes = true
+        try writeCanonical(into: sink, walk: false)
+        return sink.bytes
+    }
+
+    private func writeCanonical(into sink: DigestSink, walk: Bool = true) throws {
+        if walk, CanonicalWriter.write(pointer, into: sink) { return }
         LibXML.prepareThread()
         let opaque = Unmanaged.passUnretained(sink).toOpaque()
         guard let output = xmlOutputBufferCreateIO(

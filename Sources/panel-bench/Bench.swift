@@ -81,6 +81,7 @@ struct IngestBench: ParsableCommand {
         }
 
         if ProcessInfo.processInfo.environment["PANEL_BENCH_PROFILE"] != nil { try profileParse(files: files.map(\.path)) }
+        try checkCanonicalForm(files: files.map(\.path))
         var parseSeconds = Double.infinity
         for _ in 0..<runs {
             parseSeconds = min(parseSeconds, try timeParseOnly(files: files.map(\.path)))
@@ -181,6 +182,50 @@ struct IngestBench: ParsableCommand {
             }
             print(String(format: "  profile stage %d (%@): %.3f s", stage, ["parse", "+extract", "+c14n"][stage], Date().timeIntervalSince(started)))
         }
+    }
+
+    /// Ingest hashes each document's canonical form by its own tree walk; it must give what
+    /// libxml2's serialiser gives (references are named by that hash). Checked on every document
+    /// and record of the corpus before anything is timed; then both are timed on the same parsed
+    /// documents, alternating, best of `runs`.
+    private func checkCanonicalForm(files: [String]) throws {
+        let registry = try ReferenceAdapterRegistry()
+        let parser = PanelXMLParser()
+        var documents = 0
+        var differing: [String] = []
+        var walkSeconds = Double.infinity
+        var libxml2Seconds = Double.infinity
+        for file in files {
+            try parser.parse(fileAt: file, plan: { root in
+                registry.detect(root)?.readPlan(for: root) ?? .wholeDocument
+            }) { document in
+                documents += 1
+                if try document.canonicalSHA256() != document.libxml2CanonicalSHA256() { differing.append(file) }
+            }
+        }
+        print("canonical form: tree walk and libxml2 \(differing.isEmpty ? "agree" : "DIFFER") on \(documents) documents"
+              + (differing.isEmpty ? "" : " (\(differing.count), e.g. \(differing[0]))"))
+        if !differing.isEmpty { throw ExitCode(1) }
+        for _ in 0..<runs {
+            var walk = 0.0
+            var libxml2 = 0.0
+            for file in files {
+                try parser.parse(fileAt: file, plan: { root in
+                    registry.detect(root)?.readPlan(for: root) ?? .wholeDocument
+                }) { document in
+                    var started = Date()
+                    _ = try document.canonicalSHA256()
+                    walk += Date().timeIntervalSince(started)
+                    started = Date()
+                    _ = try document.libxml2CanonicalSHA256()
+                    libxml2 += Date().timeIntervalSince(started)
+                }
+            }
+            walkSeconds = min(walkSeconds, walk)
+            libxml2Seconds = min(libxml2Seconds, libxml2)
+        }
+        print(String(format: "canonical hash of the parsed documents: tree walk %.3f s, libxml2 %.3f s (%.2fx faster)",
+                     walkSeconds, libxml2Seconds, libxml2Seconds / walkSeconds))
     }
 
     /// The parser and adapters alone, as ingest uses them, without the store.
