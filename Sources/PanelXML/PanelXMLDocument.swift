@@ -336,11 +336,34 @@ struct TextCollector {
         }
     }
 
+    /// `push` for each byte, with each run between whitespace copied at once.
     mutating func append(_ text: UnsafePointer<xmlChar>) {
         var cursor = text
-        while cursor.pointee != 0 {
-            push(cursor.pointee)
-            cursor += 1
+        while true {
+            let byte = cursor.pointee
+            switch byte {
+            case 0:
+                return
+            case 0x20, 0x09, 0x0A, 0x0D:
+                pendingSpace = !bytes.isEmpty
+                cursor += 1
+            default:
+                if pendingSpace || (pendingBreak && !Self.closesAWord(byte)) { bytes.append(0x20) }
+                pendingSpace = false
+                pendingBreak = false
+                var end = cursor + 1
+                while true {
+                    switch end.pointee {
+                    case 0, 0x20, 0x09, 0x0A, 0x0D: break
+                    default:
+                        end += 1
+                        continue
+                    }
+                    break
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(start: cursor, count: end - cursor))
+                cursor = end
+            }
         }
     }
 

@@ -184,3 +184,19 @@ struct SeededRandom: RandomNumberGenerator {
     }
     mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
+
+@Suite("Text collection")
+struct TextCollectorTests {
+    /// Runs copied at once read exactly as byte by byte: random pieces of words, spaces, tabs,
+    /// line ends, punctuation and non-ASCII, appended in several calls.
+    @Test func runsReadAsBytesDo() {
+        var random = SeededRandom(seed: 7)
+        let pieces = ["word", " ", "  ", "\t", "\n", "\r\n", ".", ",", ")", "Ü", "中", "😀", "a.b", " x ", ""]
+        for _ in 0..<2000 {
+            let parts = (0..<random.next(6)).map { _ in (0..<random.next(5)).map { _ in pieces[random.next(pieces.count)] }.joined() }
+            var collector = TextCollector()
+            for part in parts { part.withCString { $0.withMemoryRebound(to: UInt8.self, capacity: part.utf8.count + 1) { collector.append($0) } } }
+            #expect(collector.finish() == TextCollector.collapse(parts.joined()), "\(parts)")
+        }
+    }
+}
