@@ -367,6 +367,36 @@ struct TextCollector {
         }
     }
 
+    /// A `<sup>` that holds only citation numbers (`3`, `4,5–7`, `1, 2`) and no `<xref>`: a marker
+    /// that ends the word before it ("coli<sup>3</sup>" reads "coli 3", so "coli" is found), where
+    /// a superscript with a letter or a sign (`x`, `-1`) stays part of its word.
+    static func isCitationMarker(_ element: xmlNodePtr) -> Bool {
+        guard element.pointee.type == XML_ELEMENT_NODE, let name = element.pointee.name, xmlStrEqual(name, "sup") != 0,
+              let first = element.pointee.children else { return false }
+        var sawDigit = false
+        var child: xmlNodePtr? = first
+        while let node = child {
+            guard node.pointee.type == XML_TEXT_NODE, let content = node.pointee.content else { return false }
+            var cursor = UnsafePointer(content)
+            while cursor.pointee != 0 {
+                switch cursor.pointee {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    sawDigit = true
+                case UInt8(ascii: ","), UInt8(ascii: "-"), UInt8(ascii: " "):
+                    if !sawDigit { return false }
+                case 0xE2 where cursor[1] == 0x80 && (cursor[2] == 0x93 || cursor[2] == 0x94):  // – —
+                    if !sawDigit { return false }
+                    cursor += 2
+                default:
+                    return false
+                }
+                cursor += 1
+            }
+            child = node.pointee.next
+        }
+        return sawDigit
+    }
+
     /// A word ends here (if any text follows).
     private mutating func boundary() {
         pendingBreak = !bytes.isEmpty
@@ -385,7 +415,7 @@ struct TextCollector {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content { append(content) }
             case XML_ELEMENT_NODE:
-                if !names.isInline(current) { boundary() }
+                if !names.isInline(current) || Self.isCitationMarker(current) { boundary() }
                 if let child = current.pointee.children {
                     node = child
                     continue
@@ -398,7 +428,7 @@ struct TextCollector {
             var climb: xmlNodePtr? = current
             node = nil
             while let up = climb, up != root {
-                if up != current, !names.isInline(up) { boundary() }
+                if up != current, !names.isInline(up) || Self.isCitationMarker(up) { boundary() }
                 if let sibling = up.pointee.next {
                     node = sibling
                     break

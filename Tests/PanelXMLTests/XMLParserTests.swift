@@ -192,6 +192,10 @@ struct XMLParserTests {
         ("<t><table><tr><td>cell</td><td>other</td></tr></table>line<break/>next e<sup>x</sup> see<xref>1</xref></t>",
          "cell other line next ex see 1"),
         ("<p>E. coli<sup><xref ref-type=\"bibr\" rid=\"B3\">3</xref></sup> grew</p>", "E. coli 3 grew"),
+        // A superscript that holds only citation numbers is a marker, not part of the word, with or without <xref>;
+        // one with a letter or a sign stays in it (x², e^x, a footnote letter).
+        ("<p>E. coli<sup>3</sup> grew in <italic>vitro</italic><sup>4,5–7</sup>. Smith<sup>1, 2</sup>, m<sup>2</sup>x<sup>-1</sup> a<sup>b</sup></p>",
+         "E. coli 3 grew in vitro 4,5–7. Smith 1, 2, m 2 x-1 ab"),
         ("<akn:p xmlns:akn=\"urn:akn\">The <akn:term>Minister</akn:term>'s <akn:ref href=\"#a\">Act</akn:ref> <akn:b>now</akn:b></akn:p>",
          "The Minister's Act now"),
         ("<r>  <p> spaced </p>  <p>out</p> </r>", "spaced out"),
