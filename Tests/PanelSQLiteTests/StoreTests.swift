@@ -439,7 +439,7 @@ struct IngestTests {
         let repository = Fixtures.root.deletingLastPathComponent()
         let rules = try RuleFile.load(["reference-rules.yaml"].map { repository.appendingPathComponent("workflows/rules/\($0)").path })
         let paths = ["references", "references-real-world", "references-bad"].map(Fixtures.path)
-        func run(jobs: Int) throws -> (events: [EventRecord], references: [String], matches: [RuleMatch], report: IngestReport) {
+        func run(jobs: Int) throws -> (events: [EventRecord], references: [String], matches: [RuleMatch], report: IngestReport, originals: [String]) {
             let temporary = try TemporaryStore()
             let config = try WorkspaceConfig.parse(String(contentsOfFile: Fixtures.path("panel.yaml"), encoding: .utf8), file: "panel.yaml")
             let ingester = try ReferenceIngester(
@@ -452,17 +452,25 @@ struct IngestTests {
             report.seconds = 0
             var matches: [RuleMatch] = []
             try temporary.store.forEachRuleMatch { matches.append($0) }
+            // The originals kept as files (workers write those of the files they prepare), and no temporary left.
+            let manager = FileManager.default
+            let originals = (manager.enumerator(atPath: temporary.objects.root.appendingPathComponent("sha256").path)?.allObjects as? [String] ?? [])
+                .filter { $0.count > 3 }.sorted()
+            let leftovers = (try? manager.contentsOfDirectory(atPath: temporary.objects.root.appendingPathComponent("tmp").path)) ?? []
+            #expect(leftovers.isEmpty, "jobs \(jobs): \(leftovers)")
             return (try temporary.store.events(after: 0, limit: nil), try temporary.store.references(limit: 1_000, offset: 0).map(\.id),
-                    matches, report)
+                    matches, report, originals)
         }
         let single = try run(jobs: 1)
         #expect(single.references.count == 36 && !single.matches.isEmpty && single.report.rejected.count == 11, "\(single.report.rejected)")
+        #expect(single.originals.count > 20)
         for jobs in [2, 3, 8] {
             let parallel = try run(jobs: jobs)
             #expect(parallel.events == single.events, "jobs \(jobs)")
             #expect(parallel.references == single.references, "jobs \(jobs)")
             #expect(parallel.matches == single.matches, "jobs \(jobs)")
             #expect(parallel.report == single.report, "jobs \(jobs)")
+            #expect(parallel.originals == single.originals, "jobs \(jobs)")
         }
     }
 

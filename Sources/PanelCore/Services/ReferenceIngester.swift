@@ -532,13 +532,22 @@ public final class ReferenceIngester {
     }
 
     /// A small file parsed, extracted, hashed and matched against the rules on a worker thread,
-    /// held in memory (its bytes included) until the writer records it.
+    /// held in memory until the writer records it.
     struct PreparedFile {
         var adapter: (any ReferenceAdapter)?
         var records: [PreparedRecord]
         var summary: XMLParseSummary
-        var bytes: [UInt8]
+        var original: PreparedOriginal
         var now: String
+    }
+
+    /// Where a worker left a file's original bytes.
+    enum PreparedOriginal {
+        /// In the object folder already (a store that keeps originals as files): written once by
+        /// the worker and renamed into place, as the writer would, so the writer does not wait on it.
+        case placed
+        /// In memory, for the writer to put into the store.
+        case bytes([UInt8])
     }
 
     /// Files up to this size are prepared in memory by a worker; larger ones are streamed by the writer.
@@ -554,6 +563,8 @@ public final class ReferenceIngester {
         var adapter: (any ReferenceAdapter)?
         var records: [PreparedRecord] = []
         var bytes: [UInt8] = []
+        // Beside an embedded store every original is a file: the worker writes it as it reads.
+        let file = !objects.largeObjectsInStore && objects.inlineLimit == 0 ? objects.beginWrite() : nil
         var recordIndex = 0
         var streamed = false
         let now = Timestamp.format(clock.now())
@@ -566,12 +577,27 @@ public final class ReferenceIngester {
                 if case .records = plan { streamed = true }
                 return plan
             },
-            onChunk: { bytes.append(contentsOf: $0) },
+            onChunk: { chunk in
+                if let file { file.write(chunk) } else { bytes.append(contentsOf: chunk) }
+            },
             handle: { document in
                 guard let adapter else { return }
                 records += try prepare(document, adapter: adapter, path: path, streamed: streamed, recordIndex: &recordIndex, rules: rules)
             })
-        return PreparedFile(adapter: adapter, records: records, summary: summary, bytes: bytes, now: now)
+        var original = PreparedOriginal.bytes(bytes)
+        if let file {
+            if records.isEmpty {
+                file.abandon()  // no reference will name it: the writer keeps no original for such a file
+            } else {
+                switch try file.commit(as: summary.sha256) {
+                case .file: original = .placed
+                case .inline(let kept): original = .bytes(kept)
+                case .spilled:
+                    preconditionFailure("an original spilled for the store, which keeps originals as files")
+                }
+            }
+        }
+        return PreparedFile(adapter: adapter, records: records, summary: summary, original: original, now: now)
     }
 
     /// The writer's half: the same checks and writes as a streamed file, in the same order.
@@ -587,7 +613,8 @@ public final class ReferenceIngester {
         var spilled = false
         do {
             try finish(path, source: source, adapter: prepared.adapter, summary: prepared.summary, session: session, result: &result) {
-                prepared.bytes.withUnsafeBytes { writer.write($0) }
+                guard case .bytes(let bytes) = prepared.original else { return .file }
+                bytes.withUnsafeBytes { writer.write($0) }
                 let object = try writer.commit(as: prepared.summary.sha256)
                 if case .spilled = object { spilled = true }
                 return object
