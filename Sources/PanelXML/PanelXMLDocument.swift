@@ -11,6 +11,9 @@ public final class PanelXMLDocument {
     private var registeredNamespaces: [String: String] = [:]
     /// Recoverable problems seen while parsing (undeclared entities, ...).
     public let warnings: [XMLDiagnostic]
+    /// SHA-256 (hex) of the raw bytes of the file a whole document was read from (the file's
+    /// content address, known before the document is handed over); nil for a streamed record.
+    public internal(set) var sourceSHA256: String?
 
     init(owning pointer: xmlDocPtr, warnings: [XMLDiagnostic]) {
         self.pointer = pointer

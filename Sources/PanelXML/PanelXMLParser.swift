@@ -258,15 +258,18 @@ public final class PanelXMLParser {
                 ? "a text node longer than 10,000,000 bytes (libxml2's limit), or out of memory; the rest was not read"
                 : "parsing stopped before the end of the input")
         }
+        let sha256 = hasher.finalize().hexString
         if session.recordPath == nil, let document = context.pointee.myDoc {
             context.pointee.myDoc = nil
-            session.deliver(PanelXMLDocument(owning: document, warnings: session.warnings))
+            let whole = PanelXMLDocument(owning: document, warnings: session.warnings)
+            whole.sourceSHA256 = sha256
+            session.deliver(whole)
             if let error = session.callerError { throw error }
         }
         return XMLParseSummary(
             root: root,
             byteCount: total,
-            sha256: hasher.finalize().hexString,
+            sha256: sha256,
             documents: session.documents,
             warnings: session.warnings,
             warningCount: session.warningCount

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import Testing
@@ -264,6 +265,16 @@ struct IngestTests {
         }
         let event = try #require(try temporary.store.events(after: 0, limit: nil).last)
         #expect(try event.payload(as: ReferencesIngested.self)?.object == reference.object)
+        // A whole document's references are stored with the file's address; a streamed collection's
+        // get it when the file ends: either way every reference names its file's bytes.
+        let collection = Fixtures.path("references/pubmed/pubmed-ai-health.xml")
+        let streamed = try ingester(temporary).ingest(paths: [collection])
+        #expect(streamed.added > 1)
+        let address = SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: collection))).map { String(format: "%02x", $0) }.joined()
+        for id in streamed.references {
+            #expect(try temporary.store.reference(matching: id)?.object == address)
+        }
+        #expect(reference.object == SHA256.hash(data: Data(original)).map { String(format: "%02x", $0) }.joined())
     }
 
     /// Large originals: files in the object folder beside a SQLite store (as every original is); large

@@ -330,6 +330,8 @@ public final class ReferenceIngester {
         }
 
         var bytes = 0
+        /// A reference was inserted before the file's content address was known (a streamed record).
+        var objectPending = false
         /// The records' warnings (the first `warningLimit`; `warningCount` counts them all), then,
         /// once the file is finished, the parser's before them.
         var warnings: [String] = []
@@ -414,7 +416,9 @@ public final class ReferenceIngester {
     /// Records one reference unless the store already has it (by canonical XML or any identifier);
     /// `matched` gives the reference rules it matches, asked only when it is new. `path` is the file
     /// read (named in notes), `source` where the reference records it is kept.
-    private func commit(_ record: PreparedRecord, adapter: any ReferenceAdapter, path: String, source: String, now: String,
+    /// `object` is the file's content address when already known (a whole document, a prepared
+    /// file), else "" until `finish` assigns it.
+    private func commit(_ record: PreparedRecord, adapter: any ReferenceAdapter, path: String, source: String, object: String, now: String,
                         session: any StoreWriter, result: inout FileResult, matched: () -> [Rule]) throws {
         if let existing = try session.reference(withCanonicalHash: record.canonicalHash) {
             result.skip(DuplicateNote(source: path, existing: existing, reason: "same canonical XML"))
@@ -430,8 +434,9 @@ public final class ReferenceIngester {
         let id = Reference.id(canonicalHash: record.canonicalHash)
         try session.insert(Reference(
             id: id, format: adapter.format, adapter: adapter.name, metadata: metadata,
-            canonicalHash: record.canonicalHash, object: "", source: source, recordIndex: record.recordIndex, ingestedAt: now))
+            canonicalHash: record.canonicalHash, object: object, source: source, recordIndex: record.recordIndex, ingestedAt: now))
         result.add(id)
+        if object.isEmpty { result.objectPending = true }
         for warning in record.warnings { result.warn("\(path): \(warning)") }
         for rule in record.rules ?? matched() {
             try session.recordMatch(RuleMatch(
@@ -472,7 +477,7 @@ public final class ReferenceIngester {
         case .file: break
         case .spilled(let file): try session.putObject(summary.sha256, contentsOf: file)
         }
-        try session.assignObject(summary.sha256)
+        if result.objectPending { try session.assignObject(summary.sha256) }
         if result.added > 0 {
             try session.append(NewEvent(
                 ReferencesIngested(
@@ -515,7 +520,8 @@ public final class ReferenceIngester {
                 guard let adapter else { return }
                 for record in try prepare(document, adapter: adapter, path: path, streamed: streamed, recordIndex: &recordIndex, rules: nil) {
                     // Reference rules run here, on the document already parsed, for new references only.
-                    try commit(record, adapter: adapter, path: path, source: source, now: now, session: session, result: &result) {
+                    try commit(record, adapter: adapter, path: path, source: source, object: document.sourceSHA256 ?? "", now: now,
+                               session: session, result: &result) {
                         rules?.matches(document, metadata: record.metadata, format: adapter.format) ?? []
                     }
                 }
@@ -605,7 +611,8 @@ public final class ReferenceIngester {
         var result = FileResult()
         if let adapter = prepared.adapter {
             for record in prepared.records {
-                try commit(record, adapter: adapter, path: path, source: source, now: prepared.now, session: session, result: &result) { [] }
+                try commit(record, adapter: adapter, path: path, source: source, object: prepared.summary.sha256, now: prepared.now,
+                           session: session, result: &result) { [] }
             }
         }
         // The original goes where a streamed file's would (the store's table, or a file).
