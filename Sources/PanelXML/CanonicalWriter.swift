@@ -12,16 +12,17 @@ import Crypto
 /// wrong; so the two never disagree on what a document's canonical form is. A test holds them
 /// to the same bytes over the fixtures and generated documents.
 struct CanonicalWriter {
-    /// Bytes not yet handed on.
-    private var pending: [UInt8] = []
-    private let flushAt = 256 << 10
+    /// Bytes not yet handed on: `count` of `capacity` (a plain buffer; most writes are a few bytes).
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity = 256 << 10
+    private var count = 0
     private let sink: DigestSink
     /// Namespace declarations written and in scope: prefix ("" for the default) and URI.
     private var rendered: [(prefix: UnsafePointer<xmlChar>?, href: UnsafePointer<xmlChar>?)] = []
 
     private init(sink: DigestSink) {
         self.sink = sink
-        pending.reserveCapacity(flushAt + 4096)
+        buffer = .allocate(capacity: capacity)
     }
 
     /// Writes the canonical form of `document` into `sink`; false, having written nothing, when
@@ -29,6 +30,7 @@ struct CanonicalWriter {
     static func write(_ document: xmlDocPtr, into sink: DigestSink) -> Bool {
         guard covers(document) else { return false }
         var writer = CanonicalWriter(sink: sink)
+        defer { writer.buffer.deallocate() }
         writer.document(document)
         writer.flush()
         return true
@@ -324,7 +326,9 @@ struct CanonicalWriter {
     }
 
     private mutating func byte(_ value: UInt8) {
-        pending.append(value)
+        if count == capacity { flush() }
+        buffer[count] = value
+        count += 1
     }
 
     private mutating func literal(_ text: StaticString) {
@@ -335,14 +339,21 @@ struct CanonicalWriter {
         bytes(text, Int(xmlStrlen(text)))
     }
 
-    private mutating func bytes(_ start: UnsafePointer<UInt8>, _ count: Int) {
-        guard count > 0 else { return }
-        pending.append(contentsOf: UnsafeBufferPointer(start: start, count: count))
-        if pending.count >= flushAt { flush() }
+    private mutating func bytes(_ start: UnsafePointer<UInt8>, _ length: Int) {
+        guard length > 0 else { return }
+        if count + length > capacity {
+            flush()
+            if length >= capacity {
+                sink.write(UnsafeRawBufferPointer(start: start, count: length))
+                return
+            }
+        }
+        (buffer + count).update(from: start, count: length)
+        count += length
     }
 
     private mutating func flush() {
-        pending.withUnsafeBytes { sink.write($0) }
-        pending.removeAll(keepingCapacity: true)
+        sink.write(UnsafeRawBufferPointer(start: buffer, count: count))
+        count = 0
     }
 }

@@ -339,7 +339,7 @@ struct TextCollector {
         }
     }
 
-    /// `push` for each byte, with each run between whitespace copied at once.
+    /// `push` for each byte, with each run of words copied at once.
     mutating func append(_ text: UnsafePointer<xmlChar>) {
         var cursor = text
         while true {
@@ -354,10 +354,18 @@ struct TextCollector {
                 if pendingSpace || (pendingBreak && !Self.closesAWord(byte)) { bytes.append(0x20) }
                 pendingSpace = false
                 pendingBreak = false
+                // The run goes on over single spaces between words, which stay as they are.
                 var end = cursor + 1
                 while true {
                     switch end.pointee {
-                    case 0, 0x20, 0x09, 0x0A, 0x0D: break
+                    case 0, 0x09, 0x0A, 0x0D: break
+                    case 0x20:
+                        switch end[1] {
+                        case 0, 0x20, 0x09, 0x0A, 0x0D: break
+                        default:
+                            end += 2
+                            continue
+                        }
                     default:
                         end += 1
                         continue

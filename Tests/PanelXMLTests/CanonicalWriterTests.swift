@@ -60,6 +60,13 @@ struct CanonicalWriterTests {
         try check(text)
     }
 
+    /// Text longer than the walk's buffer, and many small pieces across its edge.
+    @Test func outputLongerThanTheBuffer() throws {
+        let long = String(repeating: "words & more <words> \r", count: 40_000)
+        try check("<r a=\"\(String(repeating: "v&amp;", count: 50_000))\">\(long.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))"
+                  + String(repeating: "<e x=\"1\">t</e>", count: 30_000) + "</r>")
+    }
+
     /// A namespace URI libxml2 refuses (relative) is left to it, so its error stands.
     @Test func whatTheWalkDoesNotCoverIsLeftToLibxml2() throws {
         let relative = try parser.document(bytes: Array("<r><b xmlns=\"rel/ns\"/></r>".utf8), source: "r")
