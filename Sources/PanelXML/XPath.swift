@@ -30,8 +30,17 @@ public final class XPathExpression {
         }
         defer { xmlXPathFreeContext(context) }
         context.pointee.error = { _, _ in }
-        guard let compiled = xmlXPathCtxtCompile(context, source) else {
+        guard var compiled = xmlXPathCtxtCompile(context, source) else {
             throw XPathError(expression: source, message: Self.message(context.pointee.lastError))
+        }
+        // libxml2 evaluates a plain path with `//` (no predicate, call or attribute) by streaming
+        // it over every node of the document, whatever the steps before `//` say:
+        // `/article/front/journal-meta//journal-title` walked the whole body of each article. In
+        // parentheses the same expression is evaluated step by step and looks under journal-meta only.
+        if source.contains("//"), !source.contains(where: { "[(@".contains($0) }),
+           let stepwise = xmlXPathCtxtCompile(context, "(\(source))") {
+            xmlXPathFreeCompExpr(compiled)
+            compiled = stepwise
         }
         self.compiled = compiled
         try dryRun()
