@@ -1,5 +1,10 @@
 import CLibXML2
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Canonical XML 1.0 without comments, of a whole document, written by one walk of the tree:
 /// the bytes libxml2's `xmlC14NDocSaveTo` gives, at a fraction of its cost (it looks up every
@@ -25,70 +30,38 @@ struct CanonicalWriter {
         buffer = .allocate(capacity: capacity)
     }
 
-    /// Writes the canonical form of `document` into `sink`; false, having written nothing, when
-    /// the document holds something this walk leaves to libxml2.
+    /// Writes the canonical form of `document` into `sink`; false, having written nothing into it,
+    /// when the document holds something this walk leaves to libxml2 (found as the walk meets it:
+    /// the bytes go to a digest of the walk's own, handed over only at the end).
     static func write(_ document: xmlDocPtr, into sink: DigestSink) -> Bool {
-        guard covers(document) else { return false }
-        var writer = CanonicalWriter(sink: sink)
+        let own = DigestSink()
+        own.keepBytes = sink.keepBytes
+        var writer = CanonicalWriter(sink: own)
         defer { writer.buffer.deallocate() }
-        writer.document(document)
+        guard writer.document(document) else { return false }
         writer.flush()
+        sink.hasher = own.hasher
+        sink.bytes = own.bytes
         return true
     }
 
     // MARK: What the walk covers
 
-    /// Every node is of a kind the walk writes exactly as libxml2 does.
-    private static func covers(_ document: xmlDocPtr) -> Bool {
-        var child = document.pointee.children
-        while let node = child {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE: if !coversTree(node) { return false }
-            case XML_PI_NODE, XML_COMMENT_NODE, XML_DTD_NODE: break
-            default: return false
-            }
-            child = node.pointee.next
+    /// An element whose declarations and attributes the walk writes as libxml2 does.
+    private static func covers(_ element: xmlNodePtr) -> Bool {
+        var declaration = element.pointee.nsDef
+        while let ns = declaration {
+            if !coversNamespace(ns) { return false }
+            declaration = ns.pointee.next
         }
-        return true
-    }
-
-    private static func coversTree(_ root: xmlNodePtr) -> Bool {
-        var node: xmlNodePtr? = root
-        while let current = node {
-            switch current.pointee.type {
-            case XML_ELEMENT_NODE:
-                var declaration = current.pointee.nsDef
-                while let ns = declaration {
-                    if !coversNamespace(ns) { return false }
-                    declaration = ns.pointee.next
-                }
-                var attribute = current.pointee.properties
-                while let property = attribute {
-                    var part = property.pointee.children
-                    while let text = part {
-                        if text.pointee.type != XML_TEXT_NODE { return false }
-                        part = text.pointee.next
-                    }
-                    attribute = property.pointee.next
-                }
-                if let first = current.pointee.children {
-                    node = first
-                    continue
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_PI_NODE, XML_COMMENT_NODE:
-                break
-            default:
-                return false
+        var attribute = element.pointee.properties
+        while let property = attribute {
+            var part = property.pointee.children
+            while let text = part {
+                if text.pointee.type != XML_TEXT_NODE { return false }
+                part = text.pointee.next
             }
-            node = nil
-            var climb: xmlNodePtr? = current
-            while let up = climb, up != root {
-                if let sibling = up.pointee.next {
-                    node = sibling
-                    break
-                }
-                climb = up.pointee.parent
-            }
+            attribute = property.pointee.next
         }
         return true
     }
@@ -104,33 +77,38 @@ struct CanonicalWriter {
 
     // MARK: Writing
 
-    private mutating func document(_ document: xmlDocPtr) {
+    /// False as soon as a node is met that the walk leaves to libxml2.
+    private mutating func document(_ document: xmlDocPtr) -> Bool {
         var seenRoot = false
         var child = document.pointee.children
         while let node = child {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                element(node)
+                guard element(node) else { return false }
                 seenRoot = true
             case XML_PI_NODE:
                 // Outside the document element, a PI sits on a line of its own.
                 if seenRoot { byte(0x0A) }
                 processingInstruction(node)
                 if !seenRoot { byte(0x0A) }
-            default:
+            case XML_COMMENT_NODE, XML_DTD_NODE:
                 break
+            default:
+                return false
             }
             child = node.pointee.next
         }
+        return true
     }
 
-    private mutating func element(_ root: xmlNodePtr) {
+    private mutating func element(_ root: xmlNodePtr) -> Bool {
         // Iterative, as deep as the parser allows; `marks` holds each open element's share of `rendered`.
         var marks: [Int] = []
         var node: xmlNodePtr? = root
         while let current = node {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
+                guard Self.covers(current) else { return false }
                 marks.append(rendered.count)
                 startTag(current)
                 if let first = current.pointee.children {
@@ -143,8 +121,10 @@ struct CanonicalWriter {
                 if let content = current.pointee.content { escaped(content, attribute: false) }
             case XML_PI_NODE:
                 processingInstruction(current)
+            case XML_COMMENT_NODE:
+                break
             default:
-                break  // comments
+                return false
             }
             node = nil
             var climb: xmlNodePtr? = current
@@ -160,6 +140,7 @@ struct CanonicalWriter {
                 }
             }
         }
+        return true
     }
 
     private mutating func startTag(_ element: xmlNodePtr) {
@@ -281,31 +262,27 @@ struct CanonicalWriter {
         literal("?>")
     }
 
-    /// Text (`<`, `>`, `&`, CR escaped) or an attribute value (`<`, `&`, `"`, tab, LF, CR escaped).
+    /// Text (`<`, `>`, `&`, CR escaped) or an attribute value (`<`, `&`, `"`, tab, LF, CR escaped),
+    /// the runs between those bytes found by the C library's `strcspn`.
     private mutating func escaped(_ text: UnsafePointer<xmlChar>, attribute: Bool) {
         var cursor = text
-        var start = cursor
         while true {
+            let run = cursor.withMemoryRebound(to: CChar.self, capacity: 1) { strcspn($0, attribute ? "<&\"\t\n\r" : "<>&\r") }
+            bytes(cursor, run)
+            cursor += run
             let replacement: StaticString
             switch cursor.pointee {
-            case 0:
-                bytes(start, cursor - start)
-                return
+            case 0: return
             case 0x3C: replacement = "&lt;"
             case 0x26: replacement = "&amp;"
             case 0x0D: replacement = "&#xD;"
-            case 0x3E where !attribute: replacement = "&gt;"
-            case 0x22 where attribute: replacement = "&quot;"
-            case 0x09 where attribute: replacement = "&#x9;"
-            case 0x0A where attribute: replacement = "&#xA;"
-            default:
-                cursor += 1
-                continue
+            case 0x3E: replacement = "&gt;"
+            case 0x22: replacement = "&quot;"
+            case 0x09: replacement = "&#x9;"
+            default: replacement = "&#xA;"
             }
-            bytes(start, cursor - start)
             literal(replacement)
             cursor += 1
-            start = cursor
         }
     }
 
