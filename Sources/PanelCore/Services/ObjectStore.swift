@@ -114,8 +114,13 @@ public final class ObjectWriter {
             try? FileManager.default.removeItem(at: temporary)
             return .file
         }
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if rename(temporary.path, target.path) != 0 {
+        // Its folder (one of 256) is made when the rename finds it missing, not asked for every object.
+        var renamed = rename(temporary.path, target.path) == 0
+        if !renamed && errno == ENOENT {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            renamed = rename(temporary.path, target.path) == 0
+        }
+        if !renamed {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path, NSLocalizedDescriptionKey: reason])
