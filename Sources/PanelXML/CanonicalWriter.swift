@@ -13,9 +13,10 @@ import Darwin
 /// It covers what documents are made of: elements, attributes whose values are text, text,
 /// processing instructions, comments (left out), and namespace declarations with absolute URIs.
 /// On anything else (an entity reference node, a namespace URI that is relative or holds a
-/// quote, ...) it gives up before writing and the caller uses libxml2, which also says what is
-/// wrong; so the two never disagree on what a document's canonical form is. A test holds them
-/// to the same bytes over the fixtures and generated documents.
+/// quote, ...) it gives up, its output so far discarded, and the caller uses libxml2, which also
+/// says what is wrong; so the two never disagree on what a document's canonical form is. Tests
+/// hold them to the same bytes over edge cases, the fixtures and seeded random documents, and
+/// `panel-bench ingest` over its whole corpus.
 struct CanonicalWriter {
     /// Bytes not yet handed on: `count` of `capacity` (a plain buffer; most writes are a few bytes).
     private let buffer: UnsafeMutablePointer<UInt8>
