@@ -105,6 +105,7 @@ struct CLITests {
         let show = try panel(["refs", "show", "pmid:99000001", "--workspace", ws])
         #expect(show.status == 0)
         #expect(show.output.contains("pmid:99000001"))
+        #expect(show.output.contains("/references/pubmed/pubmed-ai-health.xml (record 1)"))
         let missing = try panel(["refs", "show", "doi:10.9999/none", "--workspace", ws])
         #expect(missing.status == 2)
 

@@ -208,7 +208,8 @@ extension Refs {
                     }.joined(separator: "\n               ").nilIfBlank),
                     ("keywords", metadata.keywords.joined(separator: ", ").nilIfBlank),
                     ("url", metadata.url),
-                    ("source", "\(reference.source) #\(reference.recordIndex)"),
+                    // Records counted from 1, as warnings and errors count them.
+                    ("source", "\(reference.source) (record \(reference.recordIndex + 1))"),
                     ("object", reference.object),
                     ("canonical", reference.canonicalHash),
                     ("ingested", reference.ingestedAt),
