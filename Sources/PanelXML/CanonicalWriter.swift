@@ -55,12 +55,23 @@ struct CanonicalWriter {
             if !coversNamespace(ns) { return false }
             declaration = ns.pointee.next
         }
+        var namespaced: [xmlAttrPtr] = []
         var attribute = element.pointee.properties
         while let property = attribute {
             var part = property.pointee.children
             while let text = part {
                 if text.pointee.type != XML_TEXT_NODE { return false }
                 part = text.pointee.next
+            }
+            if let ns = property.pointee.ns {
+                // Two attributes with one name in one namespace under two prefixes (`a:k` and `b:k`,
+                // a and b bound to the same URI: a namespace error libxml2 reads on) sort as equal,
+                // and libxml2 puts the later first. Left to libxml2.
+                for other in namespaced where xmlStrEqual(other.pointee.name, property.pointee.name) != 0
+                    && xmlStrEqual(other.pointee.ns!.pointee.href, ns.pointee.href) != 0 {
+                    return false
+                }
+                namespaced.append(property)
             }
             attribute = property.pointee.next
         }

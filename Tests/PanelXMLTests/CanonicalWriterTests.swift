@@ -16,16 +16,17 @@ struct CanonicalWriterTests {
         return CanonicalWriter.write(document.pointer, into: sink) ? sink.bytes : nil
     }
 
-    func check(_ text: String, walks: Bool = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// `walks`: whether the walk is to cover the document (nil: either, for random documents).
+    func check(_ text: String, walks: Bool? = true, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let document = try parser.document(bytes: Array(text.utf8), source: "t")
         let reference = try document.libxml2CanonicalBytes()
+        #expect(try document.canonicalSHA256() == Self.sha256(reference), sourceLocation: sourceLocation)
         guard let bytes = walked(document) else {
-            #expect(!walks, "left to libxml2: \(text)", sourceLocation: sourceLocation)
+            #expect(walks != true, "left to libxml2: \(text)", sourceLocation: sourceLocation)
             return
         }
-        #expect(walks, "walked, though libxml2 was expected: \(text)", sourceLocation: sourceLocation)
+        #expect(walks != false, "walked, though libxml2 was expected: \(text)", sourceLocation: sourceLocation)
         #expect(String(decoding: bytes, as: UTF8.self) == String(decoding: reference, as: UTF8.self), sourceLocation: sourceLocation)
-        #expect(try document.canonicalSHA256() == Self.sha256(reference), sourceLocation: sourceLocation)
     }
 
     static func sha256(_ bytes: [UInt8]) -> String {
@@ -72,6 +73,12 @@ struct CanonicalWriterTests {
         let relative = try parser.document(bytes: Array("<r><b xmlns=\"rel/ns\"/></r>".utf8), source: "r")
         #expect(walked(relative) == nil)
         #expect(throws: CanonicalisationError.self) { try relative.canonicalSHA256() }
+        // One name in one namespace under two prefixes: equal in C14N's order, which libxml2 breaks
+        // its own way (the later first). Left to it, so the hash is libxml2's.
+        try check("<r xmlns:a=\"urn:x\" xmlns:b=\"urn:x\" a:k=\"1\" b:k=\"2\"/>", walks: false)
+        try check("<r xmlns:a=\"urn:x\" xmlns:b=\"urn:x\"><e b:k=\"2\" z=\"0\" a:k=\"1\"/></r>", walks: false)
+        // The same name in two namespaces, or with and without one, is fine.
+        try check("<r xmlns:a=\"urn:x\" xmlns:b=\"urn:y\" a:k=\"1\" b:k=\"2\" k=\"3\"/>")
     }
 
     /// Every XML file among the shipped fixtures that parses: the walk covers it and gives libxml2's bytes.
@@ -118,9 +125,13 @@ struct CanonicalWriterTests {
     /// random depths, attributes in and out of them, text with every character C14N escapes.
     @Test func generatedDocuments() throws {
         var random = SeededRandom(seed: 20261202)
+        var walked = 0
         for _ in 0..<500 {
-            try check(Self.randomDocument(&random))
+            let text = Self.randomDocument(&random)
+            try check(text, walks: nil)
+            if self.walked(try parser.document(bytes: Array(text.utf8), source: "t")) != nil { walked += 1 }
         }
+        #expect(walked > 400, "most random documents are the walk's own")
     }
 
     static func randomDocument(_ random: inout SeededRandom) -> String {
@@ -149,9 +160,10 @@ struct CanonicalWriterTests {
             for _ in 0..<random.next(4) {
                 let local = ["a", "b", "id", "lang"][random.next(4)]
                 let prefix = random.next(3) == 0 ? inScope.sorted().randomElement(using: &random) : nil
-                // Two prefixes may name one URI: an attribute is one (URI, name) however it is spelled.
+                // Two prefixes may name one URI: then `p:a` and `q:a` are one attribute twice (libxml2
+                // reads on, and the walk leaves such an element to it).
                 let key = prefix.map { "\($0):\(local)" } ?? local
-                guard !used.contains(key), !(prefix != nil && inScope.sorted().contains { other in other != prefix && used.contains("\(other):\(local)") }) else { continue }
+                guard !used.contains(key) else { continue }
                 used.insert(key)
                 // In an attribute, a quote is written as a reference, and publishing entities are not known.
                 let value = texts[random.next(texts.count)].replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "&nbsp;", with: "&#160;")
