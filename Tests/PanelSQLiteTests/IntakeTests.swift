@@ -291,6 +291,17 @@ struct ReferenceDropTests {
         #expect(again.report.files == 0 && again.report.rejected.isEmpty && again.moved.isEmpty)
     }
 
+    /// A folder given with `.` or `..` in its path: a rejected file still goes to rejected/ with its
+    /// reason (the report's paths are standardized, and were once not matched to the folder's).
+    @Test func aFolderPathWithDotsStillSortsRejections() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let dotted = URL(fileURLWithPath: folder.deletingLastPathComponent().path + "/./" + folder.lastPathComponent + "/../" + folder.lastPathComponent)
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary)).process(dotted)
+        #expect(outcome.moved.map(\.place) == ["processed/autonomous-replication.xml", "processed/pubmed-ai-health.xml", "rejected/truncated.xml"])
+        #expect(names(folder, "rejected") == ["truncated.xml", "truncated.xml.reason.txt"])
+    }
+
     /// A reference names the file it came from where that file is kept: in processed/, under the
     /// name it was moved to (a free one when processed/ already has the name), not in the drop
     /// folder it has left.

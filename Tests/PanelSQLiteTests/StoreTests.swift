@@ -4,6 +4,7 @@ import GRDB
 import Testing
 @testable import PanelCore
 @testable import PanelSQLite
+@testable import PanelRelational
 @testable import PanelPostgres
 
 /// The stores the contract suite runs on: SQLite always, PostgreSQL when
@@ -638,6 +639,34 @@ struct ProjectionTests {
             Issue.record("a draft without its hash was moved")
         } catch let error as StoreError {
             #expect(error.description.hasPrefix("the store's assessment row '\(id)' cannot be moved to this version's layout: its draft 2 has no 'hash'"))
+        }
+    }
+
+    /// What the move to the draft table needs is checked with the columns' types: a wrong kind is
+    /// named as such, not left to a constraint or to a later read.
+    @Test(arguments: [
+        ("{\"drafts\":[{\"version\":1.5,\"hash\":\"h\",\"lines\":1,\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"}]}",
+         "its draft 1 has 'version' of the wrong kind (a whole number expected)"),
+        ("{\"drafts\":[{\"version\":true,\"hash\":\"h\",\"lines\":1,\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"}]}",
+         "its draft 1 has 'version' of the wrong kind (a whole number expected)"),
+        ("{\"drafts\":[{\"version\":1,\"hash\":\"h\",\"lines\":1,\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"},{\"version\":2,\"hash\":\"h\",\"lines\":[1],\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"}]}",
+         "its draft 2 has 'lines' of the wrong kind (a whole number expected)"),
+        ("{\"drafts\":[{\"version\":1,\"lines\":1,\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"}]}",
+         "its draft 1 has no 'hash'"),
+        ("{\"drafts\":[{\"version\":1,\"hash\":7,\"lines\":1,\"statementCount\":1,\"stage\":\"s\",\"submittedAt\":\"t\",\"submittedBy\":\"m\"}]}",
+         "its draft 1 has 'hash' of the wrong kind (text expected)"),
+        ("{\"drafts\":{}}", "its record's drafts are not a list"),
+        ("{\"drafts\":[3]}", "its draft 1 is not a JSON object"),
+        ("not json", "its record is not JSON"),
+    ])
+    func aDraftOfTheWrongKindIsNamed(record: String, detail: String) throws {
+        let queue = try DatabaseQueue()
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE assessment (position INTEGER PRIMARY KEY, id TEXT, record TEXT)")
+            try db.execute(sql: "INSERT INTO assessment (id, record) VALUES ('A-1', '{\"title\":\"fine, no drafts\"}'), ('A-2', ?)", arguments: [record])
+            #expect(throws: StoreError.unmigratable(table: "assessment", key: "A-2", detail: detail)) {
+                try LayoutChecks.draftsCanMove(GRDBSession(db: db))
+            }
         }
     }
 

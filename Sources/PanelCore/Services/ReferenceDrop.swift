@@ -34,6 +34,9 @@ public struct ReferenceDrop {
     }
 
     public func process(_ folder: URL) throws -> Outcome {
+        // Absolute and without `.` or `..`, as the ingester writes the paths of its report: a
+        // rejection is matched to its file by path.
+        let folder = URL(fileURLWithPath: ReferenceIngester.absolute(folder.path))
         let manager = FileManager.default
         let (processed, rejected) = try DropFolder.prepare(folder)
         var files: [URL] = []
