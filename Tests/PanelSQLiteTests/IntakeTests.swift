@@ -326,6 +326,24 @@ struct ReferenceDropTests {
         }
     }
 
+    /// The planned name taken between the ingest and the move (another process writing into
+    /// processed/): the file goes to a free name and the report says where its references point.
+    @Test func aPlannedNameTakenBeforeTheMoveIsSaid() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let processed = folder.appendingPathComponent("processed")
+        let race = ReferenceDrop(ingester: try ingester(temporary)) { step, path in
+            if step == .moveProcessed, path.hasSuffix("/pubmed-ai-health.xml") {
+                try Data("someone else's\n".utf8).write(to: processed.appendingPathComponent("pubmed-ai-health.xml"))
+            }
+        }
+        let outcome = try race.process(folder)
+        #expect(outcome.moved.map(\.place).contains("processed/pubmed-ai-health.1.xml"))
+        #expect(outcome.report.warnings.contains {
+            $0.hasSuffix("processed/pubmed-ai-health.xml was taken while the run went on (by another process?), so the file went to processed/pubmed-ai-health.1.xml; references recorded from it in this run name processed/pubmed-ai-health.xml")
+        })
+    }
+
     /// A link to a file elsewhere is not read (whoever can write to the drop folder must not make
     /// the job store, say, /etc/passwd), nor a pipe; a file still being uploaded waits, and a
     /// subfolder is listed, not walked.

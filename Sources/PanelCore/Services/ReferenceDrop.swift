@@ -87,9 +87,15 @@ public struct ReferenceDrop {
                 moved.append((name, "rejected/" + target))
             } else {
                 try fault?(.moveProcessed, file.path)
-                // The planned name, unless something took it meanwhile.
-                let target = planned[file.path].flatMap { manager.fileExists(atPath: processed.appendingPathComponent($0).path) ? nil : $0 }
-                    ?? DropFolder.freeName(name, in: processed)
+                // The planned name, unless something took it meanwhile: then a free one, and the
+                // report says so, as what was recorded in this run names the planned one.
+                var target = planned[file.path] ?? DropFolder.freeName(name, in: processed)
+                if manager.fileExists(atPath: processed.appendingPathComponent(target).path) {
+                    let taken = target
+                    target = DropFolder.freeName(name, in: processed)
+                    report.warnings.append("\(file.path): processed/\(taken) was taken while the run went on (by another process?), "
+                                           + "so the file went to processed/\(target); references recorded from it in this run name processed/\(taken)")
+                }
                 try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
                 moved.append((name, "processed/" + target))
             }
