@@ -107,7 +107,7 @@ let package = Package(
             ], swiftSettings: strict),
         // Helpers the test targets share (keys and signatures made by the real ssh-keygen).
         .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport", swiftSettings: strict),
-        .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML"], swiftSettings: strict),
+        .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML", "PanelTestSupport"], swiftSettings: strict),
         .testTarget(name: "PanelWorkbookTests", dependencies: ["PanelWorkbook", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
         .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"], swiftSettings: strict),
         .testTarget(

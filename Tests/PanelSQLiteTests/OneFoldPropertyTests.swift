@@ -1,4 +1,5 @@
 import Foundation
+import PanelTestSupport
 import PanelSQLite
 import Testing
 @testable import PanelCore
@@ -46,26 +47,11 @@ struct OneFoldPropertyTests {
             final: true
         """
 
-    /// SplitMix64: the same seed, the same sequence.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func pick<T>(_ items: [T]) -> T? { items.isEmpty ? nil : items[int(0...items.count - 1)] }
-        mutating func chance(_ percent: Int) -> Bool { int(1...100) <= percent }
-    }
-
     struct Run {
         let store: any PanelStore
         let workflow: Workflow
         let rule: Rule
-        var random: Random
+        var random: SeededRandom
         var now = Date(timeIntervalSince1970: 1_790_000_000)
         var kinds = Set<String>()
         var nextReviewer = 1
@@ -351,7 +337,7 @@ struct OneFoldPropertyTests {
         var kinds = Set<String>()
         for seed in seeds {
             let temporary = try TemporaryStore(kind)
-            var run = Run(store: temporary.store, workflow: workflow, rule: rule, random: Random(state: UInt64(seed) &* 7919))
+            var run = Run(store: temporary.store, workflow: workflow, rule: rule, random: SeededRandom(seed: UInt64(seed) &* 7919))
             try temporary.store.append([NewEvent(WorkspaceInitialized(name: "p"), subject: "workspace", actor: "system", time: run.now)])
             try temporary.store.append(try RosterDecisions.importRoster(roster, current: [], actor: "secretariat", time: run.now).get())
             run.kinds.formUnion([WorkspaceInitialized.type, MemberRegistered.type])

@@ -584,6 +584,24 @@ struct ProjectionTests {
         #expect(try temporary.store.assessments(withStatements: { _ in false }).allSatisfy(\.statementsOmitted))
     }
 
+    /// A store with one assessment ("Earlier") and a draft submitted for each of `texts`.
+    static func assessmentWithDrafts(_ kind: StoreKind, _ texts: [String]) throws -> (TemporaryStore, String) {
+        let (temporary, members, workflow) = try withRoster(kind)
+        let open = OpenAssessment(title: "Earlier", kind: .risk, domain: .misinformation, workflow: "annual-report",
+                                  authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
+        let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
+                                                                             members: members, actor: "exp-01", now: time).get())
+        let id = try #require(opened.first?.subject)
+        for text in texts {
+            let draft = Array("# Draft\n\(text)".utf8)
+            let read = try DraftText.read(draft, file: "d.md").get()
+            try temporary.store.append(try AssessmentDecisions.submitDraft(read, to: try #require(try temporary.store.assessment(id)),
+                                                                          workflow: workflow, members: members, actor: "exp-03", now: time).get(),
+                                       objects: [read.hash: draft])
+        }
+        return (temporary, id)
+    }
+
     /// The earlier layout: statements and drafts inside the record, no column or table, the migrations not yet applied.
     static func putBackTheEarlierLayout(_ temporary: TemporaryStore, kind: StoreKind) throws {
         switch kind {
@@ -616,19 +634,7 @@ struct ProjectionTests {
     /// A record of the earlier layout that a draft row cannot be made from (a draft without its
     /// hash) stops the move with a message naming the assessment, the draft and what it lacks.
     @Test(arguments: StoreKind.available) func aDraftTheEarlierRecordCannotMoveIsNamed(kind: StoreKind) throws {
-        let (temporary, members, workflow) = try Self.withRoster(kind)
-        let open = OpenAssessment(title: "Earlier", kind: .risk, domain: .misinformation, workflow: "annual-report",
-                                  authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
-        let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
-                                                                             members: members, actor: "exp-01", now: Self.time).get())
-        let id = try #require(opened.first?.subject)
-        for text in ["- X. {#S1}\n", "- Y. {#S1}\n"] {
-            let draft = Array("# Draft\n\(text)".utf8)
-            let read = try DraftText.read(draft, file: "d.md").get()
-            try temporary.store.append(try AssessmentDecisions.submitDraft(read, to: try #require(try temporary.store.assessment(id)),
-                                                                          workflow: workflow, members: members, actor: "exp-03", now: Self.time).get(),
-                                       objects: [read.hash: draft])
-        }
+        let (temporary, id) = try Self.assessmentWithDrafts(kind, ["- X. {#S1}\n", "- Y. {#S1}\n"])
         try Self.putBackTheEarlierLayout(temporary, kind: kind)
         switch kind {
         case .sqlite: try temporary.tamper("UPDATE assessment SET record = json_remove(record, '$.drafts[1].hash')")
@@ -673,19 +679,8 @@ struct ProjectionTests {
     /// A store written before the statements had a column and the drafts a table of their own
     /// (both were in the record) moves them there when next opened, and reads the same assessments.
     @Test(arguments: StoreKind.available) func statementsAndDraftsMoveOutOfTheRecordOfAnEarlierStore(kind: StoreKind) throws {
-        let (temporary, members, workflow) = try Self.withRoster(kind)
-        let open = OpenAssessment(title: "Earlier", kind: .risk, domain: .misinformation, workflow: "annual-report",
-                                  authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
-        let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: [], workflows: ["annual-report": workflow],
-                                                                             members: members, actor: "exp-01", now: Self.time).get())
-        let id = try #require(opened.first?.subject)
-        for text in ["- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n", "- X, as in [@doi:10.5555/x]. {#S1}\n"] {
-            let draft = Array("# Draft\n\(text)".utf8)
-            let read = try DraftText.read(draft, file: "d.md").get()
-            try temporary.store.append(try AssessmentDecisions.submitDraft(read, to: try #require(try temporary.store.assessment(id)),
-                                                                          workflow: workflow, members: members, actor: "exp-03", now: Self.time).get(),
-                                       objects: [read.hash: draft])
-        }
+        let (temporary, id) = try Self.assessmentWithDrafts(
+            kind, ["- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n", "- X, as in [@doi:10.5555/x]. {#S1}\n"])
         let before = try temporary.store.assessments()
         #expect(before.map(\.statements.count) == [1])
         #expect(before.map(\.drafts.count) == [2])

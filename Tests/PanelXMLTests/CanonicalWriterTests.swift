@@ -1,4 +1,5 @@
 import Foundation
+import PanelTestSupport
 import Testing
 @testable import PanelXML
 
@@ -188,20 +189,6 @@ struct CanonicalWriterTests {
         if random.next(3) == 0 { out += "<?tail end?><!-- after -->" }
         return out
     }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing document can be made again.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
 
 @Suite("Text collection")
