@@ -161,12 +161,12 @@ public enum Projections {
     }
 
     private static func core(_ id: String, db: any SQLSession) throws -> Assessment? {
-        try cores(db.rows("SELECT id, record, statements FROM assessment WHERE id = ?", [id]), withStatements: { _ in true },
+        try cores(db.rows("SELECT id, record FROM assessment WHERE id = ?", [id]), withStatements: { _ in true },
                   db: db, only: id).first
     }
 
-    /// Assessments from rows of (id, record, statements) with their drafts, each with its statements
-    /// where `needed` says so (asked of the assessment read without them) and an outline otherwise.
+    /// Assessments from rows of (id, record) with their drafts, each with its statements where
+    /// `needed` says so (asked of the assessment read without them) and an outline otherwise.
     /// `only` is the one assessment the rows hold, when they hold one.
     private static func cores(_ rows: [SQLRow], withStatements needed: (Assessment) -> Bool,
                               db: any SQLSession, only: String?) throws -> [Assessment] {
@@ -180,11 +180,31 @@ public enum Projections {
             result[index].drafts = drafts[result[index].id] ?? []
         }
         let wanted = result.indices.filter { needed(result[$0]) }
-        let statements = try StoreCoding.decodeAll([SummaryStatement].self, wanted.map { index in
-            (key: texts[index].key, text: try rows[index].string(2))
+        let stored = try statements(of: wanted.map { texts[$0].key }, all: only == nil && wanted.count == result.count, db: db)
+        let statements = try StoreCoding.decodeAll([SummaryStatement].self, try wanted.map { index in
+            let id = texts[index].key
+            guard let text = stored[id] else {
+                throw StoreError.undecodable(table: "assessment", key: id, detail: "its summary statements could not be read with its record")
+            }
+            return (key: id, text: text)
         }, table: "assessment")
         for (index, decoded) in zip(wanted, statements) { result[index].restore(statements: decoded) }
         return result
+    }
+
+    /// The statements column of these assessments by id, read only for them: the column is most of
+    /// the table, and a reader that does not need it should not page it in. `all` says the ids are
+    /// every row's (read in one pass rather than by key).
+    private static func statements(of ids: [String], all: Bool, db: any SQLSession) throws -> [String: String] {
+        guard !ids.isEmpty else { return [:] }
+        var texts: [String: String] = [:]
+        for batch in all ? [[]] : stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let filter = all ? "" : " WHERE id IN (\(Array(repeating: "?", count: batch.count).joined(separator: ", ")))"
+            for row in try db.rows("SELECT id, statements FROM assessment" + filter, batch) {
+                texts[try row.string(0)] = try row.string(1)
+            }
+        }
+        return texts
     }
 
     /// Drafts by assessment in the order they were submitted, of one assessment or (with `only` nil) all.
@@ -215,7 +235,7 @@ public enum Projections {
     }
 
     static func assessments(_ db: any SQLSession) throws -> [Assessment] {
-        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: { _ in true },
+        var result = try cores(db.rows("SELECT id, record FROM assessment ORDER BY position"), withStatements: { _ in true },
                                db: db, only: nil)
         try compose(&result, db: db, only: nil)
         return result
@@ -225,7 +245,7 @@ public enum Projections {
     /// assessment read without them): the statements are most of a record and most assessments'
     /// stages do not read them.
     static func assessments(_ db: any SQLSession, withStatements needed: (Assessment) -> Bool) throws -> [Assessment] {
-        var result = try cores(db.rows("SELECT id, record, statements FROM assessment ORDER BY position"), withStatements: needed,
+        var result = try cores(db.rows("SELECT id, record FROM assessment ORDER BY position"), withStatements: needed,
                                db: db, only: nil)
         try compose(&result, db: db, only: nil)
         return result

@@ -560,8 +560,9 @@ struct ProjectionTests {
     @Test(arguments: StoreKind.available) func statementsAreReadOnlyWhereAsked(kind: StoreKind) throws {
         let (temporary, members, workflow) = try Self.withRoster(kind)
         let time = Self.time
-        let draft = Array("# Draft\n- It is likely that X (high confidence). {#S1}\n- Y perhaps. {#S2}\n".utf8)
         for title in ["First", "Second"] {
+            // Each assessment's own statements, so that statements given to the wrong one show.
+            let draft = Array("# Draft\n- It is likely that \(title) holds (high confidence). {#S1}\n- \(title) perhaps. {#S2}\n".utf8)
             let open = OpenAssessment(title: title, kind: .risk, domain: .misinformation, workflow: "annual-report",
                                       authors: [AssessmentAuthor(member: "exp-03", role: .coordinatingLeadAuthor)], ratings: Ratings())
             let opened = try temporary.store.append(try AssessmentDecisions.open(open, existing: try temporary.store.assessments(),
@@ -582,6 +583,12 @@ struct ProjectionTests {
         first.restore(statements: whole[0].statements)
         #expect(first == whole[0])
         #expect(try temporary.store.assessments(withStatements: { _ in false }).allSatisfy(\.statementsOmitted))
+        // Asked of the first only, then of one by id: each gets its own statements.
+        let firstOnly = try temporary.store.assessments(withStatements: { $0.title == "First" })
+        #expect(firstOnly[0] == whole[0])
+        #expect(firstOnly[1].statementsOmitted)
+        #expect(whole[0].statements != whole[1].statements)
+        #expect(try temporary.store.assessment(whole[1].id) == whole[1])
     }
 
     /// A store with one assessment ("Earlier") and a draft submitted for each of `texts`.
