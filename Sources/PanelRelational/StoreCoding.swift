@@ -11,12 +11,13 @@ public enum StoreCoding {
     }
 
     public static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, key: String) throws -> T {
-        try decode(T.self, text, table: table, key: key, with: decoder)
+        try decode(T.self, text, table: table, key: key, with: RecordDecoder())
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, key: String, with decoder: JSONDecoder) throws -> T {
+    /// Read as `JSONDecoder` reads it (`RecordDecoder` hands it anything it does not read the same way).
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String, table: String, key: String, with decoder: RecordDecoder) throws -> T {
         do {
-            return try decoder.decode(T.self, from: Data(text.utf8))
+            return try decoder.decode(T.self, from: text)
         } catch {
             throw StoreError.undecodable(table: table, key: key, detail: EventCoding.describe(error))
         }
@@ -29,14 +30,10 @@ public enum StoreCoding {
     /// `userInfo` is given to each decoder (e.g. `Assessment.omittingStatements`).
     public static func decodeAll<T: Decodable & Sendable>(_ type: T.Type, _ rows: [(key: String, text: String)], table: String,
                                                           userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> [T] {
-        @Sendable func makeDecoder() -> JSONDecoder {
-            let decoder = JSONDecoder()
-            decoder.userInfo = userInfo
-            return decoder
-        }
+        @Sendable func makeDecoder() -> RecordDecoder { RecordDecoder(userInfo: userInfo) }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, rows.count / minimumRowsPerWorker)
         guard workers > 1 else {
-            let decoder = userInfo.isEmpty ? self.decoder : makeDecoder()
+            let decoder = makeDecoder()
             return try rows.map { try decode(T.self, $0.text, table: table, key: $0.key, with: decoder) }
         }
         let results = Slots<Result<T, any Error>>(count: rows.count)
