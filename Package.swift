@@ -109,7 +109,7 @@ let package = Package(
         .target(name: "PanelTestSupport", path: "Tests/PanelTestSupport", swiftSettings: strict),
         .testTarget(name: "PanelXMLTests", dependencies: ["PanelXML", "PanelTestSupport"], swiftSettings: strict),
         .testTarget(name: "PanelWorkbookTests", dependencies: ["PanelWorkbook", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
-        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport"], swiftSettings: strict),
+        .testTarget(name: "PanelCoreTests", dependencies: ["PanelCore", "PanelXML", "PanelTestSupport", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .testTarget(
             name: "PanelSQLiteTests",
             dependencies: [

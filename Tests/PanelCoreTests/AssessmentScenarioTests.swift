@@ -321,6 +321,14 @@ struct RequirementTests {
         let status = evaluate(NoOpenConflict(), state, members: conflicted)
         #expect(!status.met)
         #expect(status.current == "r1 declares a conflict with A-2026-001; r1 declares a conflict with author a1; r1 declares a conflict with Lab A, an author's affiliation")
+        // In id order whatever the roster's order; someone not (or no longer) on the roster is passed over.
+        state.reviews += [ReviewSummary(id: "r2", reviewer: "gone", draft: 1, stage: "s", substantive: 0, answered: 0),
+                          ReviewSummary(id: "r3", reviewer: "b0", draft: 1, stage: "s", substantive: 0, answered: 0)]
+        let shuffled = [member("r1", .asiaPacific, conflicts: Conflicts(organisations: [], members: ["a1"], assessments: [])),
+                        member("b0", .asiaPacific, conflicts: Conflicts(organisations: ["Lab A"], members: [], assessments: [])),
+                        member("a1", .african, affiliation: "Lab A")]
+        #expect(evaluate(NoOpenConflict(), state, members: shuffled).current
+                == "b0 declares a conflict with Lab A, an author's affiliation; r1 declares a conflict with author a1")
     }
 
     @Test(arguments: [

@@ -89,6 +89,21 @@ public final class YAMLReader {
         }
     }
 
+    /// A whole number as Yams reads one (YAML 1.1: `1_000`, `0x1F`, `017` in octal, `1:30`), with
+    /// plain decimals read here: Yams's reading goes through `NSString` (to drop underscores),
+    /// which costs every command that reads a workflow most of a millisecond on first use.
+    static func int(_ node: Node) -> Int? {
+        guard case .scalar(let scalar) = node else { return nil }
+        let text = scalar.string.utf8
+        let digits = text.first == UInt8(ascii: "-") || text.first == UInt8(ascii: "+") ? text.dropFirst() : text[...]
+        // Plain (a quoted number is text), and no leading zero: Yams reads `017` in octal, `0x..` in hex.
+        if scalar.style == .plain || scalar.style == .any, let first = digits.first, first != UInt8(ascii: "0"),
+           digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            return Int(scalar.string)
+        }
+        return node.int
+    }
+
     /// At most this many syntax errors are reported (each blanks its line and parsing resumes).
     static let syntaxErrorLimit = 10
 
@@ -288,7 +303,7 @@ public final class YAMLMap {
             if required { missing(key) }
             return nil
         }
-        guard let number = value.int else {
+        guard let number = YAMLReader.int(value) else {
             reader.report(at: value, "'\(key)' must be a whole number")
             return nil
         }

@@ -25,13 +25,15 @@ public struct NoOpenConflict: Requirement {
 
     static func conflicts(in context: RequirementContext) -> [String] {
         let assessment = context.assessment
-        let byID = Dictionary(uniqueKeysWithValues: context.members.map { ($0.id, $0) })
         let authors = Set(assessment.authors.filter { $0.role.isAuthor }.map(\.member))
         let involved = Set(assessment.authors.map(\.member)).union(assessment.reviews.map(\.reviewer))
-        let authorAffiliations = Set(authors.compactMap { byID[$0]?.affiliation })
+        // The few people involved, picked from the roster in one pass (status asks this of every
+        // assessment: no table of the whole roster each time).
+        let people = context.members.filter { involved.contains($0.id) }.sorted { $0.id < $1.id }
+        let authorAffiliations = Set(people.filter { authors.contains($0.id) }.map(\.affiliation))
         var found: [String] = []
-        for id in involved.sorted() {
-            guard let member = byID[id] else { continue }
+        for member in people {
+            let id = member.id
             if member.conflicts.assessments.contains(assessment.id) {
                 found.append("\(id) declares a conflict with \(assessment.id)")
             }
