@@ -75,6 +75,8 @@ let package = Package(
                 "PanelCore",
                 "PanelRelational",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for reading rows' values as the statement steps.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ], swiftSettings: strict),
         // The query tables and the chain, written once over a small SQL session
         // that the SQLite and PostgreSQL stores each provide.

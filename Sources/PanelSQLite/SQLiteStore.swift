@@ -101,8 +101,8 @@ public final class SQLiteStore: PanelStore {
             let statement = try db.makeStatement(sql: "SELECT \(EventLog.columns) FROM event ORDER BY rowid")
             let names = statement.columnNames
             let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                try body(EventLog.record(SQLRow(names: names, values: row.databaseValues.map(GRDBSession.sqlValue))))
+            while try rows.next() != nil {
+                try body(EventLog.record(GRDBSession.currentRow(of: statement, names: names)))
             }
         }
     }

@@ -683,6 +683,24 @@ struct ProjectionTests {
         }
     }
 
+    /// Rows are read from SQLite's statement as it steps: every kind of value comes back as stored,
+    /// control characters and text outside ASCII and empty blobs included, and arguments bind.
+    @Test func rowsReadEveryKindOfValueAsStored() throws {
+        let queue = try DatabaseQueue()
+        let values: [SQLValue] = [.null, .integer(.min), .integer(.max), .integer(0), .real(-0.5), .real(1e300), .text(""),
+                                  .text("a\u{1}b\tc é 中 🙂"), .blob([]), .blob([0, 255, 0, 7])]
+        try queue.write { db in
+            let session = GRDBSession(db: db)
+            try session.execute("CREATE TABLE kinds (position INTEGER PRIMARY KEY, value)")
+            for value in values { try session.execute("INSERT INTO kinds (value) VALUES (?)", [value]) }
+            let rows = try session.rows("SELECT position, value FROM kinds ORDER BY position")
+            #expect(rows.map { $0[1] } == values)
+            #expect(try rows.map { try $0.int(0) } == Array(1...values.count))
+            #expect(try session.rows("SELECT value FROM kinds WHERE value = ?", [SQLValue.text("a\u{1}b\tc é 中 🙂")]).count == 1)
+            #expect(try session.rows("SELECT value FROM kinds WHERE 0").isEmpty)
+        }
+    }
+
     /// A store written before the statements had a column and the drafts a table of their own
     /// (both were in the record) moves them there when next opened, and reads the same assessments.
     @Test(arguments: StoreKind.available) func statementsAndDraftsMoveOutOfTheRecordOfAnEarlierStore(kind: StoreKind) throws {

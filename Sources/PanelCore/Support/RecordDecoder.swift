@@ -63,31 +63,43 @@ enum RecordJSON {
     /// `JSONDecoder` may decide.
     final class Source {
         let bytes: [UInt8]
+        /// `bytes`, held for the decoder's lifetime (keys are compared in place).
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
         let userInfo: [CodingUserInfoKey: any Sendable]
         var gaveUp = false
 
         init(bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable]) {
             self.bytes = bytes
+            buffer = .allocate(capacity: max(bytes.count, 1))
+            _ = buffer.initialize(from: bytes)
             self.userInfo = userInfo
         }
 
+        deinit { buffer.deallocate() }
+
         func string(_ range: Range<Int>, escaped: Bool) throws -> String {
             if !escaped {
-                return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
             }
             guard let text = Self.unescape(bytes[range]) else { throw giveUp() }
             return text
         }
 
-        /// Whether the key's text equals `name` (compared as bytes unless escaped).
-        func key(_ member: Member, is name: String) -> Bool {
-            if member.escaped { return (try? string(member.key, escaped: true)) == name }
+        /// The value of the first member whose key is `name` (keys compared as bytes unless escaped).
+        func find(_ name: String, in members: [Member]) -> Value? {
             var name = name
-            return name.withUTF8 { wanted in
-                bytes.withUnsafeBufferPointer { all in
-                    let key = UnsafeBufferPointer(rebasing: all[member.key])
-                    return key.count == wanted.count && (key.isEmpty || memcmp(key.baseAddress!, wanted.baseAddress!, key.count) == 0)
+            return name.withUTF8 { wanted -> Value? in
+                for member in members {
+                    if member.escaped {
+                        if (try? string(member.key, escaped: true)) == String(decoding: wanted, as: UTF8.self) { return member.value }
+                        continue
+                    }
+                    guard member.key.count == wanted.count else { continue }
+                    if wanted.isEmpty || memcmp(buffer.baseAddress! + member.key.lowerBound, wanted.baseAddress!, wanted.count) == 0 {
+                        return member.value
+                    }
                 }
+                return nil
             }
         }
 
@@ -398,11 +410,7 @@ enum RecordJSON {
             members.compactMap { member in (try? decoder.source.string(member.key, escaped: member.escaped)).flatMap { Key(stringValue: $0) } }
         }
 
-        func find(_ key: Key) -> Value? {
-            let name = key.stringValue
-            for member in members where decoder.source.key(member, is: name) { return member.value }
-            return nil
-        }
+        func find(_ key: Key) -> Value? { decoder.source.find(key.stringValue, in: members) }
 
         func child(_ key: Key) throws -> Decoder {
             guard let value = find(key) else { throw Refusal() }
