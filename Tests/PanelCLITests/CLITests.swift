@@ -60,6 +60,23 @@ struct CLITests {
         Self.repository.appendingPathComponent("fixtures").appendingPathComponent(relative).path
     }
 
+    /// Output that cannot be written (here a full disk) ends the command with exit 1 and says why;
+    /// it used to crash in FileHandle with a backtrace.
+    @Test func outputThatCannotBeWrittenIsAFailureNotACrash() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["workflow", "validate", Self.repository.appendingPathComponent("workflows/annual-report.yaml").path]
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let err = Pipe()
+        process.standardOutput = full
+        process.standardError = err
+        try process.run()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(String(decoding: errData, as: UTF8.self) == "panel: cannot write the output: No space left on device\n")
+    }
+
     @Test func binaryExists() {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
     }

@@ -64,7 +64,7 @@ struct DigestCommand: ParsableCommand {
         }
         let summary = digest.isEmpty ? "nothing new since the last digest"
             : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
-        FileHandle.standardError.write(Data("panel digest: \(summary)\(summaryNote)\n".utf8))
+        Console.emit("panel digest: \(summary)\(summaryNote)\n", to: STDERR_FILENO)
     }
 
     /// Writes the digest where asked; returns what to add to the summary line.

@@ -59,7 +59,7 @@ struct DraftCommand: ParsableCommand {
             let (_, old) = try DraftCommand.text(of: id, version: from, context: context)
             let (_, new) = try DraftCommand.text(of: id, version: to, context: context)
             Console.out("\(id): draft \(from) → draft \(to)   (- removed, + added; line in draft \(from), line in draft \(to))")
-            FileHandle.standardOutput.write(Data(Console.visible(DraftDiff.render(DraftDiff.lines(from: old, to: new))).utf8))
+            Console.emit(Console.visible(DraftDiff.render(DraftDiff.lines(from: old, to: new))), to: STDOUT_FILENO)
         }
     }
 

@@ -51,9 +51,9 @@ extension Refs {
                 let megabytes = Double(progress.bytesDone) / 1_048_576
                 let rate = progress.elapsed > 0 ? megabytes / progress.elapsed : 0
                 let line = String(format: "\rfiles %d/%d  %.1f MB  %.1f MB/s ", progress.filesDone, progress.filesTotal, megabytes, rate)
-                FileHandle.standardError.write(Data(line.utf8))
+                Console.emit(line, to: STDERR_FILENO)
             }
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if showProgress { Console.emit("\r\u{1B}[K", to: STDERR_FILENO) }
             // Reference rules were checked on each new document; now their flags.
             let flagged = report.ruleMatches > 0 || report.added > 0
                 ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()

@@ -173,7 +173,30 @@ enum Console {
     /// the panel, not who reviews what) is printed with `redacting: false`, so that which names are
     /// withheld elsewhere does not single out the reviewers.
     static func out(_ text: String, redacting: Bool = true) {
-        FileHandle.standardOutput.write(Data(((redacting ? visible(text) : text) + "\n").utf8))
+        emit((redacting ? visible(text) : text) + "\n", to: STDOUT_FILENO)
+    }
+
+    /// Writes the whole of `text` to a stream, unbuffered as FileHandle did, without building a
+    /// `Data` (whose first use is a search of the runtime's conformance tables). Output that
+    /// cannot be written (a closed pipe, a full disk) ends the command with exit 1, said on
+    /// standard error, rather than go on as if it had been shown.
+    static func emit(_ text: String, to descriptor: Int32) {
+        var text = text
+        let failure: Int32? = text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+        guard let failure, descriptor == STDOUT_FILENO else { return }
+        error("cannot write the output: \(String(cString: strerror(failure)))")
+        exit(Exit.failure.rawValue)
     }
 
     /// Redacts `text` except where it names `kept` (a path the person running the command gave
@@ -189,12 +212,12 @@ enum Console {
         if let path {
             try Data(shown.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } else {
-            FileHandle.standardOutput.write(Data(shown.utf8))
+            emit(shown, to: STDOUT_FILENO)
         }
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("panel: " + text + "\n").utf8))
+        emit("panel: " + text + "\n", to: STDERR_FILENO)
     }
 
     /// Both output streams are a terminal: only then is progress drawn.

@@ -13,11 +13,12 @@ enum StoreFactory {
         guard SQLiteStore.exists(at: path) else {
             throw CommandFailure.failure("\(path): the workspace has no store; run 'panel init' again in a fresh folder or restore it")
         }
-        // A device or a folder: SQLite would fail later with a bare "disk I/O error". (Attributes that
-        // cannot be read are left to opening the store, which reports its own typed error.)
-        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
-        if let type, type != .typeRegular, type != .typeSymbolicLink {
+        // A device or a folder: SQLite would fail later with a bare "disk I/O error". (A path that
+        // cannot be read is left to opening the store, which reports its own typed error.)
+        switch FileKind.of(path) {
+        case .directory?, .special?:
             throw CommandFailure.failure("\(workspace.configURL.path): 'store: \(workspace.config.store)' is \(path), which is not a regular file; point it at the workspace's .panel/panel.sqlite")
+        case .regular?, .link?, nil: break
         }
         return try SQLiteStore(path: path)
     }
