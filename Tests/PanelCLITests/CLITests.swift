@@ -77,6 +77,20 @@ struct CLITests {
         #expect(String(decoding: errData, as: UTF8.self) == "panel: cannot write the output: No space left on device\n")
     }
 
+    /// Help texts that list what the code knows (CSV columns, roles) list it, in order.
+    @Test func helpListsTheColumnsAndRolesTheCodeReads() throws {
+        func help(_ command: [String]) throws -> String {
+            let result = try panel(command + ["--help"])
+            #expect(result.status == 0)
+            return result.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        #expect(try help(["members", "import"]).contains(
+            "the columns id,name,nationality,group,gender,affiliation,expertise,roles,conflict_organisations,conflict_members,conflict_assessments,login,signing_keys (lists"))
+        #expect(try help(["assessment", "new"]).contains("ROLE one of coordinating-lead-author, lead-author, contributing-author, review-editor."))
+        #expect(try help(["comments", "export"]).contains(
+            "Columns: comment_id,assessment,draft,reviewer,state,from_line,to_line,kind,comment,response,response_text."))
+    }
+
     @Test func binaryExists() {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
     }

@@ -16,7 +16,7 @@ extension AssessmentCommand {
             abstract: "Open an assessment under a workflow (co-chairs and vice-chairs).",
             discussion: """
                 Authors and review editors are named as MEMBER:ROLE with ROLE one of \
-                \(AssessmentRole.allCases.filter { $0 != .reviewer }.map(\.rawValue).joined(separator: ", ")).
+                \(HelpText.authorRoles).
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions

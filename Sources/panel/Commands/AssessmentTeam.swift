@@ -11,7 +11,7 @@ extension AssessmentCommand {
             abstract: "Add or remove authors and review editors of an assessment (co-chairs and vice-chairs).",
             discussion: """
                 Name people as MEMBER:ROLE with ROLE one of \
-                \(AssessmentRole.allCases.filter { $0 != .reviewer }.map(\.rawValue).joined(separator: ", ")). Refused when it \
+                \(HelpText.authorRoles). Refused when it \
                 would break a rule: someone who reviewed the assessment cannot join its team, a review editor may \
                 not be conflicted or an author, and a coordinating lead author must remain.
                 """)

@@ -13,7 +13,7 @@ struct Comments: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
             abstract: "Export every comment with its response (reviewers blinded for authors as the workflow says).",
-            discussion: "Columns: \(CommentMatrix.columns.joined(separator: ",")).")
+            discussion: "Columns: \(HelpText.list(CommentMatrix.columns, separator: ",")).")
 
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Assessment id.") var id: String

@@ -16,7 +16,7 @@ extension Members {
             abstract: "Import members from a YAML or CSV roster (re-import updates, never duplicates).",
             discussion: """
                 YAML: a 'members' list; CSV: one member a row with the columns \
-                \(RosterFile.csvColumns.joined(separator: ",")) (lists separated by ';'). \
+                \(HelpText.list(RosterFile.csvColumns, separator: ",")) (lists separated by ';'). \
                 The whole file is validated first; any problem and nothing is imported. \
                 Under 'identity: os-user' only the secretariat's logins import a roster; under 'declared', \
                 anyone while the roster is empty, afterwards a co-chair or vice-chair (--as). \

@@ -39,3 +39,23 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text
 }
+
+/// Lists in the configurations' help texts. ArgumentParser builds every subcommand's
+/// configuration on every run (to find the one asked for), so whatever those texts compute is
+/// paid by every command, `--version` included: these avoid the generic `joined(separator:)` and
+/// key paths, whose first use is a search of the runtime's conformance tables.
+enum HelpText {
+    static func list(_ items: [String], separator: String) -> String {
+        var text = ""
+        for index in items.indices {
+            if index > items.startIndex { text += separator }
+            text += items[index]
+        }
+        return text
+    }
+
+    /// The roles an author or review editor may be named with.
+    static var authorRoles: String {
+        list(AssessmentRole.allCases.compactMap { $0 == .reviewer ? nil : $0.rawValue }, separator: ", ")
+    }
+}
