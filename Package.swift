@@ -6,6 +6,8 @@ import PackageDescription
 /// too, on the command line: set here it would reach only ours, and a library target with unsafe
 /// flags cannot be depended on.)
 let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+/// Where libxml2's headers are, for the modules that read them (through CLibXML2).
+let libxml2Headers: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/include/libxml2"])]
 
 /// Start-up of the release tool on Linux. The Swift driver exports every symbol of an executable
 /// (44,000 here, with the runtime linked in), and the runtime's first act, finding its own path with
@@ -36,19 +38,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
-        // The only door to libxml2: a modulemap and a shim header, nothing else.
-        .systemLibrary(
-            name: "CLibXML2",
-            pkgConfig: "libxml-2.0",
-            providers: [.apt(["libxml2-dev"])]
-        ),
+        // The only door to libxml2: its headers (a modulemap and a shim header) and a loader that
+        // opens the library on first use (CLibXML2Loader), so that the commands that read no XML
+        // do not load it, and ICU with it, at start-up. Nothing links libxml2 (pkg-config would),
+        // so its headers' folder is named here.
+        .systemLibrary(name: "CLibXML2", providers: [.apt(["libxml2-dev"])]),
+        .target(
+            name: "CLibXML2Loader",
+            dependencies: ["CLibXML2"],
+            cSettings: [.unsafeFlags(["-I/usr/include/libxml2"])],
+            linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         // Hardened wrapper: no libxml2 pointer leaves this module.
         .target(
             name: "PanelXML",
             dependencies: [
                 "CLibXML2",
+                "CLibXML2Loader",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ], swiftSettings: strict),
+            ], swiftSettings: strict + libxml2Headers),
         // The only door to ZIP: a workbook's first (or named) sheet as rows of text,
         // every part bounded, the sheet XML read through PanelXML.
         .target(

@@ -21,12 +21,9 @@
 #include <libxml/globals.h>
 
 // xmlFree is a global function pointer variable, which Swift 6 rejects as
-// shared mutable state; call it through here.
-static inline void panel_xml_free(void *pointer) {
-    if (pointer != NULL) {
-        xmlFree(pointer);
-    }
-}
+// shared mutable state; call it through here (defined in CLibXML2Loader, which
+// opens libxml2 on first use). A null pointer is passed over.
+void panel_xml_free(void *pointer);
 
 // libxml2's generic error channel is variadic (Swift cannot define one) and
 // prints to stderr even under XML_PARSE_NOERROR. This one drops everything.

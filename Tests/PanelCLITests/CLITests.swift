@@ -91,6 +91,16 @@ struct CLITests {
             "Columns: comment_id,assessment,draft,reviewer,state,from_line,to_line,kind,comment,response,response_text."))
     }
 
+    /// libxml2 (and ICU, which it loads) is opened when XML is first read, not at start-up: the
+    /// dynamic loader's list of what the binary needs does not name it (ingesting, which does read
+    /// XML, is tested throughout).
+    @Test func libxml2IsNotLoadedAtStartUp() throws {
+        let result = try panel(["--version"], environment: ["LD_TRACE_LOADED_OBJECTS": "1"])
+        #expect(result.output.contains("libsqlite3"), "the loader's list: \(result.output)")
+        #expect(!result.output.contains("libxml2"), "the loader's list: \(result.output)")
+        #expect(!result.output.contains("libicu"), "the loader's list: \(result.output)")
+    }
+
     @Test func binaryExists() {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
     }
