@@ -195,3 +195,22 @@ struct WorkspaceFolderTests {
         }
     }
 }
+
+/// Finding the workspace: --workspace, then PANEL_WORKSPACE, then the nearest panel.yaml upward.
+@Suite("Locating the workspace")
+struct WorkspaceLocationTests {
+    @Test func theWorkspaceIsFoundByFlagEnvironmentOrUpward() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("panel-locate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let workspace = try Workspace.create(at: root.appendingPathComponent("ws"), name: "located")
+        let nested = root.appendingPathComponent("ws/inbox/deeper")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        let expected = workspace.root.path
+        #expect(try Workspace.locate(explicit: "../ws/./", environment: [:], currentDirectory: root.appendingPathComponent("ws").path).root.path == expected)
+        #expect(try Workspace.locate(explicit: nil, environment: ["PANEL_WORKSPACE": "ws"], currentDirectory: root.path).root.path == expected)
+        #expect(try Workspace.locate(explicit: nil, environment: [:], currentDirectory: nested.path).root.path == expected)
+        #expect(try Workspace.locate(explicit: nil, environment: [:], currentDirectory: nested.path + "/../deeper/.").config.name == "located")
+        #expect(throws: WorkspaceError.self) { try Workspace.locate(explicit: nil, environment: [:], currentDirectory: root.path) }
+        #expect(throws: WorkspaceError.self) { try Workspace.locate(explicit: root.path, environment: [:], currentDirectory: "/") }
+    }
+}

@@ -33,6 +33,12 @@ struct WorkspaceOptions: ParsableArguments {
 /// `--format text|json` for listings and reports.
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+
+    /// Written out: ArgumentParser's defaults build a key path and describe each value, whose
+    /// first uses are searches of the runtime's conformance tables, in every command that takes
+    /// --format. (Each value is its own description: nothing to add.)
+    static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    static var allValueDescriptions: [String: String] { [:] }
 }
 
 struct OutputOptions: ParsableArguments {
