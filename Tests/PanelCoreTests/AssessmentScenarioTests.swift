@@ -132,6 +132,8 @@ struct AssessmentScenarioTests {
 
     @Test func badDraftTextIsRefused() {
         #expect(DraftText.read([0xFF, 0xFE], file: "d.md") == .failure(Refusal("d.md: not UTF-8 text")))
+        #expect(DraftText.read(Array("# Draft\n- A finding\u{0}. {#S1}\n".utf8), file: "d.md")
+                == .failure(Refusal("d.md:2: a NUL byte (0x00), which text does not hold: UTF-16 saved without its byte-order mark? save it as UTF-8")))
         #expect(DraftText.read(Array("  \n".utf8), file: "d.md") == .failure(Refusal("d.md: the draft is empty")))
         #expect(DraftText.read(Array("a {#S1}\nb {#S1}\n".utf8), file: "d.md")
             == .failure(Refusal("d.md:2: summary statement S1 is marked twice (first on line 1)")))

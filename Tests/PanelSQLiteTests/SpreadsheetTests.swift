@@ -61,6 +61,18 @@ struct SpreadsheetTests {
         #expect(reasons[0].hasSuffix(":2:13: not UTF-8 text (it looks like Windows-1252 or Latin-1, Excel's plain 'CSV'): save it as CSV UTF-8 (Comma delimited)"), "\(reasons)")
     }
 
+    /// UTF-16 saved without its byte-order mark reads as UTF-8 with a NUL after every letter;
+    /// a NUL anywhere is refused where it is (SQLite's text would end at it, cutting the comment).
+    @Test func aNulByteIsRefusedWhereItIs() throws {
+        let utf16 = Array("assessment,draft".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        guard case .rejected(let reasons) = try take(utf16, name: "exp-19.csv") else { Issue.record("accepted"); return }
+        #expect(reasons.count == 1)
+        #expect(reasons[0].hasSuffix("exp-19.csv:1:2: a NUL byte (0x00), which text does not hold: UTF-16 saved without its byte-order mark? save it as UTF-8"), "\(reasons)")
+        let inside = Array("assessment,draft\nA-2026-002,1,é".utf8) + [0] + Array("x\n".utf8)
+        guard case .rejected(let later) = try take(inside, name: "exp-19.csv") else { Issue.record("accepted"); return }
+        #expect(later.first?.hasSuffix("exp-19.csv:2:15: a NUL byte (0x00), which text does not hold: UTF-16 saved without its byte-order mark? save it as UTF-8") == true, "\(later)")
+    }
+
     @Test func workbooksAndUTF16AreNamed() throws {
         guard case .rejected(let workbook) = try take([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], name: "review.xlsx") else { Issue.record("accepted"); return }
         #expect(workbook.first?.contains("not a readable .xlsx workbook: the ZIP archive is damaged") == true, "\(workbook)")

@@ -14,6 +14,10 @@ public struct DraftText: Sendable, Equatable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(Refusal("\(file): not UTF-8 text"))
         }
+        if let nul = bytes.firstIndex(of: 0) {
+            let line = bytes[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            return .failure(Refusal("\(file):\(line): a NUL byte (0x00), which text does not hold: UTF-16 saved without its byte-order mark? save it as UTF-8"))
+        }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .failure(Refusal("\(file): the draft is empty"))
         }

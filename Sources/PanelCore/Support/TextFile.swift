@@ -11,7 +11,16 @@ public enum TextFile {
         }
         var body = bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { body = bytes.dropFirst(3) }
-        if let text = String(validating: body, as: UTF8.self) { return .success(text) }
+        if let text = String(validating: body, as: UTF8.self) {
+            // A NUL is no character of text (UTF-16 saved without its byte-order mark is mostly
+            // NULs), and SQLite's text ends at one: refused here, where it can be said where.
+            guard let nul = body.firstIndex(of: 0) else { return .success(text) }
+            let before = String(decoding: body[body.startIndex..<nul], as: UTF8.self)
+            let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            let column = before.unicodeScalars.reversed().prefix { $0 != "\n" }.count + 1
+            return .failure(ValidationFailure([Problem(SourceLocation(file: file, line: line, column: column),
+                "a NUL byte (0x00), which text does not hold: UTF-16 saved without its byte-order mark? save it as UTF-8")]))
+        }
         // Where the bytes stop being UTF-8, with the line and column, so the reason points at it.
         var line = 1, column = 1, index = body.startIndex
         var valid = body.startIndex
