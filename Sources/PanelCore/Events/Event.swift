@@ -65,7 +65,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public func payload<P: EventPayload>(as type: P.Type) throws(EventCodingError) -> P? {
         guard self.type == P.type else { return nil }
         do {
-            return try JSONDecoder().decode(P.self, from: Data(payload.utf8))
+            return try RecordDecoder().decode(P.self, from: payload)
         } catch {
             throw .undecodable(sequence: sequence, type: self.type, detail: EventCoding.describe(error))
         }

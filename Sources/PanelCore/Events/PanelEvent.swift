@@ -100,7 +100,7 @@ public enum PanelEvent: Sendable, Equatable {
             throw .unknownType(sequence: sequence, type: type)
         }
         do {
-            return try payloadType.decodeEvent(from: Data(payload.utf8))
+            return try payloadType.decodeEvent(from: payload)
         } catch {
             throw .undecodable(sequence: sequence, type: type, detail: EventCoding.describe(error))
         }
@@ -115,8 +115,9 @@ public protocol EventPayload: Codable, Sendable, Equatable {
 }
 
 extension EventPayload {
-    static func decodeEvent(from data: Data) throws -> PanelEvent {
-        try JSONDecoder().decode(Self.self, from: data).event
+    /// Read as `JSONDecoder` reads it (`RecordDecoder` hands it whatever it does not read the same way).
+    static func decodeEvent(from payload: String) throws -> PanelEvent {
+        try RecordDecoder().decode(Self.self, from: payload).event
     }
 }
 
