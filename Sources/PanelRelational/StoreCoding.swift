@@ -24,8 +24,7 @@ public enum StoreCoding {
     }
 
     /// Many records, decoded on every core when there are enough of them: `status` reads every
-    /// assessment, tens of thousands of JSON fields, and Foundation's decoder is the larger part of
-    /// its time. The result is in the rows' order; the first row (in that order) that cannot be
+    /// assessment, and decoding them is a large part of its time. The result is in the rows' order; the first row (in that order) that cannot be
     /// decoded is the error, as when decoding one by one.
     /// `userInfo` is given to each decoder (e.g. `Assessment.omittingStatements`).
     public static func decodeAll<T: Decodable & Sendable>(_ type: T.Type, _ rows: [(key: String, text: String)], table: String,

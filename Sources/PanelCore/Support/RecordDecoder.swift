@@ -63,43 +63,38 @@ enum RecordJSON {
     /// `JSONDecoder` may decide.
     final class Source {
         let bytes: [UInt8]
-        /// `bytes`, held for the decoder's lifetime (keys are compared in place).
-        private let buffer: UnsafeMutableBufferPointer<UInt8>
         let userInfo: [CodingUserInfoKey: any Sendable]
         var gaveUp = false
 
         init(bytes: [UInt8], userInfo: [CodingUserInfoKey: any Sendable]) {
             self.bytes = bytes
-            buffer = .allocate(capacity: max(bytes.count, 1))
-            _ = buffer.initialize(from: bytes)
             self.userInfo = userInfo
         }
 
-        deinit { buffer.deallocate() }
-
         func string(_ range: Range<Int>, escaped: Bool) throws -> String {
-            if !escaped {
-                return String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
-            }
+            if !escaped { return String(decoding: bytes[range], as: UTF8.self) }
             guard let text = Self.unescape(bytes[range]) else { throw giveUp() }
             return text
         }
 
-        /// The value of the first member whose key is `name` (keys compared as bytes unless escaped).
+        /// The value of the first member whose key is `name`: keys compared as bytes in place, an
+        /// escaped one as its text (one that cannot be read gives the decision to `JSONDecoder`).
         func find(_ name: String, in members: [Member]) -> Value? {
             var name = name
             return name.withUTF8 { wanted -> Value? in
-                for member in members {
-                    if member.escaped {
-                        if (try? string(member.key, escaped: true)) == String(decoding: wanted, as: UTF8.self) { return member.value }
-                        continue
+                bytes.withUnsafeBufferPointer { all -> Value? in
+                    for member in members {
+                        if member.escaped {
+                            if (try? string(member.key, escaped: true)) == String(decoding: wanted, as: UTF8.self) { return member.value }
+                            continue
+                        }
+                        guard member.key.count == wanted.count else { continue }
+                        if wanted.isEmpty || memcmp(all.baseAddress! + member.key.lowerBound, wanted.baseAddress!, wanted.count) == 0 {
+                            return member.value
+                        }
                     }
-                    guard member.key.count == wanted.count else { continue }
-                    if wanted.isEmpty || memcmp(buffer.baseAddress! + member.key.lowerBound, wanted.baseAddress!, wanted.count) == 0 {
-                        return member.value
-                    }
+                    return nil
                 }
-                return nil
             }
         }
 
@@ -406,6 +401,7 @@ enum RecordJSON {
 
         var codingPath: [any CodingKey] { decoder.codingPath }
 
+        /// (A key that cannot be read has given the decision to `JSONDecoder`: see `Source.string`.)
         var allKeys: [Key] {
             members.compactMap { member in (try? decoder.source.string(member.key, escaped: member.escaped)).flatMap { Key(stringValue: $0) } }
         }
