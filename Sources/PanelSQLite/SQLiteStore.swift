@@ -6,26 +6,45 @@ import PanelRelational
 /// The embedded store: one SQLite file in WAL mode through GRDB. Events and
 /// the query tables derived from them change in the same transaction.
 public final class SQLiteStore: PanelStore {
-    let pool: DatabasePool
+    /// A pool (one writer, readers beside it) for commands that may write; one read-only
+    /// connection for those that only read.
+    let database: any DatabaseWriter
     public let path: String
+    /// What this handle may do. Opened `.readOnly`, it is one connection that SQLite itself keeps
+    /// from writing: no writer connection to open and no WAL set-up, which a pool does on every
+    /// open, for a command that changes nothing (status, explain).
+    public let access: StoreAccess
     /// Large originals live in the workspace's object folder beside the file.
     public var keepsLargeObjects: Bool { false }
 
-    /// Opens (creating and migrating if needed) the store at `path`.
-    public init(path: String, busyTimeout: TimeInterval = 10) throws {
+    /// Opens (creating and migrating if needed) the store at `path`. Opened `.readOnly`, a store
+    /// whose schema is not current is opened to write instead, and migrated: a command that only
+    /// reads still finds the schema it was built for.
+    public init(path: String, busyTimeout: TimeInterval = 10, access: StoreAccess = .readWrite) throws {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        let migrator = Schema.migrator
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            if access == .readOnly {
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                if try queue.read({ try migrator.hasCompletedMigrations($0) }) {
+                    (database, self.access) = (queue, .readOnly)
+                    return
+                }
+                try queue.close()
+                configuration.readonly = false
+            }
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
             // Most commands find the schema current: check with a read, migrate only when needed.
-            let migrator = Schema.migrator
             if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
                 try migrator.migrate(pool)
             }
+            (database, self.access) = (pool, .readWrite)
         } catch let error as DatabaseError {
             throw StoreError.database(path: path, detail: Self.describe(error))
         }
@@ -59,11 +78,16 @@ public final class SQLiteStore: PanelStore {
     }
 
     private func reading<T>(_ body: (Database) throws -> T) throws -> T {
-        try guarded { try pool.read(body) }
+        try guarded { try database.read(body) }
     }
 
     private func writing<T>(_ body: (Database) throws -> T) throws -> T {
-        try guarded { try pool.write(body) }
+        // A command that opened the store to read and then writes is a fault of this program:
+        // said as such, not as SQLite's "readonly database" (which reads like a permissions problem).
+        guard access == .readWrite else {
+            throw StoreError.database(path: path, detail: "this command opened the store only to read, and may not write to it")
+        }
+        return try guarded { try database.write(body) }
     }
 
     public func read<T>(_ body: (any StoreReader) throws -> T) throws -> T {

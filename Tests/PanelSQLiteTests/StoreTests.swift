@@ -727,3 +727,55 @@ struct ProjectionTests {
         }
     }
 }
+
+@Suite("A SQLite store opened to read")
+struct ReadOnlyStoreTests {
+    /// What a read-only command finds equals what the pool reads, and a write is refused as this
+    /// program's fault (not as a permissions problem), with nothing appended.
+    @Test func readsTheSameAndRefusesToWrite() throws {
+        let (temporary, id) = try ProjectionTests.assessmentWithDrafts(.sqlite, ["- X. {#S1}\n", "- Y. {#S1}\n"])
+        let store = try SQLiteStore(path: temporary.location, access: .readOnly)
+        #expect(store.access == .readOnly)
+        #expect(try store.assessments() == temporary.store.assessments())
+        #expect(try store.members() == temporary.store.members())
+        #expect(try store.assessment(id) == temporary.store.assessment(id))
+        let head = try store.recordedHead()
+        #expect(head == (try temporary.store.recordedHead()))
+        let event = NewEvent(WorkspaceInitialized(name: "late"), subject: "s", actor: "exp-01", time: ProjectionTests.time)
+        #expect(throws: StoreError.database(path: temporary.location, detail: "this command opened the store only to read, and may not write to it")) {
+            try store.append([event])
+        }
+        #expect(try temporary.store.recordedHead() == head)
+        // The pool beside it still writes, and the read-only handle sees the write.
+        try temporary.store.append([event])
+        #expect(try store.recordedHead()?.sequence == head.map { $0.sequence + 1 })
+    }
+
+    /// A store whose schema is not current is migrated even by a command that only reads: it is
+    /// then opened to write, and reads the same as a store opened so.
+    @Test func aStoreToMigrateIsOpenedToWriteAndMigrated() throws {
+        let (temporary, _) = try ProjectionTests.assessmentWithDrafts(.sqlite, ["- X. {#S1}\n"])
+        let before = try temporary.store.assessments()
+        try ProjectionTests.putBackTheEarlierLayout(temporary, kind: .sqlite)
+        let store = try SQLiteStore(path: temporary.location, access: .readOnly)
+        #expect(store.access == .readWrite)
+        #expect(try store.assessments() == before)
+        #expect(try SQLiteStore(path: temporary.location, access: .readOnly).access == .readOnly)
+    }
+
+    /// After the last connection closed (SQLite then removes the WAL files), a read-only open still reads.
+    @Test func opensWithoutTheWALFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("panel-readonly-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("panel.sqlite").path
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.append([NewEvent(WorkspaceInitialized(name: "n"), subject: "s", actor: "exp-01", time: ProjectionTests.time)])
+        }
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let store = try SQLiteStore(path: path, access: .readOnly)
+        #expect(store.access == .readOnly)
+        #expect(try store.recordedHead()?.sequence == 1)
+    }
+}

@@ -124,6 +124,13 @@ public protocol StoreWriter: StoreReader {
     func restore(_ record: EventRecord) throws
 }
 
+/// What a command opens its store for. A store opened `.readOnly` refuses every write; a store
+/// may also open faster so (the SQLite store opens one connection instead of a pool).
+public enum StoreAccess: Sendable {
+    case readWrite
+    case readOnly
+}
+
 /// What the core needs from a store: readers and writers in the manner of
 /// GRDB's `DatabaseReader` and `DatabaseWriter`. The embedded SQLite store
 /// implements it; nothing above this protocol knows which database is underneath.

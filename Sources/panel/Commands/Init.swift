@@ -73,7 +73,7 @@ struct Init: ParsableCommand {
                                URL(fileURLWithPath: workspace.storeURL.path + "-shm")]
             }
             let store = try StoreFactory.create(workspace, option: self.store == nil ? workspace.configURL.path : "--store")
-            let requested = actor ?? ProcessInfo.processInfo.environment["PANEL_ACTOR"]
+            let requested = actor ?? CommandContext.environment("PANEL_ACTOR")
             let identity = try IdentityResolver.resolve(policy: config.identity, secretariat: config.secretariat, login: OSUser.effective,
                                                         requested: requested.flatMap { $0.isEmpty ? nil : $0 }, members: []).get()
             let who = identity.actor
@@ -93,7 +93,7 @@ struct Init: ParsableCommand {
     /// The time of the workspace's first event: `--now` or `PANEL_NOW` only when the
     /// new workspace's clock is settable, else a usage error, as for every command.
     private func clock(_ policy: ClockPolicy) throws -> any PanelClock {
-        guard let text = now ?? ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty else { return SystemClock() }
+        guard let text = now ?? CommandContext.environment("PANEL_NOW"), !text.isEmpty else { return SystemClock() }
         let source = now == nil ? "PANEL_NOW" : "--now"
         guard policy == .settable else {
             throw CommandFailure.usage("\(source) is honoured only in workspaces whose panel.yaml says 'clock: settable' (start from such a file with --config)")

@@ -20,7 +20,7 @@ struct Log: ParsableCommand {
     var subject: String?
 
     func run() throws {
-        let context = try CommandContext.load(workspace)
+        let context = try CommandContext.load(workspace, access: .readOnly)
         let filtered = type != nil || subject != nil
         var events = try subject.map { try context.store.events(about: $0, type: type).filter { $0.sequence > after } }
             ?? context.store.events(after: after, limit: filtered ? nil : limit)

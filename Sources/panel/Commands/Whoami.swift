@@ -24,7 +24,7 @@ struct Whoami: ParsableCommand {
     }
 
     func run() throws {
-        let context = try CommandContext.load(workspace)
+        let context = try CommandContext.load(workspace, access: .readOnly)
         let identity = context.identity
         let members = try context.members
         let member = members.first { $0.id == identity.actor }

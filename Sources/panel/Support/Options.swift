@@ -24,7 +24,7 @@ struct WorkspaceOptions: ParsableArguments {
         if let now, Timestamp.parse(now) == nil {
             throw ValidationError("--now must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(now)'")
         }
-        if now == nil, let text = ProcessInfo.processInfo.environment["PANEL_NOW"], !text.isEmpty, Timestamp.parse(text) == nil {
+        if now == nil, let text = CommandContext.environment("PANEL_NOW"), !text.isEmpty, Timestamp.parse(text) == nil {
             throw ValidationError("PANEL_NOW must be an ISO 8601 time such as 2026-11-30T09:00:00Z, not '\(text)'")
         }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// else the `workflows/` folder of the checkout this binary was built from.
 enum ShippedFiles {
     static var workflows: URL? {
-        if let path = ProcessInfo.processInfo.environment["PANEL_SHIPPED_WORKFLOWS"], !path.isEmpty {
+        if let path = CommandContext.environment("PANEL_SHIPPED_WORKFLOWS"), !path.isEmpty {
             return URL(fileURLWithPath: path)
         }
         let checkout = URL(fileURLWithPath: #filePath)

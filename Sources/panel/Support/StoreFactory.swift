@@ -7,7 +7,9 @@ import PanelSQLite
 /// `store:` names the embedded SQLite file or a PostgreSQL database; every
 /// command above this sees `any PanelStore`.
 enum StoreFactory {
-    static func open(_ workspace: Workspace) throws -> any PanelStore {
+    /// `access: .readOnly` for commands that only read: SQLite then keeps them from writing, and
+    /// opens one connection instead of a pool (a PostgreSQL store is opened as for any command).
+    static func open(_ workspace: Workspace, access: StoreAccess = .readWrite) throws -> any PanelStore {
         if workspace.storeLocation.isPostgres { return try openPostgres(workspace.config.store, config: workspace.configURL.path) }
         let path = workspace.storeURL.path
         guard SQLiteStore.exists(at: path) else {
@@ -20,7 +22,7 @@ enum StoreFactory {
             throw CommandFailure.failure("\(workspace.configURL.path): 'store: \(workspace.config.store)' is \(path), which is not a regular file; point it at the workspace's .panel/panel.sqlite")
         case .regular?, .link?, nil: break
         }
-        return try SQLiteStore(path: path)
+        return try SQLiteStore(path: path, access: access)
     }
 
     /// A store location given on the command line (`--store`, `--to`), checked before anything is made:
