@@ -225,6 +225,38 @@ struct CLITests {
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }
 
+    /// status, explain and todo read the workflow definitions on another thread while they read the
+    /// store: a definition that cannot be read is reported as by a command that reads them in turn
+    /// (the same lines, the same exit code), and nothing is printed before it.
+    @Test func workflowsReadAheadReportTheirProblemsAsAnyCommand() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
+        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
+        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", "T", "--kind", "risk", "--domain", "misinformation",
+                                "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
+                               environment: env)
+        #expect(opened.status == 0, "\(opened.error)")
+        let before = try panel(["explain", "A-2026-001", "--as", "exp-01"], environment: env)
+        #expect(before.status == 0 && before.output.hasPrefix("A-2026-001 is in scoping"), "\(before.error)")
+        try "id: broken\ntitle: B\ninitial: a\nstagez: []\n".write(toFile: ws + "/workflows/broken.yaml", atomically: true, encoding: .utf8)
+        let expected = try panel(["assessment", "show", "A-2026-001", "--as", "exp-01"], environment: env)
+        #expect(expected.status == 2)
+        #expect(expected.error == """
+            panel: \(ws)/workflows/broken.yaml:3:10: initial stage 'a' is not defined
+            panel: \(ws)/workflows/broken.yaml:4:1: unknown key 'stagez' (did you mean 'stages'?)
+
+            """)
+        for command in [["status"], ["status", "--format", "json"], ["explain", "A-2026-001", "--as", "exp-01"], ["todo", "--as", "exp-01"]] {
+            let result = try panel(command, environment: env)
+            #expect(result.status == expected.status, "\(command)")
+            #expect(result.error == expected.error, "\(command)")
+            #expect(result.output.isEmpty, "\(command)")
+        }
+    }
+
     /// `status` leaves statements out where no requirement of the stage reads them, and reads them
     /// where one does: a stage that requires calibrated statements is pending until the draft is clean.
     @Test func statusReadsStatementsWhereTheStageDoes() throws {

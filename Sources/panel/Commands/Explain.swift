@@ -11,7 +11,7 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "Assessment id.") var id: String
 
     func run() throws {
-        let context = try CommandContext.load(workspace, access: .readOnly)
+        let context = try CommandContext.load(workspace, access: .readOnly, prefetchingWorkflows: true)
         let assessment = try context.assessment(id)
         let explanations = AssessmentDecisions.explain(
             assessment, workflow: try context.workflow(for: assessment), members: try context.members,

@@ -25,7 +25,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try CommandContext.load(workspace, access: .readOnly)
+        let context = try CommandContext.load(workspace, access: .readOnly, prefetchingWorkflows: true)
         if let detail { return try Self.detail(detail, context: context, format: output.format) }
         let (workflows, members) = (try context.workflows, try context.members)
         // Statements only where the stage's requirements read them: they are most of each record.

@@ -10,7 +10,7 @@ struct Todo: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let context = try CommandContext.load(workspace, access: .readOnly)
+        let context = try CommandContext.load(workspace, access: .readOnly, prefetchingWorkflows: true)
         let items = TodoList.items(
             for: context.actor, assessments: try context.outlines, workflows: try context.workflows,
             members: try context.members, flags: Array(try context.store.flags().values), now: context.clock.now())

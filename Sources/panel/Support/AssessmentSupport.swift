@@ -3,10 +3,13 @@ import Foundation
 import PanelCore
 
 extension CommandContext {
+    /// The workflow definitions, read once per command (or taken from `prefetchWorkflows`).
     var workflows: [String: Workflow] {
         get throws {
             if let loaded = definitions.workflows { return loaded }
-            let loaded = try Console.run { try workspace.workflows() }
+            let pending = definitions.pendingWorkflows
+            definitions.pendingWorkflows = nil
+            let loaded = try Console.run { try pending?.value() ?? workspace.workflows() }
             definitions.workflows = loaded
             return loaded
         }

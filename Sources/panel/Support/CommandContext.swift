@@ -11,10 +11,12 @@ struct CommandContext {
     let identity: ActingIdentity
     var actor: String { identity.actor }
     /// Definitions read once per command, however many times they are asked for.
-    let definitions = Definitions()
+    var definitions = Definitions()
 
     final class Definitions {
         var workflows: [String: Workflow]?
+        /// Workflow definitions being read on another thread (`prefetchWorkflows`).
+        var pendingWorkflows: Prefetch<[String: Workflow]>?
         var rules: [Rule]?
         /// State read once for printing (and for the visibility policy), until the command writes.
         var members: [Member]?
@@ -102,15 +104,19 @@ struct CommandContext {
     }
 
     /// The command's workspace, store, clock and actor. Commands that only read say `.readOnly`:
-    /// their store then refuses writes (and opens faster).
-    static func load(_ options: WorkspaceOptions, access: StoreAccess = .readWrite) throws -> CommandContext {
+    /// their store then refuses writes (and opens faster). Commands that will need the workflow
+    /// definitions may have them read on another core meanwhile (`prefetchingWorkflows`).
+    static func load(_ options: WorkspaceOptions, access: StoreAccess = .readWrite,
+                     prefetchingWorkflows: Bool = false) throws -> CommandContext {
         let workspace = try Workspace.locate(
             explicit: options.workspace, environment: environment("PANEL_WORKSPACE").map { ["PANEL_WORKSPACE": $0] } ?? [:],
             currentDirectory: FileManager.default.currentDirectoryPath)
+        let definitions = Definitions()
+        if prefetchingWorkflows { definitions.pendingWorkflows = Prefetch { try workspace.workflows() } }
         let store = try StoreFactory.open(workspace, access: access)
         let clock = try StoreFactory.clock(for: store, default: try clock(options, policy: workspace.config.clock))
         let (identity, roster) = try identity(options, workspace: workspace, store: store)
-        let context = CommandContext(workspace: workspace, store: store, clock: clock, identity: identity)
+        let context = CommandContext(workspace: workspace, store: store, clock: clock, identity: identity, definitions: definitions)
         context.definitions.members = roster
         // Everything this command prints passes through the visibility policy, decided on first use.
         Console.use { try context.redactor() }
@@ -322,5 +328,27 @@ extension CommandContext {
                                   requireSignature: workspace.config.requireSignature, limits: workspace.config.reviewLimits)
         intake.unattended = unattended
         return intake
+    }
+}
+
+/// Work begun on another thread, its result (or error) taken later, waiting for it if need be.
+final class Prefetch<Value: Sendable>: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    /// Written once by the worker before it signals; read only after the wait (the semaphore orders them).
+    private var result: Result<Value, any Error>?
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.result = Result { try work() }
+            self.finished.signal()
+        }
+    }
+
+    /// The result, once the work has finished; its error if it failed.
+    func value() throws -> Value {
+        finished.wait()
+        defer { finished.signal() }
+        guard let result else { preconditionFailure("a finished prefetch has its result") }
+        return try result.get()
     }
 }
