@@ -130,6 +130,17 @@ struct AdapterTests {
         #expect(PartialDate.make(year: year, month: month, day: day) == expected)
     }
 
+    /// A `<MedlineDate>` range or season is read from its start, as precisely as it is written.
+    @Test(arguments: [
+        ("1998 Dec-1999 Jan", "1998-12"), ("2002 Nov 15-Dec 1", "2002-11-15"), ("1999 Jul-Aug", "1999-07"),
+        ("2007 Dec 1-15", "2007-12-01"), ("2000 Spring", "2000"), ("2000 Fall-Winter", "2000"), ("1975-1976", "1975"),
+        ("2025 Jan-Feb", "2025-01"), ("2021 Feb 30-Mar 2", "2021-02"), ("Spring 2000", "2000"), ("Summer", nil), ("", nil),
+        ("1998 Dec 1999 Jan", "1998-12"), ("2001 June", "2001-06"),
+    ] as [(String, String?)])
+    func medlineDates(text: String, expected: String?) {
+        #expect(PartialDate.fromMedline(text) == expected)
+    }
+
     @Test func rfc822Dates() {
         #expect(PartialDate.fromRFC822("Tue, 04 Nov 2025 09:30:00 +0000") == "2025-11-04")
         // What feeds write instead: the month is the word that names one, never a number read as it.
@@ -224,7 +235,7 @@ struct AdapterTests {
         let (adapter, references) = try read("references-real-world/pubmed-book-and-deletions.xml")
         #expect(adapter == "pubmed")
         #expect(references.map(\.documentType) == ["journal-article", "book-chapter"])
-        #expect(references.first?.published == "2025")
+        #expect(references.first?.published == "2025-01", "<MedlineDate>2025 Jan-Feb</MedlineDate>: the range's first month")
         #expect(references.first?.abstract == "METHODS: We observed two sites. RESULTS: Waits fell.")
         let chapter = try #require(references.last)
         #expect(chapter.title == "Chapter 3: Auditing clinical algorithms")

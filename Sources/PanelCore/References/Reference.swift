@@ -168,6 +168,22 @@ public enum PartialDate {
         return index + 1
     }
 
+    /// PubMed's free-text `<MedlineDate>`, for issues that span a range or a season
+    /// (`1998 Dec-1999 Jan`, `2002 Nov 15-Dec 1`, `1999 Jul-Aug`, `2000 Spring`, `1975-1976`):
+    /// the range's first date, as precisely as it is written (a season keeps the year only).
+    public static func fromMedline(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let first = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? text
+        let words = first.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let year = words.first, year.count == 4, Int(year) != nil else {
+            // Not year first (`Spring 2000`): the first year it names, alone.
+            return make(year: text.split(whereSeparator: { !$0.isNumber }).first { $0.count == 4 }.map(String.init))
+        }
+        // The month is a word that names one (a season does not), the day the number after it.
+        guard words.count > 1, words[1].first?.isLetter == true, monthNumber(words[1]) != nil else { return make(year: year) }
+        return make(year: year, month: words[1], day: words.count > 2 && words[2].allSatisfy(\.isNumber) ? words[2] : nil)
+    }
+
     /// The date part of an ISO 8601 timestamp or date (`2025-06-02T10:00:00Z` → `2025-06-02`).
     public static func fromISO(_ text: String?) -> String? {
         guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), text.count >= 4 else { return nil }

@@ -85,7 +85,7 @@ public final class PubMedAdapter: ReferenceAdapter {
     private func date(_ expression: XPathExpression, in document: PanelXMLDocument) -> String? {
         guard let date = document.nodes(expression).first else { return nil }
         return PartialDate.make(year: document.text(year, at: date), month: document.text(month, at: date), day: document.text(day, at: date))
-            ?? document.text(medlineDate, at: date).flatMap { PartialDate.make(year: String($0.prefix(4))) }
+            ?? PartialDate.fromMedline(document.text(medlineDate, at: date))
     }
 
     /// A Bookshelf chapter (its title, in the book) or a whole book.
