@@ -326,6 +326,32 @@ struct ReferenceDropTests {
         }
     }
 
+    /// A warning names its file where the run left it (processed/ or rejected/), where the user
+    /// will look for it, not in the drop folder it has left.
+    @Test(arguments: StoreKind.available) func warningsNameTheFileWhereItWent(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let folder = try drop(temporary)
+        let feed = """
+            <rss version="2.0"><channel><title>News</title>
+            <item><title>Item 1</title><guid>https://example.org/item-1</guid><pubDate>sometime next week</pubDate></item>
+            </channel></rss>
+            """
+        try Data(feed.utf8).write(to: folder.appendingPathComponent("news.rss"))
+        // Beside it, a file whose name is the first's and more, that the feed's warning must not be given to.
+        try Data(feed.replacingOccurrences(of: "item-1", with: "item-2").utf8).write(to: folder.appendingPathComponent("news.rss:2.rss"))
+        // And yesterday's news.rss in processed/: today's goes to a free name there.
+        let processed = folder.appendingPathComponent("processed").path
+        try FileManager.default.createDirectory(atPath: processed, withIntermediateDirectories: true)
+        try Data("yesterday's\n".utf8).write(to: URL(fileURLWithPath: processed + "/news.rss"))
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(outcome.moved.filter { $0.file.hasPrefix("news") }.map(\.place) == ["processed/news.1.rss", "processed/news.rss:2.rss"])
+        #expect(outcome.report.warnings.filter { $0.contains("sometime next week") } == [
+            "\(processed)/news.1.rss: record 1: <pubDate> 'sometime next week' is not a date in a form this reader knows; stored undated",
+            "\(processed)/news.rss:2.rss: record 1: <pubDate> 'sometime next week' is not a date in a form this reader knows; stored undated",
+        ])
+        #expect(!outcome.report.warnings.contains { $0.hasPrefix(folder.path + "/news.rss") })
+    }
+
     /// The planned name taken between the ingest and the move (another process writing into
     /// processed/): the file goes to a free name and the report says where its references point.
     @Test func aPlannedNameTakenBeforeTheMoveIsSaid() throws {

@@ -100,6 +100,22 @@ public struct ReferenceDrop {
                 moved.append((name, "processed/" + target))
             }
         }
+        // Warnings name each file where it now is, not the drop folder it has left.
+        report.relocateWarnings(zip(files + setAside.map(\.url), moved).map { file, move in
+            (from: file.path, to: folder.appendingPathComponent(move.place).path)
+        })
         return Outcome(report: report, moved: moved)
+    }
+}
+
+extension IngestReport {
+    /// Warnings (each begins with its file's path and a colon) name the files where they were moved.
+    /// The longest path that begins a warning is its file's (a file `a` beside a file `a:b.xml`).
+    mutating func relocateWarnings(_ moves: [(from: String, to: String)]) {
+        let longestFirst = moves.sorted { $0.from.count > $1.from.count }
+        warnings = warnings.map { warning in
+            guard let move = longestFirst.first(where: { warning.hasPrefix($0.from + ":") }) else { return warning }
+            return move.to + warning.dropFirst(move.from.count)
+        }
     }
 }
