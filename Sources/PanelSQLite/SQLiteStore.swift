@@ -25,6 +25,9 @@ public final class SQLiteStore: PanelStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         let migrator = Schema.migrator
+        // What the open was for, for an error's wording: a command that only reads and is refused
+        // is told so, not that it could not write.
+        var purpose: Purpose = access == .readOnly ? .read : .write
         do {
             if access == .readOnly {
                 configuration.readonly = true
@@ -35,6 +38,7 @@ public final class SQLiteStore: PanelStore {
                 }
                 try queue.close()
                 configuration.readonly = false
+                purpose = .upgrade
             }
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -46,7 +50,7 @@ public final class SQLiteStore: PanelStore {
             }
             (database, self.access) = (pool, .readWrite)
         } catch let error as DatabaseError {
-            throw StoreError.database(path: path, detail: Self.describe(error))
+            throw StoreError.database(path: path, detail: Self.describe(error, purpose: purpose))
         }
     }
 
@@ -63,17 +67,25 @@ public final class SQLiteStore: PanelStore {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError.database(path: path, detail: Self.describe(error))
+            throw StoreError.database(path: path, detail: Self.describe(error, purpose: access == .readOnly ? .read : .write))
         }
     }
 
-    static func describe(_ error: DatabaseError) -> String {
+    /// Why a store was opened or used, for an error's wording.
+    enum Purpose { case read, write, upgrade }
+
+    static func describe(_ error: DatabaseError, purpose: Purpose) -> String {
         switch error.resultCode {
-        case .SQLITE_BUSY, .SQLITE_LOCKED: "the store stayed locked by another panel command; try again"
-        case .SQLITE_CORRUPT, .SQLITE_NOTADB: "the file is not a readable panel store (damaged, or not SQLite)"
-        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: "the file cannot be opened for writing (permissions?)"
-        case .SQLITE_FULL: "the disk is full"
-        default: error.message ?? "SQLite error \(error.resultCode.rawValue)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "the store stayed locked by another panel command; try again"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: return "the file is not a readable panel store (damaged, or not SQLite)"
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN:
+            switch purpose {
+            case .read: return "the file cannot be opened to read (permissions on it, or on its folder, where SQLite keeps its -wal and -shm files?)"
+            case .upgrade: return "the store was written by an earlier panel and must be upgraded first, which needs write access to it and its folder (permissions?)"
+            case .write: return "the file cannot be opened for writing (permissions?)"
+            }
+        case .SQLITE_FULL: return "the disk is full"
+        default: return error.message ?? "SQLite error \(error.resultCode.rawValue)"
         }
     }
 

@@ -326,11 +326,14 @@ struct ReferenceDropTests {
         }
     }
 
-    /// A warning names its file where the run left it (processed/ or rejected/), where the user
-    /// will look for it, not in the drop folder it has left.
-    @Test(arguments: StoreKind.available) func warningsNameTheFileWhereItWent(kind: StoreKind) throws {
+    /// The report names each file where the run left it (processed/ or rejected/), where the user
+    /// will look for it, not in the drop folder it has left: its warnings, its rejection, its
+    /// duplicate notes.
+    @Test(arguments: StoreKind.available) func theReportNamesEachFileWhereItWent(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         let folder = try drop(temporary)
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("autonomous-replication.xml"),
+                                         to: folder.appendingPathComponent("autonomous-replication-again.xml"))
         let feed = """
             <rss version="2.0"><channel><title>News</title>
             <item><title>Item 1</title><guid>https://example.org/item-1</guid><pubDate>sometime next week</pubDate></item>
@@ -350,6 +353,11 @@ struct ReferenceDropTests {
             "\(processed)/news.rss:2.rss: record 1: <pubDate> 'sometime next week' is not a date in a form this reader knows; stored undated",
         ])
         #expect(!outcome.report.warnings.contains { $0.hasPrefix(folder.path + "/news.rss") })
+        let rejected = folder.path + "/rejected/truncated.xml"
+        #expect(outcome.report.rejected.map(\.source) == [rejected])
+        #expect(outcome.report.rejected.count == 1 && outcome.report.rejected[0].message.hasPrefix(rejected + ":"))
+        #expect(outcome.report.duplicateNotes.map(\.source) == [processed + "/autonomous-replication.xml"])
+        #expect(outcome.report.duplicateNotes.map(\.existing) == outcome.report.references.prefix(1).map { $0 })
     }
 
     /// The planned name taken between the ingest and the move (another process writing into
@@ -365,9 +373,9 @@ struct ReferenceDropTests {
         }
         let outcome = try race.process(folder)
         #expect(outcome.moved.map(\.place).contains("processed/pubmed-ai-health.1.xml"))
-        #expect(outcome.report.warnings.contains {
-            $0.hasSuffix("processed/pubmed-ai-health.xml was taken while the run went on (by another process?), so the file went to processed/pubmed-ai-health.1.xml; references recorded from it in this run name processed/pubmed-ai-health.xml")
-        })
+        #expect(outcome.report.warnings.contains(
+            "\(processed.path)/pubmed-ai-health.1.xml: processed/pubmed-ai-health.xml, the name planned for it, was taken while the run went on (by another process?); references recorded from it in this run name processed/pubmed-ai-health.xml"
+        ))
     }
 
     /// A link to a file elsewhere is not read (whoever can write to the drop folder must not make
@@ -387,8 +395,8 @@ struct ReferenceDropTests {
         let outcome = try ReferenceDrop(ingester: try ingester(temporary), settle: 0).process(folder)
         #expect(outcome.report.added == 1)
         #expect(outcome.report.rejected.map(\.message) == [
-            "\(folder.path)/linked.xml: a symbolic link (to \(Fixtures.path("references/pubmed/pubmed-ai-health.xml"))), not followed: put the file itself in the folder",
-            "\(folder.path)/pipe.xml: a named pipe, not a regular file; not read",
+            "\(folder.path)/rejected/linked.xml: a symbolic link (to \(Fixtures.path("references/pubmed/pubmed-ai-health.xml"))), not followed: put the file itself in the folder",
+            "\(folder.path)/rejected/pipe.xml: a named pipe, not a regular file; not read",
         ])
         #expect(outcome.report.skipped == 2)
         #expect(outcome.report.skippedFiles.map(\.source) == ["\(folder.path)/2026-11", "\(folder.path)/upload.xml.part"])

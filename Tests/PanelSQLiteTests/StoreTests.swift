@@ -774,8 +774,25 @@ struct ReadOnlyStoreTests {
             try store.append([NewEvent(WorkspaceInitialized(name: "n"), subject: "s", actor: "exp-01", time: ProjectionTests.time)])
         }
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-shm"))
         let store = try SQLiteStore(path: path, access: .readOnly)
         #expect(store.access == .readOnly)
         #expect(try store.recordedHead()?.sequence == 1)
+    }
+
+    /// A store that cannot be opened is described by what the command wanted of it: a command
+    /// that only reads is not told that the file could not be opened for writing.
+    @Test func aRefusalSaysWhatTheOpenWasFor() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("panel-missing-\(UUID().uuidString)/panel.sqlite").path
+        #expect(throws: StoreError.database(path: path, detail: "the file cannot be opened to read (permissions on it, or on its folder, where SQLite keeps its -wal and -shm files?)")) {
+            try SQLiteStore(path: path, access: .readOnly)
+        }
+        #expect(throws: StoreError.database(path: path, detail: "the file cannot be opened for writing (permissions?)")) {
+            try SQLiteStore(path: path, access: .readWrite)
+        }
+        // Refused the write its upgrade needs (as only a user without write access is: not one
+        // these tests can be), a command that reads is told why it needed to write.
+        #expect(SQLiteStore.describe(DatabaseError(resultCode: .SQLITE_READONLY), purpose: .upgrade)
+                == "the store was written by an earlier panel and must be upgraded first, which needs write access to it and its folder (permissions?)")
     }
 }

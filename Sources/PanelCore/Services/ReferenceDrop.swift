@@ -93,15 +93,15 @@ public struct ReferenceDrop {
                 if manager.fileExists(atPath: processed.appendingPathComponent(target).path) {
                     let taken = target
                     target = DropFolder.freeName(name, in: processed)
-                    report.warnings.append("\(file.path): processed/\(taken) was taken while the run went on (by another process?), "
-                                           + "so the file went to processed/\(target); references recorded from it in this run name processed/\(taken)")
+                    report.warnings.append("\(processed.appendingPathComponent(target).path): processed/\(taken), the name planned for it, was taken "
+                                           + "while the run went on (by another process?); references recorded from it in this run name processed/\(taken)")
                 }
                 try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
                 moved.append((name, "processed/" + target))
             }
         }
-        // Warnings name each file where it now is, not the drop folder it has left.
-        report.relocateWarnings(zip(files + setAside.map(\.url), moved).map { file, move in
+        // The report names each file where it now is, not the drop folder it has left.
+        report.relocate(zip(files + setAside.map(\.url), moved).map { file, move in
             (from: file.path, to: folder.appendingPathComponent(move.place).path)
         })
         return Outcome(report: report, moved: moved)
@@ -109,13 +109,24 @@ public struct ReferenceDrop {
 }
 
 extension IngestReport {
-    /// Warnings (each begins with its file's path and a colon) name the files where they were moved.
-    /// The longest path that begins a warning is its file's (a file `a` beside a file `a:b.xml`).
-    mutating func relocateWarnings(_ moves: [(from: String, to: String)]) {
+    /// What the report says of each moved file names it where it was moved: its warnings, its
+    /// rejection and its duplicate notes. A warning begins with its file's path and a colon: the
+    /// longest path that begins one is its file's (a file `a` beside a file `a:b.xml`).
+    mutating func relocate(_ moves: [(from: String, to: String)]) {
         let longestFirst = moves.sorted { $0.from.count > $1.from.count }
         warnings = warnings.map { warning in
             guard let move = longestFirst.first(where: { warning.hasPrefix($0.from + ":") }) else { return warning }
             return move.to + warning.dropFirst(move.from.count)
+        }
+        let place = Dictionary(moves.map { ($0.from, $0.to) }, uniquingKeysWith: { first, _ in first })
+        for index in rejected.indices {
+            let from = rejected[index].source
+            guard let to = place[from] else { continue }
+            rejected[index].source = to
+            if rejected[index].message.hasPrefix(from + ":") { rejected[index].message = to + rejected[index].message.dropFirst(from.count) }
+        }
+        for index in duplicateNotes.indices {
+            if let to = place[duplicateNotes[index].source] { duplicateNotes[index].source = to }
         }
     }
 }
