@@ -257,6 +257,39 @@ struct CLITests {
         }
     }
 
+    /// The commands that only read open the store read-only: SQLite itself keeps them from writing.
+    /// Seen from outside: a store put back in rollback-journal mode stays so, byte for byte (a
+    /// command that opened it to write would have turned it to WAL mode, which its header records).
+    @Test func readingCommandsLeaveTheStoreFileAsItWas() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
+        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
+        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", "T", "--kind", "risk", "--domain", "misinformation",
+                                "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
+                               environment: env)
+        #expect(opened.status == 0, "\(opened.error)")
+        let store = ws + "/.panel/panel.sqlite"
+        try DatabaseQueue(path: store).writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
+        let before = try Data(contentsOf: URL(fileURLWithPath: store))
+        #expect(before[18] == 1 && before[19] == 1, "rollback-journal mode")
+        for command in [["status"], ["status", "--format", "json"], ["explain", "A-2026-001", "--as", "exp-01"], ["todo", "--as", "exp-01"],
+                        ["log"], ["whoami", "--as", "exp-01"]] {
+            let result = try panel(command, environment: env)
+            #expect(result.status == 0 && !result.output.isEmpty, "\(command): \(result.error)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before, "\(command)")
+            #expect(!FileManager.default.fileExists(atPath: store + "-wal"), "\(command)")
+        }
+        // A command that writes does turn it to WAL mode: the check above can see the difference.
+        let wrote = try panel(["assessment", "new", "--as", "exp-01", "--title", "U", "--kind", "risk", "--domain", "misinformation",
+                               "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
+                              environment: env)
+        #expect(wrote.status == 0, "\(wrote.error)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: store))[18] == 2)
+    }
+
     /// `status` leaves statements out where no requirement of the stage reads them, and reads them
     /// where one does: a stage that requires calibrated statements is pending until the draft is clean.
     @Test func statusReadsStatementsWhereTheStageDoes() throws {
