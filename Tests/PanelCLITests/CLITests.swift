@@ -225,20 +225,32 @@ struct CLITests {
         #expect(try panel(["audit", "verify"], environment: env).status == 0)
     }
 
+    /// A workspace (the fixture configuration and roster) with one assessment, A-2026-001, on
+    /// `annual-report`: what the commands that read the store are tried on.
+    func workspaceWithOneAssessment(in root: URL) throws -> (ws: String, env: [String: String]) {
+        let ws = root.appendingPathComponent("ws").path
+        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
+        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
+        try openAssessment("T", environment: env)
+        return (ws, env)
+    }
+
+    /// Opens an assessment as exp-01, with exp-03 its coordinating lead author.
+    func openAssessment(_ title: String, workflow: String = "annual-report", environment env: [String: String]) throws {
+        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", title, "--kind", "risk", "--domain", "misinformation",
+                                "--workflow", workflow, "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
+                               environment: env)
+        #expect(opened.status == 0, "\(opened.error)")
+    }
+
     /// status, explain and todo read the workflow definitions on another thread while they read the
     /// store: a definition that cannot be read is reported as by a command that reads them in turn
     /// (the same lines, the same exit code), and nothing is printed before it.
     @Test func workflowsReadAheadReportTheirProblemsAsAnyCommand() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let ws = root.appendingPathComponent("ws").path
-        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
-        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
-        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
-        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", "T", "--kind", "risk", "--domain", "misinformation",
-                                "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
-                               environment: env)
-        #expect(opened.status == 0, "\(opened.error)")
+        let (ws, env) = try workspaceWithOneAssessment(in: root)
         let before = try panel(["explain", "A-2026-001", "--as", "exp-01"], environment: env)
         #expect(before.status == 0 && before.output.hasPrefix("A-2026-001 is in scoping"), "\(before.error)")
         try "id: broken\ntitle: B\ninitial: a\nstagez: []\n".write(toFile: ws + "/workflows/broken.yaml", atomically: true, encoding: .utf8)
@@ -263,14 +275,7 @@ struct CLITests {
     @Test func readingCommandsLeaveTheStoreFileAsItWas() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
-        let ws = root.appendingPathComponent("ws").path
-        let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-03-02T09:00:00Z"]
-        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
-        #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
-        let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", "T", "--kind", "risk", "--domain", "misinformation",
-                                "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
-                               environment: env)
-        #expect(opened.status == 0, "\(opened.error)")
+        let (ws, env) = try workspaceWithOneAssessment(in: root)
         let store = ws + "/.panel/panel.sqlite"
         try DatabaseQueue(path: store).writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = DELETE") }
         let before = try Data(contentsOf: URL(fileURLWithPath: store))
@@ -283,10 +288,7 @@ struct CLITests {
             #expect(!FileManager.default.fileExists(atPath: store + "-wal"), "\(command)")
         }
         // A command that writes does turn it to WAL mode: the check above can see the difference.
-        let wrote = try panel(["assessment", "new", "--as", "exp-01", "--title", "U", "--kind", "risk", "--domain", "misinformation",
-                               "--workflow", "annual-report", "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"],
-                              environment: env)
-        #expect(wrote.status == 0, "\(wrote.error)")
+        try openAssessment("U", environment: env)
         #expect(try Data(contentsOf: URL(fileURLWithPath: store))[18] == 2)
     }
 
@@ -318,11 +320,7 @@ struct CLITests {
 
             """.write(toFile: ws + "/workflows/linted.yaml", atomically: true, encoding: .utf8)
         #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
-        for workflow in ["annual-report", "linted"] {
-            let opened = try panel(["assessment", "new", "--as", "exp-01", "--title", workflow, "--kind", "risk", "--domain", "misinformation",
-                                    "--workflow", workflow, "--author", "exp-03:coordinating-lead-author", "--likelihood", "likely"], environment: env)
-            #expect(opened.status == 0, "\(opened.error)")
-        }
+        for workflow in ["annual-report", "linted"] { try openAssessment(workflow, workflow: workflow, environment: env) }
         func pending() throws -> [Int?] {
             let status = try panel(["status", "--format", "json"], environment: env)
             #expect(status.status == 0, "\(status.error)")
