@@ -114,7 +114,7 @@ public final class SQLiteStore: PanelStore {
     }
 
     public func writeBatch<T>(_ body: (any WriteBatch) throws -> T) throws -> T {
-        try writing { db in try body(SavepointBatch(db: db)) }
+        try writing { db in try body(SavepointBatch(db: db, path: path)) }
     }
 
     // MARK: Events and references: the SQL both stores share
@@ -206,12 +206,19 @@ struct SQLiteReader: RelationalReader {
 /// Files of one transaction, each in its own savepoint.
 struct SavepointBatch: WriteBatch {
     let db: Database
+    let path: String
 
     func file<T>(_ body: (any StoreWriter) throws -> T) throws -> T {
         var result: T?
-        try db.inSavepoint {
-            result = try body(SQLiteWriter(db: db))
-            return .commit
+        do {
+            try db.inSavepoint {
+                result = try body(SQLiteWriter(db: db))
+                return .commit
+            }
+        } catch let error as DatabaseError {
+            // The store's failure (full, locked, damaged), told apart from the file's own faults as
+            // the whole store's errors are: the caller stops the batch rather than blame the file.
+            throw StoreError.database(path: path, detail: SQLiteStore.describe(error, purpose: .write))
         }
         guard let result else { preconditionFailure("a committed savepoint always has its result") }
         return result

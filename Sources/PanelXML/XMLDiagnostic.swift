@@ -50,7 +50,8 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
         self.diagnostic = diagnostic
     }
 
-    public var description: String { "\(source):\(diagnostic)" }
+    /// `file:line:column: message`, or `file: message` when there is no position.
+    public var description: String { diagnostic.line > 0 ? "\(source):\(diagnostic)" : "\(source): \(diagnostic)" }
 }
 
 /// The document parsed but has no Canonical XML 1.0 form (C14N 1.0 refuses

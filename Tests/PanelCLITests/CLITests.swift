@@ -488,4 +488,91 @@ struct CLITests {
         #expect(format.status == 64)
         #expect(format.error.contains("--json prints the report as JSON"))
     }
+
+    /// A workspace with a reference recorded at `recorded` and a reference drop folder holding the
+    /// JATS fixture as `a.xml` (settled): what the drop-folder tests below start from.
+    func workspaceWithADrop(in root: URL, recorded: String = "2026-11-30T09:00:00Z") throws -> (ws: String, drop: String) {
+        let ws = root.appendingPathComponent("ws").path
+        #expect(try panel(["init", ws, "--config", fixture("panel.yaml")]).status == 0)
+        let earlier = try panel(["refs", "ingest", fixture("references/pubmed"), "--workspace", ws], environment: ["PANEL_NOW": recorded])
+        #expect(earlier.status == 0, "\(earlier.error)")
+        let drop = ws + "/inbox/references"
+        try FileManager.default.copyItem(atPath: fixture("references/jats/autonomous-replication.xml"), toPath: drop + "/a.xml")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/a.xml")
+        return (ws, drop)
+    }
+
+    /// The store refusing (here a clock behind the log's last event) is no fault of the files: none
+    /// is rejected, each stays in the drop folder, and the run exits 3 saying why. Once the clock is
+    /// right, the next run takes them. `refs ingest` stops the same way.
+    @Test func aStoreThatRefusesRejectsNoFile() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root, recorded: "2026-12-01T09:00:00Z")
+        let refused = try panel(["refs", "inbox", "--workspace", ws])
+        #expect(refused.status == 3)
+        #expect(refused.error.contains("no record may be backdated"))
+        #expect(refused.error.contains("the run stopped: 1 file left in the drop folder, from \(drop)/a.xml on; run again once that is fixed"))
+        #expect(!refused.output.contains("rejected   "))
+        #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: drop + "/rejected").isEmpty)
+        let ingest = try panel(["refs", "ingest", drop + "/a.xml", "--workspace", ws, "--json"])
+        #expect(ingest.status == 3)
+        let report = try JSONSerialization.jsonObject(with: Data(ingest.output.utf8)) as? [String: Any]
+        let stopped = report?["stopped"] as? [String: Any]
+        #expect(stopped?["refused"] as? Bool == true)
+        #expect(stopped?["unrecorded"] as? [String] == [drop + "/a.xml"])
+        #expect((report?["rejected"] as? [Any])?.isEmpty == true)
+        // cron goes on past files set aside, not past a store that refuses.
+        let cron = try panel(["cron", "--workspace", ws, "--references", drop, "--site", root.appendingPathComponent("site").path])
+        #expect(cron.status == 3)
+        #expect(!cron.output.contains("set aside") && !cron.output.contains("== inbox"))
+        #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
+        let later = try panel(["refs", "inbox", "--workspace", ws], environment: ["PANEL_NOW": "2026-12-02T09:00:00Z"])
+        #expect(later.status == 0, "\(later.error)")
+        #expect(later.output.contains("moved     a.xml → processed/a.xml"))
+    }
+
+    /// Two runs on one drop folder (a slow cron job and the next): the second does nothing and
+    /// exits 5, for the review inbox and the reference drop folder alike.
+    @Test func aSecondRunOnAFolderWaitsItsTurn() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root)
+        for (arguments, folder) in [(["refs", "inbox"], drop), (["inbox", "--settle", "0"], ws + "/inbox")] {
+            // The lock is held here, by this process, as a run in progress holds it.
+            let descriptor = open(folder + "/.panel.lock", O_RDWR | O_CREAT, 0o644)
+            #expect(descriptor >= 0 && flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+            let busy = try panel(arguments + ["--workspace", ws])
+            #expect(busy.status == 5, "\(arguments): \(busy.error)")
+            #expect(busy.error.contains("\(folder): another run is taking files from this folder"))
+            #expect(busy.output.isEmpty)
+            close(descriptor)
+        }
+        #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
+        let free = try panel(["refs", "inbox", "--workspace", ws, "--json"])
+        #expect(free.status == 0, "\(free.error)")
+        // --json says where each file went; the lock file is not a dropped file.
+        let report = try JSONSerialization.jsonObject(with: Data(free.output.utf8)) as? [String: Any]
+        let moved = report?["moved"] as? [[String: String]]
+        #expect(moved == [["file": "a.xml", "place": "processed/a.xml", "path": drop + "/processed/a.xml"]])
+        #expect(report?["skipped"] as? Int == 0)
+    }
+
+    /// A file's name with a newline in it cannot split a line of the report, nor forge one.
+    @Test func aNameWithANewlineStaysOnItsLine() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root)
+        try FileManager.default.removeItem(atPath: drop + "/a.xml")
+        let name = "evil\nrejected   fake.xml"
+        try Data("junk\n".utf8).write(to: URL(fileURLWithPath: drop + "/" + name))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/" + name)
+        let result = try panel(["refs", "inbox", "--workspace", ws])
+        #expect(result.status == 2)
+        let lines = result.output.split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("rejected   fake.xml") })
+        #expect(lines.contains("set aside evil\\nrejected   fake.xml → rejected/evil\\nrejected   fake.xml"))
+        #expect(lines.contains { $0.hasPrefix("rejected   \(drop)/rejected/evil\\nrejected   fake.xml:1:1: ") })
+    }
 }

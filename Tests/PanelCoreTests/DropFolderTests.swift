@@ -86,6 +86,32 @@ struct DropFolderTests {
         #expect(DropFolder.freeName(".env", in: scratch.url) == ".env.1")
     }
 
+    /// A name is free only with the files written beside it: a rejected file's reason never lands
+    /// on a file that was dropped as `NAME.reason.txt` and set aside there before (with its own
+    /// reason). A reason alone is a stopped run's, for the same file, and is written again.
+    @Test func aNameIsFreeOnlyWithItsCompanions() throws {
+        let scratch = try ScratchFolder()
+        try scratch.file("bad.xml.reason.txt", "a reason left by a run stopped before its move")
+        #expect(DropFolder.freeName("bad.xml", in: scratch.url, companions: [".reason.txt"]) == "bad.xml")
+        try scratch.file("bad.xml.reason.txt.reason.txt", "not an XML document")
+        #expect(DropFolder.freeName("bad.xml", in: scratch.url) == "bad.xml")
+        #expect(DropFolder.freeName("bad.xml", in: scratch.url, companions: [".reason.txt"]) == "bad.1.xml")
+        try scratch.file("review.1.docx.sig")
+        try scratch.file("review.1.docx.sig.reason.txt")
+        #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.docx")
+        try scratch.file("review.docx.sig")
+        try scratch.file("review.docx.sig.reason.txt")
+        #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.2.docx")
+    }
+
+    /// The lock file a run holds in the folder is not a dropped file: not taken, not listed.
+    @Test func theLockFileIsNotADroppedFile() throws {
+        let scratch = try ScratchFolder()
+        try scratch.file(DropFolder.lockName, "")
+        try scratch.file("a.xml")
+        #expect(try DropFolder.scan(scratch.url, settle: 0) == [.take(name: "a.xml", url: scratch.url.appendingPathComponent("a.xml"))])
+    }
+
     @Test func aDropFoldersOwnFoldersMustBeFolders() throws {
         let scratch = try ScratchFolder()
         try scratch.file("processed", "not a folder")

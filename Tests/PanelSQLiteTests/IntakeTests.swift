@@ -408,6 +408,47 @@ struct ReferenceDropTests {
         #expect(next.report.added == 4 && next.moved.map(\.place) == ["processed/upload.xml"])
     }
 
+    /// A file dropped as `NAME.reason.txt` and set aside keeps its bytes when a later `NAME` is
+    /// rejected: that file's reason goes beside it under a free name.
+    @Test func aReasonNeverOverwritesAnotherFile() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let notes = folder.appendingPathComponent("truncated.xml.reason.txt")
+        let truncated = folder.appendingPathComponent("truncated.xml")
+        let aside = folder.deletingLastPathComponent().appendingPathComponent("truncated-\(UUID().uuidString.prefix(6)).xml")
+        try FileManager.default.moveItem(at: truncated, to: aside)
+        try Data("somebody's notes\n".utf8).write(to: notes)
+        let first = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(first.moved.map(\.place).contains("rejected/truncated.xml.reason.txt"))
+        try FileManager.default.moveItem(at: aside, to: truncated)
+        let second = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(second.moved.map(\.place) == ["rejected/truncated.1.xml"])
+        let kept = try String(contentsOf: folder.appendingPathComponent("rejected/truncated.xml.reason.txt"), encoding: .utf8)
+        #expect(kept == "somebody's notes\n")
+        let reason = try String(contentsOf: folder.appendingPathComponent("rejected/truncated.1.xml.reason.txt"), encoding: .utf8)
+        #expect(reason.contains("truncated.xml:31:146: the file ends inside <p>"))
+    }
+
+    /// The store refusing (a clock behind the log) or failing is no fault of the files: the run
+    /// stops, rejects nothing, moves nothing it did not record, and the next run takes them all.
+    @Test(arguments: StoreKind.available) func aStoreFaultLeavesTheFilesForTheNextRun(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        let folder = try drop(temporary)
+        let later = try ReferenceIngester(store: temporary.store, objects: temporary.objects, registry: ReferenceAdapterRegistry(),
+                                          clock: FixedClock(Timestamp.parse("2026-04-11T09:00:00Z")!), actor: "cron")
+        #expect(later.ingest(paths: [Fixtures.path("references/crossref/crossref-deposit.xml")]).added > 0)
+        let refused = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        let stopped = try #require(refused.report.stopped)
+        #expect(stopped.refused && stopped.message.contains("no record may be backdated"))
+        #expect(stopped.unrecorded == ["autonomous-replication.xml", "pubmed-ai-health.xml", "truncated.xml"].map { folder.appendingPathComponent($0).path })
+        #expect(refused.report.rejected.isEmpty && refused.report.added == 0 && refused.moved.isEmpty)
+        #expect(names(folder, "processed").isEmpty && names(folder, "rejected").isEmpty)
+        let next = try ReferenceDrop(ingester: later).process(folder)
+        #expect(next.report.stopped == nil && next.report.added == 5 && next.report.rejected.count == 1)
+        #expect(names(folder, "processed") == ["autonomous-replication.xml", "pubmed-ai-health.xml"])
+        #expect(try temporary.store.verifyState().isEmpty)
+    }
+
     /// Stopped at every step, then run again: every file ends once in processed/ or rejected/,
     /// and the store holds each reference once.
     @Test(arguments: StoreKind.available, ReferenceDrop.Step.allCases)

@@ -81,6 +81,8 @@ public enum DropFolder {
     public static let partialEndings = [".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~"]
     /// Folders a drop folder keeps for itself.
     public static let ownFolders: Set<String> = ["processed", "rejected"]
+    /// The file a run locks, so that two runs (a slow cron job and the next) never take the same files.
+    public static let lockName = ".panel.lock"
 
     /// `processed/` and `rejected/` in `folder`, made when missing.
     public static func prepare(_ folder: URL) throws -> (processed: URL, rejected: URL) {
@@ -94,6 +96,8 @@ public enum DropFolder {
             case nil:
                 do {
                     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+                } catch where FileKind.of(url.path) == .directory {
+                    // Made meanwhile by another process: what was wanted.
                 } catch {
                     throw DropFolderError(path: url.path, problem: "cannot be made (\(describe(error))); the drop folder keeps its \(name) files there")
                 }
@@ -107,10 +111,18 @@ public enum DropFolder {
 
     /// `name`, or `stem.1.ext`, `stem.2.ext`, ... when taken (in `directory`, or among `reserved`):
     /// nothing is overwritten, and the extension that says what the file is stays last.
-    public static func freeName(_ name: String, in directory: URL, avoiding reserved: Set<String> = []) -> String {
+    ///
+    /// A name is free only with its `companions` (`NAME.reason.txt`, `NAME.sig`), the files written
+    /// beside it, where one of them is a file set aside itself (with its own `.reason.txt`: say a
+    /// file dropped as `bad.xml.reason.txt`). A companion alone, its file not there, is what a run
+    /// stopped before its move left (the reason is written first): the same file's, written again.
+    public static func freeName(_ name: String, in directory: URL, avoiding reserved: Set<String> = [],
+                                companions: [String] = []) -> String {
         let manager = FileManager.default
+        func exists(_ candidate: String) -> Bool { manager.fileExists(atPath: directory.appendingPathComponent(candidate).path) }
         func taken(_ candidate: String) -> Bool {
-            reserved.contains(candidate) || manager.fileExists(atPath: directory.appendingPathComponent(candidate).path)
+            reserved.contains(candidate) || exists(candidate)
+                || companions.contains { exists(candidate + $0) && exists(candidate + $0 + ".reason.txt") }
         }
         if !taken(name) { return name }
         let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
@@ -152,6 +164,7 @@ public enum DropFolder {
         for name in names {
             let url = folder.appendingPathComponent(name)
             guard let kind = FileKind.of(url.path) else { continue }  // gone since the listing
+            if name == lockName { continue }
             if name.hasPrefix(".") {
                 // A copy tool's name for a file still arriving (rsync's `.name.XXXXXX`), or one not meant
                 // to be read: left either way, and said, so that a file dropped under such a name is not

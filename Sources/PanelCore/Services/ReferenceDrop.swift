@@ -73,12 +73,15 @@ public struct ReferenceDrop {
             report.rejected.append(Rejection(source: url.path, message: reason))
             reasons[url.path, default: []].append(reason)
         }
+        // Files a fault of the store kept from being recorded stay where they are, for the next run.
+        let unrecorded = Set(report.stopped?.unrecorded ?? [])
+        let taken = files.filter { !unrecorded.contains($0.path) } + setAside.map(\.url)
         var moved: [(file: String, place: String)] = []
-        for file in files + setAside.map(\.url) {
+        for file in taken {
             let name = file.lastPathComponent
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
-                let target = DropFolder.freeName(name, in: rejected)
+                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt"])
                 try DropFolder.placing(in: rejected) {
                     try Debris.writeAtomically(Data((why.joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
                 }
@@ -101,7 +104,7 @@ public struct ReferenceDrop {
             }
         }
         // The report names each file where it now is, not the drop folder it has left.
-        report.relocate(zip(files + setAside.map(\.url), moved).map { file, move in
+        report.relocate(zip(taken, moved).map { file, move in
             (from: file.path, to: folder.appendingPathComponent(move.place).path)
         })
         return Outcome(report: report, moved: moved)

@@ -52,6 +52,8 @@ public struct IngestReport: Sendable, Equatable, Codable {
     /// Rule matches recorded for new references.
     public var ruleMatches = 0
     public var seconds = 0.0
+    /// Set when the store refused or failed part-way: the run stopped there.
+    public var stopped: IngestStop?
 
     public init() {}
 
@@ -59,6 +61,18 @@ public struct IngestReport: Sendable, Equatable, Codable {
         skipped += files.count
         skippedFiles += files.prefix(Self.listLimit - skippedFiles.count)
     }
+}
+
+/// Why a run stopped before its last file: a fault of the store (a clock behind the log, a
+/// locked, full or damaged database), not of a file. The batch it met recorded nothing.
+public struct IngestStop: Sendable, Equatable, Codable {
+    /// What the store said.
+    public var message: String
+    /// The store refused (a record would be backdated) rather than failed.
+    public var refused: Bool
+    /// The files not recorded because of it, in the order they would have been read: left as
+    /// they are (a drop folder does not move them), for a run once the fault is fixed.
+    public var unrecorded: [String]
 }
 
 public struct IngestProgress: Sendable {
@@ -276,6 +290,9 @@ public final class ReferenceIngester {
                                     bytesTotal: bytesTotal, elapsed: Date().timeIntervalSince(started)))
                             }
                         }
+                        // The store refusing or failing is no fault of the file: the batch is undone and
+                        // the run stops, rather than blame this file and go on to fail the same way.
+                        if case .failure(let error) = outcome, Self.isRunFault(error) { throw error }
                         outcomes.append((file.path, outcome))
                         bytesBefore += file.size
                         progress?(IngestProgress(
@@ -284,8 +301,13 @@ public final class ReferenceIngester {
                     }
                 }
             } catch {
-                // The batch did not commit: none of its files was recorded.
-                outcomes = batch.map { ($0.path, .failure(error)) }
+                // The batch did not commit: none of its files was recorded, and no file is to blame (a
+                // file's own faults are its outcome). The run stops here; every file from this batch on
+                // is left unrecorded, not rejected, for a run once the store is fixed.
+                report.stopped = IngestStop(
+                    message: Self.runFaultMessage(error), refused: Self.isRefusal(error),
+                    unrecorded: files[next...].map(\.path))
+                break
             }
             for (path, outcome) in outcomes {
                 report.files += 1
@@ -353,6 +375,33 @@ public final class ReferenceIngester {
             writer.abandon()
             return .failure(error)
         }
+    }
+
+    /// A failure of the run rather than of the file being read: the store refused or failed (a
+    /// clock behind the log, a locked, full or damaged database) or an object could not be written.
+    static func isRunFault(_ error: any Error) -> Bool {
+        switch error {
+        case is StoreError: return true
+        case let error as CocoaError:
+            return [.fileWriteUnknown, .fileWriteNoPermission, .fileWriteOutOfSpace, .fileWriteVolumeReadOnly].contains(error.code)
+        default: return false
+        }
+    }
+
+    /// What a run fault says: the store's own words, or the file that could not be written and why.
+    static func runFaultMessage(_ error: any Error) -> String {
+        if let error = error as? CocoaError {
+            let path = error.filePath ?? "the object store"
+            let reason = (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? (error as NSError).localizedFailureReason ?? "cannot be written"
+            return "\(path): \(reason)"
+        }
+        return String(describing: error)
+    }
+
+    /// The store refused (a record would be backdated) rather than failed.
+    static func isRefusal(_ error: any Error) -> Bool {
+        if case StoreError.backdated = error { return true }
+        return false
     }
 
     static func message(for error: any Error, source: String) -> String {

@@ -298,7 +298,7 @@ public final class ReviewIntake {
             switch outcome {
             case .rejected(let reasons), .refused(let reasons):
                 try fault?(.writeReason, file.path)
-                let target = DropFolder.freeName(name, in: rejected)
+                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt", ".sig"])
                 let reason = reasons.joined(separator: "\n") + "\n"
                 try DropFolder.placing(in: rejected) {
                     try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
@@ -306,15 +306,15 @@ public final class ReviewIntake {
                 try fault?(.moveRejected, file.path)
                 // The signature first: a crash between the two leaves the file, which the next run takes again.
                 try DropFolder.placing(in: rejected) {
-                    if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(DropFolder.freeName(target + ".sig", in: rejected))) }
+                    if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(target + ".sig")) }
                     try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
                 }
                 place = "rejected/" + target
             default:
                 try fault?(.moveProcessed, file.path)
-                let target = DropFolder.freeName(name, in: processed)
+                let target = DropFolder.freeName(name, in: processed, companions: [".sig"])
                 try DropFolder.placing(in: processed) {
-                    if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(DropFolder.freeName(target + ".sig", in: processed))) }
+                    if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
                     try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
                 }
                 place = "processed/" + target

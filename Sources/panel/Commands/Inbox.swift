@@ -10,10 +10,12 @@ struct Inbox: ParsableCommand {
             Nothing is deleted; the same file twice is recorded once. Exit 2 when any file was rejected.
 
             To drop a file safely, write it under a name starting with a dot or ending in .part (or .tmp, \
-            .partial, .crdownload) and rename it when it is complete; such files, and files modified less \
-            than --settle seconds ago, are left for the next run and listed. Symbolic links, named pipes \
+            .partial, .crdownload, .download, .filepart, ~) and rename it when it is complete; such files, \
+            and files modified less than --settle seconds ago, are left for the next run and listed. Symbolic links, named pipes \
             and devices are not read: they are set aside in rejected/ with the reason. Subfolders are not \
-            read (references/, the reference drop folder, is left to 'refs inbox').
+            read (references/, the reference drop folder, is left to 'refs inbox'). One run at a time \
+            takes the inbox: a run started while another holds its lock (.panel.lock in it) does nothing \
+            and exits 5.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -26,7 +28,8 @@ struct Inbox: ParsableCommand {
         // The file's own name and path stay as given (the person running this holds the file);
         // everything else passes through the visibility policy.
         let name = (file as NSString).lastPathComponent
-        func show(_ text: String) { Console.out(text, keeping: text.contains(file) ? file : name) }
+        // On one line each: a newline in a file's name cannot split a line of the report or forge one.
+        func show(_ text: String) { Console.out(text.oneLine, keeping: (text.contains(file) ? file : name).oneLine) }
         switch outcome {
         case .recorded(let review, let comments): show("recorded   \(file): review \(review), \(counted(comments, "comment"))")
         case .responses(let assessment, let count): show("recorded   \(file): \(counted(count, "response")) on \(assessment)")
@@ -51,12 +54,14 @@ struct Inbox: ParsableCommand {
         let context = try CommandContext.load(workspace)
         context.sweepDebris()
         let inbox = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.inboxURL
+        let lock = try FileLock.dropFolder(inbox)
+        defer { lock?.release() }
         let intake = context.intake(workflows: try context.workflows, unattended: unattended)
         let results = try Console.run { try intake.processInbox(inbox, settle: settle.seconds) }
         for (file, outcome, place) in results {
             Self.report(file, outcome)
             switch outcome {
-            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt", keeping: place)
+            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt".oneLine, keeping: place.oneLine)
             default: break
             }
         }

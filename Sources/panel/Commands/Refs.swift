@@ -55,10 +55,29 @@ extension Refs {
             }
             if showProgress { Console.emit("\r\u{1B}[K", to: STDERR_FILENO) }
             // Reference rules were checked on each new document; now their flags.
-            let flagged = report.ruleMatches > 0 || report.added > 0
-                ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
-
+            let flagged = try Self.flags(after: report, context: context)
             try Self.print(report, flagged: flagged, json: json)
+            try Self.exit(for: report, left: "not recorded")
+        }
+
+        /// The flags of the references just recorded. None when the store stopped the run: it would
+        /// refuse or fail again; the next run or digest raises them.
+        static func flags(after report: IngestReport, context: CommandContext) throws -> RuleRunner.Outcome {
+            guard report.stopped == nil, report.ruleMatches > 0 || report.added > 0 else { return RuleRunner.Outcome() }
+            return try Console.run { try context.runner().evaluate(referencesOnly: true) }
+        }
+
+        /// Exit 1 (3 when the store refused: a clock behind the log) when the run stopped at a fault
+        /// of the store, said on standard error with what became of the files it did not record
+        /// (`left`); else 2 when a file was rejected.
+        static func exit(for report: IngestReport, left: String) throws {
+            if let stopped = report.stopped {
+                let first = stopped.unrecorded.first.map { ", from \($0) on" } ?? ""
+                // A failure, not an exit code: `cron` goes on past files set aside, but not past this.
+                throw CommandFailure(
+                    messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed".oneLine],
+                    code: stopped.refused ? Exit.refused : Exit.failure)
+            }
             if !report.rejected.isEmpty { throw Exit.badInput }
         }
 
@@ -70,6 +89,9 @@ extension Refs {
             if json {
                 Console.out(try Console.json(report))
             } else {
+                // Names of files as they are, but on one line each: a newline in a name cannot split
+                // a line of the report or forge one.
+                func line(_ text: String) { Console.out(text.oneLine) }
                 var bySource: [String: [DuplicateNote]] = [:]
                 var order: [String] = []
                 for note in report.duplicateNotes {
@@ -79,24 +101,24 @@ extension Refs {
                 for source in order {
                     let notes = bySource[source]!
                     if notes.count == 1, let note = notes.first {
-                        Console.out("duplicate  \(source): already have \(note.existing) (\(note.reason))")
+                        line("duplicate  \(source): already have \(note.existing) (\(note.reason))")
                     } else {
                         let shown = notes.prefix(3).map(\.existing).joined(separator: ", ")
-                        Console.out("duplicate  \(source): \(notes.count) references already present (\(shown)\(notes.count > 3 ? ", …" : ""))")
+                        line("duplicate  \(source): \(notes.count) references already present (\(shown)\(notes.count > 3 ? ", …" : ""))")
                     }
                 }
-                for warning in report.warnings { Console.out("warning    \(warning)") }
-                for skipped in report.skippedFiles.prefix(shownSkips) { Console.out("skipped    \(skipped.reason)") }
-                if report.skipped > shownSkips { Console.out("skipped    … and \(report.skipped - shownSkips) more (--json lists them)") }
-                for rejection in report.rejected { Console.out("rejected   \(rejection.message)") }
+                for warning in report.warnings { line("warning    \(warning)") }
+                for skipped in report.skippedFiles.prefix(shownSkips) { line("skipped    \(skipped.reason)") }
+                if report.skipped > shownSkips { line("skipped    … and \(report.skipped - shownSkips) more (--json lists them)") }
+                for rejection in report.rejected { line("rejected   \(rejection.message)") }
                 let megabytes = Double(report.bytes) / 1_048_576
-                Console.out(String(
+                line(String(
                     format: "%d ingested, %d duplicate, %d rejected%@; %d files, %@ MB in %.2f s",
                     report.added, report.duplicates, report.rejected.count,
                     report.skipped > 0 ? ", \(report.skipped) skipped" : "", report.files,
                     megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes), report.seconds))
                 if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
-                    Console.out("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
+                    line("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
                 }
             }
         }
@@ -276,10 +298,15 @@ extension Refs {
                 yesterday's bad file does not fail today's run. Exit 2 when a file was rejected in this run.
 
                 To drop a file safely, write it under a name starting with a dot or ending in .part (or \
-                .tmp, .partial, .crdownload) and rename it when it is complete; such files, and files \
-                modified less than --settle seconds ago, are left for the next run and listed as skipped. \
-                Symbolic links, named pipes and devices are not read: they are set aside in rejected/ \
-                with the reason. Subfolders are not read (and are listed).
+                .tmp, .partial, .crdownload, .download, .filepart, ~) and rename it when it is complete; \
+                such files, and files modified less than --settle seconds ago, are left for the next run \
+                and listed as skipped. Symbolic links, named pipes and devices are not read: they are set \
+                aside in rejected/ with the reason. Subfolders are not read (and are listed).
+
+                One run at a time takes a folder: a run started while another holds its lock \
+                (.panel.lock in it) does nothing and exits 5. When the store refuses or fails (a clock \
+                behind the log, a full disk), the run stops: the files it did not record stay in the \
+                folder for the next run, and it exits 3 (refused) or 1.
                 """)
 
         @OptionGroup var workspace: WorkspaceOptions
@@ -294,26 +321,60 @@ extension Refs {
             let folder = directory.map { URL(fileURLWithPath: $0) } ?? context.workspace.referenceDropURL
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandFailure.badInput("\(folder.path): no such folder (the reference drop folder; create it, or pass DIR)")
+                throw CommandFailure.badInput(FileManager.default.fileExists(atPath: folder.path)
+                    ? "\(folder.path): not a folder (the reference drop folder is a folder of files; pass its path)"
+                    : "\(folder.path): no such folder (the reference drop folder; create it, or pass DIR)")
             }
+            let lock = try FileLock.dropFolder(folder)
+            defer { lock?.release() }
             let ingester = try context.ingester(format: nil, jobs: jobs.count)
             let outcome = try Console.run { try ReferenceDrop(ingester: ingester, settle: settle.seconds).process(folder) }
             let report = outcome.report
-            let flagged = report.ruleMatches > 0 || report.added > 0
-                ? try Console.run { try context.runner().evaluate(referencesOnly: true) } : RuleRunner.Outcome()
+            let flagged = try Ingest.flags(after: report, context: context)
             if !json {
-                for moved in outcome.moved { Console.out("\(moved.place.hasPrefix("rejected") ? "set aside" : "moved    ") \(moved.file) → \(moved.place)", keeping: moved.file) }
+                for moved in outcome.moved {
+                    Console.out("\(moved.place.hasPrefix("rejected") ? "set aside" : "moved    ") \(moved.file) → \(moved.place)".oneLine, keeping: moved.file.oneLine)
+                }
             }
-            try Ingest.print(report, flagged: flagged, json: json)
-            if !report.rejected.isEmpty { throw Exit.badInput }
+            if json {
+                Console.out(try Console.json(DropReport(report: report, moved: outcome.moved.map {
+                    DropReport.Move(file: $0.file, place: $0.place, path: folder.appendingPathComponent($0.place).path)
+                })))
+            } else {
+                try Ingest.print(report, flagged: flagged, json: false)
+            }
+            try Ingest.exit(for: report, left: "left in the drop folder")
         }
+    }
+}
+
+/// `refs inbox --json`: the ingest report, and where each file taken went.
+struct DropReport: Encodable {
+    var report: IngestReport
+    var moved: [Move]
+
+    struct Move: Encodable {
+        /// Its name in the drop folder.
+        var file: String
+        /// `processed/NAME` or `rejected/NAME`.
+        var place: String
+        /// Where it is now.
+        var path: String
+    }
+
+    private enum Keys: String, CodingKey { case moved }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(moved, forKey: .moved)
     }
 }
 
 /// `--settle SECONDS` for the commands that take drop folders.
 struct SettleOption: ParsableArguments {
     @Option(name: .customLong("settle"), help: ArgumentHelp(
-        "Leave files modified less than this many seconds ago for the next run: they may still be being written (0 takes them all).",
+        "Leave files modified less than this many seconds ago (0 to 86400) for the next run: they may still be being written (0 takes them all).",
         valueName: "SECONDS"))
     var seconds: Double = 10
 
@@ -326,8 +387,8 @@ struct SettleOption: ParsableArguments {
 struct JobsOption: ParsableArguments {
     @Option(name: .customLong("jobs"), help: ArgumentHelp("""
         Threads (1 to 64) that parse, extract, hash and match files while one writer records them, in \
-        the same order and with the same result as one thread (default 1; files over 4 MB are always \
-        streamed by the writer).
+        the same order and with the same result as one thread (files over 4 MB are always streamed \
+        by the writer).
         """, valueName: "N"))
     var count: Int = 1
 

@@ -140,3 +140,18 @@ final class AdvisoryLock: ExclusiveLock {
         _ = try? store.unlock(lock)
     }
 }
+
+extension FileLock {
+    /// The lock of a drop folder (`DropFolder.lockName` in it), taken for this run; the command ends
+    /// with exit 5 when another run holds it (a slow cron job and the next), having done nothing.
+    /// Nil when the folder is not there: the command says so itself.
+    static func dropFolder(_ folder: URL) throws -> FileLock? {
+        guard FileKind.of(folder.path)?.followed(at: folder.path) == .directory else { return nil }
+        let lock = try FileLock(path: folder.appendingPathComponent(DropFolder.lockName).path)
+        guard lock.acquire(waiting: 0) else {
+            Console.error("\(folder.path): another run is taking files from this folder (it holds \(DropFolder.lockName)); this run did nothing, and the next takes whatever that one leaves")
+            throw Exit.busy
+        }
+        return lock
+    }
+}
