@@ -188,6 +188,7 @@ public final class PanelXMLParser {
         let head = UnsafeRawBufferPointer(rebasing: buffer[0..<filled])
         var encoding = EncodingCheck(head: head)
         encoding.check(head)
+        var opening = OpeningByte(head: head)
         hasher.update(bufferPointer: head)
         try onChunk?(head)
         total = filled
@@ -228,11 +229,12 @@ public final class PanelXMLParser {
                 let innermost = context.pointee.name.map { String(cString: $0) }
                 let failedBefore = session.firstFailure != nil
                 xmlParseChunk(context, nil, 0, 1)
-                if !failedBefore { session.explainEnd(openElements: open, innermost: innermost) }
+                if !failedBefore { session.explainEnd(openElements: open, innermost: innermost, opening: opening.byte) }
                 break
             }
             pending = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
             encoding.check(pending)
+            opening.look(at: pending)
             hasher.update(bufferPointer: pending)
             try onChunk?(pending)
             total += count
@@ -279,6 +281,34 @@ public final class PanelXMLParser {
 
 /// Everything one parse knows; reached from libxml2's callbacks through
 /// the context's `_private` pointer.
+/// The first byte of a document after a UTF-8 byte-order mark and whitespace, looked for only
+/// until found: a document begins with `<`, text that is no XML with anything else. A head that
+/// is not plain UTF-8 or ASCII (a UTF-16 mark, a zero byte) is not judged: `<` is assumed.
+struct OpeningByte {
+    private(set) var byte: UInt8?
+    private var found = false
+
+    init(head: UnsafeRawBufferPointer) {
+        var start = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
+        if head.count >= 2, (head[0] == 0xFE && head[1] == 0xFF) || (head[0] == 0xFF && head[1] == 0xFE) || head.prefix(4).contains(0) {
+            byte = UInt8(ascii: "<")
+            found = true
+            return
+        }
+        look(at: UnsafeRawBufferPointer(rebasing: head[start...]))
+    }
+
+    mutating func look(at bytes: UnsafeRawBufferPointer) {
+        guard !found else { return }
+        for value in bytes where value != 0x20 && value != 0x09 && value != 0x0A && value != 0x0D {
+            byte = value
+            found = true
+            return
+        }
+    }
+}
+
 final class ParseSession {
     let source: String
     let limits: XMLLimits
@@ -383,10 +413,16 @@ final class ParseSession {
     /// calls it ("Extra content at the end of the document", "Couldn't find end of Start Tag cont",
     /// "expected '>'", "Comment not terminated", ...): say that, with `openElements` and `innermost`
     /// (read just before the end) saying where.
-    func explainEnd(openElements: Int, innermost: String?) {
+    /// `opening` is the file's first byte after a UTF-8 byte-order mark and whitespace (nil: none;
+    /// `<` when unknown), which tells text that is no XML from a file cut short.
+    func explainEnd(openElements: Int, innermost: String?, opening: UInt8?) {
         guard var diagnostic = firstFatal else { return }
         // A start tag cut short is still reported as started (`depth`), not yet as open (`openElements`).
-        if root == nil || (openElements == 0 && depth > 0) {
+        if root == nil && depth == 0 && opening == nil {
+            diagnostic.message = "no XML document: the file holds only whitespace (or a byte-order mark)"
+        } else if root == nil && depth == 0, let opening, opening != UInt8(ascii: "<") {
+            diagnostic.message = "not an XML document: no root element found"
+        } else if root == nil || (openElements == 0 && depth > 0) {
             diagnostic.message = root == nil && diagnostic.message == "Extra content at the end of the document"
                 ? "no root element: the file holds only whitespace, comments or the XML declaration"
                 : "the file ends before its root element is complete (truncated?)"

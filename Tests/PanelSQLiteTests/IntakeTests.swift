@@ -449,6 +449,27 @@ struct ReferenceDropTests {
         #expect(try temporary.store.verifyState().isEmpty)
     }
 
+    /// processed/ refusing its files (here by the fault hook, as root is refused nothing): the
+    /// rejected file still goes to rejected/, the report is whole, the refusal is said once, and
+    /// the recorded files wait in the drop folder for the next run, which moves them.
+    @Test func aFolderThatRefusesItsFilesLeavesTheRestOfTheRun() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let processed = folder.appendingPathComponent("processed").path
+        let refusal = DropFolderError(path: processed, problem: "cannot move files into it (Permission denied)")
+        let refusing = ReferenceDrop(ingester: try ingester(temporary)) { step, _ in
+            if step == .moveProcessed { throw refusal }
+        }
+        let outcome = try refusing.process(folder)
+        #expect(outcome.unmovable == [refusal])
+        #expect(outcome.moved.map(\.place) == ["rejected/truncated.xml"])
+        #expect(outcome.report.added == 5 && outcome.report.rejected.map(\.source) == [folder.path + "/rejected/truncated.xml"])
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/autonomous-replication.xml"))
+        let next = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
+        #expect(next.unmovable.isEmpty && next.report.added == 0 && next.report.duplicates == 5)
+        #expect(names(folder, "processed") == ["autonomous-replication.xml", "pubmed-ai-health.xml"])
+    }
+
     /// Stopped at every step, then run again: every file ends once in processed/ or rejected/,
     /// and the store holds each reference once.
     @Test(arguments: StoreKind.available, ReferenceDrop.Step.allCases)

@@ -46,7 +46,10 @@ struct XMLParserTests {
     /// "AttValue: ' expected") is said as what it is: a file with no element, or one cut off, and where.
     /// An error in a complete construct keeps libxml2's words.
     @Test(arguments: [
-        ("   \n\n  ", "3:3: no root element: the file holds only whitespace, comments or the XML declaration"),
+        ("   \n\n  ", "3:3: no XML document: the file holds only whitespace (or a byte-order mark)"),
+        ("\u{FEFF}", "1:1: no XML document: the file holds only whitespace (or a byte-order mark)"),
+        ("x", "1:1: not an XML document: no root element found"),
+        ("\u{FEFF}  notes", "1:3: not an XML document: no root element found"),
         ("<?xml version=\"1.0\"?>\n", "2:1: no root element: the file holds only whitespace, comments or the XML declaration"),
         ("<!-- only a comment -->", "1:24: no root element: the file holds only whitespace, comments or the XML declaration"),
         ("<article><front><title>Cut", "1:27: the file ends inside <title> with 3 elements still open (truncated?)"),

@@ -27,9 +27,13 @@ public struct ReferenceDrop {
         public var report: IngestReport
         /// Each file taken, with where it went (`processed/NAME` or `rejected/NAME`).
         public var moved: [(file: String, place: String)]
+        /// `processed/` or `rejected/` refusing the files meant for it (each folder once): those
+        /// files stay in the drop folder, recorded or not as the report says, for the next run.
+        public var unmovable: [DropFolderError] = []
 
         public static func == (left: Outcome, right: Outcome) -> Bool {
             left.report == right.report && left.moved.map(\.file) == right.moved.map(\.file) && left.moved.map(\.place) == right.moved.map(\.place)
+                && left.unmovable == right.unmovable
         }
     }
 
@@ -76,8 +80,8 @@ public struct ReferenceDrop {
         // Files a fault of the store kept from being recorded stay where they are, for the next run.
         let unrecorded = Set(report.stopped?.unrecorded ?? [])
         let taken = files.filter { !unrecorded.contains($0.path) } + setAside.map(\.url)
-        var moved: [(file: String, place: String)] = []
-        for file in taken {
+        /// Moves `file` where its outcome sends it; where it went.
+        func place(_ file: URL) throws -> String {
             let name = file.lastPathComponent
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
@@ -87,27 +91,39 @@ public struct ReferenceDrop {
                 }
                 try fault?(.moveRejected, file.path)
                 try DropFolder.placing(in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }
-                moved.append((name, "rejected/" + target))
-            } else {
-                try fault?(.moveProcessed, file.path)
-                // The planned name, unless something took it meanwhile: then a free one, and the
-                // report says so, as what was recorded in this run names the planned one.
-                var target = planned[file.path] ?? DropFolder.freeName(name, in: processed)
-                if manager.fileExists(atPath: processed.appendingPathComponent(target).path) {
-                    let taken = target
-                    target = DropFolder.freeName(name, in: processed)
-                    report.warnings.append("\(processed.appendingPathComponent(target).path): processed/\(taken), the name planned for it, was taken "
-                                           + "while the run went on (by another process?); references recorded from it in this run name processed/\(taken)")
-                }
-                try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
-                moved.append((name, "processed/" + target))
+                return "rejected/" + target
+            }
+            try fault?(.moveProcessed, file.path)
+            // The planned name, unless something took it meanwhile: then a free one, and the
+            // report says so, as what was recorded in this run names the planned one.
+            var target = planned[file.path] ?? DropFolder.freeName(name, in: processed)
+            if manager.fileExists(atPath: processed.appendingPathComponent(target).path) {
+                let taken = target
+                target = DropFolder.freeName(name, in: processed)
+                report.warnings.append("\(processed.appendingPathComponent(target).path): processed/\(taken), the name planned for it, was taken "
+                                       + "while the run went on (by another process?); references recorded from it in this run name processed/\(taken)")
+            }
+            try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
+            return "processed/" + target
+        }
+        var moved: [(file: String, place: String)] = []
+        var movedFrom: [URL] = []
+        var unmovable: [DropFolderError] = []
+        for file in taken {
+            // A folder that refuses one file is tried with the next (it may be that file's trouble);
+            // each folder's error is said once, and the rest of the report is still given.
+            do {
+                moved.append((file.lastPathComponent, try place(file)))
+                movedFrom.append(file)
+            } catch let error as DropFolderError {
+                if !unmovable.contains(where: { $0.path == error.path }) { unmovable.append(error) }
             }
         }
         // The report names each file where it now is, not the drop folder it has left.
-        report.relocate(zip(taken, moved).map { file, move in
+        report.relocate(zip(movedFrom, moved).map { file, move in
             (from: file.path, to: folder.appendingPathComponent(move.place).path)
         })
-        return Outcome(report: report, moved: moved)
+        return Outcome(report: report, moved: moved, unmovable: unmovable)
     }
 }
 
