@@ -180,7 +180,11 @@ final class PostgresSession: SQLSession {
         if let info = error.serverInfo {
             let state = info[.sqlState] ?? ""
             let message = info[.message] ?? "the server refused"
-            return .database(path: location.description, detail: state.isEmpty ? message : "\(message) (SQLSTATE \(state))")
+            let detail = state.isEmpty ? message : "\(message) (SQLSTATE \(state))"
+            // Data exceptions, integrity constraints and program limits (a body over tsvector's
+            // limit, a key over an index row's): what one write held, not the server's state.
+            if ["22", "23", "54"].contains(String(state.prefix(2))) { return .dataRefused(path: location.description, detail: detail) }
+            return .database(path: location.description, detail: detail)
         }
         switch error.code {
         case .connectionError:

@@ -216,8 +216,11 @@ struct SavepointBatch: WriteBatch {
                 return .commit
             }
         } catch let error as DatabaseError {
-            // The store's failure (full, locked, damaged), told apart from the file's own faults as
-            // the whole store's errors are: the caller stops the batch rather than blame the file.
+            // What the file's data broke (a constraint, a limit) is the file's; anything else (full,
+            // locked, damaged) the store's, on which the caller stops the batch rather than blame the file.
+            if [.SQLITE_CONSTRAINT, .SQLITE_TOOBIG, .SQLITE_MISMATCH].contains(error.resultCode) {
+                throw StoreError.dataRefused(path: path, detail: error.message ?? "\(error.resultCode)")
+            }
             throw StoreError.database(path: path, detail: SQLiteStore.describe(error, purpose: .write))
         }
         guard let result else { preconditionFailure("a committed savepoint always has its result") }

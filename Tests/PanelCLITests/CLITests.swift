@@ -559,6 +559,21 @@ struct CLITests {
         #expect(report?["skipped"] as? Int == 0)
     }
 
+    /// A lock file planted as a link is not followed (nothing is created where it points), and the
+    /// run says what to remove.
+    @Test func aLockFileThatIsALinkIsNotFollowed() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root)
+        let elsewhere = root.appendingPathComponent("elsewhere").path
+        try FileManager.default.createSymbolicLink(atPath: drop + "/.panel.lock", withDestinationPath: elsewhere)
+        let result = try panel(["refs", "inbox", "--workspace", ws])
+        #expect(result.status == 1)
+        #expect(result.error == "panel: \(drop)/.panel.lock: cannot open the lock file: it is a symbolic link, which is not followed; remove it\n")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere))
+        #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
+    }
+
     /// A file's name with a newline in it cannot split a line of the report, nor forge one.
     @Test func aNameWithANewlineStaysOnItsLine() throws {
         let root = try temporaryDirectory()

@@ -100,6 +100,9 @@ struct DropFolderTests {
         try scratch.file("review.1.docx.sig.reason.txt")
         #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.docx")
         try scratch.file("review.docx.sig")
+        #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.docx")
+        // A signature about to be moved beside the file must not land on one a stopped run left.
+        #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"], strict: [".sig"]) == "review.2.docx")
         try scratch.file("review.docx.sig.reason.txt")
         #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.2.docx")
     }

@@ -449,6 +449,51 @@ struct ReferenceDropTests {
         #expect(try temporary.store.verifyState().isEmpty)
     }
 
+    /// What the database refuses of one file's data (here a second reference under a taken id,
+    /// as two canonical hashes alike in their first 48 bits would give) is that file's fault: the
+    /// file is rejected and the run goes on. The store failing (full, locked) stops the run.
+    @Test(arguments: StoreKind.available) func dataTheStoreRefusesIsTheFilesFault(kind: StoreKind) throws {
+        let temporary = try TemporaryStore(kind)
+        func reference(hash: String) -> Reference {
+            var metadata = ReferenceMetadata()
+            metadata.title = "A study"
+            return Reference(id: "ref-000000000001", format: .generic, adapter: "generic", metadata: metadata, canonicalHash: hash,
+                             object: "o", source: "s.xml", recordIndex: 0, ingestedAt: "2026-01-01T00:00:00.000Z")
+        }
+        try temporary.store.write { try $0.insert(reference(hash: "h1")) }
+        var refused: (any Error)?
+        do {
+            try temporary.store.writeBatch { batch in try batch.file { try $0.insert(reference(hash: "h2")) } }
+        } catch {
+            refused = error
+        }
+        guard case StoreError.dataRefused? = refused else {
+            Issue.record("expected the data refused, not \(String(describing: refused))")
+            return
+        }
+        #expect(!ReferenceIngester.isRunFault(refused!))
+        #expect(ReferenceIngester.isRunFault(StoreError.database(path: "p", detail: "the disk is full")))
+        #expect(ReferenceIngester.isRunFault(StoreError.backdated(time: "t", last: "l", sequence: 1)))
+        #expect(!ReferenceIngester.isRunFault(IngestError.missing("x.xml")))
+        #expect(ReferenceIngester.isRunFault(CocoaError(.fileWriteOutOfSpace)))
+        #expect(try temporary.store.referenceCount() == 1)
+    }
+
+    /// A file taken away while the run goes on (by another process) is said to be gone: not
+    /// rejected, no reason written for it, no folder blamed.
+    @Test func aFileGoneDuringTheRunIsSaidToBeGone() throws {
+        let temporary = try TemporaryStore()
+        let folder = try drop(temporary)
+        let truncated = folder.appendingPathComponent("truncated.xml")
+        let outcome = try ReferenceDrop(ingester: try ingester(temporary)) { step, _ in
+            if step == .ingest { try FileManager.default.removeItem(at: truncated) }
+        }.process(folder)
+        #expect(outcome.report.rejected.isEmpty && outcome.unmovable.isEmpty)
+        #expect(outcome.report.warnings.contains("\(truncated.path): gone from the drop folder while the run went on (moved or deleted by another process?)"))
+        #expect(outcome.moved.map(\.place) == ["processed/autonomous-replication.xml", "processed/pubmed-ai-health.xml"])
+        #expect(names(folder, "rejected").isEmpty)
+    }
+
     /// processed/ refusing its files (here by the fault hook, as root is refused nothing): the
     /// rejected file still goes to rejected/, the report is whole, the refusal is said once, and
     /// the recorded files wait in the drop folder for the next run, which moves them.

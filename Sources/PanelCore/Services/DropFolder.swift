@@ -116,13 +116,16 @@ public enum DropFolder {
     /// beside it, where one of them is a file set aside itself (with its own `.reason.txt`: say a
     /// file dropped as `bad.xml.reason.txt`). A companion alone, its file not there, is what a run
     /// stopped before its move left (the reason is written first): the same file's, written again.
+    /// A `strict` companion takes the name whenever it is there (a signature about to be moved
+    /// beside the file must not land on one a stopped run left).
     public static func freeName(_ name: String, in directory: URL, avoiding reserved: Set<String> = [],
-                                companions: [String] = []) -> String {
+                                companions: [String] = [], strict: [String] = []) -> String {
         let manager = FileManager.default
         func exists(_ candidate: String) -> Bool { manager.fileExists(atPath: directory.appendingPathComponent(candidate).path) }
         func taken(_ candidate: String) -> Bool {
             reserved.contains(candidate) || exists(candidate)
                 || companions.contains { exists(candidate + $0) && exists(candidate + $0 + ".reason.txt") }
+                || strict.contains { exists(candidate + $0) }
         }
         if !taken(name) { return name }
         let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }

@@ -80,9 +80,16 @@ public struct ReferenceDrop {
         // Files a fault of the store kept from being recorded stay where they are, for the next run.
         let unrecorded = Set(report.stopped?.unrecorded ?? [])
         let taken = files.filter { !unrecorded.contains($0.path) } + setAside.map(\.url)
-        /// Moves `file` where its outcome sends it; where it went.
-        func place(_ file: URL) throws -> String {
+        /// Moves `file` where its outcome sends it; where it went (nil: it is gone).
+        func place(_ file: URL) throws -> String? {
             let name = file.lastPathComponent
+            // Gone since the folder was read (moved or deleted by something else): nothing to move,
+            // and no reason for it to write; the report says so, not that a folder refused it.
+            if FileKind.of(file.path) == nil {
+                report.rejected.removeAll { $0.source == file.path }
+                report.warnings.append("\(file.path): gone from the drop folder while the run went on (moved or deleted by another process?)")
+                return nil
+            }
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
                 let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt"])
@@ -113,7 +120,8 @@ public struct ReferenceDrop {
             // A folder that refuses one file is tried with the next (it may be that file's trouble);
             // each folder's error is said once, and the rest of the report is still given.
             do {
-                moved.append((file.lastPathComponent, try place(file)))
+                guard let place = try place(file) else { continue }
+                moved.append((file.lastPathComponent, place))
                 movedFrom.append(file)
             } catch let error as DropFolderError {
                 if !unmovable.contains(where: { $0.path == error.path }) { unmovable.append(error) }

@@ -379,8 +379,11 @@ public final class ReferenceIngester {
 
     /// A failure of the run rather than of the file being read: the store refused or failed (a
     /// clock behind the log, a locked, full or damaged database) or an object could not be written.
+    /// What the database refused of the file's own data (a value over a limit, a constraint) is
+    /// the file's: it would be refused again on every run, and must not stop them all.
     static func isRunFault(_ error: any Error) -> Bool {
         switch error {
+        case StoreError.dataRefused, StoreError.duplicate: return false
         case is StoreError: return true
         case let error as CocoaError:
             return [.fileWriteUnknown, .fileWriteNoPermission, .fileWriteOutOfSpace, .fileWriteVolumeReadOnly].contains(error.code)

@@ -298,7 +298,7 @@ public final class ReviewIntake {
             switch outcome {
             case .rejected(let reasons), .refused(let reasons):
                 try fault?(.writeReason, file.path)
-                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt", ".sig"])
+                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt", ".sig"], strict: hasSignature ? [".sig"] : [])
                 let reason = reasons.joined(separator: "\n") + "\n"
                 try DropFolder.placing(in: rejected) {
                     try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
@@ -312,7 +312,7 @@ public final class ReviewIntake {
                 place = "rejected/" + target
             default:
                 try fault?(.moveProcessed, file.path)
-                let target = DropFolder.freeName(name, in: processed, companions: [".sig"])
+                let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
                 try DropFolder.placing(in: processed) {
                     if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
                     try manager.moveItem(at: file, to: processed.appendingPathComponent(target))

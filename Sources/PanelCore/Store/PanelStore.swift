@@ -10,6 +10,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case event(EventCodingError)
     /// The database itself failed: locked, damaged, unwritable.
     case database(path: String, detail: String)
+    /// The database refused what one write held (a value over its limits, a constraint it
+    /// breaks): that data's fault, not the store's; nothing of that write was recorded.
+    case dataRefused(path: String, detail: String)
     /// An event dated before the last one in the log: nothing may be backdated.
     case backdated(time: String, last: String, sequence: Int64)
     /// A row an earlier version wrote that this version's layout cannot be made from.
@@ -25,6 +28,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             error.description
         case .database(let path, let detail):
             "\(path): \(detail)"
+        case .dataRefused(let path, let detail):
+            "\(path) refused it: \(detail); nothing of it was recorded"
         case .unmigratable(let table, let key, let detail):
             "the store's \(table) row '\(key)' cannot be moved to this version's layout: \(detail); the store was left in its earlier layout, which this version does not read: restore it from a backup or repair that row"
         case .backdated(let time, let last, let sequence):

@@ -15,8 +15,10 @@ struct CronCommand: ParsableCommand {
             SITE/feed.atom (nothing new: neither is rewritten); 4. the site in SITE (pages rewritten only \
             when they changed). A file rejected in step 1 or 2 does not stop the job, but the run that set it \
             aside ends with that step's exit code (2 rejected, 3 refused) so cron reports it; the file, moved \
-            to rejected/, is not read again, so the next run exits 0. Running it twice in a row issues and \
-            rewrites nothing. Crontab:
+            to rejected/, is not read again, so the next run exits 0. A store that refuses or fails (a clock \
+            behind the log, a full disk) stops the job: no file is set aside for it, and the files stay for \
+            the next run. A run that finds another still taking a drop folder exits 5. Running it twice in a \
+            row issues and rewrites nothing. Crontab:
               */30 * * * * panel cron --workspace /srv/panel --references /srv/panel/drop --site /srv/www/panel
             """)
 

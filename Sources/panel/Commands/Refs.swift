@@ -117,7 +117,9 @@ extension Refs {
                     report.added, report.duplicates, report.rejected.count,
                     report.skipped > 0 ? ", \(report.skipped) skipped" : "", report.files,
                     megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes), report.seconds))
-                if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
+                if report.stopped != nil, report.ruleMatches > 0 {
+                    line("rules: \(report.ruleMatches) matches; flags not evaluated, as the run stopped (the next run or digest raises them)")
+                } else if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
                     line("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
                 }
             }
@@ -339,7 +341,7 @@ extension Refs {
             if json {
                 Console.out(try Console.json(DropReport(report: report, moved: outcome.moved.map {
                     DropReport.Move(file: $0.file, place: $0.place, path: folder.appendingPathComponent($0.place).path)
-                })))
+                }, unmovable: outcome.unmovable.map(\.description))))
             } else {
                 try Ingest.print(report, flagged: flagged, json: false)
             }
@@ -355,6 +357,8 @@ extension Refs {
 struct DropReport: Encodable {
     var report: IngestReport
     var moved: [Move]
+    /// Each of processed/ and rejected/ that refused its files, and why: those files stayed.
+    var unmovable: [String]
 
     struct Move: Encodable {
         /// Its name in the drop folder.
@@ -365,12 +369,13 @@ struct DropReport: Encodable {
         var path: String
     }
 
-    private enum Keys: String, CodingKey { case moved }
+    private enum Keys: String, CodingKey { case moved, unmovable }
 
     func encode(to encoder: any Encoder) throws {
         try report.encode(to: encoder)
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(moved, forKey: .moved)
+        try container.encode(unmovable, forKey: .unmovable)
     }
 }
 

@@ -51,6 +51,7 @@ enum Failure {
             return ([error.description], Exit.badInput)
         case let error as StoreError:
             if case .backdated = error { return ([error.description], Exit.refused) }
+            if case .dataRefused = error { return ([error.description], Exit.badInput) }
             return ([error.description], Exit.failure)
         case let error as EventCodingError:
             return ([error.description], Exit.failure)

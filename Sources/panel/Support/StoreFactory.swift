@@ -105,10 +105,16 @@ final class FileLock: ExclusiveLock {
 
     init(path: String) throws {
         name = path
-        descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Never through a link (whoever can write to a drop folder must not make a run create or
+        // lock a file elsewhere). Another user's lock file is opened to read, which flock allows:
+        // a workspace run by several people (identity: os-user) shares its locks.
+        var descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        if descriptor < 0 && errno == EACCES { descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
         if descriptor < 0 {
-            throw CommandFailure.failure("\(path): cannot open the lock file: \(String(cString: strerror(errno)))")
+            let reason = errno == ELOOP ? "it is a symbolic link, which is not followed; remove it" : String(cString: strerror(errno))
+            throw CommandFailure.failure("\(path): cannot open the lock file: \(reason)")
         }
+        self.descriptor = descriptor
     }
 
     deinit { close(descriptor) }
