@@ -9,10 +9,8 @@ public enum EventLog {
         return ChainHead(sequence: try row.int64(0), hash: try row.string(1))
     }
 
-    /// How far behind the log's last event a new event's time may be and still be recorded (at
-    /// the last event's time): two commands that read the clock a moment apart and then queue for
-    /// the writer's lock, on one machine or two. Anything older is a backdated record and refused.
-    public static let raceTolerance: TimeInterval = 5
+    /// See `backdatingTolerance`.
+    public static let raceTolerance = backdatingTolerance
 
     /// Seals the event onto the chain, moves the head and updates the query tables.
     public static func append(_ event: NewEvent, db: any SQLSession) throws -> EventRecord {

@@ -14,7 +14,7 @@ struct Panel: ParsableCommand {
 
             Exit codes: 0 success; 1 failure (store, I/O); 2 bad input (a file or value was rejected);
             3 refused (the request was understood but is not allowed now); 4 tampering found by
-            'audit verify'; 5 another digest is running; 64 usage error.
+            'audit verify'; 5 busy (another digest, or another inbox run on the same folder); 64 usage error.
             """,
         version: "0.4.0",
         subcommands: [

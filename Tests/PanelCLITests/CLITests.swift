@@ -502,22 +502,33 @@ struct CLITests {
         return (ws, drop)
     }
 
-    /// The store refusing (here a clock behind the log's last event) is no fault of the files: none
-    /// is rejected, each stays in the drop folder, and the run exits 3 saying why. Once the clock is
-    /// right, the next run takes them. `refs ingest` stops the same way.
+    /// A clock behind the log's last event is no fault of the files: no drop folder's run sets
+    /// anything aside (not even a bad file, or a link), each file stays, and the run exits 3
+    /// saying why. Once the clock is right, the next run takes them. `refs ingest` stops at the
+    /// first file it cannot record, rejecting none.
     @Test func aStoreThatRefusesRejectsNoFile() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let (ws, drop) = try workspaceWithADrop(in: root, recorded: "2026-12-01T09:00:00Z")
-        let refused = try panel(["refs", "inbox", "--workspace", ws])
-        #expect(refused.status == 3)
-        #expect(refused.error.contains("no record may be backdated"))
-        #expect(refused.error.contains("the run stopped: 1 file left in the drop folder, from \(drop)/a.xml on; run again once that is fixed"))
-        #expect(!refused.output.contains("rejected   "))
-        #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
+        try Data("junk\n".utf8).write(to: URL(fileURLWithPath: drop + "/bad.xml"))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/bad.xml")
+        try FileManager.default.createSymbolicLink(atPath: drop + "/link.xml", withDestinationPath: drop + "/a.xml")
+        try Data("junk\n".utf8).write(to: URL(fileURLWithPath: ws + "/inbox/bad-review.txt"))
+        for command in [["refs", "inbox"], ["inbox", "--settle", "0"]] {
+            let refused = try panel(command + ["--workspace", ws])
+            #expect(refused.status == 3, "\(command)")
+            #expect(refused.error.contains("cannot record anything at 2026-11-30T09:00:00.000Z: the log's last event"))
+            #expect(refused.error.contains("is at 2026-12-01T09:00:00.000Z, and no record may be backdated"))
+            #expect(refused.output.isEmpty)
+        }
+        for file in ["a.xml", "bad.xml", "link.xml"] { #expect(FileManager.default.fileExists(atPath: drop + "/" + file)) }
+        #expect(FileManager.default.fileExists(atPath: ws + "/inbox/bad-review.txt"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: drop + "/rejected").isEmpty)
+        try FileManager.default.removeItem(atPath: drop + "/bad.xml")
+        try FileManager.default.removeItem(atPath: drop + "/link.xml")
         let ingest = try panel(["refs", "ingest", drop + "/a.xml", "--workspace", ws, "--json"])
         #expect(ingest.status == 3)
+        #expect(ingest.error.contains("the run stopped: 1 file not recorded, from \(drop)/a.xml on; run again once that is fixed"))
         let report = try JSONSerialization.jsonObject(with: Data(ingest.output.utf8)) as? [String: Any]
         let stopped = report?["stopped"] as? [String: Any]
         #expect(stopped?["refused"] as? Bool == true)

@@ -429,21 +429,35 @@ struct ReferenceDropTests {
         #expect(reason.contains("truncated.xml:31:146: the file ends inside <p>"))
     }
 
-    /// The store refusing (a clock behind the log) or failing is no fault of the files: the run
-    /// stops, rejects nothing, moves nothing it did not record, and the next run takes them all.
+    /// The store refusing (a clock behind the log) or failing is no fault of the files. A clock
+    /// already behind the log refuses the run before it reads or moves anything; a store that
+    /// refuses part-way (here another process records a later event once the run has begun)
+    /// stops it: nothing rejected, nothing unrecorded moved, and the next run takes them all.
     @Test(arguments: StoreKind.available) func aStoreFaultLeavesTheFilesForTheNextRun(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         let folder = try drop(temporary)
-        let later = try ReferenceIngester(store: temporary.store, objects: temporary.objects, registry: ReferenceAdapterRegistry(),
-                                          clock: FixedClock(Timestamp.parse("2026-04-11T09:00:00Z")!), actor: "cron")
+        func ingester(at time: String) throws -> ReferenceIngester {
+            try ReferenceIngester(store: temporary.store, objects: temporary.objects, registry: ReferenceAdapterRegistry(),
+                                  clock: FixedClock(Timestamp.parse(time)!), actor: "cron")
+        }
+        let later = try ingester(at: "2026-04-11T09:00:00Z")
         #expect(later.ingest(paths: [Fixtures.path("references/crossref/crossref-deposit.xml")]).added > 0)
-        let refused = try ReferenceDrop(ingester: try ingester(temporary)).process(folder)
-        let stopped = try #require(refused.report.stopped)
+        #expect(throws: StoreError.backdated(time: "2026-04-10T09:00:00.000Z", last: "2026-04-11T09:00:00.000Z", sequence: 1)) {
+            try ReferenceDrop(ingester: try self.ingester(temporary)).process(folder)
+        }
+        #expect(names(folder, "processed").isEmpty && names(folder, "rejected").isEmpty)
+        // Part-way: the run's clock is right when it begins, and behind once another records later.
+        let overtaken = try ReferenceDrop(ingester: later) { step, _ in
+            if step == .ingest {
+                _ = try ingester(at: "2026-04-12T09:00:00Z").ingest(paths: [Fixtures.path("references/akn/unga-resolution-ai-panel.xml")])
+            }
+        }.process(folder)
+        let stopped = try #require(overtaken.report.stopped)
         #expect(stopped.refused && stopped.message.contains("no record may be backdated"))
         #expect(stopped.unrecorded == ["autonomous-replication.xml", "pubmed-ai-health.xml", "truncated.xml"].map { folder.appendingPathComponent($0).path })
-        #expect(refused.report.rejected.isEmpty && refused.report.added == 0 && refused.moved.isEmpty)
+        #expect(overtaken.report.rejected.isEmpty && overtaken.report.added == 0 && overtaken.moved.isEmpty)
         #expect(names(folder, "processed").isEmpty && names(folder, "rejected").isEmpty)
-        let next = try ReferenceDrop(ingester: later).process(folder)
+        let next = try ReferenceDrop(ingester: try ingester(at: "2026-04-12T10:00:00Z")).process(folder)
         #expect(next.report.stopped == nil && next.report.added == 5 && next.report.rejected.count == 1)
         #expect(names(folder, "processed") == ["autonomous-replication.xml", "pubmed-ai-health.xml"])
         #expect(try temporary.store.verifyState().isEmpty)

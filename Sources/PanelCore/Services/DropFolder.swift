@@ -88,7 +88,7 @@ public enum DropFolder {
     public static func prepare(_ folder: URL) throws -> (processed: URL, rejected: URL) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DropFolderError(path: folder.path, problem: "no such folder", missing: true)
+            throw DropFolderError(path: folder.path, problem: FileKind.of(folder.path) == nil ? "no such folder" : "not a folder", missing: true)
         }
         func own(_ name: String) throws -> URL {
             let url = folder.appendingPathComponent(name)

@@ -43,6 +43,7 @@ public struct ReferenceDrop {
         let folder = URL(fileURLWithPath: ReferenceIngester.absolute(folder.path))
         let manager = FileManager.default
         let (processed, rejected) = try DropFolder.prepare(folder)
+        try ingester.refuseIfBehind()
         var files: [URL] = []
         var setAside: [(name: String, url: URL, reason: String)] = []
         var left: [SkippedFile] = []
@@ -94,7 +95,7 @@ public struct ReferenceDrop {
                 try fault?(.writeReason, file.path)
                 let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt"])
                 try DropFolder.placing(in: rejected) {
-                    try Debris.writeAtomically(Data((why.joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                    try Debris.writeAtomically(Data((why.map(\.oneLine).joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
                 }
                 try fault?(.moveRejected, file.path)
                 try DropFolder.placing(in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }

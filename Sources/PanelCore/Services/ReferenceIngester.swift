@@ -377,6 +377,11 @@ public final class ReferenceIngester {
         }
     }
 
+    /// Refuses a run whose clock is behind the log, before it reads or moves anything.
+    public func refuseIfBehind() throws {
+        try store.refuseIfBehind(clock.now())
+    }
+
     /// A failure of the run rather than of the file being read: the store refused or failed (a
     /// clock behind the log, a locked, full or damaged database) or an object could not be written.
     /// What the database refused of the file's own data (a value over a limit, a constraint) is

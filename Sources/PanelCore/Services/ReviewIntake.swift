@@ -238,6 +238,8 @@ public final class ReviewIntake {
     /// name when left).
     public func processInbox(_ inbox: URL, settle: TimeInterval = 0) throws -> [(file: String, outcome: Outcome, place: String)] {
         let (processed, rejected) = try DropFolder.prepare(inbox)
+        // A clock behind the log records nothing: nothing is set aside either.
+        try store.refuseIfBehind(clock.now())
         var results: [(file: String, outcome: Outcome, place: String)] = []
         var files: [(name: String, url: URL)] = []
         var setAside: [(name: String, url: URL, outcome: Outcome)] = []
@@ -299,7 +301,7 @@ public final class ReviewIntake {
             case .rejected(let reasons), .refused(let reasons):
                 try fault?(.writeReason, file.path)
                 let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt", ".sig"], strict: hasSignature ? [".sig"] : [])
-                let reason = reasons.joined(separator: "\n") + "\n"
+                let reason = reasons.map(\.oneLine).joined(separator: "\n") + "\n"
                 try DropFolder.placing(in: rejected) {
                     try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
                 }

@@ -293,3 +293,21 @@ public struct ReferenceHit: Sendable, Equatable, Codable {
         self.snippet = snippet
     }
 }
+
+/// How far behind the log's last event a new event's time may be and still be recorded (at the
+/// last event's time): two commands that read the clock a moment apart and then queue for the
+/// writer's lock, on one machine or two. Anything older is a backdated record and refused.
+public let backdatingTolerance: TimeInterval = 5
+
+extension PanelStore {
+    /// Refuses, before anything is done, a run whose clock is behind the log's last event (as an
+    /// append would refuse each of its records): a drop folder's run would otherwise set files
+    /// aside while it can record nothing.
+    public func refuseIfBehind(_ now: Date) throws {
+        guard let head = try recordedHead(), head.sequence > 0,
+              let last = try events(after: head.sequence - 1, limit: 1).first,
+              let lastDate = Timestamp.parse(last.time),
+              lastDate.timeIntervalSince(now) > backdatingTolerance else { return }
+        throw StoreError.backdated(time: Timestamp.format(now), last: last.time, sequence: head.sequence)
+    }
+}

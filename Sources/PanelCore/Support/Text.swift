@@ -15,6 +15,28 @@ public enum ContentHash {
     }
 }
 
+extension String {
+    /// The text on one line, as a report prints a file's name: control characters (a newline, a
+    /// tab, an escape in a name) written as `\n`, `\t`, `\r` or `\u{1B}`, so that a name cannot
+    /// split a line of the report or forge one. JSON output escapes them itself, and a
+    /// reason file is written with them escaped too.
+    public var oneLine: String {
+        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
+        var escaped = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
+            case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
+            case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
+            case _ where scalar.properties.generalCategory == .control:
+                escaped.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
+    }
+}
+
 /// `1 day`, `2 days`: a count with its noun in the right number.
 public func counted(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
     "\(count) \(count == 1 ? singular : plural ?? singular + "s")"

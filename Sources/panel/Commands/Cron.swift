@@ -64,14 +64,15 @@ struct CronCommand: ParsableCommand {
     }
 
     /// Rejected files (exit 2) and refused ones (exit 3) are reported and set aside: the job goes on,
-    /// and ends with the code (or that of an earlier step that set files aside). Anything else stops it.
+    /// and ends with the code (or that of an earlier step that set files aside). Anything else (a
+    /// store that refuses, a clock behind the log, a busy folder) stops it.
     private func tolerated(_ step: () throws -> Void) throws -> ExitCode? {
         do {
             try step()
             return nil
-        } catch let code as ExitCode where code == Exit.badInput || code == Exit.refused {
+        } catch let setAside as FilesSetAside {
             Console.out("(some files were set aside with their reasons; continuing)")
-            return code
+            return setAside.code
         }
     }
 }

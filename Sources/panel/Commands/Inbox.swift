@@ -46,8 +46,8 @@ struct Inbox: ParsableCommand {
 
     /// Exit 2 when any file was rejected as bad input, else 3 when any was refused, else 0.
     static func exit(for outcomes: [ReviewIntake.Outcome]) throws {
-        if outcomes.contains(where: { if case .rejected = $0 { true } else { false } }) { throw Exit.badInput }
-        if outcomes.contains(where: { if case .refused = $0 { true } else { false } }) { throw Exit.refused }
+        if outcomes.contains(where: { if case .rejected = $0 { true } else { false } }) { throw FilesSetAside(code: Exit.badInput) }
+        if outcomes.contains(where: { if case .refused = $0 { true } else { false } }) { throw FilesSetAside(code: Exit.refused) }
     }
 
     func run() throws {

@@ -78,7 +78,7 @@ extension Refs {
                     messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed".oneLine],
                     code: stopped.refused ? Exit.refused : Exit.failure)
             }
-            if !report.rejected.isEmpty { throw Exit.badInput }
+            if !report.rejected.isEmpty { throw FilesSetAside(code: Exit.badInput) }
         }
 
         /// How many skipped files the text report names (JSON lists them all, up to the report's limit).
@@ -233,7 +233,8 @@ extension Refs {
                     ("keywords", metadata.keywords.joined(separator: ", ").nilIfBlank),
                     ("url", metadata.url),
                     // Records counted from 1, as warnings and errors count them.
-                    ("source", "\(reference.source) (record \(reference.recordIndex + 1))"),
+                    // The file's name as it was dropped, on one line (a name cannot forge a line here).
+                    ("source", "\(reference.source.oneLine) (record \(reference.recordIndex + 1))"),
                     ("object", reference.object),
                     ("canonical", reference.canonicalHash),
                     ("ingested", reference.ingestedAt),

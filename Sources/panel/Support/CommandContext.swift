@@ -352,24 +352,3 @@ final class Prefetch<Value: Sendable>: @unchecked Sendable {
         return try result.get()
     }
 }
-
-extension String {
-    /// The text on one line, as a report prints a file's name: control characters (a newline, a
-    /// tab, an escape in a name) written as `\n`, `\t`, `\r` or `\u{1B}`, so that a name cannot
-    /// split a line of the report or forge one. JSON output escapes them itself.
-    var oneLine: String {
-        guard unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return self }
-        var escaped = String.UnicodeScalarView()
-        for scalar in unicodeScalars {
-            switch scalar {
-            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
-            case "\t": escaped.append(contentsOf: "\\t".unicodeScalars)
-            case "\r": escaped.append(contentsOf: "\\r".unicodeScalars)
-            case _ where scalar.properties.generalCategory == .control:
-                escaped.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
-            default: escaped.append(scalar)
-            }
-        }
-        return String(escaped)
-    }
-}

@@ -12,6 +12,12 @@ enum Exit {
     static let usage = ExitCode(64)
 }
 
+/// A run that set files aside with their reasons (exit 2 rejected, 3 refused), having said so:
+/// `cron` goes on to its next step, and ends with the code. Anything else stops it.
+struct FilesSetAside: Error {
+    var code: ExitCode
+}
+
 /// A failure a command reports: its messages and its documented exit code.
 struct CommandFailure: Error {
     var messages: [String]
@@ -39,6 +45,8 @@ enum Failure {
             return nil
         case let exit as ExitCode:
             return ([], exit)
+        case let setAside as FilesSetAside:
+            return ([], setAside.code)
         case let failure as CommandFailure:
             return (failure.messages, failure.code)
         case let refusal as Refusal:
