@@ -334,16 +334,16 @@ extension Refs {
             let outcome = try Console.run { try ReferenceDrop(ingester: ingester, settle: settle.seconds).process(folder) }
             let report = outcome.report
             let flagged = try Ingest.flags(after: report, context: context)
-            if !json {
+            if json {
+                // Absolute and without `.` or `..`, as the report's own paths are.
+                let root = folder.standardizedFileURL
+                Console.out(try Console.json(DropReport(report: report, moved: outcome.moved.map {
+                    DropReport.Move(file: $0.file, place: $0.place, path: root.appendingPathComponent($0.place).path)
+                }, unmovable: outcome.unmovable.map(\.description))))
+            } else {
                 for moved in outcome.moved {
                     Console.out("\(moved.place.hasPrefix("rejected") ? "set aside" : "moved    ") \(moved.file) → \(moved.place)".oneLine, keeping: moved.file.oneLine)
                 }
-            }
-            if json {
-                Console.out(try Console.json(DropReport(report: report, moved: outcome.moved.map {
-                    DropReport.Move(file: $0.file, place: $0.place, path: folder.appendingPathComponent($0.place).path)
-                }, unmovable: outcome.unmovable.map(\.description))))
-            } else {
                 try Ingest.print(report, flagged: flagged, json: false)
             }
             // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
