@@ -286,26 +286,19 @@ public final class PanelXMLParser {
 /// is not plain UTF-8 or ASCII (a UTF-16 mark, a zero byte) is not judged: `<` is assumed.
 struct OpeningByte {
     private(set) var byte: UInt8?
-    private var found = false
 
     init(head: UnsafeRawBufferPointer) {
-        var start = 0
-        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
         if head.count >= 2, (head[0] == 0xFE && head[1] == 0xFF) || (head[0] == 0xFF && head[1] == 0xFE) || head.prefix(4).contains(0) {
             byte = UInt8(ascii: "<")
-            found = true
             return
         }
-        look(at: UnsafeRawBufferPointer(rebasing: head[start...]))
+        let bom = head.count >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF
+        look(at: UnsafeRawBufferPointer(rebasing: head[(bom ? 3 : 0)...]))
     }
 
     mutating func look(at bytes: UnsafeRawBufferPointer) {
-        guard !found else { return }
-        for value in bytes where value != 0x20 && value != 0x09 && value != 0x0A && value != 0x0D {
-            byte = value
-            found = true
-            return
-        }
+        guard byte == nil else { return }
+        byte = bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
     }
 }
 

@@ -115,7 +115,6 @@ public struct ReferenceDrop {
             return "processed/" + target
         }
         var moved: [(file: String, place: String)] = []
-        var movedFrom: [URL] = []
         var unmovable: [DropFolderError] = []
         for file in taken {
             // A folder that refuses one file is tried with the next (it may be that file's trouble);
@@ -123,14 +122,13 @@ public struct ReferenceDrop {
             do {
                 guard let place = try place(file) else { continue }
                 moved.append((file.lastPathComponent, place))
-                movedFrom.append(file)
             } catch let error as DropFolderError {
                 if !unmovable.contains(where: { $0.path == error.path }) { unmovable.append(error) }
             }
         }
         // The report names each file where it now is, not the drop folder it has left.
-        report.relocate(zip(movedFrom, moved).map { file, move in
-            (from: file.path, to: folder.appendingPathComponent(move.place).path)
+        report.relocate(moved.map { move in
+            (from: folder.appendingPathComponent(move.file).path, to: folder.appendingPathComponent(move.place).path)
         })
         return Outcome(report: report, moved: moved, unmovable: unmovable)
     }
