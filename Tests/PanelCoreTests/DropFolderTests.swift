@@ -138,16 +138,22 @@ struct DropFolderTests {
         try scratch.link("gone.xml", to: "/nonexistent/gone.xml")
         try scratch.link("elsewhere", to: FileManager.default.temporaryDirectory.path)
         try scratch.link("alias.xml", to: scratch.url.appendingPathComponent("one.xml").path)
+        // A drop folder's own files: its lock, and a set-aside file's reason (a reason alone is listed).
+        try scratch.file(DropFolder.lockName)
+        try scratch.file("rejected/bad.xml")
+        try scratch.file("rejected/bad.xml.reason.txt")
+        try scratch.file("rejected/stray.xml.reason.txt")
         let root = scratch.url.path
         let (files, missing, skipped) = ReferenceIngester.expand([root, "\(root)/pipe.xml", "\(root)/gone.xml", "\(root)/absent.xml"])
-        #expect(files.map(\.path) == ["\(root)/alias.xml", "\(root)/nested/two.nxml", "\(root)/one.xml"])
-        #expect(files.map(\.size) == [4, 4, 4])
+        #expect(files.map(\.path) == ["\(root)/alias.xml", "\(root)/nested/two.nxml", "\(root)/one.xml", "\(root)/rejected/bad.xml"])
+        #expect(files.map(\.size) == [4, 4, 4, 4])
         #expect(skipped.map(\.reason) == [
             "\(root)/.DS_Store: hidden (the name starts with a dot)",
             "\(root)/elsewhere: a symbolic link to a folder, not followed",
             "\(root)/export.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
             "\(root)/gone.xml: a symbolic link to /nonexistent/gone.xml, which does not exist",
             "\(root)/pipe.xml: a named pipe, not a regular file; not read",
+            "\(root)/rejected/stray.xml.reason.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
         ])
         #expect(missing.map(\.message) == [
             "\(root)/pipe.xml: a named pipe, not a regular file; not read",

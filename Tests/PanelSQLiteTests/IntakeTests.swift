@@ -68,7 +68,7 @@ struct IntakeTests {
     @Test(arguments: StoreKind.available) func inboxRecordsMovesAndExplains(kind: StoreKind) throws {
         let world = try ReviewWorld(kind: kind)
         try world.drop(Self.files)
-        let results = try world.intake().processInbox(world.inbox)
+        let results = try world.intake().processInbox(world.inbox).files
         #expect(results.map(\.file) == ["exp-12-replication.yaml", "exp-19-replication.csv", "exp-35-lines-out-of-range.yaml"])
         #expect(results[0].outcome == .recorded(review: "A-2026-002:expert-review:exp-12", comments: 4))
         #expect(results[1].outcome == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
@@ -95,7 +95,7 @@ struct IntakeTests {
                                        withDestinationPath: Fixtures.path(Self.files[0]))
         #expect(mkfifo(world.inbox.appendingPathComponent("pipe.yaml").path, 0o600) == 0)
         try manager.createDirectory(at: world.inbox.appendingPathComponent("later"), withIntermediateDirectories: true)
-        let results = try world.intake().processInbox(world.inbox, settle: 10)
+        let results = try world.intake().processInbox(world.inbox, settle: 10).files
         let inbox = world.inbox.path
         #expect(results.map(\.file) == ["linked.yaml", "pipe.yaml", "exp-12-replication.yaml", "exp-19-replication.csv", "later"])
         #expect(results.map(\.outcome) == [
@@ -110,7 +110,7 @@ struct IntakeTests {
         #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 1)
         // Settled, it is taken by the next run.
         try manager.setAttributes([.modificationDate: old], ofItemAtPath: world.inbox.appendingPathComponent("exp-19-replication.csv").path)
-        let next = try world.intake().processInbox(world.inbox, settle: 10)
+        let next = try world.intake().processInbox(world.inbox, settle: 10).files
         #expect(next.map(\.outcome).contains(.recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)))
         // Named on the command line, a pipe is refused too, without waiting for a writer.
         let pipe = world.temporary.directory.appendingPathComponent("named.yaml").path
@@ -123,7 +123,7 @@ struct IntakeTests {
         try world.drop([Self.files[0]])
         _ = try world.intake().processInbox(world.inbox)
         try world.drop([Self.files[0]])
-        let second = try world.intake().processInbox(world.inbox)
+        let second = try world.intake().processInbox(world.inbox).files
         #expect(second.map(\.outcome) == [.alreadyReceived])
         #expect(world.names(in: "processed") == ["exp-12-replication.1.yaml", "exp-12-replication.yaml"])
         #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 1)
@@ -163,6 +163,26 @@ struct IntakeTests {
         }
     }
 
+    /// processed/ refusing its files (here by the fault hook, as root is refused nothing): the
+    /// rejected file still goes to rejected/, every file is reported, the refusal is said once,
+    /// and the recorded files wait in the inbox for the next run, which moves them.
+    @Test func aFolderThatRefusesItsFilesLeavesTheRestOfTheRun() throws {
+        let world = try ReviewWorld(kind: .sqlite)
+        try world.drop(Self.files)
+        let refusal = DropFolderError(path: world.inbox.appendingPathComponent("processed").path,
+                                      problem: "cannot move files into it (Permission denied)")
+        let run = try world.intake(fault: { step, _ in if step == .moveProcessed { throw refusal } }).processInbox(world.inbox)
+        #expect(run.unmovable == [refusal])
+        #expect(run.files.map(\.place) == ["exp-12-replication.yaml", "exp-19-replication.csv", "rejected/exp-35-lines-out-of-range.yaml"])
+        #expect(run.files.map { if case .recorded = $0.outcome { true } else { false } } == [true, true, false])
+        #expect(world.waiting == ["exp-12-replication.yaml", "exp-19-replication.csv"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 2)
+        let next = try world.intake().processInbox(world.inbox)
+        #expect(next.unmovable.isEmpty && next.files.map(\.outcome) == [.alreadyReceived, .alreadyReceived])
+        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-19-replication.csv"])
+        #expect(world.waiting.isEmpty)
+    }
+
     @Test(arguments: StoreKind.available) func matrixRoundTripThroughTheInbox(kind: StoreKind) throws {
         let world = try ReviewWorld(kind: kind)
         try world.drop(Array(Self.files.prefix(2)))
@@ -175,7 +195,7 @@ struct IntakeTests {
             rows[index].responseText = "Handled in draft 2, \"as suggested\", with care."
         }
         try Data(CommentMatrix.csv(rows).utf8).write(to: world.inbox.appendingPathComponent("responses.csv"))
-        let results = try world.intake(actor: "exp-04").processInbox(world.inbox)
+        let results = try world.intake(actor: "exp-04").processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 7)])
         let comments = try world.temporary.store.comments(of: "A-2026-002")
         #expect(comments.allSatisfy { $0.response != nil })

@@ -52,7 +52,7 @@ struct SignedIntakeTests {
         let (world, keys) = try world(kind)
         _ = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
         _ = try signedReview("reviews/exp-19-replication.csv", in: world, key: keys.exp19.path)
-        let results = try intake(world, requireSignature: true).processInbox(world.inbox)
+        let results = try intake(world, requireSignature: true).processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-12", comments: 4),
                                            .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)])
         let reviews = try world.temporary.store.reviews(of: "A-2026-002")
@@ -66,7 +66,7 @@ struct SignedIntakeTests {
     }
 
     func rejection(_ world: ReviewWorld, requireSignature: Bool = false) throws -> String {
-        let results = try intake(world, requireSignature: requireSignature).processInbox(world.inbox)
+        let results = try intake(world, requireSignature: requireSignature).processInbox(world.inbox).files
         guard case .rejected(let reasons)? = results.first?.outcome else {
             Issue.record("not rejected: \(results)")
             return ""
@@ -114,7 +114,7 @@ struct SignedIntakeTests {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
         try FileManager.default.removeItem(at: file)
-        let results = try intake(world).processInbox(world.inbox)
+        let results = try intake(world).processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.rejected([
             "\(file.path).sig: a signature without its file (exp-12-replication.yaml is not in the inbox); send both together",
         ])])
@@ -136,7 +136,7 @@ struct SignedIntakeTests {
         try Data(CommentMatrix.csv(rows).utf8).write(to: matrix)
         try SSHKeygen.sign(matrix.path, key: keys.exp04.path)
         // The cron job runs the inbox; the signature says whose responses they are.
-        let results = try intake(world, actor: "cron").processInbox(world.inbox)
+        let results = try intake(world, actor: "cron").processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 4)])
         let event = try #require(try world.temporary.store.events(after: 0, limit: nil).last)
         #expect(event.type == ResponsesRecorded.type)

@@ -85,7 +85,7 @@ struct SpreadsheetTests {
     @Test(arguments: StoreKind.available) func aWorkbookInTheCommentTemplateLayoutGoesIn(kind: StoreKind) throws {
         let world = try ReviewWorld(kind: kind)
         try world.drop(["reviews/excel/exp-19-comment-template.xlsx"])
-        let results = try world.intake().processInbox(world.inbox)
+        let results = try world.intake().processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-19", comments: 3)])
         #expect(results.map(\.place) == ["processed/exp-19-comment-template.xlsx"])
         let comments = try world.temporary.store.comments(of: "A-2026-002")
@@ -141,7 +141,7 @@ struct SpreadsheetTests {
         let csv = CommentMatrix.csv(rows)
         #expect(csv.hasPrefix("\u{FEFF}comment_id,"))
         try Data(csv.utf8).write(to: world.inbox.appendingPathComponent("matrix.csv"))
-        let results = try world.intake(actor: "exp-04").processInbox(world.inbox)
+        let results = try world.intake(actor: "exp-04").processInbox(world.inbox).files
         #expect(results.map(\.outcome) == [.responses(assessment: "A-2026-002", count: 4)])
         #expect(try world.temporary.store.comments(of: "A-2026-002").first?.responseText == "Vu à São Paulo.")
     }

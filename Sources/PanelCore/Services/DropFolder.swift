@@ -83,6 +83,8 @@ public enum DropFolder {
     public static let ownFolders: Set<String> = ["processed", "rejected"]
     /// The file a run locks, so that two runs (a slow cron job and the next) never take the same files.
     public static let lockName = ".panel.lock"
+    /// What names the reason beside a file set aside in `rejected/`: `NAME.reason.txt`.
+    public static let reasonSuffix = ".reason.txt"
 
     /// `processed/` and `rejected/` in `folder`, made when missing.
     public static func prepare(_ folder: URL) throws -> (processed: URL, rejected: URL) {
@@ -124,7 +126,7 @@ public enum DropFolder {
         func exists(_ candidate: String) -> Bool { manager.fileExists(atPath: directory.appendingPathComponent(candidate).path) }
         func taken(_ candidate: String) -> Bool {
             reserved.contains(candidate) || exists(candidate)
-                || companions.contains { exists(candidate + $0) && exists(candidate + $0 + ".reason.txt") }
+                || companions.contains { exists(candidate + $0) && exists(candidate + $0 + reasonSuffix) }
                 || strict.contains { exists(candidate + $0) }
         }
         if !taken(name) { return name }

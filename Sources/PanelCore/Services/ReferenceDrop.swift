@@ -93,9 +93,9 @@ public struct ReferenceDrop {
             }
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
-                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt"])
+                let target = DropFolder.freeName(name, in: rejected, companions: [DropFolder.reasonSuffix])
                 try DropFolder.placing(in: rejected) {
-                    try Debris.writeAtomically(Data((why.map(\.oneLine).joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
+                    try Debris.writeAtomically(Data((why.map(\.oneLine).joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
                 }
                 try fault?(.moveRejected, file.path)
                 try DropFolder.placing(in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }

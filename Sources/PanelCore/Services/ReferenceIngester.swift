@@ -166,7 +166,8 @@ public final class ReferenceIngester {
     /// Files under the given paths: folders walked recursively in name order. A path given that
     /// is missing or not a readable kind of file is a rejection; what a folder walk passes over
     /// (hidden names, other extensions, links that lead nowhere, pipes and devices) is listed as
-    /// skipped with the reason, never dropped unsaid.
+    /// skipped with the reason, never dropped unsaid. Panel's own files in a drop folder (its lock,
+    /// and the reason beside each file set aside in `rejected/`) are passed over unlisted.
     public static func expand(_ paths: [String]) -> (files: [(path: String, size: Int)], missing: [Rejection], skipped: [SkippedFile]) {
         var files: [(String, Int)] = []
         var missing: [Rejection] = []
@@ -202,8 +203,11 @@ public final class ReferenceIngester {
             return ([], [SkippedFile(source: root, reason: "\(root)/: the folder cannot be read")])
         }
         let extensions = folderExtensions.sorted().map { "." + $0 }.joined(separator: " ")
+        let present = Set(names)
         for name in names {
             let full = (root as NSString).appendingPathComponent(name)
+            if name == DropFolder.lockName { continue }
+            if name.hasSuffix(DropFolder.reasonSuffix), present.contains(String(name.dropLast(DropFolder.reasonSuffix.count))) { continue }
             if name.hasPrefix(".") {
                 skipped.append(SkippedFile(source: full, reason: "\(full): hidden (the name starts with a dot)"))
                 continue

@@ -233,14 +233,14 @@ public final class ReviewIntake {
     /// Processes every file at the top of `inbox` in name order, as `DropFolder` sorts them: links,
     /// pipes and devices are set aside with the reason; files still arriving (dot or `.part` names,
     /// or modified less than `settle` seconds ago) and subfolders are left, and listed as `.left`.
-    /// Throws only when the fault hook stops the run.
-    /// Each file with its outcome and where it went (`processed/NAME` or `rejected/NAME`; its own
-    /// name when left).
-    public func processInbox(_ inbox: URL, settle: TimeInterval = 0) throws -> [(file: String, outcome: Outcome, place: String)] {
+    /// Throws when the store fails (nothing of the failing chunk is recorded or moved) or the fault
+    /// hook stops the run. A `processed/` or `rejected/` that refuses its files does not stop it:
+    /// those files stay in the inbox for the next run, and the folder is named once in `unmovable`.
+    public func processInbox(_ inbox: URL, settle: TimeInterval = 0) throws -> InboxRun {
         let (processed, rejected) = try DropFolder.prepare(inbox)
         // A clock behind the log records nothing: nothing is set aside either.
         try store.refuseIfBehind(clock.now())
-        var results: [(file: String, outcome: Outcome, place: String)] = []
+        var run = InboxRun()
         var files: [(name: String, url: URL)] = []
         var setAside: [(name: String, url: URL, outcome: Outcome)] = []
         var left: [(file: String, outcome: Outcome, place: String)] = []
@@ -252,7 +252,7 @@ public final class ReviewIntake {
             case .leave(let name, let reason): left.append((name, .left(reason), name))
             }
         }
-        try move(setAside, processed: processed, rejected: rejected, results: &results)
+        try move(setAside, processed: processed, rejected: rejected, run: &run)
         // A signature travels with its file; one without its file is set aside with the reason.
         let present = Set(files.map(\.name))
         let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
@@ -281,50 +281,69 @@ public final class ReviewIntake {
                     decided.append((file.name, file.url, outcome))
                 }
             }
-            try move(decided, processed: processed, rejected: rejected, results: &results)
+            try move(decided, processed: processed, rejected: rejected, run: &run)
         }
         let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
             "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
-        try move(orphaned, processed: processed, rejected: rejected, results: &results)
-        return results + left
+        try move(orphaned, processed: processed, rejected: rejected, run: &run)
+        run.files += left
+        return run
     }
 
     /// Moves decided files (and their signatures) to `processed/` or, with their reasons, to `rejected/`.
     private func move(_ decided: [(name: String, url: URL, outcome: Outcome)], processed: URL, rejected: URL,
-                      results: inout [(file: String, outcome: Outcome, place: String)]) throws {
-        let manager = FileManager.default
+                      run: inout InboxRun) throws {
         for (name, file, outcome) in decided {
-            let signature = URL(fileURLWithPath: file.path + ".sig")
-            let hasSignature = !name.hasSuffix(".sig") && manager.fileExists(atPath: signature.path)
-            let place: String
-            switch outcome {
-            case .rejected(let reasons), .refused(let reasons):
-                try fault?(.writeReason, file.path)
-                let target = DropFolder.freeName(name, in: rejected, companions: [".reason.txt", ".sig"], strict: hasSignature ? [".sig"] : [])
-                let reason = reasons.map(\.oneLine).joined(separator: "\n") + "\n"
-                try DropFolder.placing(in: rejected) {
-                    try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + ".reason.txt"))
-                }
-                try fault?(.moveRejected, file.path)
-                // The signature first: a crash between the two leaves the file, which the next run takes again.
-                try DropFolder.placing(in: rejected) {
-                    if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(target + ".sig")) }
-                    try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
-                }
-                place = "rejected/" + target
-            default:
-                try fault?(.moveProcessed, file.path)
-                let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
-                try DropFolder.placing(in: processed) {
-                    if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
-                    try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
-                }
-                place = "processed/" + target
+            // A folder that refuses one file is tried with the next (it may be that file's trouble);
+            // each folder's error is said once, and the file keeps its place in the inbox.
+            do {
+                run.files.append((name, outcome, try move(name, file, outcome, processed: processed, rejected: rejected)))
+            } catch let error as DropFolderError {
+                run.files.append((name, outcome, name))
+                if !run.unmovable.contains(where: { $0.path == error.path }) { run.unmovable.append(error) }
             }
-            results.append((name, outcome, place))
         }
     }
 
+    /// Moves one decided file (and its signature); where it went.
+    private func move(_ name: String, _ file: URL, _ outcome: Outcome, processed: URL, rejected: URL) throws -> String {
+        let manager = FileManager.default
+        let signature = URL(fileURLWithPath: file.path + ".sig")
+        let hasSignature = !name.hasSuffix(".sig") && manager.fileExists(atPath: signature.path)
+        switch outcome {
+        case .rejected(let reasons), .refused(let reasons):
+            try fault?(.writeReason, file.path)
+            let target = DropFolder.freeName(name, in: rejected, companions: [DropFolder.reasonSuffix, ".sig"], strict: hasSignature ? [".sig"] : [])
+            let reason = reasons.map(\.oneLine).joined(separator: "\n") + "\n"
+            try DropFolder.placing(in: rejected) {
+                try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
+            }
+            try fault?(.moveRejected, file.path)
+            // The signature first: a crash between the two leaves the file, which the next run takes again.
+            try DropFolder.placing(in: rejected) {
+                if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(target + ".sig")) }
+                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+            }
+            return "rejected/" + target
+        default:
+            try fault?(.moveProcessed, file.path)
+            let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
+            try DropFolder.placing(in: processed) {
+                if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
+                try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+            }
+            return "processed/" + target
+        }
+    }
+}
+
+/// What one run of the review inbox did.
+public struct InboxRun {
+    /// Each file with its outcome and where it is now: `processed/NAME` or `rejected/NAME`, or its
+    /// own name when it was left, or stayed because its folder refused it.
+    public var files: [(file: String, outcome: ReviewIntake.Outcome, place: String)] = []
+    /// Each of `processed/` and `rejected/` that refused its files, and why: those files stayed.
+    public var unmovable: [DropFolderError] = []
 }
 
 /// How large one review or response file may be: generous for the largest real review (a

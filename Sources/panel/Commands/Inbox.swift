@@ -15,7 +15,9 @@ struct Inbox: ParsableCommand {
             and devices are not read: they are set aside in rejected/ with the reason. Subfolders are not \
             read (references/, the reference drop folder, is left to 'refs inbox'). One run at a time \
             takes the inbox: a run started while another holds its lock (.panel.lock in it) does nothing \
-            and exits 5.
+            and exits 5. When processed/ or rejected/ refuses its files, every file is still reported, \
+            the files it refused stay in the inbox for the next run (a recorded one is then already \
+            received), and the run exits 1.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -57,11 +59,15 @@ struct Inbox: ParsableCommand {
         let lock = try FileLock.dropFolder(inbox)
         defer { lock?.release() }
         let intake = context.intake(workflows: try context.workflows, unattended: unattended)
-        let results = try Console.run { try intake.processInbox(inbox, settle: settle.seconds) }
+        let run = try Console.run { try intake.processInbox(inbox, settle: settle.seconds) }
+        let results = run.files
         for (file, outcome, place) in results {
             Self.report(file, outcome)
             switch outcome {
-            case .rejected, .refused: Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt".oneLine, keeping: place.oneLine)
+            case .rejected, .refused:
+                // A file its folder refused stays where it was; the refusal is said below.
+                guard place != file else { break }
+                Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt".oneLine, keeping: place.oneLine)
             default: break
             }
         }
@@ -70,6 +76,9 @@ struct Inbox: ParsableCommand {
         let left = results.filter { if case .left = $0.outcome { true } else { false } }.count
         Console.out("\(results.count - rejected - refused - left) recorded or already received, \(rejected) rejected, \(refused) refused"
             + (left > 0 ? ", \(left) left for a later run" : ""))
+        // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
+        for refusal in run.unmovable { Console.error(refusal.description.oneLine) }
+        if !run.unmovable.isEmpty { throw Exit.failure }
         try Self.exit(for: results.map(\.outcome))
     }
 }
