@@ -122,7 +122,7 @@ struct CLITests {
 
         let ingest = try panel(["refs", "ingest", fixture("references"), "--workspace", ws])
         #expect(ingest.status == 0, "\(ingest.output)\(ingest.error)")
-        #expect(ingest.output.contains("20 ingested, 1 duplicate, 0 rejected, 1 skipped; 10 files"))
+        #expect(ingest.output.contains("20 references ingested, 1 duplicate; 10 files read, 0 rejected, 1 skipped;"))
         #expect(ingest.output.contains("skipped    \(fixture("references"))/README.md: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it\n"))
         #expect(ingest.error.isEmpty, "no progress when stderr is not a terminal")
 
@@ -153,7 +153,7 @@ struct CLITests {
         let bad = try panel(["refs", "ingest", fixture("references-bad"), "--workspace", ws])
         #expect(bad.status == 2)
         #expect(bad.output.contains("rejected   \(fixture("references-bad"))/mismatched-tags.xml:12:111: Opening and ending tag mismatch"))
-        #expect(bad.output.contains("0 ingested, 0 duplicate, 7 rejected"))
+        #expect(bad.output.contains("0 references ingested, 0 duplicate; 7 files read, 7 rejected;"))
 
         let log = try panel(["log", "--format", "json", "--workspace", ws])
         let events = try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]]
@@ -477,12 +477,12 @@ struct CLITests {
         let early = try panel(["refs", "inbox", "--workspace", ws])
         #expect(early.status == 0, "\(early.error)")
         #expect(early.output.contains("skipped    \(drop)/a.xml: left for the next run: modified 0 s ago, less than 10 s"))
-        #expect(early.output.contains("0 ingested, 0 duplicate, 0 rejected, 1 skipped; 0 files"))
+        #expect(early.output.contains("0 references ingested, 0 duplicate; 0 files read, 0 rejected, 1 skipped;"))
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/a.xml")
         let later = try panel(["refs", "inbox", "--workspace", ws])
         #expect(later.status == 0, "\(later.error)")
         #expect(later.output.contains("moved     a.xml → processed/a.xml"))
-        #expect(later.output.contains("1 ingested, 0 duplicate, 0 rejected; 1 files"))
+        #expect(later.output.contains("1 reference ingested, 0 duplicate; 1 file read, 0 rejected;"))
         // --format on ingest names the XML format; asking it for JSON is a usage error that says where JSON is.
         let format = try panel(["refs", "ingest", fixture("references/jats"), "--format", "json", "--workspace", ws])
         #expect(format.status == 64)

@@ -112,11 +112,11 @@ extension Refs {
                 if report.skipped > shownSkips { line("skipped    … and \(report.skipped - shownSkips) more (--json lists them)") }
                 for rejection in report.rejected { line("rejected   \(rejection.message)") }
                 let megabytes = Double(report.bytes) / 1_048_576
-                line(String(
-                    format: "%d ingested, %d duplicate, %d rejected%@; %d files, %@ MB in %.2f s",
-                    report.added, report.duplicates, report.rejected.count,
-                    report.skipped > 0 ? ", \(report.skipped) skipped" : "", report.files,
-                    megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes), report.seconds))
+                // References first (a file may hold many), then files.
+                line("\(counted(report.added, "reference")) ingested, \(report.duplicates) duplicate; "
+                     + "\(counted(report.files, "file")) read, \(report.rejected.count) rejected"
+                     + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
+                     + "; \(megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes)) MB in \(String(format: "%.2f", report.seconds)) s")
                 if report.stopped != nil, report.ruleMatches > 0 {
                     line("rules: \(report.ruleMatches) matches; flags not evaluated, as the run stopped (the next run or digest raises them)")
                 } else if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
