@@ -105,6 +105,29 @@ struct CLITests {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the package first: \(Self.binary.path)")
     }
 
+    /// `--jobs N` from the command line: the same references and ids as one thread; a count out of
+    /// range (a negative one too, which reads like an option) is a usage error that says the range.
+    @Test func jobsIngestAsOneThreadDoes() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func ingested(_ jobs: String) throws -> [String] {
+            let ws = root.appendingPathComponent("ws-\(jobs)").path
+            #expect(try panel(["init", ws, "--config", fixture("panel.yaml")]).status == 0)
+            let run = try panel(["refs", "ingest", fixture("references"), "--jobs", jobs, "--json", "--workspace", ws])
+            #expect(run.status == 0, "\(run.error)")
+            let report = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any]
+            return try #require(report?["references"] as? [String])
+        }
+        let one = try ingested("1")
+        #expect(one.count == 20)
+        #expect(try ingested("2") == one)
+        for bad in ["0", "-1", "65"] {
+            let refused = try panel(["refs", "ingest", fixture("references"), "--jobs", bad, "--workspace", root.path])
+            #expect(refused.status == 64, "--jobs \(bad): \(refused.error)")
+            #expect(refused.error.contains("--jobs must be between 1 and 64, not \(bad)"), "\(refused.error)")
+        }
+    }
+
     @Test func initIngestSearchShowVerify() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -394,7 +394,8 @@ struct SettleOption: ParsableArguments {
 
 /// `--jobs N` for the commands that ingest references.
 struct JobsOption: ParsableArguments {
-    @Option(name: .customLong("jobs"), help: ArgumentHelp("""
+    // Unconditional: `--jobs -1` is a count out of range, not a missing value.
+    @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("""
         Threads (1 to 64) that parse, extract, hash and match files while one writer records them, in \
         the same order and with the same result as one thread (files over 4 MB are always streamed \
         by the writer).
