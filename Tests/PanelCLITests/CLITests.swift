@@ -126,6 +126,12 @@ struct CLITests {
             #expect(refused.status == 64, "--jobs \(bad): \(refused.error)")
             #expect(refused.error.contains("--jobs must be between 1 and 64, not \(bad)"), "\(refused.error)")
         }
+        // Its value missing, the option after it (here one hoisted from before the subcommand) is not taken for it.
+        let missing = try panel(["--workspace", root.path, "refs", "ingest", fixture("references"), "--jobs"])
+        #expect(missing.status == 64)
+        #expect(missing.error.contains("the count (1 to 64) is missing: --workspace is the next option"), "\(missing.error)")
+        let word = try panel(["refs", "ingest", fixture("references"), "--jobs", "two", "--workspace", root.path])
+        #expect(word.status == 64 && word.error.contains("not a whole number from 1 to 64"), "\(word.error)")
     }
 
     @Test func initIngestSearchShowVerify() throws {
@@ -565,6 +571,34 @@ struct CLITests {
         let later = try panel(["refs", "inbox", "--workspace", ws], environment: ["PANEL_NOW": "2026-12-02T09:00:00Z"])
         #expect(later.status == 0, "\(later.error)")
         #expect(later.output.contains("moved     a.xml → processed/a.xml"))
+    }
+
+    /// A folder that cannot take one file (here rejected/: the reason's name is over the file
+    /// system's limit, which refuses root too) does not hide the run: the other files move, the
+    /// report is whole and says which file stayed, the folder is named once, and the exit is 1.
+    /// Both inboxes alike.
+    @Test func aFolderThatRefusesAFileLeavesTheRestOfTheReport() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root)
+        let long = String(repeating: "x", count: 245) + ".xml"  // NAME.reason.txt: 256 bytes
+        for (arguments, folder) in [(["refs", "inbox"], drop), (["inbox", "--settle", "0"], ws + "/inbox")] {
+            for name in [long, "short.xml"] {
+                try Data("not xml".utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
+                try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: folder + "/" + name)
+            }
+            let run = try panel(arguments + ["--workspace", ws])
+            #expect(run.status == 1, "\(arguments): \(run.output)\(run.error)")
+            let refusals = run.error.split(separator: "\n").filter { $0.contains("\(folder)/rejected: cannot take \(long)") }
+            #expect(refusals.count == 1, "\(arguments): \(run.error)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/" + long), "\(arguments)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/rejected/short.xml"), "\(arguments)")
+            #expect(run.output.contains(long) && run.output.contains("short.xml"), "\(arguments): \(run.output)")
+            if arguments == ["inbox", "--settle", "0"] {
+                #expect(run.output.contains("stays in the inbox: its folder refused it"), "\(run.output)")
+            }
+            try FileManager.default.removeItem(atPath: folder + "/" + long)
+        }
     }
 
     /// Two runs on one drop folder (a slow cron job and the next): the second does nothing and

@@ -138,12 +138,13 @@ public enum DropFolder {
         return "\(stem).\(index)\(ext)"
     }
 
-    /// Runs `body`, which writes into `folder`; a failure names the folder, which is what needs fixing.
-    public static func placing(in folder: URL, _ body: () throws -> Void) throws {
+    /// Runs `body`, which puts the file `name` (or its reason) into `folder`; a failure names the
+    /// folder, which is usually what needs fixing, and the file it met first.
+    public static func placing(_ name: String, in folder: URL, _ body: () throws -> Void) throws {
         do {
             try body()
         } catch {
-            throw DropFolderError(path: folder.path, problem: "cannot move files into it (\(describe(error))); what this run read is recorded, and the next run moves it once the folder is writable")
+            throw DropFolderError(path: folder.path, problem: "cannot take \(name) (\(describe(error))); the files it refuses stay in the drop folder, and the next run moves them (what was recorded stays recorded)")
         }
     }
 

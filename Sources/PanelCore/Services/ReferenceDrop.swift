@@ -94,11 +94,11 @@ public struct ReferenceDrop {
             if let why = reasons[file.path] {
                 try fault?(.writeReason, file.path)
                 let target = DropFolder.freeName(name, in: rejected, companions: [DropFolder.reasonSuffix])
-                try DropFolder.placing(in: rejected) {
+                try DropFolder.placing(name, in: rejected) {
                     try Debris.writeAtomically(Data((why.map(\.oneLine).joined(separator: "\n") + "\n").utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
                 }
                 try fault?(.moveRejected, file.path)
-                try DropFolder.placing(in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }
+                try DropFolder.placing(name, in: rejected) { try manager.moveItem(at: file, to: rejected.appendingPathComponent(target)) }
                 return "rejected/" + target
             }
             try fault?(.moveProcessed, file.path)
@@ -111,7 +111,7 @@ public struct ReferenceDrop {
                 report.warnings.append("\(processed.appendingPathComponent(target).path): processed/\(taken), the name planned for it, was taken "
                                        + "while the run went on (by another process?); references recorded from it in this run name processed/\(taken)")
             }
-            try DropFolder.placing(in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
+            try DropFolder.placing(name, in: processed) { try manager.moveItem(at: file, to: processed.appendingPathComponent(target)) }
             return "processed/" + target
         }
         var moved: [(file: String, place: String)] = []

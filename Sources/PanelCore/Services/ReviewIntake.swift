@@ -315,12 +315,12 @@ public final class ReviewIntake {
             try fault?(.writeReason, file.path)
             let target = DropFolder.freeName(name, in: rejected, companions: [DropFolder.reasonSuffix, ".sig"], strict: hasSignature ? [".sig"] : [])
             let reason = reasons.map(\.oneLine).joined(separator: "\n") + "\n"
-            try DropFolder.placing(in: rejected) {
+            try DropFolder.placing(name, in: rejected) {
                 try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
             }
             try fault?(.moveRejected, file.path)
             // The signature first: a crash between the two leaves the file, which the next run takes again.
-            try DropFolder.placing(in: rejected) {
+            try DropFolder.placing(name, in: rejected) {
                 if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(target + ".sig")) }
                 try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
             }
@@ -328,7 +328,7 @@ public final class ReviewIntake {
         default:
             try fault?(.moveProcessed, file.path)
             let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
-            try DropFolder.placing(in: processed) {
+            try DropFolder.placing(name, in: processed) {
                 if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
                 try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
             }

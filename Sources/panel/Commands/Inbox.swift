@@ -64,9 +64,11 @@ struct Inbox: ParsableCommand {
         for (file, outcome, place) in results {
             Self.report(file, outcome)
             switch outcome {
+            case .left: break
+            case _ where place == file:
+                // Its folder refused it (said on stderr below): it waits in the inbox for the next run.
+                Console.out("           stays in the inbox: its folder refused it; the next run moves it")
             case .rejected, .refused:
-                // A file its folder refused stays where it was; the refusal is said below.
-                guard place != file else { break }
                 Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt".oneLine, keeping: place.oneLine)
             default: break
             }

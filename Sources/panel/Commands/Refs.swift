@@ -18,7 +18,8 @@ extension Refs {
                 Formats are detected from the root element: JATS, Akoma Ntoso, PubMed/MEDLINE, Crossref, \
                 Atom, RSS, and the generic mappings of panel.yaml. Folders are walked recursively \
                 (.xml .nxml .jats .akn .atom .rss .rdf); other files there, hidden names, links that lead \
-                nowhere, pipes and devices are listed as skipped. Collections are streamed record by record. \
+                nowhere, pipes and devices are listed as skipped (but not a drop folder's own .panel.lock, \
+                nor a NAME.reason.txt beside its NAME). Collections are streamed record by record. \
                 Duplicates (same DOI, PMID, FRBR URI or canonical XML) are skipped and reported. \
                 A bad file is reported and skipped; the exit code is 2 when any file was rejected.
                 """)
@@ -394,13 +395,22 @@ struct SettleOption: ParsableArguments {
 
 /// `--jobs N` for the commands that ingest references.
 struct JobsOption: ParsableArguments {
-    // Unconditional: `--jobs -1` is a count out of range, not a missing value.
+    // Unconditional: `--jobs -1` is a count out of range, not a missing value; and what follows
+    // `--jobs` when its value is missing (`--json`, a hoisted `--workspace`) is said to be missing.
     @Option(name: .customLong("jobs"), parsing: .unconditional, help: ArgumentHelp("""
         Threads (1 to 64) that parse, extract, hash and match files while one writer records them, in \
         the same order and with the same result as one thread (files over 4 MB are always streamed \
         by the writer).
-        """, valueName: "N"))
+        """, valueName: "N"), transform: JobsOption.count)
     var count: Int = 1
+
+    static func count(_ text: String) throws -> Int {
+        guard let count = Int(text) else {
+            throw ValidationError(text.hasPrefix("--") ? "the count (1 to 64) is missing: \(text) is the next option"
+                                                       : "not a whole number from 1 to 64")
+        }
+        return count
+    }
 
     func validate() throws {
         if count < 1 || count > 64 { throw ValidationError("--jobs must be between 1 and 64, not \(count)") }
