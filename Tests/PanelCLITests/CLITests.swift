@@ -581,7 +581,7 @@ struct CLITests {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let (ws, drop) = try workspaceWithADrop(in: root)
-        let long = String(repeating: "x", count: 245) + ".xml"  // NAME.reason.txt: 256 bytes
+        let long = String(repeating: "x", count: 245) + ".xml"  // NAME.reason.txt: 260 bytes, over NAME_MAX (255)
         for (arguments, folder) in [(["refs", "inbox"], drop), (["inbox", "--settle", "0"], ws + "/inbox")] {
             for name in [long, "short.xml"] {
                 try Data("not xml".utf8).write(to: URL(fileURLWithPath: folder + "/" + name))

@@ -183,6 +183,29 @@ struct IntakeTests {
         #expect(world.waiting.isEmpty)
     }
 
+    /// A store that refuses part-way (here in the second chunk, one file a chunk) stops the run:
+    /// what the first chunk recorded is moved and reported, that chunk's file and every later one
+    /// stay in the inbox unrecorded (none rejected), and the next run takes them.
+    @Test(arguments: StoreKind.available) func aStoreThatStopsTheRunKeepsWhatItMoved(kind: StoreKind) throws {
+        let world = try ReviewWorld(kind: kind)
+        try world.drop(Self.files)
+        let second = world.inbox.appendingPathComponent("exp-19-replication.csv").path
+        let refusal = StoreError.backdated(time: "2026-04-10T09:00:00.000Z", last: "2026-04-11T09:00:00.000Z", sequence: 9)
+        let intake = world.intake(fault: { step, path in if step == .record && path == second { throw refusal } })
+        intake.batchSize = 1
+        let run = try intake.processInbox(world.inbox)
+        let stopped = try #require(run.stopped)
+        #expect(stopped.refused && stopped.unrecorded == [second, world.inbox.appendingPathComponent("exp-35-lines-out-of-range.yaml").path])
+        #expect(run.files.map(\.place) == ["processed/exp-12-replication.yaml"])
+        #expect(world.waiting == ["exp-19-replication.csv", "exp-35-lines-out-of-range.yaml"])
+        #expect(world.names(in: "rejected").isEmpty)
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").map(\.reviewer) == ["exp-12"])
+        let next = try world.intake().processInbox(world.inbox)
+        #expect(next.stopped == nil && world.waiting.isEmpty)
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").map(\.reviewer) == ["exp-12", "exp-19"])
+        #expect(world.names(in: "rejected") == ["exp-35-lines-out-of-range.yaml", "exp-35-lines-out-of-range.yaml.reason.txt"])
+    }
+
     @Test(arguments: StoreKind.available) func matrixRoundTripThroughTheInbox(kind: StoreKind) throws {
         let world = try ReviewWorld(kind: kind)
         try world.drop(Array(Self.files.prefix(2)))

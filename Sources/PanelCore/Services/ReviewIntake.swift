@@ -233,9 +233,12 @@ public final class ReviewIntake {
     /// Processes every file at the top of `inbox` in name order, as `DropFolder` sorts them: links,
     /// pipes and devices are set aside with the reason; files still arriving (dot or `.part` names,
     /// or modified less than `settle` seconds ago) and subfolders are left, and listed as `.left`.
-    /// Throws when the store fails (nothing of the failing chunk is recorded or moved) or the fault
-    /// hook stops the run. A `processed/` or `rejected/` that refuses its files does not stop it:
-    /// those files stay in the inbox for the next run, and the folder is named once in `unmovable`.
+    /// A store that refuses or fails (a clock behind the log, a full, locked or damaged database)
+    /// stops the run in `stopped`: the chunk it met recorded nothing, and that chunk's files and
+    /// every later one stay in the inbox, none rejected, while what earlier chunks moved is still
+    /// reported. A `processed/` or `rejected/` that refuses its files does not stop it: those files
+    /// stay in the inbox for the next run, and the folder is named once in `unmovable`. Throws
+    /// when the inbox cannot be read, or the fault hook stops the run.
     public func processInbox(_ inbox: URL, settle: TimeInterval = 0) throws -> InboxRun {
         let (processed, rejected) = try DropFolder.prepare(inbox)
         // A clock behind the log records nothing: nothing is set aside either.
@@ -263,31 +266,48 @@ public final class ReviewIntake {
             start += chunk.count
             // Record the chunk in one transaction; move nothing until it has committed.
             var decided: [(name: String, url: URL, outcome: Outcome)] = []
-            try store.writeBatch { batch in
-                for file in chunk {
-                    try fault?(.read, file.url.path)
-                    if let refusal = oversized(file.url.path) {
-                        decided.append((file.name, file.url, refusal))
-                        continue
-                    }
-                    guard let data = FileManager.default.contents(atPath: file.url.path) else {
-                        decided.append((file.name, file.url, .rejected(["\(file.url.path): cannot read the file"])))
-                        continue
-                    }
-                    let signature = try SignedFile.signatureText(for: file.url.path)
-                    let outcome = try batch.file { session in
-                        try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)
-                    }
-                    decided.append((file.name, file.url, outcome))
-                }
+            do {
+                try record(chunk, into: &decided)
+            } catch where ReferenceIngester.isRunFault(error) {
+                // Nothing of the chunk was recorded: what was read of the state while deciding it goes too.
+                assessments = [:]
+                members = nil
+                run.stopped = IngestStop(message: ReferenceIngester.runFaultMessage(error), refused: ReferenceIngester.isRefusal(error),
+                                         unrecorded: files[chunk.startIndex...].map(\.url.path))
+                break
             }
             try move(decided, processed: processed, rejected: rejected, run: &run)
         }
-        let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
-            "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
-        try move(orphaned, processed: processed, rejected: rejected, run: &run)
+        // A stopped run sets nothing more aside: the signatures wait with the unrecorded files.
+        if run.stopped == nil {
+            let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
+                "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
+            try move(orphaned, processed: processed, rejected: rejected, run: &run)
+        }
         run.files += left
         return run
+    }
+
+    /// Records one chunk of files in one transaction; each file's outcome goes to `decided`.
+    private func record(_ chunk: ArraySlice<(name: String, url: URL)>, into decided: inout [(name: String, url: URL, outcome: Outcome)]) throws {
+        try store.writeBatch { batch in
+            for file in chunk {
+                try fault?(.read, file.url.path)
+                if let refusal = oversized(file.url.path) {
+                    decided.append((file.name, file.url, refusal))
+                    continue
+                }
+                guard let data = FileManager.default.contents(atPath: file.url.path) else {
+                    decided.append((file.name, file.url, .rejected(["\(file.url.path): cannot read the file"])))
+                    continue
+                }
+                let signature = try SignedFile.signatureText(for: file.url.path)
+                let outcome = try batch.file { session in
+                    try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)
+                }
+                decided.append((file.name, file.url, outcome))
+            }
+        }
     }
 
     /// Moves decided files (and their signatures) to `processed/` or, with their reasons, to `rejected/`.
@@ -344,6 +364,9 @@ public struct InboxRun {
     public var files: [(file: String, outcome: ReviewIntake.Outcome, place: String)] = []
     /// Each of `processed/` and `rejected/` that refused its files, and why: those files stayed.
     public var unmovable: [DropFolderError] = []
+    /// Set when the store refused or failed part-way: the run stopped there, and the files from
+    /// the chunk it met on stay in the inbox, unrecorded.
+    public var stopped: IngestStop?
 }
 
 /// How large one review or response file may be: generous for the largest real review (a

@@ -17,7 +17,9 @@ struct Inbox: ParsableCommand {
             takes the inbox: a run started while another holds its lock (.panel.lock in it) does nothing \
             and exits 5. When processed/ or rejected/ refuses its files, every file is still reported, \
             the files it refused stay in the inbox for the next run (a recorded one is then already \
-            received), and the run exits 1.
+            received), and the run exits 1. When the store refuses or fails (a clock behind the log, a full \
+            disk), the run stops there: what it moved before is reported, the files it did not record \
+            stay in the inbox for the next run, and it exits 3 (refused) or 1.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -80,6 +82,8 @@ struct Inbox: ParsableCommand {
             + (left > 0 ? ", \(left) left for a later run" : ""))
         // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
         for refusal in run.unmovable { Console.error(refusal.description.oneLine) }
+        // So is a store that stopped the run (exit 3 when it refused): the files it met wait in the inbox.
+        if let stopped = run.stopped { throw Refs.Ingest.failure(stopped, left: "left in the inbox") }
         if !run.unmovable.isEmpty { throw Exit.failure }
         try Self.exit(for: results.map(\.outcome))
     }

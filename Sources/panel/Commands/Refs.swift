@@ -72,14 +72,17 @@ extension Refs {
         /// of the store, said on standard error with what became of the files it did not record
         /// (`left`); else 2 when a file was rejected.
         static func exit(for report: IngestReport, left: String) throws {
-            if let stopped = report.stopped {
-                let first = stopped.unrecorded.first.map { ", from \($0) on" } ?? ""
-                // A failure, not an exit code: `cron` goes on past files set aside, but not past this.
-                throw CommandFailure(
-                    messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed".oneLine],
-                    code: stopped.refused ? Exit.refused : Exit.failure)
-            }
+            if let stopped = report.stopped { throw failure(stopped, left: left) }
             if !report.rejected.isEmpty { throw FilesSetAside(code: Exit.badInput) }
+        }
+
+        /// A run the store stopped: why, and how many files it left where (exit 3 refused, else 1).
+        /// A failure, not an exit code: `cron` goes on past files set aside, but not past this.
+        static func failure(_ stopped: IngestStop, left: String) -> CommandFailure {
+            let first = stopped.unrecorded.first.map { ", from \($0) on" } ?? ""
+            return CommandFailure(
+                messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed".oneLine],
+                code: stopped.refused ? Exit.refused : Exit.failure)
         }
 
         /// How many skipped files the text report names (JSON lists them all, up to the report's limit).
