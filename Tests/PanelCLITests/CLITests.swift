@@ -129,9 +129,12 @@ struct CLITests {
         // Its value missing, the option after it (here one hoisted from before the subcommand) is not taken for it.
         let missing = try panel(["--workspace", root.path, "refs", "ingest", fixture("references"), "--jobs"])
         #expect(missing.status == 64)
-        #expect(missing.error.contains("the count (1 to 64) is missing: --workspace is the next option"), "\(missing.error)")
+        #expect(missing.error.contains("its value (a whole number from 1 to 64) is missing"), "\(missing.error)")
         let word = try panel(["refs", "ingest", fixture("references"), "--jobs", "two", "--workspace", root.path])
         #expect(word.status == 64 && word.error.contains("not a whole number from 1 to 64"), "\(word.error)")
+        // --settle alike: a negative number is out of range, not a missing value.
+        let settle = try panel(["refs", "inbox", "--settle", "-1", "--workspace", root.path])
+        #expect(settle.status == 64 && settle.error.contains("--settle must be between 0 and 86400 seconds, not -1"), "\(settle.error)")
     }
 
     @Test func initIngestSearchShowVerify() throws {
@@ -573,32 +576,73 @@ struct CLITests {
         #expect(later.output.contains("moved     a.xml → processed/a.xml"))
     }
 
-    /// A folder that cannot take one file (here rejected/: the reason's name is over the file
-    /// system's limit, which refuses root too) does not hide the run: the other files move, the
-    /// report is whole and says which file stayed, the folder is named once, and the exit is 1.
-    /// Both inboxes alike.
+    /// A folder that cannot take a file (here rejected/, made unwritable: immutable for root, whom
+    /// permissions do not stop) does not hide the run: the other files move, the report is whole
+    /// and says which file stayed, the folder is named once, and the exit is 1. Both inboxes alike;
+    /// once the folder is writable again, the next run moves the file.
     @Test func aFolderThatRefusesAFileLeavesTheRestOfTheReport() throws {
         let root = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
         let (ws, drop) = try workspaceWithADrop(in: root)
-        let long = String(repeating: "x", count: 245) + ".xml"  // NAME.reason.txt: 260 bytes, over NAME_MAX (255)
         for (arguments, folder) in [(["refs", "inbox"], drop), (["inbox", "--settle", "0"], ws + "/inbox")] {
-            for name in [long, "short.xml"] {
+            for name in ["bad.xml", "worse.xml"] {
                 try Data("not xml".utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
                 try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: folder + "/" + name)
             }
-            let run = try panel(arguments + ["--workspace", ws])
+            try FileManager.default.createDirectory(atPath: folder + "/rejected", withIntermediateDirectories: true)
+            try Self.writable(folder + "/rejected", false)
+            let run: Result
+            do {
+                defer { try? Self.writable(folder + "/rejected", true) }
+                run = try panel(arguments + ["--workspace", ws])
+            }
             #expect(run.status == 1, "\(arguments): \(run.output)\(run.error)")
-            let refusals = run.error.split(separator: "\n").filter { $0.contains("\(folder)/rejected: cannot take \(long)") }
+            let refusals = run.error.split(separator: "\n").filter { $0.contains("\(folder)/rejected: cannot take bad.xml") }
             #expect(refusals.count == 1, "\(arguments): \(run.error)")
-            #expect(FileManager.default.fileExists(atPath: folder + "/" + long), "\(arguments)")
-            #expect(FileManager.default.fileExists(atPath: folder + "/rejected/short.xml"), "\(arguments)")
-            #expect(run.output.contains(long) && run.output.contains("short.xml"), "\(arguments): \(run.output)")
-            if arguments == ["inbox", "--settle", "0"] {
+            #expect(FileManager.default.fileExists(atPath: folder + "/bad.xml") && FileManager.default.fileExists(atPath: folder + "/worse.xml"))
+            #expect(run.output.contains("bad.xml") && run.output.contains("worse.xml"), "\(arguments): \(run.output)")
+            if arguments == ["refs", "inbox"] {
+                #expect(run.output.contains("moved     a.xml → processed/a.xml"), "\(run.output)")
+            } else {
                 #expect(run.output.contains("stays in the inbox: its folder refused it"), "\(run.output)")
             }
-            try FileManager.default.removeItem(atPath: folder + "/" + long)
+            let next = try panel(arguments + ["--workspace", ws])
+            #expect(next.status == 2, "\(arguments): \(next.error)")
+            #expect(FileManager.default.fileExists(atPath: folder + "/rejected/bad.xml") && FileManager.default.fileExists(atPath: folder + "/rejected/worse.xml"))
         }
+    }
+
+    /// Makes a folder refuse (or take again) new files: by permissions, or for root, whom they do
+    /// not stop, by the immutable attribute.
+    static func writable(_ path: String, _ writable: Bool) throws {
+        guard geteuid() == 0 else {
+            return try FileManager.default.setAttributes([.posixPermissions: writable ? 0o755 : 0o555], ofItemAtPath: path)
+        }
+        let chattr = Process()
+        chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        chattr.arguments = [writable ? "-i" : "+i", path]
+        try chattr.run()
+        chattr.waitUntilExit()
+        #expect(chattr.terminationStatus == 0, "chattr \(writable ? "-i" : "+i") \(path)")
+    }
+
+    /// `cron` without --references takes the workspace's own drop folder, inbox/references/, as
+    /// `refs inbox` does; without that folder it says it skipped the step.
+    @Test func cronTakesTheWorkspacesDropFolderByDefault() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, drop) = try workspaceWithADrop(in: root)
+        try Data("not xml".utf8).write(to: URL(fileURLWithPath: drop + "/bad.xml"))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-3_600)], ofItemAtPath: drop + "/bad.xml")
+        let site = root.appendingPathComponent("site").path
+        let run = try panel(["cron", "--workspace", ws, "--site", site])
+        #expect(run.status == 2, "\(run.output)\(run.error)")
+        #expect(run.output.contains("== references: \(drop)\n"), "\(run.output)")
+        #expect(FileManager.default.fileExists(atPath: drop + "/processed/a.xml") && FileManager.default.fileExists(atPath: drop + "/rejected/bad.xml"))
+        try FileManager.default.removeItem(atPath: drop)
+        let without = try panel(["cron", "--workspace", ws, "--site", site])
+        #expect(without.status == 0, "\(without.error)")
+        #expect(without.output.contains("== references: skipped (no --references, and no drop folder at \(drop))"), "\(without.output)")
     }
 
     /// Two runs on one drop folder (a slow cron job and the next): the second does nothing and

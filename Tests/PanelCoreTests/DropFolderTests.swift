@@ -107,6 +107,25 @@ struct DropFolderTests {
         #expect(DropFolder.freeName("review.docx", in: scratch.url, companions: [".reason.txt", ".sig"]) == "review.2.docx")
     }
 
+    /// A name whose reason (or numbered twin) would be over the file system's 255 bytes is
+    /// shortened before its number and extension, by whole characters, so the file can be set aside.
+    @Test func aLongNameIsShortenedToFitWithItsCompanions() throws {
+        let scratch = try ScratchFolder()
+        let long = String(repeating: "é", count: 121) + ".xml"  // 246 bytes: with .reason.txt, 257
+        let reasoned = DropFolder.freeName(long, in: scratch.url, companions: [".reason.txt"])
+        #expect(reasoned.utf8.count + ".reason.txt".utf8.count <= 255 && reasoned.hasSuffix("é.xml"))
+        #expect(reasoned == String(repeating: "é", count: 120) + ".xml")
+        try scratch.file(reasoned)
+        try scratch.file(reasoned + ".reason.txt")
+        let second = DropFolder.freeName(long, in: scratch.url, companions: [".reason.txt"])
+        #expect(second.hasSuffix(".1.xml") && second.utf8.count + 11 <= 255 && second != reasoned)
+        // Without companions the name fits as it is; its numbered twin is shortened.
+        let fits = String(repeating: "e", count: 251) + ".xml"
+        #expect(DropFolder.freeName(fits, in: scratch.url) == fits)
+        try scratch.file(fits)
+        #expect(DropFolder.freeName(fits, in: scratch.url) == String(repeating: "e", count: 249) + ".1.xml")
+    }
+
     /// The lock file a run holds in the folder is not a dropped file: not taken, not listed.
     @Test func theLockFileIsNotADroppedFile() throws {
         let scratch = try ScratchFolder()
@@ -138,22 +157,28 @@ struct DropFolderTests {
         try scratch.link("gone.xml", to: "/nonexistent/gone.xml")
         try scratch.link("elsewhere", to: FileManager.default.temporaryDirectory.path)
         try scratch.link("alias.xml", to: scratch.url.appendingPathComponent("one.xml").path)
-        // A drop folder's own files: its lock, and a set-aside file's reason (a reason alone is listed).
-        try scratch.file(DropFolder.lockName)
-        try scratch.file("rejected/bad.xml")
-        try scratch.file("rejected/bad.xml.reason.txt")
-        try scratch.file("rejected/stray.xml.reason.txt")
+        // A set-aside file's reason is passed over (a reason alone is listed) ...
+        try scratch.file("nested/bad.xml")
+        try scratch.file("nested/bad.xml.reason.txt")
+        try scratch.file("nested/stray.xml.reason.txt")
+        // ... and a drop folder (its lock there) is read without its processed/ and rejected/.
+        try scratch.file("drop/\(DropFolder.lockName)")
+        try scratch.file("drop/new.xml")
+        try scratch.file("drop/rejected/bad.xml")
+        try scratch.file("drop/processed/done.xml")
         let root = scratch.url.path
         let (files, missing, skipped) = ReferenceIngester.expand([root, "\(root)/pipe.xml", "\(root)/gone.xml", "\(root)/absent.xml"])
-        #expect(files.map(\.path) == ["\(root)/alias.xml", "\(root)/nested/two.nxml", "\(root)/one.xml", "\(root)/rejected/bad.xml"])
-        #expect(files.map(\.size) == [4, 4, 4, 4])
+        #expect(files.map(\.path) == ["\(root)/alias.xml", "\(root)/drop/new.xml", "\(root)/nested/bad.xml", "\(root)/nested/two.nxml", "\(root)/one.xml"])
+        #expect(files.map(\.size) == [4, 4, 4, 4, 4])
         #expect(skipped.map(\.reason) == [
             "\(root)/.DS_Store: hidden (the name starts with a dot)",
+            "\(root)/drop/processed/: a drop folder's own folder (its files were taken by a run already); name it to read it",
+            "\(root)/drop/rejected/: a drop folder's own folder (its files were taken by a run already); name it to read it",
             "\(root)/elsewhere: a symbolic link to a folder, not followed",
             "\(root)/export.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
             "\(root)/gone.xml: a symbolic link to /nonexistent/gone.xml, which does not exist",
+            "\(root)/nested/stray.xml.reason.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
             "\(root)/pipe.xml: a named pipe, not a regular file; not read",
-            "\(root)/rejected/stray.xml.reason.txt: not an XML file name (.akn .atom .jats .nxml .rdf .rss .xml); name it on the command line to read it",
         ])
         #expect(missing.map(\.message) == [
             "\(root)/pipe.xml: a named pipe, not a regular file; not read",

@@ -120,8 +120,13 @@ public enum DropFolder {
     /// stopped before its move left (the reason is written first): the same file's, written again.
     /// A `strict` companion takes the name whenever it is there (a signature about to be moved
     /// beside the file must not land on one a stopped run left).
+    ///
+    /// The name and each companion's fit the file system's limit of 255 bytes a name: a longer
+    /// one is shortened before its number and extension (else a file with a long name could never
+    /// be set aside with its reason, and every run would meet it again).
     public static func freeName(_ name: String, in directory: URL, avoiding reserved: Set<String> = [],
                                 companions: [String] = [], strict: [String] = []) -> String {
+        let room = nameLimit - ((companions + strict).map(\.utf8.count).max() ?? 0)
         let manager = FileManager.default
         func exists(_ candidate: String) -> Bool { manager.fileExists(atPath: directory.appendingPathComponent(candidate).path) }
         func taken(_ candidate: String) -> Bool {
@@ -129,14 +134,26 @@ public enum DropFolder {
                 || companions.contains { exists(candidate + $0) && exists(candidate + $0 + reasonSuffix) }
                 || strict.contains { exists(candidate + $0) }
         }
-        if !taken(name) { return name }
+        if name.utf8.count <= room, !taken(name) { return name }
         let dot = name.lastIndex(of: ".").flatMap { $0 == name.startIndex ? nil : $0 }
         let stem = dot.map { String(name[..<$0]) } ?? name
         let ext = dot.map { String(name[$0...]) } ?? ""
+        /// The stem, shortened (by whole characters) as far as `tail` needs to fit.
+        func fitted(_ tail: String) -> String {
+            var head = stem
+            while head.utf8.count + tail.utf8.count > room, !head.isEmpty { head.removeLast() }
+            var candidate = head + tail
+            while candidate.utf8.count > room { candidate.removeLast() }
+            return candidate
+        }
+        if name.utf8.count > room, !taken(fitted(ext)) { return fitted(ext) }
         var index = 1
-        while taken("\(stem).\(index)\(ext)") { index += 1 }
-        return "\(stem).\(index)\(ext)"
+        while taken(fitted(".\(index)\(ext)")) { index += 1 }
+        return fitted(".\(index)\(ext)")
     }
+
+    /// The longest name (in bytes) of a file in a folder, on Linux's file systems and macOS's alike.
+    static let nameLimit = 255
 
     /// Runs `body`, which puts the file `name` (or its reason) into `folder`; a failure names the
     /// folder, which is usually what needs fixing, and the file it met first.

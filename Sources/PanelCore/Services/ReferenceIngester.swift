@@ -167,7 +167,8 @@ public final class ReferenceIngester {
     /// is missing or not a readable kind of file is a rejection; what a folder walk passes over
     /// (hidden names, other extensions, links that lead nowhere, pipes and devices) is listed as
     /// skipped with the reason, never dropped unsaid. Panel's own files in a drop folder (its lock,
-    /// and the reason beside each file set aside in `rejected/`) are passed over unlisted.
+    /// and the reason beside each file set aside in `rejected/`) are passed over unlisted, and a
+    /// drop folder's `processed/` and `rejected/` (beside its lock) are listed, not walked.
     public static func expand(_ paths: [String]) -> (files: [(path: String, size: Int)], missing: [Rejection], skipped: [SkippedFile]) {
         var files: [(String, Int)] = []
         var missing: [Rejection] = []
@@ -204,9 +205,16 @@ public final class ReferenceIngester {
         }
         let extensions = folderExtensions.sorted().map { "." + $0 }.joined(separator: " ")
         let present = Set(names)
+        // A drop folder (a run has taken its lock) keeps the files its runs took in processed/ and
+        // rejected/: not read again by a walk (a link set aside there is not followed either).
+        let dropFolder = present.contains(DropFolder.lockName)
         for name in names {
             let full = (root as NSString).appendingPathComponent(name)
             if name == DropFolder.lockName { continue }
+            if dropFolder, DropFolder.ownFolders.contains(name) {
+                skipped.append(SkippedFile(source: full, reason: "\(full)/: a drop folder's own folder (its files were taken by a run already); name it to read it"))
+                continue
+            }
             if name.hasSuffix(DropFolder.reasonSuffix), present.contains(String(name.dropLast(DropFolder.reasonSuffix.count))) { continue }
             if name.hasPrefix(".") {
                 skipped.append(SkippedFile(source: full, reason: "\(full): hidden (the name starts with a dot)"))

@@ -8,7 +8,9 @@ struct CronCommand: ParsableCommand {
         abstract: "The unattended job: ingest the reference drop folder, process the inbox, issue the digest and feed, write the site.",
         discussion: """
             Steps, in order, stopping at the first failure (exit non-zero): 1. 'refs inbox' of the drop folder \
-            --references (each file moves to processed/, or to rejected/ with its reason); \
+            --references, by default the workspace's inbox/references/ (each file moves to processed/, or to \
+            rejected/ with its reason; without --references and without that folder, the step is skipped, \
+            and says so); \
             2. the inbox, unattended: reviews and responses are recorded as their signers' (an unsigned \
             response matrix is set aside, since nobody's name can stand for it); rejected files go to \
             inbox/rejected/ with their reasons; 3. the digest, written to SITE/digest.html, and the feed, \
@@ -23,7 +25,8 @@ struct CronCommand: ParsableCommand {
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
-    @Option(help: "The folder publishers' and registries' XML is dropped into.") var references: String?
+    @Option(help: "The folder publishers' and registries' XML is dropped into (default: the workspace's inbox/references/).")
+    var references: String?
     @Option(help: "The folder the site, digest.html and feed.atom are written to.") var site: String
     @OptionGroup var jobs: JobsOption
     @OptionGroup var settle: SettleOption
@@ -42,9 +45,13 @@ struct CronCommand: ParsableCommand {
             throw Exit.badInput
         }
         var setAside: ExitCode?
-        if let references {
-            Console.out("== references: \(references)")
-            setAside = try tolerated { try Refs.DropInbox.parse(options + [references, "--jobs", String(jobs.count), "--settle", String(settle.seconds)]).run() }
+        // The workspace's own drop folder unless another is named; never skipped unsaid.
+        let drop = try references ?? Console.run { try CommandContext.locate(workspace) }.referenceDropURL.path
+        if references != nil || FileManager.default.fileExists(atPath: drop, isDirectory: &isDirectory) && isDirectory.boolValue {
+            Console.out("== references: \(drop)")
+            setAside = try tolerated { try Refs.DropInbox.parse(options + [drop, "--jobs", String(jobs.count), "--settle", String(settle.seconds)]).run() }
+        } else {
+            Console.out("== references: skipped (no --references, and no drop folder at \(drop))")
         }
         Console.out("== inbox")
         let inbox = try tolerated { try Inbox.parse(options + ["--unattended", "--settle", String(settle.seconds)]).run() }

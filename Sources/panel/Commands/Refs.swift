@@ -19,7 +19,8 @@ extension Refs {
                 Atom, RSS, and the generic mappings of panel.yaml. Folders are walked recursively \
                 (.xml .nxml .jats .akn .atom .rss .rdf); other files there, hidden names, links that lead \
                 nowhere, pipes and devices are listed as skipped (but not a drop folder's own .panel.lock, \
-                nor a NAME.reason.txt beside its NAME). Collections are streamed record by record. \
+                nor a NAME.reason.txt beside its NAME; a drop folder's processed/ and rejected/ are listed, \
+                not walked). Collections are streamed record by record. \
                 Duplicates (same DOI, PMID, FRBR URI or canonical XML) are skipped and reported. \
                 A bad file is reported and skipped; the exit code is 2 when any file was rejected.
                 """)
@@ -386,13 +387,14 @@ struct DropReport: Encodable {
 
 /// `--settle SECONDS` for the commands that take drop folders.
 struct SettleOption: ParsableArguments {
-    @Option(name: .customLong("settle"), help: ArgumentHelp(
+    // Unconditional, as --jobs: `--settle -1` is out of range, not a missing value.
+    @Option(name: .customLong("settle"), parsing: .unconditional, help: ArgumentHelp(
         "Leave files modified less than this many seconds ago (0 to 86400) for the next run: they may still be being written (0 takes them all).",
-        valueName: "SECONDS"))
+        valueName: "SECONDS"), transform: { try JobsOption.number($0, Double.init, range: "0 to 86400 seconds") })
     var seconds: Double = 10
 
     func validate() throws {
-        if !(seconds >= 0 && seconds <= 86_400) { throw ValidationError("--settle must be between 0 and 86400 seconds, not \(seconds)") }
+        if !(seconds >= 0 && seconds <= 86_400) { throw ValidationError("--settle must be between 0 and 86400 seconds, not \(String(format: "%g", seconds))") }
     }
 }
 
@@ -404,15 +406,17 @@ struct JobsOption: ParsableArguments {
         Threads (1 to 64) that parse, extract, hash and match files while one writer records them, in \
         the same order and with the same result as one thread (files over 4 MB are always streamed \
         by the writer).
-        """, valueName: "N"), transform: JobsOption.count)
+        """, valueName: "N"), transform: { try JobsOption.number($0, Int.init, range: "a whole number from 1 to 64") })
     var count: Int = 1
 
-    static func count(_ text: String) throws -> Int {
-        guard let count = Int(text) else {
-            throw ValidationError(text.hasPrefix("--") ? "the count (1 to 64) is missing: \(text) is the next option"
-                                                       : "not a whole number from 1 to 64")
+    /// The value of an option that takes the next argument whatever it is: a number, else a
+    /// usage error. An option there instead (`--json`, or a global option moved after the
+    /// subcommand) means the value is missing.
+    static func number<Value>(_ text: String, _ parse: (String) -> Value?, range: String) throws -> Value {
+        guard let value = parse(text) else {
+            throw ValidationError(text.hasPrefix("--") ? "its value (\(range)) is missing" : "not \(range)")
         }
-        return count
+        return value
     }
 
     func validate() throws {

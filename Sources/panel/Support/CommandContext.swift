@@ -106,11 +106,16 @@ struct CommandContext {
     /// The command's workspace, store, clock and actor. Commands that only read say `.readOnly`:
     /// their store then refuses writes (and opens faster). Commands that will need the workflow
     /// definitions may have them read on another core meanwhile (`prefetchingWorkflows`).
-    static func load(_ options: WorkspaceOptions, access: StoreAccess = .readWrite,
-                     prefetchingWorkflows: Bool = false) throws -> CommandContext {
-        let workspace = try Workspace.locate(
+    /// The workspace the options name (or the environment, or the nearest panel.yaml upward).
+    static func locate(_ options: WorkspaceOptions) throws -> Workspace {
+        try Workspace.locate(
             explicit: options.workspace, environment: environment("PANEL_WORKSPACE").map { ["PANEL_WORKSPACE": $0] } ?? [:],
             currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    static func load(_ options: WorkspaceOptions, access: StoreAccess = .readWrite,
+                     prefetchingWorkflows: Bool = false) throws -> CommandContext {
+        let workspace = try locate(options)
         let definitions = Definitions()
         if prefetchingWorkflows { definitions.pendingWorkflows = Prefetch { try workspace.workflows() } }
         let store = try StoreFactory.open(workspace, access: access)
