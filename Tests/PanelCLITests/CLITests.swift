@@ -626,6 +626,18 @@ struct CLITests {
         #expect(chattr.terminationStatus == 0, "chattr \(writable ? "-i" : "+i") \(path)")
     }
 
+    /// Every line on standard error is one line: a newline in a path given on the command line
+    /// (or in a file's name an error names) is printed escaped.
+    @Test func anErrorIsOneLineWhateverItNames() throws {
+        let root = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (ws, _) = try workspaceWithADrop(in: root)
+        let forged = root.path + "/in\npanel: forged"
+        let run = try panel(["inbox", forged, "--workspace", ws])
+        #expect(run.status == 2, "\(run.error)")
+        #expect(run.error == "panel: \(root.path)/in\\npanel: forged: no such folder\n", "\(run.error)")
+    }
+
     /// `cron` without --references takes the workspace's own drop folder, inbox/references/, as
     /// `refs inbox` does; without that folder it says it skipped the step.
     @Test func cronTakesTheWorkspacesDropFolderByDefault() throws {

@@ -93,7 +93,7 @@ struct DraftCommand: ParsableCommand {
             // Read again from the stored text, so every version is linted as it was written.
             let text: DraftText
             switch DraftText.read(Array(lines.joined(separator: "\n").utf8), file: "\(id)@\(draft.version)") {
-            case .failure(let refusal): throw CommandFailure.badInput(refusal.reasons.joined(separator: "\n"))
+            case .failure(let refusal): throw CommandFailure(messages: refusal.reasons, code: Exit.badInput)
             case .success(let read): text = read
             }
             let findings = CalibratedLanguage.lint(text.statements, rating: assessment.ratings.likelihood)

@@ -82,7 +82,7 @@ extension Refs {
         static func failure(_ stopped: IngestStop, left: String) -> CommandFailure {
             let first = stopped.unrecorded.first.map { ", from \($0) on" } ?? ""
             return CommandFailure(
-                messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed".oneLine],
+                messages: ["\(stopped.message); the run stopped: \(counted(stopped.unrecorded.count, "file")) \(left)\(first); run again once that is fixed"],
                 code: stopped.refused ? Exit.refused : Exit.failure)
         }
 
@@ -352,7 +352,7 @@ extension Refs {
                 try Ingest.print(report, flagged: flagged, json: false)
             }
             // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
-            for refusal in outcome.unmovable { Console.error(refusal.description.oneLine) }
+            for refusal in outcome.unmovable { Console.error(refusal.description) }
             if report.stopped == nil, !outcome.unmovable.isEmpty { throw Exit.failure }
             try Ingest.exit(for: report, left: "left in the drop folder")
         }

@@ -233,8 +233,11 @@ enum Console {
         }
     }
 
+    /// One line on standard error. A control character in it (a newline in a file's name, in a
+    /// path given on the command line) is printed escaped, so a message cannot split or forge a
+    /// line of a cron log.
     static func error(_ text: String) {
-        emit("panel: " + text + "\n", to: STDERR_FILENO)
+        emit("panel: " + text.oneLine + "\n", to: STDERR_FILENO)
     }
 
     /// Both output streams are a terminal: only then is progress drawn.
