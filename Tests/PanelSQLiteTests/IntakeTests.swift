@@ -528,11 +528,11 @@ struct ReferenceDropTests {
             Issue.record("expected the data refused, not \(String(describing: refused))")
             return
         }
-        #expect(!ReferenceIngester.isRunFault(refused!))
-        #expect(ReferenceIngester.isRunFault(StoreError.database(path: "p", detail: "the disk is full")))
-        #expect(ReferenceIngester.isRunFault(StoreError.backdated(time: "t", last: "l", sequence: 1)))
-        #expect(!ReferenceIngester.isRunFault(IngestError.missing("x.xml")))
-        #expect(ReferenceIngester.isRunFault(CocoaError(.fileWriteOutOfSpace)))
+        #expect(!IngestStop.isRunFault(refused!))
+        #expect(IngestStop.isRunFault(StoreError.database(path: "p", detail: "the disk is full")))
+        #expect(IngestStop.isRunFault(StoreError.backdated(time: "t", last: "l", sequence: 1)))
+        #expect(!IngestStop.isRunFault(IngestError.missing("x.xml")))
+        #expect(IngestStop.isRunFault(CocoaError(.fileWriteOutOfSpace)))
         #expect(try temporary.store.referenceCount() == 1)
     }
 

@@ -227,3 +227,10 @@ public struct DropFolderError: Error, CustomStringConvertible, Equatable {
     public var missing = false
     public var description: String { "\(path): \(problem)" }
 }
+
+extension [DropFolderError] {
+    /// Keeps the first error of each folder: a run says once that a folder refuses its files.
+    mutating func noteOnce(_ error: DropFolderError) {
+        if !contains(where: { $0.path == error.path }) { append(error) }
+    }
+}

@@ -123,7 +123,7 @@ public struct ReferenceDrop {
                 guard let place = try place(file) else { continue }
                 moved.append((file.lastPathComponent, place))
             } catch let error as DropFolderError {
-                if !unmovable.contains(where: { $0.path == error.path }) { unmovable.append(error) }
+                unmovable.noteOnce(error)
             }
         }
         // The report names each file where it now is, not the drop folder it has left.

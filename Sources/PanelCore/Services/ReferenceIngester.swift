@@ -73,6 +73,47 @@ public struct IngestStop: Sendable, Equatable, Codable {
     /// The files not recorded because of it, in the order they would have been read: left as
     /// they are (a drop folder does not move them), for a run once the fault is fixed.
     public var unrecorded: [String]
+
+    init(message: String, refused: Bool, unrecorded: [String]) {
+        self.message = message
+        self.refused = refused
+        self.unrecorded = unrecorded
+    }
+
+    /// The stop a run fault makes (see `isRunFault`), with the files it leaves unrecorded.
+    init(_ fault: any Error, unrecorded: [String]) {
+        self.init(message: Self.runFaultMessage(fault), refused: Self.isRefusal(fault), unrecorded: unrecorded)
+    }
+
+    /// A failure of the run rather than of the file being read: the store refused or failed (a
+    /// clock behind the log, a locked, full or damaged database) or an object could not be written.
+    /// What the database refused of the file's own data (a value over a limit, a constraint) is
+    /// the file's: it would be refused again on every run, and must not stop them all.
+    static func isRunFault(_ error: any Error) -> Bool {
+        switch error {
+        case StoreError.dataRefused, StoreError.duplicate: return false
+        case is StoreError: return true
+        case let error as CocoaError:
+            return [.fileWriteUnknown, .fileWriteNoPermission, .fileWriteOutOfSpace, .fileWriteVolumeReadOnly].contains(error.code)
+        default: return false
+        }
+    }
+
+    /// What a run fault says: the store's own words, or the file that could not be written and why.
+    static func runFaultMessage(_ error: any Error) -> String {
+        if let error = error as? CocoaError {
+            let path = error.filePath ?? "the object store"
+            let reason = (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? (error as NSError).localizedFailureReason ?? "cannot be written"
+            return "\(path): \(reason)"
+        }
+        return String(describing: error)
+    }
+
+    /// The store refused (a record would be backdated) rather than failed.
+    static func isRefusal(_ error: any Error) -> Bool {
+        if case StoreError.backdated = error { return true }
+        return false
+    }
 }
 
 public struct IngestProgress: Sendable {
@@ -304,7 +345,7 @@ public final class ReferenceIngester {
                         }
                         // The store refusing or failing is no fault of the file: the batch is undone and
                         // the run stops, rather than blame this file and go on to fail the same way.
-                        if case .failure(let error) = outcome, Self.isRunFault(error) { throw error }
+                        if case .failure(let error) = outcome, IngestStop.isRunFault(error) { throw error }
                         outcomes.append((file.path, outcome))
                         bytesBefore += file.size
                         progress?(IngestProgress(
@@ -316,9 +357,7 @@ public final class ReferenceIngester {
                 // The batch did not commit: none of its files was recorded, and no file is to blame (a
                 // file's own faults are its outcome). The run stops here; every file from this batch on
                 // is left unrecorded, not rejected, for a run once the store is fixed.
-                report.stopped = IngestStop(
-                    message: Self.runFaultMessage(error), refused: Self.isRefusal(error),
-                    unrecorded: files[next...].map(\.path))
+                report.stopped = IngestStop(error, unrecorded: files[next...].map(\.path))
                 break
             }
             for (path, outcome) in outcomes {
@@ -392,36 +431,6 @@ public final class ReferenceIngester {
     /// Refuses a run whose clock is behind the log, before it reads or moves anything.
     public func refuseIfBehind() throws {
         try store.refuseIfBehind(clock.now())
-    }
-
-    /// A failure of the run rather than of the file being read: the store refused or failed (a
-    /// clock behind the log, a locked, full or damaged database) or an object could not be written.
-    /// What the database refused of the file's own data (a value over a limit, a constraint) is
-    /// the file's: it would be refused again on every run, and must not stop them all.
-    static func isRunFault(_ error: any Error) -> Bool {
-        switch error {
-        case StoreError.dataRefused, StoreError.duplicate: return false
-        case is StoreError: return true
-        case let error as CocoaError:
-            return [.fileWriteUnknown, .fileWriteNoPermission, .fileWriteOutOfSpace, .fileWriteVolumeReadOnly].contains(error.code)
-        default: return false
-        }
-    }
-
-    /// What a run fault says: the store's own words, or the file that could not be written and why.
-    static func runFaultMessage(_ error: any Error) -> String {
-        if let error = error as? CocoaError {
-            let path = error.filePath ?? "the object store"
-            let reason = (error.userInfo[NSLocalizedDescriptionKey] as? String) ?? (error as NSError).localizedFailureReason ?? "cannot be written"
-            return "\(path): \(reason)"
-        }
-        return String(describing: error)
-    }
-
-    /// The store refused (a record would be backdated) rather than failed.
-    static func isRefusal(_ error: any Error) -> Bool {
-        if case StoreError.backdated = error { return true }
-        return false
     }
 
     static func message(for error: any Error, source: String) -> String {

@@ -268,12 +268,11 @@ public final class ReviewIntake {
             var decided: [(name: String, url: URL, outcome: Outcome)] = []
             do {
                 try record(chunk, into: &decided)
-            } catch where ReferenceIngester.isRunFault(error) {
+            } catch where IngestStop.isRunFault(error) {
                 // Nothing of the chunk was recorded: what was read of the state while deciding it goes too.
                 assessments = [:]
                 members = nil
-                run.stopped = IngestStop(message: ReferenceIngester.runFaultMessage(error), refused: ReferenceIngester.isRefusal(error),
-                                         unrecorded: files[chunk.startIndex...].map(\.url.path))
+                run.stopped = IngestStop(error, unrecorded: files[chunk.startIndex...].map(\.url.path))
                 break
             }
             try move(decided, processed: processed, rejected: rejected, run: &run)
@@ -320,7 +319,7 @@ public final class ReviewIntake {
                 run.files.append((name, outcome, try move(name, file, outcome, processed: processed, rejected: rejected)))
             } catch let error as DropFolderError {
                 run.files.append((name, outcome, name))
-                if !run.unmovable.contains(where: { $0.path == error.path }) { run.unmovable.append(error) }
+                run.unmovable.noteOnce(error)
             }
         }
     }

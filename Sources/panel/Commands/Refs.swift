@@ -390,7 +390,7 @@ struct SettleOption: ParsableArguments {
     // Unconditional, as --jobs: `--settle -1` is out of range, not a missing value.
     @Option(name: .customLong("settle"), parsing: .unconditional, help: ArgumentHelp(
         "Leave files modified less than this many seconds ago (0 to 86400) for the next run: they may still be being written (0 takes them all).",
-        valueName: "SECONDS"), transform: { try JobsOption.number($0, Double.init, range: "0 to 86400 seconds") })
+        valueName: "SECONDS"), transform: { try JobsOption.number($0, Double.init, range: "a number of seconds from 0 to 86400") })
     var seconds: Double = 10
 
     func validate() throws {
