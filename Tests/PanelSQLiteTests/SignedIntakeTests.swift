@@ -121,6 +121,32 @@ struct SignedIntakeTests {
         #expect(world.names(in: "rejected") == ["exp-12-replication.yaml.sig", "exp-12-replication.yaml.sig.reason.txt"])
     }
 
+    /// A signed file whose own move fails (after its signature's) takes its signature back: the
+    /// two stay together in the inbox, recorded or not, and the next run moves them together.
+    @Test(arguments: [false, true]) func aFileThatWillNotMoveKeepsItsSignature(changed: Bool) throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        if changed {
+            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
+            try Data(text.utf8).write(to: file)
+        }
+        let failing = ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
+                                   fault: { step, _ in if step == .moveSignedFile { throw CocoaError(.fileWriteNoPermission) } })
+        let run = try failing.processInbox(world.inbox)
+        let folder = changed ? "rejected" : "processed"
+        #expect(run.unmovable.map(\.path) == [world.inbox.appendingPathComponent(folder).path])
+        #expect(run.files.map(\.place) == ["exp-12-replication.yaml"])
+        #expect(world.waiting == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(world.names(in: folder).filter { !$0.hasSuffix(".reason.txt") }.isEmpty)
+        let next = try intake(world).processInbox(world.inbox)
+        #expect(next.unmovable.isEmpty)
+        #expect(next.files.map(\.place) == ["\(folder)/exp-12-replication.yaml"])
+        if !changed { #expect(next.files.map(\.outcome) == [.alreadyReceived]) }
+        #expect(world.waiting.isEmpty)
+        #expect(world.names(in: folder).filter { !$0.hasSuffix(".reason.txt") } == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").count == (changed ? 0 : 1))
+    }
+
     @Test func aResponseMatrixSignedByAnAuthorIsRecordedAsTheirs() throws {
         let (world, keys) = try world()
         _ = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)

@@ -13,8 +13,10 @@ import PanelWorkbook
 /// and the next run finishes the move without recording it twice.
 public final class ReviewIntake {
     /// The steps of taking one file in; a fault hook can stop a run at any of them.
+    /// `moveSignedFile` is a signed file's own move, after its signature's: a fault there is that
+    /// move failing (the signature comes back), not a crash.
     public enum Step: String, CaseIterable, Sendable {
-        case read, validate, record, moveProcessed, writeReason, moveRejected
+        case read, validate, record, moveProcessed, writeReason, moveRejected, moveSignedFile
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -338,20 +340,49 @@ public final class ReviewIntake {
                 try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
             }
             try fault?(.moveRejected, file.path)
-            // The signature first: a crash between the two leaves the file, which the next run takes again.
             try DropFolder.placing(name, in: rejected) {
-                if hasSignature { try manager.moveItem(at: signature, to: rejected.appendingPathComponent(target + ".sig")) }
-                try manager.moveItem(at: file, to: rejected.appendingPathComponent(target))
+                try movePair(file, signature: hasSignature ? signature : nil, into: rejected, as: target)
             }
             return "rejected/" + target
         default:
             try fault?(.moveProcessed, file.path)
             let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
             try DropFolder.placing(name, in: processed) {
-                if hasSignature { try manager.moveItem(at: signature, to: processed.appendingPathComponent(target + ".sig")) }
-                try manager.moveItem(at: file, to: processed.appendingPathComponent(target))
+                try movePair(file, signature: hasSignature ? signature : nil, into: processed, as: target)
             }
             return "processed/" + target
+        }
+    }
+
+    /// Moves a file and its signature into `folder` as `target` (and `target.sig`). The signature
+    /// goes first: a crash between the two leaves the file, which the next run takes again. A file
+    /// that will not move takes its signature back, so a refusal never parts the two.
+    private func movePair(_ file: URL, signature: URL?, into folder: URL, as target: String) throws {
+        let manager = FileManager.default
+        guard let signature else { return try manager.moveItem(at: file, to: folder.appendingPathComponent(target)) }
+        let placed = folder.appendingPathComponent(target + ".sig")
+        try manager.moveItem(at: signature, to: placed)
+        do {
+            try fault?(.moveSignedFile, file.path)
+            try manager.moveItem(at: file, to: folder.appendingPathComponent(target))
+        } catch {
+            do {
+                try manager.moveItem(at: placed, to: signature)
+            } catch let back {
+                throw SplitPair(file: error, signature: back, placed: placed.lastPathComponent)
+            }
+            throw error
+        }
+    }
+
+    /// A file that would not move, whose signature (already moved) would not come back either.
+    struct SplitPair: Error, LocalizedError {
+        var file: any Error
+        var signature: any Error
+        var placed: String
+
+        var errorDescription: String? {
+            "\(DropFolder.describe(file)); its signature, already there as \(placed), could not be put back beside it (\(DropFolder.describe(signature)))"
         }
     }
 }
