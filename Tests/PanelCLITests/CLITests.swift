@@ -419,6 +419,11 @@ struct CLITests {
         let ws = root.appendingPathComponent("ws").path
         let env = ["PANEL_WORKSPACE": ws, "PANEL_NOW": "2026-04-10T09:00:00Z"]
         #expect(try panel(["init", ws, "--config", fixture("panel.yaml")], environment: env).status == 0)
+        // Before anything has come up, a digest says so: it does not claim a last digest.
+        let none = try panel(["digest"], environment: env)
+        #expect(none.status == 0)
+        #expect(none.error == "panel digest: nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far\n", "\(none.error)")
+        #expect(none.output.contains("Nothing to report yet"), "\(none.output)")
         let ingest = try panel(["refs", "ingest", fixture("references")], environment: env)
         #expect(ingest.output.contains("rules: 12 matches; flags 8 raised, 0 changed, 0 resolved"), "\(ingest.output)")
         #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)
@@ -429,11 +434,11 @@ struct CLITests {
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("<h2 class=\"critical\">Critical (6)</h2>"))
         let second = try panel(["digest"], environment: env)
         #expect(second.status == 0)
-        #expect(second.output.contains("Nothing new since the last digest"))
+        #expect(second.output.contains("Nothing new since the last digest, D-0001"), "\(second.output)")
         // Nothing new: the page of the last real digest stays, and no number is taken.
         let page = try Data(contentsOf: URL(fileURLWithPath: out))
         let quiet = try panel(["digest", "--format", "html", "--out", out], environment: env)
-        #expect(quiet.status == 0 && quiet.error == "panel digest: nothing new since the last digest; \(out) left as it was\n", "\(quiet.error)")
+        #expect(quiet.status == 0 && quiet.error == "panel digest: nothing new since the last digest, D-0001; \(out) left as it was\n", "\(quiet.error)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == page)
         let atom = try panel(["digest", "--since", "1d", "--format", "atom", "--dry-run"], environment: env)
         #expect(atom.output.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"))
@@ -515,6 +520,7 @@ struct CLITests {
         #expect(later.status == 0, "\(later.error)")
         #expect(later.output.contains("moved     a.xml → processed/a.xml"))
         #expect(later.output.contains("1 reference ingested, 0 duplicate; 1 file read, 0 rejected;"))
+        #expect(later.output.contains("rules: 1 match; flags 1 raised, 0 changed, 0 resolved"), "\(later.output)")
         // --format on ingest names the XML format; asking it for JSON is a usage error that says where JSON is.
         let format = try panel(["refs", "ingest", fixture("references/jats"), "--format", "json", "--workspace", ws])
         #expect(format.status == 64)

@@ -25,11 +25,19 @@ public struct Digest: Codable, Sendable, Equatable {
     /// The log's head when the digest was issued: an anchor outside the store that
     /// `panel audit verify --head SEQUENCE:HASH` checks the log against later.
     public var head: ChainHead?
+    /// The digest issued before this one; nil when none has been.
+    public var previous: String?
 
     /// `SEQUENCE:HASH`, as `audit verify --head` takes it.
     public var anchor: String? { head.map { "\($0.sequence):\($0.hash)" } }
 
     public var isEmpty: Bool { flags.isEmpty && resolved.isEmpty && reminders.isEmpty }
+
+    /// What an empty digest says (a sentence, without its full stop): nothing new since the last
+    /// one, or, before any has been issued, that nothing has come up yet.
+    public var nothingNew: String {
+        previous.map { "Nothing new since the last digest, \($0)" } ?? "Nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far"
+    }
 }
 
 /// A digest went out; its keys are never issued again unless they change.
@@ -237,7 +245,7 @@ public enum DigestRenderer {
     public static func markdown(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
         let anchor = anchorText(digest).map { "\n\($0)\n" } ?? ""
         let keys = issuedKeys(digest)
-        if digest.isEmpty { return "# Early-warning digest\n\nNothing new since the last digest (checked \(context.time.format(digest.issuedAt))).\n" + anchor }
+        if digest.isEmpty { return "# Early-warning digest\n\n\(markdownEscape(digest.nothingNew)) (checked \(context.time.format(digest.issuedAt))).\n" + anchor }
         var out = "# Early-warning digest \(digest.id)\n\nIssued \(context.time.format(digest.issuedAt)).\n"
         for group in groups(digest.flags) {
             out += "\n## \(group.severity.rawValue.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))\n"
@@ -291,7 +299,7 @@ public enum DigestRenderer {
     public static func html(_ digest: Digest, context: DigestContext = DigestContext(workspace: "panel")) -> String {
         let keys = issuedKeys(digest)
         var body = ""
-        if digest.isEmpty { body += "<p>Nothing new since the last digest.</p>\n" }
+        if digest.isEmpty { body += "<p>\(escape(digest.nothingNew)).</p>\n" }
         for group in groups(digest.flags) {
             let severity = group.severity.rawValue
             body += "<h2 class=\"\(severity)\">\(severity.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))</h2>\n"

@@ -119,6 +119,7 @@ public struct RuleRunner {
             var digest = DigestComposer.compose(
                 id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
                 issued: try writer.issued(keys), since: since, now: now, head: try writer.head(), rules: rulesByID)
+            digest.previous = previous?.id
             // An empty digest takes no number.
             if digest.isEmpty { digest.id = "" }
             try publish(digest)

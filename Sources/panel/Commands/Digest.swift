@@ -62,7 +62,7 @@ struct DigestCommand: ParsableCommand {
                 summaryNote = try write(digest, context: context)
             }
         }
-        let summary = digest.isEmpty ? "nothing new since the last digest"
+        let summary = digest.isEmpty ? digest.nothingNew.prefix(1).lowercased() + digest.nothingNew.dropFirst()
             : "\(digest.id): \(counted(digest.flags.count, "flag")), \(digest.resolved.count) resolved, \(counted(digest.reminders.count, "reminder"))\(dryRun ? " (dry run: nothing recorded)" : "")"
         Console.emit("panel digest: \(summary)\(summaryNote)\n", to: STDERR_FILENO)
     }

@@ -123,9 +123,9 @@ extension Refs {
                      + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
                      + "; \(megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes)) MB in \(String(format: "%.2f", report.seconds)) s")
                 if report.stopped != nil, report.ruleMatches > 0 {
-                    line("rules: \(report.ruleMatches) matches; flags not evaluated, as the run stopped (the next run or digest raises them)")
+                    line("rules: \(counted(report.ruleMatches, "match", "matches")); flags not evaluated, as the run stopped (the next run or digest raises them)")
                 } else if report.ruleMatches > 0 || flagged.raised + flagged.changed + flagged.resolved > 0 {
-                    line("rules: \(report.ruleMatches) matches; flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
+                    line("rules: \(counted(report.ruleMatches, "match", "matches")); flags \(flagged.raised) raised, \(flagged.changed) changed, \(flagged.resolved) resolved")
                 }
             }
         }
