@@ -367,11 +367,16 @@ struct RuleTests {
         let first = DigestComposer.compose(id: "D-0001", flags: open, resolved: resolved, reminders: reminders, issued: [], since: nil, now: now)
         #expect(first.flags.count == 2)
         let second = DigestComposer.compose(id: "D-0002", flags: open, resolved: resolved, reminders: reminders, issued: Set(first.keys),
-                                            since: nil, now: now)
+                                            since: nil, now: now, previous: first.id)
         #expect(second.isEmpty)
         let window = DigestComposer.compose(id: "D-0002", flags: open, resolved: resolved, reminders: reminders, issued: Set(first.keys),
                                             since: now.addingTimeInterval(-3_600), now: now)
         #expect(window.flags.count == 2, "--since re-issues what changed in the window")
-        #expect(DigestRenderer.markdown(second).contains("Nothing new since the last digest"))
+        #expect(DigestRenderer.markdown(second).contains("Nothing new since the last digest, D-0001 (checked"))
+        #expect(DigestRenderer.html(second).contains("<p>Nothing new since the last digest, D-0001.</p>"))
+        // Before any digest, an empty one does not speak of a last one.
+        let none = DigestComposer.compose(id: "D-0001", flags: [], resolved: [], reminders: [], issued: [], since: nil, now: now)
+        #expect(DigestRenderer.markdown(none).contains("Nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far (checked"))
+        #expect(!DigestRenderer.html(none).contains("last digest"))
     }
 }

@@ -129,7 +129,8 @@ public enum DigestComposer {
 
     /// The digest of what is not yet issued, plus (with `since`) what changed within that window.
     public static func compose(id: String, flags: [Flag], resolved: [Flag], reminders: [Reminder], issued: Set<String>,
-                               since: Date?, now: Date, head: ChainHead? = nil, rules: [String: Rule] = [:]) -> Digest {
+                               since: Date?, now: Date, head: ChainHead? = nil, rules: [String: Rule] = [:],
+                               previous: String? = nil) -> Digest {
         func fresh(_ key: String, changed: String?) -> Bool {
             if !issued.contains(key) { return true }
             guard let since, let changed, let at = Timestamp.parse(changed) else { return false }
@@ -141,7 +142,7 @@ public enum DigestComposer {
         let newReminders = reminders.filter { fresh(key($0), changed: since == nil ? nil : Timestamp.format(now)) }
         let keys = newFlags.map(flagKey) + newResolved.map(key) + newReminders.map(key)
         return Digest(id: id, issuedAt: Timestamp.format(now), flags: newFlags, resolved: newResolved, reminders: newReminders, keys: keys,
-                      head: head)
+                      head: head, previous: previous)
     }
 }
 

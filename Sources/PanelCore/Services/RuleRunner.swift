@@ -118,8 +118,7 @@ public struct RuleRunner {
             let number = (previous.flatMap { Int($0.id.dropFirst(2)) } ?? 0) + 1
             var digest = DigestComposer.compose(
                 id: String(format: "D-%04d", number), flags: flags, resolved: resolved, reminders: reminders,
-                issued: try writer.issued(keys), since: since, now: now, head: try writer.head(), rules: rulesByID)
-            digest.previous = previous?.id
+                issued: try writer.issued(keys), since: since, now: now, head: try writer.head(), rules: rulesByID, previous: previous?.id)
             // An empty digest takes no number.
             if digest.isEmpty { digest.id = "" }
             try publish(digest)
