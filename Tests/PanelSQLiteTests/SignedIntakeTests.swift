@@ -121,6 +121,29 @@ struct SignedIntakeTests {
         #expect(world.names(in: "rejected") == ["exp-12-replication.yaml.sig", "exp-12-replication.yaml.sig.reason.txt"])
     }
 
+    /// A review and its signature wait for each other: while either is still arriving (modified
+    /// within the settle time), neither is taken, so the review is never read unsigned nor its
+    /// signature set aside as having no file. Once both have settled, the review is recorded signed.
+    @Test(arguments: [".sig", ""]) func aSignedFileWaitsForItsPartner(fresh suffix: String) throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        let manager = FileManager.default
+        let old = Date().addingTimeInterval(-3_600)
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: file.path)
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: file.path + ".sig")
+        try manager.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path + suffix)
+        let early = try intake(world, requireSignature: true).processInbox(world.inbox, settle: 60)
+        #expect(early.files.map(\.place).sorted() == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(early.files.allSatisfy { if case .left = $0.outcome { true } else { false } }, "\(early.files)")
+        #expect(world.waiting == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(world.names(in: "rejected").isEmpty && world.names(in: "processed").isEmpty)
+        try manager.setAttributes([.modificationDate: old], ofItemAtPath: file.path + suffix)
+        let later = try intake(world, requireSignature: true).processInbox(world.inbox, settle: 60)
+        #expect(later.files.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-12", comments: 4)])
+        #expect(world.names(in: "processed") == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").map(\.signedWith).allSatisfy { $0 != nil })
+    }
+
     /// A signed file whose own move fails (after its signature's) takes its signature back: the
     /// two stay together in the inbox, recorded or not, and the next run moves them together.
     @Test(arguments: [false, true]) func aFileThatWillNotMoveKeepsItsSignature(changed: Bool) throws {

@@ -258,6 +258,16 @@ public final class ReviewIntake {
             }
         }
         try move(setAside, processed: processed, rejected: rejected, run: &run)
+        // A file and its signature wait together: one still arriving (or left for any reason)
+        // keeps the other in the inbox too. Taken alone, the file would be read unsigned, and the
+        // signature set aside as having no file.
+        let waiting = Set(left.map(\.file))
+        files.removeAll { file in
+            let partner = file.name.hasSuffix(".sig") ? String(file.name.dropLast(4)) : file.name + ".sig"
+            guard waiting.contains(partner) else { return false }
+            left.append((file.name, .left("\(file.url.path): left for the next run with \(partner), which is not ready yet (see its line)"), file.name))
+            return true
+        }
         // A signature travels with its file; one without its file is set aside with the reason.
         let present = Set(files.map(\.name))
         let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
