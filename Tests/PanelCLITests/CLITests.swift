@@ -521,6 +521,12 @@ struct CLITests {
         #expect(later.output.contains("moved     a.xml → processed/a.xml"))
         #expect(later.output.contains("1 reference ingested, 0 duplicate; 1 file read, 0 rejected;"))
         #expect(later.output.contains("rules: 1 match; flags 1 raised, 0 changed, 0 resolved"), "\(later.output)")
+        // The review inbox says what it passes over as the reference drop folder does: skipped, with why.
+        try FileManager.default.createDirectory(atPath: ws + "/inbox/sub", withIntermediateDirectories: false)
+        let reviews = try panel(["inbox", "--workspace", ws])
+        #expect(reviews.status == 0, "\(reviews.error)")
+        #expect(reviews.output == "skipped    \(ws)/inbox/sub/: a folder, not read (only files at the top level of \(ws)/inbox are taken)\n"
+            + "0 recorded or already received, 0 rejected, 0 refused, 1 skipped\n", "\(reviews.output)")
         // --format on ingest names the XML format; asking it for JSON is a usage error that says where JSON is.
         let format = try panel(["refs", "ingest", fixture("references/jats"), "--format", "json", "--workspace", ws])
         #expect(format.status == 64)

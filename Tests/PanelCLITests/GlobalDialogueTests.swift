@@ -86,7 +86,9 @@ struct GlobalDialogueTests {
         #expect(cites.contains { $0.contains("[@doi:10.5555/JAIGS.2025.0142] ref-886d3b41ddf5  Synthetic Voices at the Ballot Box") })
         #expect(cites.last?.hasSuffix("[@doi:10.5555/missing.2026.1] (line 19): unknown, not in the reference store") == true)
         let out = root.appendingPathComponent("record").path
-        #expect(try cli.panel(["export", "A-2026-001", "--dir", out, "--as", "exp-01"] + ws + day(1)).status == 0)
+        let export = try cli.panel(["export", "A-2026-001", "--dir", out, "--as", "exp-01"] + ws + day(1))
+        #expect(export.status == 0, "\(export.error)")
+        #expect(export.output.hasSuffix("(0 reviews, 0 comments, 1 draft)\n"), "\(export.output)")
         let record = try String(contentsOfFile: out + "/record.md", encoding: .utf8)
         #expect(record.contains("## References cited (latest draft)"))
         #expect(record.contains("- [@pmid:99000004] ref-e47b38549f1b  Automation of medical transcription"), "\(record)")

@@ -38,6 +38,6 @@ struct ExportCommand: ParsableCommand {
                 }
             }
         }
-        Console.out("\(id): review record for \(chosen.rawValue) written to \(folder.path) (\(record.reviews.count) reviews, \(record.reviews.reduce(0) { $0 + $1.comments.count }) comments, \(assessment.drafts.count) drafts)")
+        Console.out("\(id): review record for \(chosen.rawValue) written to \(folder.path) (\(counted(record.reviews.count, "review")), \(counted(record.reviews.reduce(0) { $0 + $1.comments.count }, "comment")), \(counted(assessment.drafts.count, "draft")))")
     }
 }

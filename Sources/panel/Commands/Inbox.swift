@@ -44,7 +44,7 @@ struct Inbox: ParsableCommand {
         case .refused(let reasons):
             show("refused    \(file)")
             for reason in reasons { show("           \(reason)") }
-        case .left(let reason): show("left       \(reason)")
+        case .left(let reason): show("skipped    \(reason)")  // as `refs inbox` says it; the reason says when it is taken
         }
     }
 
@@ -79,7 +79,7 @@ struct Inbox: ParsableCommand {
         let refused = results.filter { if case .refused = $0.outcome { true } else { false } }.count
         let left = results.filter { if case .left = $0.outcome { true } else { false } }.count
         Console.out("\(results.count - rejected - refused - left) recorded or already received, \(rejected) rejected, \(refused) refused"
-            + (left > 0 ? ", \(left) left for a later run" : ""))
+            + (left > 0 ? ", \(left) skipped" : ""))
         // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
         for refusal in run.unmovable { Console.error(refusal.description) }
         // So is a store that stopped the run (exit 3 when it refused): the files it met wait in the inbox.
