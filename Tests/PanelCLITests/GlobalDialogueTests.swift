@@ -198,6 +198,18 @@ struct GlobalDialogueTests {
         }
         let kenyanFile = try governmentComments("gov-ke", draft: 2, in: root)
         try SSHKeygen.sign(kenyanFile, key: kenyaKey)
+        // Checked before sending as the inbox will check it: a good signature on Germany's comments
+        // by Kenya's focal point is still not Germany's.
+        let checked = try cli.panel(["verify-signature", kenyanFile, "--as", "exp-01"] + ws + day(38))
+        #expect(checked.status == 0 && checked.output.hasPrefix("\(kenyanFile): good signature by gov-ke (Achieng Otieno), key SHA256:"), "\(checked.error)")
+        let forged = root.appendingPathComponent("forged.yaml").path
+        try FileManager.default.copyItem(atPath: try governmentComments("gov-de", draft: 2, in: root), toPath: forged)
+        try SSHKeygen.sign(forged, key: kenyaKey)
+        let mismatch = try cli.panel(["verify-signature", forged, "--as", "exp-01"] + ws + day(38))
+        #expect(mismatch.status == 2 && mismatch.output.isEmpty)
+        #expect(mismatch.error.contains("\(forged).sig: signed with gov-ke's key SHA256:"), "\(mismatch.error)")
+        #expect(mismatch.error.contains("but the review is gov-de's; a reviewer signs their own review\n"), "\(mismatch.error)")
+        #expect(mismatch.error.hasSuffix("panel: \(forged): the signature by gov-ke is good, but the inbox would reject the file for the above\n"), "\(mismatch.error)")
         for (focalPoint, file) in [("gov-ke", kenyanFile), ("gov-de", try governmentComments("gov-de", draft: 2, in: root)),
                                    ("gov-in", try governmentComments("gov-in", draft: 2, in: root))] {
             let sent = try cli.panel(["review", "submit", file] + ws + day(38))

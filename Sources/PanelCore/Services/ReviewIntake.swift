@@ -112,6 +112,73 @@ public final class ReviewIntake {
         }
     }
 
+    /// A file's text or table, decoded as the intake decodes it: YAML (one review), or a table
+    /// (CSV, or a workbook's sheet: .xlsx, as the IPCC's comment template is), a comment or
+    /// response a row. Nothing in it is believed yet.
+    enum Decoded {
+        case text(String)
+        case table([CSV.Row])
+    }
+
+    /// What a file holds: one review, or an author's responses to an assessment's comments.
+    enum Content {
+        case review(ReviewSubmission)
+        case matrix((assessment: String, entries: [ResponseEntry]))
+    }
+
+    static func decode(_ bytes: [UInt8], path: String, sheet: String? = nil) -> Result<Decoded, Reasons> {
+        if Workbook.looksLikeZIP(bytes) {
+            switch Spreadsheet.table(bytes, file: path, sheet: sheet) {
+            case .failure(let failure): return .failure(Reasons(failure.shown))
+            case .success(let rows): return .success(.table(rows))
+            }
+        }
+        switch TextFile.decode(bytes, file: path) {
+        case .failure(let failure): return .failure(Reasons(failure.shown))
+        case .success(let text): return .success(path.lowercased().hasSuffix(".csv") ? .table(CSV.rows(text)) : .text(text))
+        }
+    }
+
+    /// The review or response matrix a decoded file holds, or why it is not one.
+    static func content(of decoded: Decoded, path: String) -> Result<Content, Reasons> {
+        do {
+            switch decoded {
+            case .table(let table):
+                if let header = table.first, CommentMatrix.isMatrix(header: header.fields) {
+                    return .success(.matrix(try CommentMatrix.parse(rows: table, file: path)))
+                }
+                return .success(.review(try ReviewFile.parse(rows: table, file: path)))
+            case .text(let text):
+                return .success(.review(try ReviewFile.parse(text, file: path)))
+            }
+        } catch {
+            return .failure(Reasons(error.shown))
+        }
+    }
+
+    /// Why a file is rejected, one line a reason.
+    struct Reasons: Error {
+        var lines: [String]
+        init(_ lines: [String]) { self.lines = lines }
+    }
+
+    /// What the intake would reject in a file signed by `signer`, judged from the file alone (its
+    /// form, and for a review, that its reviewer signed it); empty when nothing. What depends on
+    /// the state (the assessment, its stage, who may respond) is decided when the file arrives.
+    public static func problems(_ bytes: [UInt8], path: String, signer: SignedFile.Signer) -> [String] {
+        switch decode(bytes, path: path).flatMap({ content(of: $0, path: path) }) {
+        case .failure(let reasons): return reasons.lines
+        case .success(.review(let submission)): return signedByAnother(path: path, signer: signer, reviewer: submission.reviewer).map { [$0] } ?? []
+        case .success(.matrix): return []
+        }
+    }
+
+    /// Why a review signed by someone other than its reviewer is refused; nil when it is theirs.
+    public static func signedByAnother(path: String, signer: SignedFile.Signer, reviewer: String) -> String? {
+        guard signer.member.id != reviewer else { return nil }
+        return "\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(reviewer)'s; a reviewer signs their own review"
+    }
+
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
     private func take(path: String, bytes: [UInt8], signature: String?, sheet: String? = nil,
                       session: any StoreWriter) throws -> Outcome {
@@ -121,21 +188,10 @@ public final class ReviewIntake {
         if bytes.count > limits.maxFileBytes {
             return .rejected([limits.fileTooLarge(path, bytes: bytes.count)])
         }
-        // A file is YAML (one review), or a table: CSV, or a workbook's sheet (.xlsx, as the
-        // IPCC's comment template is), one comment or response a row.
-        var text = ""
-        var table: [CSV.Row]?
-        if Workbook.looksLikeZIP(bytes) {
-            switch Spreadsheet.table(bytes, file: path, sheet: sheet) {
-            case .failure(let failure): return .rejected(failure.shown)
-            case .success(let rows): table = rows
-            }
-        } else {
-            switch TextFile.decode(bytes, file: path) {
-            case .failure(let failure): return .rejected(failure.shown)
-            case .success(let decoded): text = decoded
-            }
-            if path.lowercased().hasSuffix(".csv") { table = CSV.rows(text) }
+        let decoded: Decoded
+        switch Self.decode(bytes, path: path, sheet: sheet) {
+        case .failure(let reasons): return .rejected(reasons.lines)
+        case .success(let read): decoded = read
         }
         try fault?(.validate, path)
         let now = clock.now()
@@ -150,13 +206,13 @@ public final class ReviewIntake {
             return .rejected(["\(path): not signed, and this workspace accepts only signed files; sign it with: \(SignedFile.howToSign((path as NSString).lastPathComponent))"])
         }
         var events: [NewEvent]
-        if let table, let header = table.first, CommentMatrix.isMatrix(header: header.fields) {
-            let matrix: (assessment: String, entries: [ResponseEntry])
-            do {
-                matrix = try CommentMatrix.parse(rows: table, file: path)
-            } catch {
-                return .rejected(error.shown)
-            }
+        let content: Content
+        switch Self.content(of: decoded, path: path) {
+        case .failure(let reasons): return .rejected(reasons.lines)
+        case .success(let read): content = read
+        }
+        switch content {
+        case .matrix(let matrix):
             if matrix.entries.count > limits.maxComments {
                 return .rejected([limits.tooManyComments(path, count: matrix.entries.count, what: "responses")])
             }
@@ -180,23 +236,13 @@ public final class ReviewIntake {
             case .success(let made) where made.isEmpty: return .responses(assessment: assessment.id, count: 0)
             case .success(let made): events = made
             }
-        } else {
-            let submission: ReviewSubmission
-            do {
-                if let table {
-                    submission = try ReviewFile.parse(rows: table, file: path)
-                } else {
-                    submission = try ReviewFile.parse(text, file: path)
-                }
-            } catch {
-                return .rejected(error.shown)
-            }
+        case .review(let submission):
             if submission.comments.count > limits.maxComments {
                 return .rejected([limits.tooManyComments(path, count: submission.comments.count, what: "comments")])
             }
             if let overlong = limits.overlong(submission.comments.map { ($0.location, $0.text) }) { return .rejected(overlong) }
-            if let signer, signer.member.id != submission.reviewer {
-                return .rejected(["\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(submission.reviewer)'s; a reviewer signs their own review"])
+            if let signer, let mismatch = Self.signedByAnother(path: path, signer: signer, reviewer: submission.reviewer) {
+                return .rejected([mismatch])
             }
             if signer == nil && submitter.policy == .osUser && !submitter.isSecretariat && submitter.actor != submission.reviewer {
                 return .refused(["\(path): \(submitter.actor) may not submit \(submission.reviewer)'s review unsigned; the reviewer signs it (\(SignedFile.howToSign((path as NSString).lastPathComponent)))"])

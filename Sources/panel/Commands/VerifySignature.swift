@@ -9,7 +9,10 @@ struct VerifySignature: ParsableCommand {
         discussion: """
             Sign a file with the key the roster lists for you: \(SignedFile.howToSign("review.yaml")) \
             (writes review.yaml.sig), then run 'panel verify-signature review.yaml'. Exit 0 when the \
-            signature is good and the key is a roster member's, 2 otherwise.
+            signature is good, the key is a roster member's, and the file is one the inbox reads (a \
+            review signed by its own reviewer, or a response matrix); 2 otherwise, with what the \
+            inbox would say. What depends on the assessment (its stage, who may respond) is decided \
+            when the file arrives.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -33,6 +36,12 @@ struct VerifySignature: ParsableCommand {
         case .failure(let error):
             throw CommandFailure.badInput("\(file).sig: \(error)")
         case .success(let signer):
+            // Judged as the inbox judges it: a good signature on a file the inbox would reject is no comfort.
+            let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signer)
+            guard problems.isEmpty else {
+                throw CommandFailure(messages: problems + ["\(file): the signature by \(signer.member.id) is good, but the inbox would reject the file for the above"],
+                                     code: Exit.badInput)
+            }
             if output.format == .json {
                 Console.out(try Console.json(Report(file: file, signer: signer.member.id, name: signer.member.name, fingerprint: signer.fingerprint)))
             } else {
