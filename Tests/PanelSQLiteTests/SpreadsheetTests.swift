@@ -28,6 +28,16 @@ struct SpreadsheetTests {
         #expect(try take(Array((rows.joined(separator: "\n") + "\n").utf8)) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
     }
 
+    /// Excel leaves rows of bare separators below the data (cells once edited, then cleared), in
+    /// either separator and with CRLF endings; they are no comments, and the review goes in.
+    @Test(arguments: [",", ";"]) func rowsWithNothingInThemAreNoComments(separator: String) throws {
+        let text = String(decoding: try fixture(), as: UTF8.self)
+        let rows = CSV.parse(text).map { $0.fields.map { $0.contains(separator) || $0.contains("\"") ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }.joined(separator: separator) }
+        let empty = String(repeating: separator, count: 7)
+        let saved = (rows + [empty, " " + empty + " ", empty]).joined(separator: "\r\n") + "\r\n"
+        #expect(try take([0xEF, 0xBB, 0xBF] + Array(saved.utf8)) == .recorded(review: "A-2026-002:expert-review:exp-19", comments: 3))
+    }
+
     @Test func tabsAreReadLikeCommas() throws {
         // Excel's "Text (Tab delimited)": the same review with tabs between fields.
         let text = String(decoding: try fixture(), as: UTF8.self)

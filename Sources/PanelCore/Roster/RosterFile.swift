@@ -236,7 +236,9 @@ enum CSV {
         }
         guard problems.isEmpty else { return ([], problems) }
         var records: [Record] = []
-        for row in rows.dropFirst() where !(row.fields.count == 1 && row.fields[0].isEmpty) {
+        // A row with nothing in any cell is no record: spreadsheets write them (`,,,,` below the
+        // data, or a blank line) and nobody sees them there.
+        for row in rows.dropFirst() where !row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             let location = SourceLocation(file: file, line: row.line, column: 1)
             guard row.fields.count == names.count else {
                 problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
