@@ -214,6 +214,19 @@ struct CLITests {
 
         let imported = try panel(["members", "import", fixture("panel/members.csv")], environment: env)
         #expect(imported.output == "40 registered, 0 updated, 0 unchanged (\(fixture("panel/members.csv")))\n")
+        // A re-import says what it changed, member by member: the file is the roster, and an
+        // emptied column (here the login given above) is a change too.
+        let csv = try String(contentsOfFile: fixture("panel/members.csv"), encoding: .utf8)
+        let edited = root.appendingPathComponent("members.csv")
+        let withLogin = csv.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.hasPrefix("exp-05,") ? line.replacingOccurrences(of: ",,,,,", with: ",,,,ferreira,") : String(line)
+        }.joined(separator: "\n")
+        try Data(withLogin.utf8).write(to: edited)
+        let login = try panel(["members", "import", edited.path, "--as", "exp-01"], environment: env)
+        #expect(login.output == "updated    exp-05: login\n0 registered, 1 updated, 39 unchanged (\(edited.path))\n", "\(login.output) \(login.error)")
+        try Data(csv.utf8).write(to: edited)
+        let back = try panel(["members", "import", edited.path, "--as", "exp-01"], environment: env)
+        #expect(back.output == "updated    exp-05: login\n0 registered, 1 updated, 39 unchanged (\(edited.path))\n", "\(back.output) \(back.error)")
         let again = try panel(["members", "import", fixture("panel/members.yaml"), "--as", "exp-05"], environment: env)
         #expect(again.status == 3)
         #expect(again.error == "panel: exp-05 is not a co-chair or vice-chair; only they may change the roster\n")

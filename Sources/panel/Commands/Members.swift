@@ -70,6 +70,12 @@ extension Members {
             }
             let added = events.filter { $0.type == MemberRegistered.type }.count
             let updated = events.filter { $0.type == MemberUpdated.type }.count
+            // What a re-import changed, member by member: the file is the roster, so a column left
+            // empty (a signing key, a login) is a change, and it must not pass unseen.
+            for event in events {
+                guard let update = try event.payload(as: MemberUpdated.self) else { continue }
+                Console.out("updated    \(update.member.id): \(update.changed.joined(separator: ", "))".oneLine, redacting: false)
+            }
             Console.out("\(added) registered, \(updated) updated, \(incoming.count - added - updated) unchanged (\(file))", redacting: false)
         }
     }
