@@ -378,5 +378,7 @@ struct RuleTests {
         let none = DigestComposer.compose(id: "D-0001", flags: [], resolved: [], reminders: [], issued: [], since: nil, now: now)
         #expect(DigestRenderer.markdown(none).contains("Nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far (checked"))
         #expect(!DigestRenderer.html(none).contains("last digest"))
+        #expect(DigestRenderer.html(none).contains("<p>Checked ") && !DigestRenderer.html(none).contains("Issued"))
+        #expect(DigestRenderer.html(first).contains("<p>Issued "))
     }
 }

@@ -199,7 +199,7 @@ public struct DigestContext: Sendable {
 public enum DigestRenderer {
     /// The anchor line every rendering carries.
     static func anchorText(_ digest: Digest) -> String? {
-        digest.head.map { "Log head at issue: event \($0.sequence), hash \($0.hash) (check the log still holds it: panel audit verify --head \($0.sequence):\($0.hash))" }
+        digest.head.map { "Log head \(digest.isEmpty ? "when checked" : "at issue"): event \($0.sequence), hash \($0.hash) (check the log still holds it: panel audit verify --head \($0.sequence):\($0.hash))" }
     }
 
     /// Each issued flag's key (its version, or its repeat), by flag id: the digest lists flags' keys first.
@@ -330,7 +330,7 @@ public enum DigestRenderer {
             <style>\(style)</style>
             </head><body><main>
             <h1>\(escape(title))</h1>
-            <p>Issued \(escape(context.time.format(digest.issuedAt))).</p>
+            <p>\(digest.isEmpty ? "Checked" : "Issued") \(escape(context.time.format(digest.issuedAt))).</p>
             \(body)\(anchorText(digest).map { "<p class=\"note\">\(escape($0))</p>\n" } ?? "")</main></body></html>
 
             """

@@ -16,7 +16,8 @@ struct DigestCommand: ParsableCommand {
         discussion: """
             Issues new and changed flags (by severity and rule), resolved flags, and reminders (overdue \
             reviews, deadlines within a week), and records what it issued: running it again issues nothing, \
-            takes no digest number and leaves --out as it was (unless --always), and says so (exit 0). \
+            takes no digest number and leaves an existing --out as it was (unless --always; one not there yet \
+            is written, so a new site has it), and says so (exit 0). \
             Silenced flags are withheld until their silence ends; flags about approved or withdrawn assessments \
             are inhibited. A second digest started while one runs waits up to --wait seconds, then exits 5; \
             --dry-run records nothing and never waits. With --format atom and --out, the feed keeps the last \
