@@ -372,6 +372,10 @@ struct RuleTests {
         let window = DigestComposer.compose(id: "D-0002", flags: open, resolved: resolved, reminders: reminders, issued: Set(first.keys),
                                             since: now.addingTimeInterval(-3_600), now: now)
         #expect(window.flags.count == 2, "--since re-issues what changed in the window")
+        // Issued before, so not 'new' a second time: re-issued.
+        #expect(DigestRenderer.markdown(first).components(separatedBy: "**new**").count == 3)
+        #expect(window.reissued == first.flags.map(\.id))
+        #expect(DigestRenderer.markdown(window).components(separatedBy: "**re-issued**").count == 3 && !DigestRenderer.markdown(window).contains("**new**"))
         #expect(DigestRenderer.markdown(second).contains("Nothing new since the last digest, D-0001 (checked"))
         #expect(DigestRenderer.html(second).contains("<p>Nothing new since the last digest, D-0001.</p>"))
         // Before any digest, an empty one does not speak of a last one.

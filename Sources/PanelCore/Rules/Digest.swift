@@ -27,6 +27,8 @@ public struct Digest: Codable, Sendable, Equatable {
     public var head: ChainHead?
     /// The digest issued before this one; nil when none has been.
     public var previous: String?
+    /// Flags issued before and issued again unchanged, as `--since` asks (by id).
+    public var reissued: [String] = []
 
     /// `SEQUENCE:HASH`, as `audit verify --head` takes it.
     public var anchor: String? { head.map { "\($0.sequence):\($0.hash)" } }
@@ -142,7 +144,7 @@ public enum DigestComposer {
         let newReminders = reminders.filter { fresh(key($0), changed: since == nil ? nil : Timestamp.format(now)) }
         let keys = newFlags.map(flagKey) + newResolved.map(key) + newReminders.map(key)
         return Digest(id: id, issuedAt: Timestamp.format(now), flags: newFlags, resolved: newResolved, reminders: newReminders, keys: keys,
-                      head: head, previous: previous)
+                      head: head, previous: previous, reissued: newFlags.filter { issued.contains(flagKey($0)) }.map(\.id))
     }
 }
 
@@ -207,9 +209,11 @@ public enum DigestRenderer {
         Dictionary(zip(digest.flags.map(\.id), digest.keys), uniquingKeysWith: { first, _ in first })
     }
 
-    /// `new` for a first version, `changed` for a later one, `repeated` when re-issued unchanged.
-    static func marker(_ flag: Flag, key: String?) -> String {
+    /// `new` for a first version, `changed` for a later one, `repeated` when a rule repeats it,
+    /// `re-issued` when issued before and again now (`--since`).
+    static func marker(_ flag: Flag, key: String?, in digest: Digest) -> String {
         if key?.contains(":r") == true { return "repeated" }
+        if digest.reissued.contains(flag.id) { return "re-issued" }
         return flag.version == 1 ? "new" : "changed (v\(flag.version))"
     }
 
@@ -255,7 +259,7 @@ public enum DigestRenderer {
                 for flag in rule.flags {
                     let ack = flag.state == .acknowledged ? "; acknowledged by \(markdownEscape(flag.acknowledgedBy ?? "?"))" : ""
                     let link = context.link(for: flag).map { " [\(markdownEscape($0.text))](<\($0.url)>)" } ?? ""
-                    out += "- **\(marker(flag, key: keys[flag.id]))** \(markdownEscape(flag.message))\(link) — `\(flag.id)`\(ack)\n"
+                    out += "- **\(marker(flag, key: keys[flag.id], in: digest))** \(markdownEscape(flag.message))\(link) — `\(flag.id)`\(ack)\n"
                     out += "  - act: `\(actions(flag))`\n"
                 }
             }
@@ -306,7 +310,7 @@ public enum DigestRenderer {
             body += "<h2 class=\"\(severity)\">\(severity.capitalized) (\(group.rules.reduce(0) { $0 + $1.flags.count }))</h2>\n"
             for rule in group.rules {
                 body += "<h3>\(escape(rule.title)) <code class=\"id\">\(escape(rule.rule))</code></h3>\n<ul>\n"
-                for flag in rule.flags { body += htmlItem(flag, marker: marker(flag, key: keys[flag.id]), context: context) }
+                for flag in rule.flags { body += htmlItem(flag, marker: marker(flag, key: keys[flag.id], in: digest), context: context) }
                 body += "</ul>\n"
             }
         }
@@ -365,7 +369,7 @@ public enum DigestRenderer {
             let html = "<p>\(escape(flag.message))</p>" + (link.map { "<p><a href=\"\(escape($0.url))\">\(escape($0.text))</a></p>" } ?? "")
                 + "<p><code>\(escape(actions(flag)))</code></p>"
             entries.append(FeedEntry(
-                id: "\(base):\(key)", title: "[\(flag.severity.rawValue), \(marker(flag, key: key))] \(shortened(flag.message))",
+                id: "\(base):\(key)", title: "[\(flag.severity.rawValue), \(marker(flag, key: key, in: digest))] \(shortened(flag.message))",
                 updated: key.contains(":r") ? digest.issuedAt : flag.changedAt, category: flag.severity.rawValue, content: html,
                 link: link?.url ?? context.siteLink(for: flag)))
         }
