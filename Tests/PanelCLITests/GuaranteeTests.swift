@@ -382,6 +382,11 @@ struct GuaranteeTests {
                 #expect(!seen.contains(secret), "\(run.joined(separator: " ")) shows \(secret)")
             }
         }
+        // A signed review checked by someone else: the path stays as given (they hold the file),
+        // the signer and the key do not show.
+        let signed = ws + "/inbox/processed/exp-12-replication.yaml"
+        let checked = try cli.panel(["verify-signature", signed, "--workspace", ws, "--as", "exp-04"])
+        #expect(checked.status == 0 && checked.output == "\(signed): good signature by [reviewer] ([reviewer]), key [reviewer]\n", "\(checked.output)")
         // Asking for the chairs' view is refused everywhere.
         for run in [["review", "list", "A-2026-002"], ["comments", "export", "A-2026-002"], ["export", "A-2026-002", "--dir", export]] {
             let refused = try cli.panel(run + ["--audience", "chairs", "--workspace", ws, "--as", "exp-04"])

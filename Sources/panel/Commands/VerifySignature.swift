@@ -43,9 +43,12 @@ struct VerifySignature: ParsableCommand {
                                      code: Exit.badInput)
             }
             if output.format == .json {
-                Console.out(try Console.json(Report(file: file, signer: signer.member.id, name: signer.member.name, fingerprint: signer.fingerprint)))
+                Console.out(try Console.json(Report(file: file, signer: signer.member.id, name: signer.member.name, fingerprint: signer.fingerprint)),
+                            keeping: try Console.json(file))
             } else {
-                Console.out("\(file): good signature by \(signer.member.id) (\(signer.member.name)), key \(signer.fingerprint)")
+                // The path stays as given (the person running this holds the file); the rest passes
+                // through the visibility policy.
+                Console.out("\(file): good signature by \(signer.member.id) (\(signer.member.name)), key \(signer.fingerprint)", keeping: file)
             }
         }
     }
