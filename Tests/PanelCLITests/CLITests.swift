@@ -531,7 +531,7 @@ struct CLITests {
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: drop + "/a.xml")
         let later = try panel(["refs", "inbox", "--workspace", ws])
         #expect(later.status == 0, "\(later.error)")
-        #expect(later.output.contains("moved     a.xml → processed/a.xml"))
+        #expect(later.output.contains("moved      a.xml → processed/a.xml"))
         #expect(later.output.contains("1 reference ingested, 0 duplicate; 1 file read, 0 rejected;"))
         #expect(later.output.contains("rules: 1 match; flags 1 raised, 0 changed, 0 resolved"), "\(later.output)")
         // The review inbox says what it passes over as the reference drop folder does: skipped, with why.
@@ -598,7 +598,7 @@ struct CLITests {
         #expect(FileManager.default.fileExists(atPath: drop + "/a.xml"))
         let later = try panel(["refs", "inbox", "--workspace", ws], environment: ["PANEL_NOW": "2026-12-02T09:00:00Z"])
         #expect(later.status == 0, "\(later.error)")
-        #expect(later.output.contains("moved     a.xml → processed/a.xml"))
+        #expect(later.output.contains("moved      a.xml → processed/a.xml"))
     }
 
     /// A folder that cannot take a file (here rejected/, made unwritable: immutable for root, whom
@@ -627,7 +627,7 @@ struct CLITests {
             #expect(FileManager.default.fileExists(atPath: folder + "/bad.xml") && FileManager.default.fileExists(atPath: folder + "/worse.xml"))
             #expect(run.output.contains("bad.xml") && run.output.contains("worse.xml"), "\(arguments): \(run.output)")
             if arguments == ["refs", "inbox"] {
-                #expect(run.output.contains("moved     a.xml → processed/a.xml"), "\(run.output)")
+                #expect(run.output.contains("moved      a.xml → processed/a.xml"), "\(run.output)")
             } else {
                 #expect(run.output.contains("stays in the inbox: its folder refused it"), "\(run.output)")
             }
@@ -736,7 +736,7 @@ struct CLITests {
         #expect(result.status == 2)
         let lines = result.output.split(separator: "\n")
         #expect(!lines.contains { $0.hasPrefix("rejected   fake.xml") })
-        #expect(lines.contains("set aside evil\\nrejected   fake.xml → rejected/evil\\nrejected   fake.xml"))
+        #expect(lines.contains("set aside  evil\\nrejected   fake.xml → rejected/evil\\nrejected   fake.xml"))
         #expect(lines.contains { $0.hasPrefix("rejected   \(drop)/rejected/evil\\nrejected   fake.xml:1:1: ") })
     }
 }

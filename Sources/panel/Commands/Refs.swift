@@ -347,7 +347,7 @@ extension Refs {
                 }, unmovable: outcome.unmovable.map(\.description))))
             } else {
                 for moved in outcome.moved {
-                    Console.out("\(moved.place.hasPrefix("rejected") ? "set aside" : "moved    ") \(moved.file) → \(moved.place)".oneLine, keeping: moved.file.oneLine)
+                    Console.out("\(moved.place.hasPrefix("rejected") ? "set aside " : "moved     ") \(moved.file) → \(moved.place)".oneLine, keeping: moved.file.oneLine)
                 }
                 try Ingest.print(report, flagged: flagged, json: false)
             }
