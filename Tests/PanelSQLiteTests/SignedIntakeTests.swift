@@ -144,6 +144,21 @@ struct SignedIntakeTests {
         #expect(try world.temporary.store.reviews(of: "A-2026-002").map(\.signedWith).allSatisfy { $0 != nil })
     }
 
+    /// A file set aside unread (here a symbolic link) takes its signature with it to rejected/:
+    /// the signature is not then said to have no file, nor its move reported as refused.
+    @Test func aSetAsideFileTakesItsSignatureAlong() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        let elsewhere = world.temporary.directory.appendingPathComponent("elsewhere.yaml")
+        try FileManager.default.moveItem(at: file, to: elsewhere)
+        try FileManager.default.createSymbolicLink(at: file, withDestinationURL: elsewhere)
+        let run = try intake(world).processInbox(world.inbox)
+        #expect(run.unmovable.isEmpty)
+        #expect(run.files.map(\.place) == ["rejected/exp-12-replication.yaml"])
+        #expect(world.waiting.isEmpty)
+        #expect(world.names(in: "rejected") == ["exp-12-replication.yaml", "exp-12-replication.yaml.reason.txt", "exp-12-replication.yaml.sig"])
+    }
+
     /// A signed file whose own move fails (after its signature's) takes its signature back: the
     /// two stay together in the inbox, recorded or not, and the next run moves them together.
     @Test(arguments: [false, true]) func aFileThatWillNotMoveKeepsItsSignature(changed: Bool) throws {

@@ -304,6 +304,9 @@ public final class ReviewIntake {
             }
         }
         try move(setAside, processed: processed, rejected: rejected, run: &run)
+        // A set-aside file's signature went with it (or stays with it, if its folder refused).
+        let setAsideNames = Set(setAside.map(\.name))
+        files.removeAll { $0.name.hasSuffix(".sig") && setAsideNames.contains(String($0.name.dropLast(4))) }
         // A file and its signature wait together: one still arriving (or left for any reason)
         // keeps the other in the inbox too. Taken alone, the file would be read unsigned, and the
         // signature set aside as having no file.
