@@ -145,18 +145,93 @@ struct SignedIntakeTests {
     }
 
     /// A file set aside unread (here a symbolic link) takes its signature with it to rejected/:
-    /// the signature is not then said to have no file, nor its move reported as refused.
-    @Test func aSetAsideFileTakesItsSignatureAlong() throws {
+    /// the signature is not then said to have no file, nor its move reported as refused. A
+    /// signature set aside takes its file with it, unread (not read as unsigned); so does a pair
+    /// of links, as one entry with both reasons.
+    @Test(arguments: [(true, false), (false, true), (true, true)])
+    func aSetAsidePartnerTakesTheOtherAlong(linkFile: Bool, linkSignature: Bool) throws {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
-        let elsewhere = world.temporary.directory.appendingPathComponent("elsewhere.yaml")
-        try FileManager.default.moveItem(at: file, to: elsewhere)
-        try FileManager.default.createSymbolicLink(at: file, withDestinationURL: elsewhere)
+        let manager = FileManager.default
+        for (link, path) in [(linkFile, file.path), (linkSignature, file.path + ".sig")] where link {
+            let elsewhere = world.temporary.directory.appendingPathComponent(UUID().uuidString)
+            try manager.moveItem(atPath: path, toPath: elsewhere.path)
+            try manager.createSymbolicLink(atPath: path, withDestinationPath: elsewhere.path)
+        }
         let run = try intake(world).processInbox(world.inbox)
         #expect(run.unmovable.isEmpty)
         #expect(run.files.map(\.place) == ["rejected/exp-12-replication.yaml"])
+        guard case .rejected(let reasons)? = run.files.first?.outcome else { Issue.record("not rejected: \(run.files)"); return }
+        #expect(reasons.filter { $0.contains("a symbolic link") }.count == [linkFile, linkSignature].filter { $0 }.count, "\(reasons)")
+        if !linkFile { #expect(reasons.last == "\(file.path): not read, as its signature exp-12-replication.yaml.sig was set aside; send both again as regular files") }
         #expect(world.waiting.isEmpty)
         #expect(world.names(in: "rejected") == ["exp-12-replication.yaml", "exp-12-replication.yaml.reason.txt", "exp-12-replication.yaml.sig"])
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
+    }
+
+    /// A partner still being written under a name of a file being written (`.NAME`, rsync's
+    /// `.NAME.XXXXXX`, `NAME.part`) holds the other back; a folder is no partner, so a signature
+    /// beside a folder of its name does not wait for it.
+    @Test(arguments: [".exp-12-replication.yaml.sig", ".exp-12-replication.yaml.sig.Xy12Zq", "exp-12-replication.yaml.sig.part"])
+    func aPartnerWrittenUnderAnotherNameIsWaitedFor(arriving: String) throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        try FileManager.default.moveItem(atPath: file.path + ".sig", toPath: world.inbox.appendingPathComponent(arriving).path)
+        let early = try intake(world, requireSignature: true).processInbox(world.inbox)
+        #expect(early.files.contains { $0.place == "exp-12-replication.yaml" && $0.outcome == .left(
+            "\(file.path): left for the next run with exp-12-replication.yaml.sig, which is not ready yet (see its line)") }, "\(early.files)")
+        #expect(world.names(in: "rejected").isEmpty && world.names(in: "processed").isEmpty)
+        try FileManager.default.moveItem(atPath: world.inbox.appendingPathComponent(arriving).path, toPath: file.path + ".sig")
+        let later = try intake(world, requireSignature: true).processInbox(world.inbox)
+        #expect(later.files.map(\.outcome) == [.recorded(review: "A-2026-002:expert-review:exp-12", comments: 4)])
+    }
+
+    @Test func aFolderIsNoPartner() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        try FileManager.default.removeItem(at: file)
+        try FileManager.default.createDirectory(at: file, withIntermediateDirectories: false)
+        let run = try intake(world).processInbox(world.inbox)
+        #expect(run.files.map(\.place) == ["rejected/exp-12-replication.yaml.sig", "exp-12-replication.yaml"])
+    }
+
+    /// A run killed between the two halves of a signed pair's move: the next run finishes it with
+    /// the pair together and decides nothing again. Into processed/ the signature goes first (the
+    /// recorded file is then already received); into rejected/ the file goes first (the signature
+    /// then follows it), so a file rejected for its signature is never read again unsigned.
+    @Test(arguments: [false, true]) func aRunKilledBetweenAPairsHalvesIsFinishedByTheNext(changed: Bool) throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        if changed {
+            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
+            try Data(text.utf8).write(to: file)
+        }
+        let dying = ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
+                                 fault: { step, _ in if step == .pairHalfMoved { throw IntakeTests.Crash() } })
+        #expect(throws: IntakeTests.Crash.self) { _ = try dying.processInbox(world.inbox) }
+        #expect(world.waiting == [changed ? "exp-12-replication.yaml.sig" : "exp-12-replication.yaml"])
+        let next = try intake(world).processInbox(world.inbox)
+        #expect(world.waiting.isEmpty)
+        let folder = changed ? "rejected" : "processed"
+        #expect(world.names(in: folder).filter { !$0.hasSuffix(".reason.txt") } == ["exp-12-replication.yaml", "exp-12-replication.yaml.sig"])
+        #expect(world.names(in: changed ? "processed" : "rejected").isEmpty)
+        #expect(next.files.count == 1)
+        let reviews = try world.temporary.store.reviews(of: "A-2026-002")
+        #expect(reviews.count == (changed ? 0 : 1) && reviews.allSatisfy { $0.signedWith != nil })
+    }
+
+    /// verify-signature's judgement: the inbox's limits and the signer's name, from the file alone.
+    @Test func problemsAreJudgedAsTheInboxJudgesThem() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        let bytes = [UInt8](try Data(contentsOf: file))
+        let signature = try #require(try SignedFile.signatureText(for: file.path))
+        let signer = try SignedFile.signer(of: bytes, signature: signature, members: try world.temporary.store.members()).get()
+        #expect(ReviewIntake.problems(bytes, path: file.path, signer: signer, limits: .default).isEmpty)
+        var few = ReviewLimits.default
+        few.maxComments = 2
+        let problems = ReviewIntake.problems(bytes, path: file.path, signer: signer, limits: few)
+        #expect(problems.count == 1 && problems[0].contains("4 comments") && problems[0].contains("max-comments"), "\(problems)")
     }
 
     /// A signed file whose own move fails (after its signature's) takes its signature back: the

@@ -79,6 +79,27 @@ public enum DropFolder {
 
     /// Endings of names that copy tools, browsers and editors give files they are still writing.
     public static let partialEndings = [".part", ".partial", ".tmp", ".crdownload", ".download", ".filepart", "~"]
+
+    /// The names a file left in the folder may have once it is complete: its own, and, for a
+    /// name of a file still being written, the name it is being written for (`.NAME`, rsync's
+    /// `.NAME.XXXXXX`, `NAME.part` and the other partial endings).
+    public static func arrivingNames(_ name: String) -> [String] {
+        var names = [name]
+        if name.hasPrefix(".") {
+            let base = String(name.dropFirst())
+            names.append(base)
+            // rsync writes `.NAME.XXXXXX`: six characters after the last dot.
+            if let dot = base.lastIndex(of: "."), base.distance(from: dot, to: base.endIndex) == 7, dot != base.startIndex {
+                names.append(String(base[..<dot]))
+            }
+        }
+        for candidate in names {
+            if let ending = partialEndings.first(where: { candidate.lowercased().hasSuffix($0) }), candidate.count > ending.count {
+                names.append(String(candidate.dropLast(ending.count)))
+            }
+        }
+        return names
+    }
     /// Folders a drop folder keeps for itself.
     public static let ownFolders: Set<String> = ["processed", "rejected"]
     /// The file a run locks, so that two runs (a slow cron job and the next) never take the same files.

@@ -13,10 +13,11 @@ import PanelWorkbook
 /// and the next run finishes the move without recording it twice.
 public final class ReviewIntake {
     /// The steps of taking one file in; a fault hook can stop a run at any of them.
-    /// `moveSignedFile` is a signed file's own move, after its signature's: a fault there is that
-    /// move failing (the signature comes back), not a crash.
+    /// For a signed file, `pairHalfMoved` comes once one of the pair has moved (a crash there
+    /// leaves it so), and `moveSignedFile` is the other's move: a fault there is that move
+    /// failing (the first comes back), not a crash.
     public enum Step: String, CaseIterable, Sendable {
-        case read, validate, record, moveProcessed, writeReason, moveRejected, moveSignedFile
+        case read, validate, record, moveProcessed, writeReason, moveRejected, pairHalfMoved, moveSignedFile
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -162,14 +163,30 @@ public final class ReviewIntake {
         init(_ lines: [String]) { self.lines = lines }
     }
 
+    /// What of the workspace's limits a file's content goes beyond, if anything.
+    static func beyond(_ limits: ReviewLimits, _ content: Content, path: String) -> [String]? {
+        switch content {
+        case .matrix(let matrix):
+            if matrix.entries.count > limits.maxComments { return [limits.tooManyComments(path, count: matrix.entries.count, what: "responses")] }
+            return limits.overlong(matrix.entries.map { ($0.location, $0.text) })
+        case .review(let submission):
+            if submission.comments.count > limits.maxComments { return [limits.tooManyComments(path, count: submission.comments.count, what: "comments")] }
+            return limits.overlong(submission.comments.map { ($0.location, $0.text) })
+        }
+    }
+
     /// What the intake would reject in a file signed by `signer`, judged from the file alone (its
-    /// form, and for a review, that its reviewer signed it); empty when nothing. What depends on
-    /// the state (the assessment, its stage, who may respond) is decided when the file arrives.
-    public static func problems(_ bytes: [UInt8], path: String, signer: SignedFile.Signer) -> [String] {
+    /// size and form, the workspace's limits, and for a review, that its reviewer signed it); empty
+    /// when nothing. What depends on the state (the assessment, its stage, who may respond) is
+    /// decided when the file arrives.
+    public static func problems(_ bytes: [UInt8], path: String, signer: SignedFile.Signer, limits: ReviewLimits) -> [String] {
+        if bytes.count > limits.maxFileBytes { return [limits.fileTooLarge(path, bytes: bytes.count)] }
         switch decode(bytes, path: path).flatMap({ content(of: $0, path: path) }) {
         case .failure(let reasons): return reasons.lines
-        case .success(.review(let submission)): return signedByAnother(path: path, signer: signer, reviewer: submission.reviewer).map { [$0] } ?? []
-        case .success(.matrix): return []
+        case .success(let content):
+            if let beyond = beyond(limits, content, path: path) { return beyond }
+            guard case .review(let submission) = content else { return [] }
+            return signedByAnother(path: path, signer: signer, reviewer: submission.reviewer).map { [$0] } ?? []
         }
     }
 
@@ -211,12 +228,9 @@ public final class ReviewIntake {
         case .failure(let reasons): return .rejected(reasons.lines)
         case .success(let read): content = read
         }
+        if let beyond = Self.beyond(limits, content, path: path) { return .rejected(beyond) }
         switch content {
         case .matrix(let matrix):
-            if matrix.entries.count > limits.maxComments {
-                return .rejected([limits.tooManyComments(path, count: matrix.entries.count, what: "responses")])
-            }
-            if let overlong = limits.overlong(matrix.entries.map { ($0.location, $0.text) }) { return .rejected(overlong) }
             guard let assessment = try assessment(matrix.assessment, session) else {
                 return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
             }
@@ -237,10 +251,6 @@ public final class ReviewIntake {
             case .success(let made): events = made
             }
         case .review(let submission):
-            if submission.comments.count > limits.maxComments {
-                return .rejected([limits.tooManyComments(path, count: submission.comments.count, what: "comments")])
-            }
-            if let overlong = limits.overlong(submission.comments.map { ($0.location, $0.text) }) { return .rejected(overlong) }
             if let signer, let mismatch = Self.signedByAnother(path: path, signer: signer, reviewer: submission.reviewer) {
                 return .rejected([mismatch])
             }
@@ -303,20 +313,8 @@ public final class ReviewIntake {
             case .leave(let name, let reason): left.append((name, .left(reason), name))
             }
         }
+        Self.pair(&files, &setAside, &left, in: inbox)
         try move(setAside, processed: processed, rejected: rejected, run: &run)
-        // A set-aside file's signature went with it (or stays with it, if its folder refused).
-        let setAsideNames = Set(setAside.map(\.name))
-        files.removeAll { $0.name.hasSuffix(".sig") && setAsideNames.contains(String($0.name.dropLast(4))) }
-        // A file and its signature wait together: one still arriving (or left for any reason)
-        // keeps the other in the inbox too. Taken alone, the file would be read unsigned, and the
-        // signature set aside as having no file.
-        let waiting = Set(left.map(\.file))
-        files.removeAll { file in
-            let partner = file.name.hasSuffix(".sig") ? String(file.name.dropLast(4)) : file.name + ".sig"
-            guard waiting.contains(partner) else { return false }
-            left.append((file.name, .left("\(file.url.path): left for the next run with \(partner), which is not ready yet (see its line)"), file.name))
-            return true
-        }
         // A signature travels with its file; one without its file is set aside with the reason.
         let present = Set(files.map(\.name))
         let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
@@ -346,6 +344,63 @@ public final class ReviewIntake {
         }
         run.files += left
         return run
+    }
+
+    /// A review and its signature (`NAME` and `NAME.sig`) are decided together, whatever the
+    /// order they arrive in:
+    /// - while either is still arriving (modified within the settle time, or under a name of a
+    ///   file being written: `.NAME`, rsync's `.NAME.XXXXXX`, `NAME.part`, ...), both wait;
+    /// - when either is set aside unread (a link, a pipe), both are, with the reasons: a file
+    ///   whose signature is set aside is not read unsigned;
+    /// - a signature whose file is set aside or taken goes with it (its own entry is dropped).
+    /// A folder is no partner: it never arrives.
+    static func pair(_ files: inout [(name: String, url: URL)], _ setAside: inout [(name: String, url: URL, outcome: Outcome)],
+                     _ left: inout [(file: String, outcome: Outcome, place: String)], in inbox: URL) {
+        func partner(_ name: String) -> String { name.hasSuffix(".sig") ? String(name.dropLast(4)) : name + ".sig" }
+        let arriving = Set(left.map(\.file).filter { name in
+            if case .directory? = FileKind.of(inbox.appendingPathComponent(name).path) { return false }
+            return true
+        }.flatMap(DropFolder.arrivingNames))
+        func wait(_ name: String, url: URL) {
+            left.append((name, .left("\(url.path): left for the next run with \(partner(name)), which is not ready yet (see its line)"), name))
+        }
+        // Set aside, each with its partner.
+        var index = 0
+        while index < setAside.count {
+            let entry = setAside[index]
+            let other = partner(entry.name)
+            if arriving.contains(other) {
+                wait(entry.name, url: entry.url)
+                setAside.remove(at: index)
+                continue
+            }
+            if let taken = files.firstIndex(where: { $0.name == other }) {
+                let file = files.remove(at: taken)
+                if !entry.name.hasSuffix(".sig") {
+                    // The signature goes with its file.
+                    index += 1
+                    continue
+                }
+                // A signature set aside: its file goes with it, unread, and the pair is one entry.
+                setAside[index] = (file.name, file.url, .rejected(entry.outcome.reasons + [
+                    "\(file.url.path): not read, as its signature \(entry.name) was set aside; send both again as regular files"]))
+                index += 1
+                continue
+            }
+            if entry.name.hasSuffix(".sig"), let file = setAside.firstIndex(where: { $0.name == other }) {
+                // Both set aside: one entry, the file's, with both reasons.
+                setAside[file].outcome = .rejected(setAside[file].outcome.reasons + entry.outcome.reasons)
+                setAside.remove(at: index)
+                continue
+            }
+            index += 1
+        }
+        // Taken, each waiting for its partner if that is still arriving.
+        files.removeAll { file in
+            guard arriving.contains(partner(file.name)) else { return false }
+            wait(file.name, url: file.url)
+            return true
+        }
     }
 
     /// Records one chunk of files in one transaction; each file's outcome goes to `decided`.
@@ -387,9 +442,9 @@ public final class ReviewIntake {
 
     /// Moves one decided file (and its signature); where it went.
     private func move(_ name: String, _ file: URL, _ outcome: Outcome, processed: URL, rejected: URL) throws -> String {
-        let manager = FileManager.default
         let signature = URL(fileURLWithPath: file.path + ".sig")
-        let hasSignature = !name.hasSuffix(".sig") && manager.fileExists(atPath: signature.path)
+        // Seen as the folder lists it (a link is not followed): a signature set aside with its file goes too.
+        let hasSignature = !name.hasSuffix(".sig") && FileKind.of(signature.path) != nil
         switch outcome {
         case .rejected(let reasons), .refused(let reasons):
             try fault?(.writeReason, file.path)
@@ -399,49 +454,68 @@ public final class ReviewIntake {
                 try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
             }
             try fault?(.moveRejected, file.path)
-            try DropFolder.placing(name, in: rejected) {
-                try movePair(file, signature: hasSignature ? signature : nil, into: rejected, as: target)
-            }
+            try movePair(name, file, signature: hasSignature ? signature : nil, into: rejected, as: target, signatureFirst: false)
             return "rejected/" + target
         default:
             try fault?(.moveProcessed, file.path)
             let target = DropFolder.freeName(name, in: processed, companions: [".sig"], strict: hasSignature ? [".sig"] : [])
-            try DropFolder.placing(name, in: processed) {
-                try movePair(file, signature: hasSignature ? signature : nil, into: processed, as: target)
-            }
+            try movePair(name, file, signature: hasSignature ? signature : nil, into: processed, as: target, signatureFirst: true)
             return "processed/" + target
         }
     }
 
-    /// Moves a file and its signature into `folder` as `target` (and `target.sig`). The signature
-    /// goes first: a crash between the two leaves the file, which the next run takes again. A file
-    /// that will not move takes its signature back, so a refusal never parts the two.
-    private func movePair(_ file: URL, signature: URL?, into folder: URL, as target: String) throws {
+    /// Moves a file and its signature into `folder` as `target` (and `target.sig`), in the order
+    /// that leaves the next run a true account if the run dies between the two:
+    /// - into `processed/`, the signature first: the file, recorded, stays in the inbox; the next
+    ///   run finds it already received and moves it beside its signature;
+    /// - into `rejected/`, the file first: the signature stays, and the next run sets it aside
+    ///   beside its file (the other way, the file would be read again unsigned, and could be
+    ///   taken where its signature was what was wrong).
+    /// A half that will not move takes the other back, so a refusal never parts the two.
+    /// A move that fails is the folder's refusal of `name` (`DropFolderError`).
+    private func movePair(_ name: String, _ file: URL, signature: URL?, into folder: URL, as target: String, signatureFirst: Bool) throws {
         let manager = FileManager.default
-        guard let signature else { return try manager.moveItem(at: file, to: folder.appendingPathComponent(target)) }
-        let placed = folder.appendingPathComponent(target + ".sig")
-        try manager.moveItem(at: signature, to: placed)
-        do {
-            try fault?(.moveSignedFile, file.path)
-            try manager.moveItem(at: file, to: folder.appendingPathComponent(target))
-        } catch {
+        guard let signature else {
+            return try DropFolder.placing(name, in: folder) { try manager.moveItem(at: file, to: folder.appendingPathComponent(target)) }
+        }
+        let pair = [(from: signature, to: folder.appendingPathComponent(target + ".sig")), (from: file, to: folder.appendingPathComponent(target))]
+        let (first, second) = signatureFirst ? (pair[0], pair[1]) : (pair[1], pair[0])
+        try DropFolder.placing(name, in: folder) { try manager.moveItem(at: first.from, to: first.to) }
+        // A run killed here leaves the first half moved: the next run finishes (see above).
+        try fault?(.pairHalfMoved, file.path)
+        try DropFolder.placing(name, in: folder) {
             do {
-                try manager.moveItem(at: placed, to: signature)
-            } catch let back {
-                throw SplitPair(file: error, signature: back, placed: placed.lastPathComponent)
+                try fault?(.moveSignedFile, file.path)
+                try manager.moveItem(at: second.from, to: second.to)
+            } catch {
+                do {
+                    try manager.moveItem(at: first.to, to: first.from)
+                } catch let back {
+                    throw SplitPair(second: error, first: back, placed: first.to.lastPathComponent)
+                }
+                throw error
             }
-            throw error
         }
     }
 
-    /// A file that would not move, whose signature (already moved) would not come back either.
+    /// Half of a pair that would not move, whose other half (already moved) would not come back.
     struct SplitPair: Error, LocalizedError {
-        var file: any Error
-        var signature: any Error
+        var second: any Error
+        var first: any Error
         var placed: String
 
         var errorDescription: String? {
-            "\(DropFolder.describe(file)); its signature, already there as \(placed), could not be put back beside it (\(DropFolder.describe(signature)))"
+            "\(DropFolder.describe(second)); the other half of the pair, already there as \(placed), could not be put back beside it (\(DropFolder.describe(first)))"
+        }
+    }
+}
+
+extension ReviewIntake.Outcome {
+    /// A rejection's or refusal's reasons; none for any other outcome.
+    var reasons: [String] {
+        switch self {
+        case .rejected(let reasons), .refused(let reasons): reasons
+        default: []
         }
     }
 }

@@ -10,7 +10,8 @@ struct VerifySignature: ParsableCommand {
             Sign a file with the key the roster lists for you: \(SignedFile.howToSign("review.yaml")) \
             (writes review.yaml.sig), then run 'panel verify-signature review.yaml'. Exit 0 when the \
             signature is good, the key is a roster member's, and the file is one the inbox reads (a \
-            review signed by its own reviewer, or a response matrix); 2 otherwise, with what the \
+            review signed by its own reviewer, or a response matrix, within panel.yaml's 'reviews:' \
+            limits); 2 otherwise, with what the \
             inbox would say. What depends on the assessment (its stage, who may respond) is decided \
             when the file arrives.
             """)
@@ -37,7 +38,7 @@ struct VerifySignature: ParsableCommand {
             throw CommandFailure.badInput("\(file).sig: \(error)")
         case .success(let signer):
             // Judged as the inbox judges it: a good signature on a file the inbox would reject is no comfort.
-            let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signer)
+            let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signer, limits: context.workspace.config.reviewLimits)
             guard problems.isEmpty else {
                 throw CommandFailure(messages: problems + ["\(file): the signature by \(signer.member.id) is good, but the inbox would reject the file for the above"],
                                      code: Exit.badInput)
