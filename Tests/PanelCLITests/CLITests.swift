@@ -435,8 +435,8 @@ struct CLITests {
         // Before anything has come up, a digest says so: it does not claim a last digest.
         let none = try panel(["digest"], environment: env)
         #expect(none.status == 0)
-        #expect(none.error == "panel digest: nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far\n", "\(none.error)")
-        #expect(none.output.contains("Nothing to report yet"), "\(none.output)")
+        #expect(none.error == "panel digest: nothing to issue yet; no digest has been issued so far\n", "\(none.error)")
+        #expect(none.output.contains("Nothing to issue yet"), "\(none.output)")
         let ingest = try panel(["refs", "ingest", fixture("references")], environment: env)
         #expect(ingest.output.contains("rules: 12 matches; flags 8 raised, 0 changed, 0 resolved"), "\(ingest.output)")
         #expect(try panel(["members", "import", fixture("panel/members.yaml")], environment: env).status == 0)

@@ -380,7 +380,7 @@ struct RuleTests {
         #expect(DigestRenderer.html(second).contains("<p>Nothing new since the last digest, D-0001.</p>"))
         // Before any digest, an empty one does not speak of a last one.
         let none = DigestComposer.compose(id: "D-0001", flags: [], resolved: [], reminders: [], issued: [], since: nil, now: now)
-        #expect(DigestRenderer.markdown(none).contains("Nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far (checked"))
+        #expect(DigestRenderer.markdown(none).contains("Nothing to issue yet; no digest has been issued so far (checked"))
         #expect(!DigestRenderer.html(none).contains("last digest"))
         #expect(DigestRenderer.html(none).contains("<p>Checked ") && !DigestRenderer.html(none).contains("Issued"))
         #expect(DigestRenderer.html(first).contains("<p>Issued "))

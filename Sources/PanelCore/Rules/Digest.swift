@@ -38,7 +38,7 @@ public struct Digest: Codable, Sendable, Equatable {
     /// What an empty digest says (a sentence, without its full stop): nothing new since the last
     /// one, or, before any has been issued, that nothing has come up yet.
     public var nothingNew: String {
-        previous.map { "Nothing new since the last digest, \($0)" } ?? "Nothing to report yet: no flags, resolved flags or reminders, and no digest issued so far"
+        previous.map { "Nothing new since the last digest, \($0)" } ?? "Nothing to issue yet; no digest has been issued so far"
     }
 }
 
