@@ -194,6 +194,23 @@ struct IntakeTests {
         #expect(world.waiting.isEmpty)
     }
 
+    /// A file another process takes away between its recording and its move is reported as gone
+    /// (place empty), not as a folder refusing it: no refusal, no stray reason, the rest moves.
+    @Test func aFileTakenAwayMidRunIsGoneNotRefused() throws {
+        let world = try ReviewWorld(kind: .sqlite)
+        try world.drop(Self.files)
+        let run = try world.intake(fault: { step, path in
+            if (step == .moveProcessed || step == .writeReason), path.hasSuffix("/exp-12-replication.yaml") || path.hasSuffix("/exp-35-lines-out-of-range.yaml") {
+                try FileManager.default.removeItem(atPath: path)
+            }
+        }).processInbox(world.inbox)
+        #expect(run.unmovable.isEmpty)
+        #expect(run.files.map(\.place) == ["", "processed/exp-19-replication.csv", ""])
+        #expect(world.waiting.isEmpty)
+        #expect(world.names(in: "rejected").isEmpty)
+        #expect(try world.temporary.store.reviews(of: "A-2026-002").count == 2)
+    }
+
     /// A store that refuses part-way (here in the second chunk, one file a chunk) stops the run:
     /// what the first chunk recorded is moved and reported, that chunk's file and every later one
     /// stay in the inbox unrecorded (none rejected), and the next run takes them.

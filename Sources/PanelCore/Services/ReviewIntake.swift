@@ -431,11 +431,18 @@ public final class ReviewIntake {
         for (name, file, outcome) in decided {
             // A folder that refuses one file is tried with the next (it may be that file's trouble);
             // each folder's error is said once, and the file keeps its place in the inbox.
+            // Gone since the folder was read (moved or deleted by another process): nothing to move,
+            // no reason to write, and no folder to blame.
+            guard FileKind.of(file.path) != nil else {
+                run.files.append((name, outcome, ""))
+                continue
+            }
             do {
                 run.files.append((name, outcome, try move(name, file, outcome, processed: processed, rejected: rejected)))
             } catch let error as DropFolderError {
-                run.files.append((name, outcome, name))
-                run.unmovable.noteOnce(error)
+                let gone = FileKind.of(file.path) == nil
+                run.files.append((name, outcome, gone ? "" : name))
+                if !gone { run.unmovable.noteOnce(error) }
             }
         }
     }
@@ -454,7 +461,16 @@ public final class ReviewIntake {
                 try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
             }
             try fault?(.moveRejected, file.path)
-            try movePair(name, file, signature: hasSignature ? signature : nil, into: rejected, as: target, signatureFirst: false)
+            do {
+                try movePair(name, file, signature: hasSignature ? signature : nil, into: rejected, as: target, signatureFirst: false)
+            } catch {
+                // The file went away meanwhile: its reason would explain nothing there.
+                if FileKind.of(file.path) == nil {
+                    let stray = rejected.appendingPathComponent(target + DropFolder.reasonSuffix)
+                    do { try FileManager.default.removeItem(at: stray) } catch { /* a reason alone is listed by a folder walk, harmless */ }
+                }
+                throw error
+            }
             return "rejected/" + target
         default:
             try fault?(.moveProcessed, file.path)
@@ -523,7 +539,8 @@ extension ReviewIntake.Outcome {
 /// What one run of the review inbox did.
 public struct InboxRun {
     /// Each file with its outcome and where it is now: `processed/NAME` or `rejected/NAME`, or its
-    /// own name when it was left, or stayed because its folder refused it.
+    /// own name when it was left, or stayed because its folder refused it; empty when it was gone
+    /// from the inbox before it could be moved (moved or deleted by another process).
     public var files: [(file: String, outcome: ReviewIntake.Outcome, place: String)] = []
     /// Each of `processed/` and `rejected/` that refused its files, and why: those files stayed.
     public var unmovable: [DropFolderError] = []

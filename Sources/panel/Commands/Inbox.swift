@@ -67,6 +67,8 @@ struct Inbox: ParsableCommand {
             Self.report(file, outcome)
             switch outcome {
             case .left: break
+            case _ where place.isEmpty:
+                Console.out("           gone from the inbox before it could be moved (moved or deleted by another process?)")
             case _ where place == file:
                 // Its folder refused it (said on stderr below): it waits in the inbox for the next run.
                 Console.out("           stays in the inbox: its folder refused it; the next run moves it")
