@@ -186,6 +186,10 @@ struct CLITests {
         #expect(bad.status == 2)
         #expect(bad.output.contains("rejected   \(fixture("references-bad"))/mismatched-tags.xml:12:111: Opening and ending tag mismatch"))
         #expect(bad.output.contains("0 references ingested, 0 duplicate; 7 files read, 7 rejected;"))
+        // A path that is not there is rejected unread, and the count says so.
+        let typo = try panel(["refs", "ingest", fixture("references-bad") + "/mismatched-tags.xml", fixture("references-bad") + "/no-such.xml", "--workspace", ws])
+        #expect(typo.status == 2)
+        #expect(typo.output.contains("0 references ingested, 0 duplicate; 1 file read, 2 rejected (1 not read);"), "\(typo.output)")
 
         let log = try panel(["log", "--format", "json", "--workspace", ws])
         let events = try JSONSerialization.jsonObject(with: Data(log.output.utf8)) as? [[String: Any]]

@@ -75,7 +75,7 @@ public struct ReferenceDrop {
         var reasons: [String: [String]] = [:]
         for rejection in report.rejected { reasons[rejection.source, default: []].append(rejection.message) }
         for (_, url, reason) in setAside {
-            report.rejected.append(Rejection(source: url.path, message: reason))
+            report.rejected.append(Rejection(source: url.path, message: reason, read: false))
             reasons[url.path, default: []].append(reason)
         }
         // Files a fault of the store kept from being recorded stay where they are, for the next run.

@@ -13,6 +13,8 @@ public struct DuplicateNote: Sendable, Equatable, Codable {
 public struct Rejection: Sendable, Equatable, Codable, CustomStringConvertible {
     public var source: String
     public var message: String
+    /// False for a file turned away unread (not there, a link, not a regular file).
+    public var read = true
     public var description: String { message }
 }
 
@@ -218,11 +220,11 @@ public final class ReferenceIngester {
         for path in paths.map(absolute) {
             switch FileKind.of(path)?.followed(at: path) {
             case nil:
-                missing.append(Rejection(source: path, message: IngestError.missing(path).description))
+                missing.append(Rejection(source: path, message: IngestError.missing(path).description, read: false))
             case .link(let destination, _)?:
-                missing.append(Rejection(source: path, message: "\(path): a symbolic link to \(destination), which does not exist"))
+                missing.append(Rejection(source: path, message: "\(path): a symbolic link to \(destination), which does not exist", read: false))
             case .special(let what)?:
-                missing.append(Rejection(source: path, message: "\(path): \(what), not a regular file; not read"))
+                missing.append(Rejection(source: path, message: "\(path): \(what), not a regular file; not read", read: false))
             case .regular(let size, _)?:
                 files.append((path, size))
             case .directory?:

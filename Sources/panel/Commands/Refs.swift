@@ -120,6 +120,7 @@ extension Refs {
                 // References first (a file may hold many), then files.
                 line("\(counted(report.added, "reference")) ingested, \(report.duplicates) duplicate; "
                      + "\(counted(report.files, "file")) read, \(report.rejected.count) rejected"
+                     + (report.rejected.contains { !$0.read } ? " (\(report.rejected.filter { !$0.read }.count) not read)" : "")
                      + (report.skipped > 0 ? ", \(report.skipped) skipped" : "")
                      + "; \(megabytes > 0 && megabytes < 0.01 ? "<0.01" : String(format: "%.2f", megabytes)) MB in \(String(format: "%.2f", report.seconds)) s")
                 if report.stopped != nil, report.ruleMatches > 0 {
