@@ -402,7 +402,8 @@ struct IngestTests {
     @Test(arguments: StoreKind.available) func missingPathIsReported(kind: StoreKind) throws {
         let temporary = try TemporaryStore(kind)
         let report = try ingester(temporary).ingest(paths: ["/nonexistent/refs"])
-        #expect(report.rejected == [Rejection(source: "/nonexistent/refs", message: "/nonexistent/refs: no such file or directory")])
+        #expect(report.rejected == [Rejection(source: "/nonexistent/refs", message: "/nonexistent/refs: no such file or directory", read: false)])
+        #expect(report.files == 0)
     }
 
     @Test(arguments: StoreKind.available) func searchRanksFiltersAndSnippets(kind: StoreKind) throws {
