@@ -193,6 +193,32 @@ struct SignedIntakeTests {
         try FileManager.default.createDirectory(at: file, withIntermediateDirectories: false)
         let run = try intake(world).processInbox(world.inbox)
         #expect(run.files.map(\.place) == ["rejected/exp-12-replication.yaml.sig", "exp-12-replication.yaml"])
+        #expect(run.files.first?.outcome == .rejected([
+            "\(file.path).sig: a signature without its file (exp-12-replication.yaml in the inbox is a folder, not a file); send both together"]))
+    }
+
+    /// Every file is reported, a signature's signature too: it is set aside as what it is, in the
+    /// same run as the pair it came with.
+    @Test func aSignatureOfASignatureIsSetAsideAsSuch() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        try SSHKeygen.sign(file.path + ".sig", key: keys.exp12.path)
+        let run = try intake(world).processInbox(world.inbox)
+        #expect(run.files.map(\.place) == ["processed/exp-12-replication.yaml", "rejected/exp-12-replication.yaml.sig.sig"])
+        #expect(run.files.last?.outcome == .rejected([
+            "\(file.path).sig.sig: a signature of a signature (exp-12-replication.yaml.sig); sign the review or response file itself"]))
+        #expect(world.waiting.isEmpty)
+    }
+
+    /// A signature file too large to be one is not read: its review is rejected with the reason.
+    @Test func anOversizedSignatureIsNotRead() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
+        try Data(repeating: 0x41, count: SignedFile.signatureLimit + 1).write(to: URL(fileURLWithPath: file.path + ".sig"))
+        let run = try intake(world).processInbox(world.inbox)
+        #expect(run.files.map(\.outcome) == [.rejected([
+            "\(file.path).sig: \(SignedFile.signatureLimit + 1) bytes, too large for an SSH signature (at most \(SignedFile.signatureLimit) bytes); not read"])])
+        #expect(world.names(in: "rejected") == ["exp-12-replication.yaml", "exp-12-replication.yaml.reason.txt", "exp-12-replication.yaml.sig"])
     }
 
     /// A run killed between the two halves of a signed pair's move: the next run finishes it with

@@ -31,11 +31,20 @@ public enum SignedFile {
     public static func signatureText(for path: String) throws -> String? {
         let sig = path + ".sig"
         guard FileManager.default.fileExists(atPath: sig) else { return nil }
+        // Checked before it is read: whoever can write to an inbox cannot make a run read gigabytes.
+        var info = stat()
+        if stat(sig, &info) == 0, Int(info.st_size) > signatureLimit {
+            throw SignedFileError.tooLarge(path: sig, bytes: Int(info.st_size))
+        }
         guard let data = FileManager.default.contents(atPath: sig) else {
             throw CocoaError(.fileReadNoPermission, userInfo: [NSFilePathErrorKey: sig])
         }
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// The largest signature file read (an OpenSSH signature is a few kilobytes, even with a
+    /// 16,384-bit RSA key).
+    public static let signatureLimit = 64 << 10
 
     /// How to sign, for messages.
     public static func howToSign(_ file: String) -> String {
@@ -47,11 +56,14 @@ public enum SignedFileError: Error, Sendable, Equatable, CustomStringConvertible
     case signature(SSHSignatureError)
     /// A valid signature by a key nobody on the roster holds.
     case unknownKey(fingerprint: String)
+    /// A signature file too large to be one (not read).
+    case tooLarge(path: String, bytes: Int)
 
     public var description: String {
         switch self {
         case .signature(let error): error.description
         case .unknownKey(let fingerprint): "signed with key \(fingerprint), which is no one's on the roster (signing-keys)"
+        case .tooLarge(let path, let bytes): "\(path): \(bytes) bytes, too large for an SSH signature (at most \(SignedFile.signatureLimit) bytes); not read"
         }
     }
 }

@@ -91,7 +91,12 @@ public final class ReviewIntake {
         try fault?(.read, path)
         if let refusal = oversized(path) { return refusal }
         guard let data = FileManager.default.contents(atPath: path) else { return .rejected(["\(path): cannot read the file"]) }
-        let signature = try SignedFile.signatureText(for: path)
+        let signature: String?
+        do {
+            signature = try SignedFile.signatureText(for: path)
+        } catch let error as SignedFileError {
+            return .rejected([error.description])
+        }
         return try store.writeBatch { batch in
             try batch.file { session in try take(path: path, bytes: [UInt8](data), signature: signature, sheet: sheet, session: session) }
         }
@@ -316,7 +321,9 @@ public final class ReviewIntake {
         Self.pair(&files, &setAside, &left, in: inbox)
         try move(setAside, processed: processed, rejected: rejected, run: &run)
         // A signature travels with its file; one without its file is set aside with the reason.
-        let present = Set(files.map(\.name))
+        // (A signature's file is a review or response file: a `.sig` is never one, so a signature
+        // of a signature is an orphan too, reported as such rather than passed over.)
+        let present = Set(files.map(\.name).filter { !$0.hasSuffix(".sig") })
         let orphans = files.filter { $0.name.hasSuffix(".sig") && !present.contains(String($0.name.dropLast(4))) }
         files.removeAll { $0.name.hasSuffix(".sig") }
         var start = 0
@@ -338,8 +345,17 @@ public final class ReviewIntake {
         }
         // A stopped run sets nothing more aside: the signatures wait with the unrecorded files.
         if run.stopped == nil {
-            let orphaned = orphans.map { (name: $0.name, url: $0.url, outcome: Outcome.rejected([
-                "\($0.url.path): a signature without its file (\(String($0.name.dropLast(4))) is not in the inbox); send both together"])) }
+            let orphaned = orphans.map { orphan -> (name: String, url: URL, outcome: Outcome) in
+                let base = String(orphan.name.dropLast(4))
+                let why = if base.hasSuffix(".sig") {
+                    "\(orphan.url.path): a signature of a signature (\(base)); sign the review or response file itself"
+                } else if case .directory? = FileKind.of(inbox.appendingPathComponent(base).path) {
+                    "\(orphan.url.path): a signature without its file (\(base) in the inbox is a folder, not a file); send both together"
+                } else {
+                    "\(orphan.url.path): a signature without its file (\(base) is not in the inbox); send both together"
+                }
+                return (orphan.name, orphan.url, .rejected([why]))
+            }
             try move(orphaned, processed: processed, rejected: rejected, run: &run)
         }
         run.files += left
@@ -416,7 +432,13 @@ public final class ReviewIntake {
                     decided.append((file.name, file.url, .rejected(["\(file.url.path): cannot read the file"])))
                     continue
                 }
-                let signature = try SignedFile.signatureText(for: file.url.path)
+                let signature: String?
+                do {
+                    signature = try SignedFile.signatureText(for: file.url.path)
+                } catch let error as SignedFileError {
+                    decided.append((file.name, file.url, .rejected([error.description])))
+                    continue
+                }
                 let outcome = try batch.file { session in
                     try take(path: file.url.path, bytes: [UInt8](data), signature: signature, session: session)
                 }

@@ -46,7 +46,13 @@ struct Audit: ParsableCommand {
                 guard let checkpoint = Checkpoint.parse(String(decoding: data, as: UTF8.self)) else {
                     throw CommandFailure.badInput("\(path): not a panel checkpoint")
                 }
-                guard let signature = try SignedFile.signatureText(for: path) else {
+                let text: String?
+                do {
+                    text = try SignedFile.signatureText(for: path)
+                } catch let error as SignedFileError {
+                    throw CommandFailure.badInput(error.description)
+                }
+                guard let signature = text else {
                     throw CommandFailure.badInput("\(path): no signature beside it (\(path).sig)")
                 }
                 let parsed: SSHSignature

@@ -30,7 +30,13 @@ struct VerifySignature: ParsableCommand {
     func run() throws {
         let context = try CommandContext.load(workspace)
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
-        guard let signature = try SignedFile.signatureText(for: file) else {
+        let text: String?
+        do {
+            text = try SignedFile.signatureText(for: file)
+        } catch let error as SignedFileError {
+            throw CommandFailure.badInput(error.description)
+        }
+        guard let signature = text else {
             throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
         }
         switch SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members) {
