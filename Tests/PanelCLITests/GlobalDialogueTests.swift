@@ -202,6 +202,8 @@ struct GlobalDialogueTests {
         // by Kenya's focal point is still not Germany's.
         let checked = try cli.panel(["verify-signature", kenyanFile, "--as", "exp-01"] + ws + day(38))
         #expect(checked.status == 0 && checked.output.hasPrefix("\(kenyanFile): good signature by gov-ke (Achieng Otieno), key SHA256:"), "\(checked.error)")
+        let backwards = try cli.panel(["verify-signature", kenyanFile + ".sig", "--as", "exp-01"] + ws + day(38))
+        #expect(backwards.status == 2 && backwards.error == "panel: \(kenyanFile).sig: this is the signature; give the signed file: panel verify-signature \(kenyanFile)\n", "\(backwards.error)")
         let forged = root.appendingPathComponent("forged.yaml").path
         try FileManager.default.copyItem(atPath: try governmentComments("gov-de", draft: 2, in: root), toPath: forged)
         try SSHKeygen.sign(forged, key: kenyaKey)

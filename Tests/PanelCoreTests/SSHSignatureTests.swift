@@ -25,6 +25,37 @@ struct SSHSignatureTests {
         #expect(signature.fingerprint.hasPrefix("SHA256:"))
     }
 
+    /// A key verification would refuse (RSA under 2048 bits) is refused when it is put on the
+    /// roster, naming its size; keys that sign are let through.
+    @Test func anRSAKeyTooShortToSignIsRefusedOnTheRoster() throws {
+        let folder = try directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let short = folder.appendingPathComponent("short").path
+        try #require(try SSHKeygen.run(["-q", "-t", "rsa", "-b", "1024", "-N", "", "-C", "short", "-f", short]) == 0)
+        let shortLine = try String(contentsOfFile: short + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(SigningKey.unusable(shortLine) == "an RSA key of 1024 bits: panel accepts RSA keys of 2048 bits or more (or ssh-ed25519 keys: ssh-keygen -t ed25519)")
+        for type in ["ed25519", "ecdsa", "rsa"] {
+            #expect(SigningKey.unusable(try SSHKeygen.key(type, in: folder, name: type).publicLine) == nil, "\(type)")
+        }
+        let roster = """
+            members:
+              - id: exp-01
+                name: A Member
+                nationality: KE
+                group: African
+                gender: female
+                affiliation: Somewhere
+                roles: [co-chair]
+                signing-keys: ["\(shortLine)"]
+            """
+        do {
+            _ = try RosterFile.parse(roster, file: "members.yaml")
+            Issue.record("a 1024-bit RSA key was taken onto the roster")
+        } catch {
+            #expect(error.shown.contains { $0.hasPrefix("members.yaml:9:5: signing key 'ssh-rsa ") && $0.contains("is an RSA key of 1024 bits") }, "\(error.shown)")
+        }
+    }
+
     @Test func aTamperedFileDoesNotVerify() throws {
         let folder = try directory()
         defer { try? FileManager.default.removeItem(at: folder) }

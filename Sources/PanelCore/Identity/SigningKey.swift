@@ -10,4 +10,22 @@ public enum SigningKey {
         guard parts.count >= 2, algorithms.contains(String(parts[0])) else { return false }
         return Data(base64Encoded: String(parts[1])) != nil
     }
+
+    /// The bits of an RSA key line's modulus; nil for any other key, or one that cannot be read.
+    static func rsaBits(_ line: String) -> Int? {
+        guard let blob = SSHSignature.keyBlob(ofLine: line) else { return nil }
+        var reader = SSHWireReader(blob)
+        guard let type = reader.string(), String(decoding: type, as: UTF8.self) == "ssh-rsa",
+              reader.string() != nil, let modulus = reader.string() else { return nil }
+        let digits = modulus.drop { $0 == 0 }
+        guard let first = digits.first else { return 0 }
+        return (digits.count - 1) * 8 + (8 - first.leadingZeroBitCount)
+    }
+
+    /// Why a key line that looks right cannot sign for panel (an RSA key under 2048 bits, which
+    /// verification refuses), said when it is put on the roster rather than at the first review.
+    public static func unusable(_ line: String) -> String? {
+        guard let bits = rsaBits(line), bits < 2048 else { return nil }
+        return "an RSA key of \(bits) bits: panel accepts RSA keys of 2048 bits or more (or ssh-ed25519 keys: ssh-keygen -t ed25519)"
+    }
 }

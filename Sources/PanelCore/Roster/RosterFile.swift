@@ -165,8 +165,12 @@ struct MemberBuilder {
         if let login, !TextPatterns.isLogin(login) {
             problem("login", "login '\(login)' must be an OS user name: lower-case letters, digits, '_', '.' and '-'")
         }
-        for key in signingKeys where !SigningKey.looksLikeOpenSSH(key) {
-            problem("signing-keys", "'\(key.prefix(40))' is not an OpenSSH public key line (ssh-ed25519, ecdsa-sha2-nistp256 or rsa-sha2 / ssh-rsa, then base64)")
+        for key in signingKeys {
+            if !SigningKey.looksLikeOpenSSH(key) {
+                problem("signing-keys", "'\(key.prefix(40))' is not an OpenSSH public key line (ssh-ed25519, ecdsa-sha2-nistp256 or rsa-sha2 / ssh-rsa, then base64)")
+            } else if let why = SigningKey.unusable(key) {
+                problem("signing-keys", "signing key '\(key.prefix(40))…' is \(why)")
+            }
         }
         guard ok, let id, let name, let nationality, let parsedGroup, let parsedGender, let affiliation else { return nil }
         return Member(id: id, name: name, nationality: nationality, group: parsedGroup, gender: parsedGender,

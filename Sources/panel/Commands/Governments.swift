@@ -6,16 +6,22 @@ import PanelCore
 enum SigningKeyOption {
     static func read(_ values: [String]) throws -> [String] {
         try values.map { value in
-            if SigningKey.looksLikeOpenSSH(value) { return value }
-            guard let data = FileManager.default.contents(atPath: value) else {
-                throw CommandFailure.badInput("--signing-key: '\(value.prefix(40))' is neither an OpenSSH public key line nor a readable .pub file")
-            }
-            let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard SigningKey.looksLikeOpenSSH(line) else {
-                throw CommandFailure.badInput("\(value): not an OpenSSH public key (ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa, then base64)")
-            }
+            let line = try line(value)
+            if let why = SigningKey.unusable(line) { throw CommandFailure.badInput("--signing-key: '\(line.prefix(40))…' is \(why)") }
             return line
         }
+    }
+
+    private static func line(_ value: String) throws -> String {
+        if SigningKey.looksLikeOpenSSH(value) { return value }
+        guard let data = FileManager.default.contents(atPath: value) else {
+            throw CommandFailure.badInput("--signing-key: '\(value.prefix(40))' is neither an OpenSSH public key line nor a readable .pub file")
+        }
+        let line = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard SigningKey.looksLikeOpenSSH(line) else {
+            throw CommandFailure.badInput("\(value): not an OpenSSH public key (ssh-ed25519, ecdsa-sha2-nistp256 or ssh-rsa, then base64)")
+        }
+        return line
     }
 }
 

@@ -29,6 +29,9 @@ struct VerifySignature: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
+        if file.hasSuffix(".sig"), FileManager.default.fileExists(atPath: String(file.dropLast(4))) {
+            throw CommandFailure.badInput("\(file): this is the signature; give the signed file: panel verify-signature \(file.dropLast(4))")
+        }
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
         let text: String?
         do {
