@@ -204,6 +204,12 @@ struct GlobalDialogueTests {
         #expect(checked.status == 0 && checked.output.hasPrefix("\(kenyanFile): good signature by gov-ke (Achieng Otieno), key SHA256:"), "\(checked.error)")
         let backwards = try cli.panel(["verify-signature", kenyanFile + ".sig", "--as", "exp-01"] + ws + day(38))
         #expect(backwards.status == 2 && backwards.error == "panel: \(kenyanFile).sig: this is the signature; give the signed file: panel verify-signature \(kenyanFile)\n", "\(backwards.error)")
+        // A signature file too large to be one is refused unread (exit 2), as the inbox refuses it.
+        let padded = root.appendingPathComponent("padded.yaml").path
+        try FileManager.default.copyItem(atPath: kenyanFile, toPath: padded)
+        try Data(repeating: 0x41, count: (64 << 10) + 1).write(to: URL(fileURLWithPath: padded + ".sig"))
+        let oversized = try cli.panel(["verify-signature", padded, "--as", "exp-01"] + ws + day(38))
+        #expect(oversized.status == 2 && oversized.error == "panel: \(padded).sig: 65537 bytes, too large for an SSH signature (at most 65536 bytes); not read\n", "\(oversized.error)")
         let forged = root.appendingPathComponent("forged.yaml").path
         try FileManager.default.copyItem(atPath: try governmentComments("gov-de", draft: 2, in: root), toPath: forged)
         try SSHKeygen.sign(forged, key: kenyaKey)

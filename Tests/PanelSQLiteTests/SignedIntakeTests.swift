@@ -43,6 +43,18 @@ struct SignedIntakeTests {
         return target
     }
 
+    /// The review's recommendation changed after it was signed: the signature no longer matches.
+    func changeAfterSigning(_ file: URL) throws {
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
+        try Data(text.utf8).write(to: file)
+    }
+
+    /// An intake whose fault hook throws `error` at `step`.
+    func intake(_ world: ReviewWorld, failing step: ReviewIntake.Step, with error: any Error) -> ReviewIntake {
+        ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
+                     fault: { current, _ in if current == step { throw error } })
+    }
+
     func intake(_ world: ReviewWorld, requireSignature: Bool = false, actor: String = "cron") -> ReviewIntake {
         ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: actor,
                      requireSignature: requireSignature)
@@ -78,8 +90,7 @@ struct SignedIntakeTests {
     @Test func aFileChangedAfterSigningIsRejectedAndKeptWithItsSignature() throws {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
-        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
-        try Data(text.utf8).write(to: file)
+        try changeAfterSigning(file)
         #expect(try rejection(world) == "\(file.path).sig: the signature does not match the file: it was changed after signing, or signed by another key")
         #expect(world.names(in: "rejected") == ["exp-12-replication.yaml", "exp-12-replication.yaml.reason.txt", "exp-12-replication.yaml.sig"])
     }
@@ -228,12 +239,8 @@ struct SignedIntakeTests {
     @Test(arguments: [false, true]) func aRunKilledBetweenAPairsHalvesIsFinishedByTheNext(changed: Bool) throws {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
-        if changed {
-            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
-            try Data(text.utf8).write(to: file)
-        }
-        let dying = ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
-                                 fault: { step, _ in if step == .pairHalfMoved { throw IntakeTests.Crash() } })
+        if changed { try changeAfterSigning(file) }
+        let dying = intake(world, failing: .pairHalfMoved, with: IntakeTests.Crash())
         #expect(throws: IntakeTests.Crash.self) { _ = try dying.processInbox(world.inbox) }
         #expect(world.waiting == [changed ? "exp-12-replication.yaml.sig" : "exp-12-replication.yaml"])
         let next = try intake(world).processInbox(world.inbox)
@@ -265,12 +272,8 @@ struct SignedIntakeTests {
     @Test(arguments: [false, true]) func aFileThatWillNotMoveKeepsItsSignature(changed: Bool) throws {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp12.path)
-        if changed {
-            let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "major-revisions", with: "accept")
-            try Data(text.utf8).write(to: file)
-        }
-        let failing = ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
-                                   fault: { step, _ in if step == .moveSignedFile { throw CocoaError(.fileWriteNoPermission) } })
+        if changed { try changeAfterSigning(file) }
+        let failing = intake(world, failing: .moveSignedFile, with: CocoaError(.fileWriteNoPermission))
         let run = try failing.processInbox(world.inbox)
         let folder = changed ? "rejected" : "processed"
         #expect(run.unmovable.map(\.path) == [world.inbox.appendingPathComponent(folder).path])

@@ -46,13 +46,7 @@ struct Audit: ParsableCommand {
                 guard let checkpoint = Checkpoint.parse(String(decoding: data, as: UTF8.self)) else {
                     throw CommandFailure.badInput("\(path): not a panel checkpoint")
                 }
-                let text: String?
-                do {
-                    text = try SignedFile.signatureText(for: path)
-                } catch let error as SignedFileError {
-                    throw CommandFailure.badInput(error.description)
-                }
-                guard let signature = text else {
+                guard let signature = try SignedFile.signatureText(for: path) else {
                     throw CommandFailure.badInput("\(path): no signature beside it (\(path).sig)")
                 }
                 let parsed: SSHSignature

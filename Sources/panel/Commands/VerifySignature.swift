@@ -33,13 +33,7 @@ struct VerifySignature: ParsableCommand {
             throw CommandFailure.badInput("\(file): this is the signature; give the signed file: panel verify-signature \(file.dropLast(4))")
         }
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
-        let text: String?
-        do {
-            text = try SignedFile.signatureText(for: file)
-        } catch let error as SignedFileError {
-            throw CommandFailure.badInput(error.description)
-        }
-        guard let signature = text else {
+        guard let signature = try SignedFile.signatureText(for: file) else {
             throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
         }
         switch SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members) {

@@ -65,6 +65,9 @@ enum Failure {
             return ([error.description], Exit.failure)
         case IngestError.unknownAdapter:
             return ([String(describing: error)], Exit.usage)
+        case let error as SignedFileError:
+            // A signature that cannot be taken (too large, unreadable as one) is the input's fault.
+            return ([error.description], Exit.badInput)
         case let error as DropFolderError:
             return ([error.description], error.missing ? Exit.badInput : Exit.failure)
         case let error as CocoaError:
