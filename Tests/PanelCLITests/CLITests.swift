@@ -316,6 +316,11 @@ struct CLITests {
             #expect(result.error == expected.error, "\(command)")
             #expect(result.output.isEmpty, "\(command)")
         }
+        // Errors pass through the visibility policy too: one it cannot work out withholds them, and says so.
+        let unknown = try panel(["flags", "show", "F-9999", "--as", "exp-03"], environment: env)
+        #expect(unknown.status == 2)
+        #expect(unknown.error == expected.error + "panel: cannot work out what you may see, so the messages of this error are withheld\n",
+                "\(unknown.error)")
     }
 
     /// The commands that only read open the store read-only: SQLite itself keeps them from writing.

@@ -387,6 +387,27 @@ struct GuaranteeTests {
         let signed = ws + "/inbox/processed/exp-12-replication.yaml"
         let checked = try cli.panel(["verify-signature", signed, "--workspace", ws, "--as", "exp-04"])
         #expect(checked.status == 0 && checked.output == "\(signed): good signature by [reviewer] ([reviewer]), key [reviewer]\n", "\(checked.output)")
+        // Its failures on standard error pass through the same policy: a review of exp-12's signed
+        // with exp-19's key (a key put on the roster here) names neither, nor the key.
+        let key = try SSHKeygen.key("ed25519", in: root, name: "exp-19-key")
+        var yaml = try String(contentsOfFile: cli.fixture("panel/members.yaml"), encoding: .utf8)
+        let entry = try #require(yaml.range(of: "  - id: exp-20\n"))
+        yaml.insert(contentsOf: "    signing-keys: [\"\(key.publicLine)\"]\n", at: entry.lowerBound)
+        try yaml.write(toFile: root.appendingPathComponent("members.yaml").path, atomically: true, encoding: .utf8)
+        try #require(try cli.panel(["members", "import", root.appendingPathComponent("members.yaml").path, "--workspace", ws, "--as", "exp-01"]).status == 0)
+        let wrong = root.appendingPathComponent("to-check.yaml").path
+        try FileManager.default.copyItem(atPath: signed, toPath: wrong)
+        try SSHKeygen.sign(wrong, key: key.path)
+        let refused = try cli.panel(["verify-signature", wrong, "--workspace", ws, "--as", "exp-04"])
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("\(wrong).sig: signed with [reviewer]'s key [reviewer], but the review is [reviewer]'s"), "\(refused.error)")
+        let fingerprint = SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: key.publicLine)))
+        for secret in secrets + [fingerprint] {
+            #expect(!refused.error.contains(secret), "verify-signature's error shows \(secret)")
+        }
+        // The chair who may see reviewers is told who signed it.
+        let told = try cli.panel(["verify-signature", wrong, "--workspace", ws, "--as", "exp-01"])
+        #expect(told.status == 2 && told.error.contains("signed with exp-19's key \(fingerprint), but the review is exp-12's"), "\(told.error)")
         // Asking for the chairs' view is refused everywhere.
         for run in [["review", "list", "A-2026-002"], ["comments", "export", "A-2026-002"], ["export", "A-2026-002", "--dir", export]] {
             let refused = try cli.panel(run + ["--audience", "chairs", "--workspace", ws, "--as", "exp-04"])

@@ -83,7 +83,7 @@ struct Inbox: ParsableCommand {
         Console.out("\(results.count - rejected - refused - left) recorded or already received, \(rejected) rejected, \(refused) refused"
             + (left > 0 ? ", \(left) skipped" : ""))
         // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
-        for refusal in run.unmovable { Console.error(refusal.description) }
+        for refusal in run.unmovable { Console.error(refusal.description, keeping: [refusal.path]) }
         // So is a store that stopped the run (exit 3 when it refused): the files it met wait in the inbox.
         if let stopped = run.stopped { throw Refs.Ingest.failure(stopped, left: "left in the inbox") }
         if !run.unmovable.isEmpty { throw Exit.failure }

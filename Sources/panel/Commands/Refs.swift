@@ -353,7 +353,7 @@ extension Refs {
                 try Ingest.print(report, flagged: flagged, json: false)
             }
             // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
-            for refusal in outcome.unmovable { Console.error(refusal.description) }
+            for refusal in outcome.unmovable { Console.error(refusal.description, keeping: [refusal.path]) }
             if report.stopped == nil, !outcome.unmovable.isEmpty { throw Exit.failure }
             try Ingest.exit(for: report, left: "left in the drop folder")
         }

@@ -157,33 +157,61 @@ extension CommandContext {
 enum Console {
     /// The visibility policy of the command being run (set when its context loads).
     nonisolated(unsafe) private static var visibility: (() throws -> Redactor)?
-    nonisolated(unsafe) private static var redactor: Redactor?
+    /// The policy once worked out, or why it could not be; nil until first needed.
+    nonisolated(unsafe) private static var worked: Result<Redactor, any Error>?
+    /// Set while the policy is being worked out: what is said meanwhile is about the files it
+    /// reads (the roster, the workflows), printed as it is and remembered.
+    nonisolated(unsafe) private static var working = false
+    nonisolated(unsafe) private static var saidWhileWorking: [String] = []
+    /// Said once when the policy cannot be worked out and a message is withheld for it.
+    nonisolated(unsafe) private static var withholdingSaid = false
 
     /// Sets the visibility policy for what follows (the demo runs several commands in one process).
     static func use(_ policy: @escaping () throws -> Redactor) {
         visibility = policy
-        redactor = nil
+        worked = nil
+        saidWhileWorking = []
+        withholdingSaid = false
     }
 
     /// The state changed: the policy is worked out again on the next output.
     static func reconsider() {
-        redactor = nil
+        worked = nil
+    }
+
+    /// The policy of the command being run: nil before a command has loaded its workspace
+    /// (nothing about reviewers is known then), else the redactor or why it cannot be worked out.
+    private static func policy() -> Result<Redactor, any Error>? {
+        guard let visibility, !working else { return nil }
+        if let worked { return worked }
+        working = true
+        defer { working = false }
+        do {
+            worked = .success(try visibility())
+        } catch {
+            worked = .failure(error)
+        }
+        return worked
     }
 
     /// Text as the acting person may see it. If the policy cannot be worked out, nothing is shown.
     static func visible(_ text: String) -> String {
-        guard let visibility else { return text }
-        if redactor == nil {
-            do {
-                redactor = try visibility()
-            } catch {
-                let messages = Failure.report(error)?.messages ?? ["\(error)"]
-                for message in messages { self.error(message) }
-                self.error("cannot work out what you may see, so nothing is shown")
-                exit(Exit.failure.rawValue)
-            }
+        switch policy() {
+        case nil: return text
+        case .success(let redactor): return redactor.apply(text)
+        case .failure(let error):
+            let messages = Failure.report(error)?.messages ?? ["\(error)"]
+            for message in messages { emitError(message) }
+            emitError("cannot work out what you may see, so nothing is shown")
+            exit(Exit.failure.rawValue)
         }
-        return redactor?.apply(text) ?? text
+    }
+
+    /// `text` through the policy, except where it names one of `kept` verbatim.
+    private static func visible(_ text: String, keeping kept: [String]) -> String {
+        guard let first = kept.first(where: { !$0.isEmpty && text.contains($0) }) else { return visible(text) }
+        let rest = kept.filter { $0 != first }
+        return text.components(separatedBy: first).map { visible($0, keeping: rest) }.joined(separator: first)
     }
 
     /// Prints a line through the visibility policy. Only the roster itself (public: who serves on
@@ -219,8 +247,7 @@ enum Console {
     /// Redacts `text` except where it names `kept` (a path the person running the command gave
     /// or holds, such as an inbox file): a path must stay usable, and it tells them nothing new.
     static func out(_ text: String, keeping kept: String) {
-        guard !kept.isEmpty else { return out(text) }
-        out(text.components(separatedBy: kept).map { visible($0) }.joined(separator: kept), redacting: false)
+        out(visible(text, keeping: [kept]), redacting: false)
     }
 
     /// Writes output to a file or standard output, through the visibility policy.
@@ -233,10 +260,35 @@ enum Console {
         }
     }
 
-    /// One line on standard error. A control character in it (a newline in a file's name, in a
-    /// path given on the command line) is printed escaped, so a message cannot split or forge a
-    /// line of a cron log.
-    static func error(_ text: String) {
+    /// One line on standard error, through the visibility policy like standard output: a refusal
+    /// or a file's reason must not name the reviewer that the same command's report hides. The
+    /// files the person named on the command line, and `kept` (a path they hold), stay as given.
+    /// If the policy cannot be worked out, the message is withheld and that is said instead.
+    static func error(_ text: String, keeping kept: [String] = []) {
+        switch policy() {
+        case nil:
+            if working { saidWhileWorking.append(text) }
+            emitError(text)
+        case .success: emitError(visible(text, keeping: kept + givenFiles))
+        case .failure(let error):
+            // Mostly the failure that stopped the command is the one that stopped the policy, and
+            // was said while it was worked out: then nothing is withheld.
+            guard !withholdingSaid, !saidWhileWorking.contains(text) else { return }
+            withholdingSaid = true
+            for message in Failure.report(error)?.messages ?? ["\(error)"] { emitError(message) }
+            emitError("cannot work out what you may see, so the messages of this error are withheld")
+        }
+    }
+
+    /// The arguments of this run that name a file or folder: the person holds them.
+    private static let givenFiles: [String] = CommandLine.arguments.dropFirst().filter {
+        !$0.hasPrefix("-") && FileManager.default.fileExists(atPath: $0)
+    }.sorted { $0.count > $1.count }
+
+    /// One line on standard error as it is. A control character in it (a newline in a file's name,
+    /// in a path given on the command line) is printed escaped, so a message cannot split or forge
+    /// a line of a cron log.
+    private static func emitError(_ text: String) {
         emit("panel: " + text.oneLine + "\n", to: STDERR_FILENO)
     }
 
