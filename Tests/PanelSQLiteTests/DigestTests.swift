@@ -68,6 +68,11 @@ struct DigestTests {
         let again = try world.runner().digest(since: nil, dryRun: false)
         #expect(again.isEmpty)
         #expect(try store.digests(limit: 10).map(\.id) == ["D-0001"])
+        // Its JSON says it was not issued: no id, and why there is nothing.
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(again)) as? [String: Any])
+        #expect(json["id"] is NSNull, "\(json)")
+        #expect(json["note"] as? String == "Nothing new since the last digest, D-0001")
+        #expect(try JSONDecoder().decode(Digest.self, from: JSONEncoder().encode(again)) == again)
         #expect(try store.verifyChain().firstBreak == nil)
     }
 

@@ -42,6 +42,40 @@ public struct Digest: Codable, Sendable, Equatable {
     }
 }
 
+extension Digest {
+    private enum CodingKeys: String, CodingKey {
+        case id, issuedAt, flags, resolved, reminders, keys, head, previous, reissued, note
+    }
+
+    /// An empty digest is not issued: its id is null, and its note says why there is nothing.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if id.isEmpty { try container.encodeNil(forKey: .id) } else { try container.encode(id, forKey: .id) }
+        try container.encode(issuedAt, forKey: .issuedAt)
+        try container.encode(flags, forKey: .flags)
+        try container.encode(resolved, forKey: .resolved)
+        try container.encode(reminders, forKey: .reminders)
+        try container.encode(keys, forKey: .keys)
+        try container.encode(head, forKey: .head)
+        try container.encode(previous, forKey: .previous)
+        try container.encode(reissued, forKey: .reissued)
+        if isEmpty { try container.encode(nothingNew, forKey: .note) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decodeIfPresent(String.self, forKey: .id) ?? ""
+        issuedAt = try container.decode(String.self, forKey: .issuedAt)
+        flags = try container.decode([Flag].self, forKey: .flags)
+        resolved = try container.decode([Flag].self, forKey: .resolved)
+        reminders = try container.decode([Reminder].self, forKey: .reminders)
+        keys = try container.decode([String].self, forKey: .keys)
+        head = try container.decodeIfPresent(ChainHead.self, forKey: .head)
+        previous = try container.decodeIfPresent(String.self, forKey: .previous)
+        reissued = try container.decodeIfPresent([String].self, forKey: .reissued) ?? []
+    }
+}
+
 /// A digest went out; its keys are never issued again unless they change.
 public struct DigestIssued: EventPayload {
     public static let type = "digest.issued"
