@@ -218,6 +218,19 @@ struct GlobalDialogueTests {
         #expect(mismatch.error.contains("\(forged).sig: signed with gov-ke's key SHA256:"), "\(mismatch.error)")
         #expect(mismatch.error.contains("but the review is gov-de's; a reviewer signs their own review\n"), "\(mismatch.error)")
         #expect(mismatch.error.hasSuffix("panel: \(forged): the signature by gov-ke is good, but the inbox would reject the file for the above\n"), "\(mismatch.error)")
+        // In JSON, the answer is on standard output either way: accepted or not, and why.
+        struct Verdict: Decodable { var file: String; var accepted: Bool; var signer: String?; var problems: [String] }
+        let refusedJSON = try cli.panel(["verify-signature", forged, "--format", "json", "--as", "exp-01"] + ws + day(38))
+        let refusal = try JSONDecoder().decode(Verdict.self, from: Data(refusedJSON.output.utf8))
+        #expect(refusedJSON.status == 2 && !refusal.accepted && refusal.file == forged && refusal.signer == "gov-ke")
+        #expect(refusal.problems.count == 1 && refusal.problems[0].hasPrefix("\(forged).sig: signed with gov-ke's key SHA256:"), "\(refusal.problems)")
+        let unsigned = try cli.panel(["verify-signature", padded, "--format", "json", "--as", "exp-01"] + ws + day(38))
+        #expect(unsigned.status == 2)
+        #expect(try JSONDecoder().decode(Verdict.self, from: Data(unsigned.output.utf8)).problems
+                == ["\(padded).sig: 65537 bytes, too large for an SSH signature (at most 65536 bytes); not read"], "\(unsigned.output)")
+        let acceptedJSON = try cli.panel(["verify-signature", kenyanFile, "--format", "json", "--as", "exp-01"] + ws + day(38))
+        let acceptance = try JSONDecoder().decode(Verdict.self, from: Data(acceptedJSON.output.utf8))
+        #expect(acceptedJSON.status == 0 && acceptance.accepted && acceptance.signer == "gov-ke" && acceptance.problems.isEmpty)
         for (focalPoint, file) in [("gov-ke", kenyanFile), ("gov-de", try governmentComments("gov-de", draft: 2, in: root)),
                                    ("gov-in", try governmentComments("gov-in", draft: 2, in: root))] {
             let sent = try cli.panel(["review", "submit", file] + ws + day(38))

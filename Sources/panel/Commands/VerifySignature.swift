@@ -20,11 +20,16 @@ struct VerifySignature: ParsableCommand {
     @OptionGroup var output: OutputOptions
     @Argument(help: "The signed file (its signature is FILE.sig beside it).") var file: String
 
+    /// `--format json`: printed whether or not the file would be accepted.
     struct Report: Encodable {
         var file: String
-        var signer: String
-        var name: String
-        var fingerprint: String
+        var accepted: Bool
+        /// Who signed it, when the signature is good (the signer's id, name and key).
+        var signer: String?
+        var name: String?
+        var fingerprint: String?
+        /// Why the inbox would not accept it; empty when it would.
+        var problems: [String]
     }
 
     func run() throws {
@@ -33,27 +38,46 @@ struct VerifySignature: ParsableCommand {
             throw CommandFailure.badInput("\(file): this is the signature; give the signed file: panel verify-signature \(file.dropLast(4))")
         }
         guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
-        guard let signature = try SignedFile.signatureText(for: file) else {
-            throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
-        }
-        switch SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members) {
-        case .failure(let error):
-            throw CommandFailure.badInput("\(file).sig: \(error)")
-        case .success(let signer):
-            // Judged as the inbox judges it: a good signature on a file the inbox would reject is no comfort.
-            let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signer, limits: context.workspace.config.reviewLimits)
-            guard problems.isEmpty else {
-                throw CommandFailure(messages: problems + ["\(file): the signature by \(signer.member.id) is good, but the inbox would reject the file for the above"],
-                                     code: Exit.badInput)
+        let signed: SignedFile.Signer
+        do {
+            guard let signature = try SignedFile.signatureText(for: file) else {
+                throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
             }
-            if output.format == .json {
-                Console.out(try Console.json(Report(file: file, signer: signer.member.id, name: signer.member.name, fingerprint: signer.fingerprint)),
-                            keeping: try Console.json(file))
-            } else {
-                // The path stays as given (the person running this holds the file); the rest passes
-                // through the visibility policy.
-                Console.out("\(file): good signature by \(signer.member.id) (\(signer.member.name)), key \(signer.fingerprint)", keeping: file)
-            }
+            signed = try SignedFile.signer(of: [UInt8](data), signature: signature, members: try context.members)
+                .mapError { CommandFailure.badInput("\(file).sig: \($0)") }.get()
+        } catch {
+            try refuse(Failure.report(error)?.messages ?? ["\(error)"], signer: nil)
+            throw error
         }
+        // Judged as the inbox judges it: a good signature on a file the inbox would reject is no comfort.
+        let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signed, limits: context.workspace.config.reviewLimits)
+        guard problems.isEmpty else {
+            try refuse(problems, signer: signed)
+            throw CommandFailure(messages: problems + ["\(file): the signature by \(signed.member.id) is good, but the inbox would reject the file for the above"],
+                                 code: Exit.badInput)
+        }
+        if output.format == .json {
+            Console.out(try Console.json(Report(file: file, accepted: true, signer: signed.member.id, name: signed.member.name,
+                                                fingerprint: signed.fingerprint, problems: [])),
+                        keeping: try escaped)
+        } else {
+            // The path stays as given (the person running this holds the file); the rest passes
+            // through the visibility policy.
+            Console.out("\(file): good signature by \(signed.member.id) (\(signed.member.name)), key \(signed.fingerprint)", keeping: file)
+        }
+    }
+
+    /// With `--format json`, the answer on standard output too: not accepted, and why (the same
+    /// lines standard error gives).
+    private func refuse(_ problems: [String], signer: SignedFile.Signer?) throws {
+        guard output.format == .json else { return }
+        Console.out(try Console.json(Report(file: file, accepted: false, signer: signer?.member.id, name: signer?.member.name,
+                                            fingerprint: signer?.fingerprint, problems: problems)),
+                    keeping: try escaped)
+    }
+
+    /// The path as it appears inside the JSON's strings (its own and the problems'), kept as given.
+    private var escaped: String {
+        get throws { String(try Console.json(file).dropFirst().dropLast()) }
     }
 }
