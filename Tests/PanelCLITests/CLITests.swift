@@ -639,6 +639,7 @@ struct CLITests {
                 #expect(run.output.contains("moved      a.xml → processed/a.xml"), "\(run.output)")
             } else {
                 #expect(run.output.contains("stays in the inbox: its folder refused it"), "\(run.output)")
+                #expect(run.output.hasSuffix("2 rejected, 0 refused; 2 of them stay in the inbox, their folder refused them\n"), "\(run.output)")
             }
             let next = try panel(arguments + ["--workspace", ws])
             #expect(next.status == 2, "\(arguments): \(next.error)")

@@ -80,8 +80,9 @@ struct Inbox: ParsableCommand {
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.count
         let refused = results.filter { if case .refused = $0.outcome { true } else { false } }.count
         let left = results.filter { if case .left = $0.outcome { true } else { false } }.count
+        let stayed = results.filter { if case .left = $0.outcome { false } else { $0.place == $0.file } }.count
         Console.out("\(results.count - rejected - refused - left) recorded or already received, \(rejected) rejected, \(refused) refused"
-            + (left > 0 ? ", \(left) skipped" : ""))
+            + (left > 0 ? ", \(left) skipped" : "") + (stayed > 0 ? "; \(stayed) of them stay in the inbox, their folder refused them" : ""))
         // A folder that refused its files is the failure to fix (exit 1); the files stay for the next run.
         for refusal in run.unmovable { Console.error(refusal.description, keeping: [refusal.path]) }
         // So is a store that stopped the run (exit 3 when it refused): the files it met wait in the inbox.
