@@ -216,7 +216,7 @@ struct GlobalDialogueTests {
         let mismatch = try cli.panel(["verify-signature", forged, "--as", "exp-01"] + ws + day(38))
         #expect(mismatch.status == 2 && mismatch.output.isEmpty)
         #expect(mismatch.error.contains("\(forged).sig: signed with gov-ke's key SHA256:"), "\(mismatch.error)")
-        #expect(mismatch.error.contains("but the review is gov-de's; a reviewer signs their own review\n"), "\(mismatch.error)")
+        #expect(mismatch.error.contains(", not the key of the reviewer the file names; a reviewer signs their own review\n"), "\(mismatch.error)")
         #expect(mismatch.error.hasSuffix("panel: \(forged): the signature by gov-ke is good, but the inbox would reject the file for the above\n"), "\(mismatch.error)")
         // In JSON, the answer is on standard output either way: accepted or not, and why.
         struct Verdict: Decodable { var file: String; var accepted: Bool; var signer: String?; var problems: [String] }

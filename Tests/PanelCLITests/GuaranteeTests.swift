@@ -396,18 +396,54 @@ struct GuaranteeTests {
         try yaml.write(toFile: root.appendingPathComponent("members.yaml").path, atomically: true, encoding: .utf8)
         try #require(try cli.panel(["members", "import", root.appendingPathComponent("members.yaml").path, "--workspace", ws, "--as", "exp-01"]).status == 0)
         let wrong = root.appendingPathComponent("to-check.yaml").path
-        try FileManager.default.copyItem(atPath: signed, toPath: wrong)
+        // Not the received file's bytes (that one is "already received", whoever sends it).
+        try (try String(contentsOfFile: signed, encoding: .utf8) + "# checked before sending\n").write(toFile: wrong, atomically: true, encoding: .utf8)
         try SSHKeygen.sign(wrong, key: key.path)
         let refused = try cli.panel(["verify-signature", wrong, "--workspace", ws, "--as", "exp-04"])
         #expect(refused.status == 2)
-        #expect(refused.error.contains("\(wrong).sig: signed with [reviewer]'s key [reviewer], but the review is [reviewer]'s"), "\(refused.error)")
+        #expect(refused.error.contains("\(wrong).sig: signed with [reviewer]'s key [reviewer], not the key of the reviewer the file names"), "\(refused.error)")
         let fingerprint = SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: key.publicLine)))
         for secret in secrets + [fingerprint] {
             #expect(!refused.error.contains(secret), "verify-signature's error shows \(secret)")
         }
         // The chair who may see reviewers is told who signed it.
         let told = try cli.panel(["verify-signature", wrong, "--workspace", ws, "--as", "exp-01"])
-        #expect(told.status == 2 && told.error.contains("signed with exp-19's key \(fingerprint), but the review is exp-12's"), "\(told.error)")
+        #expect(told.status == 2 && told.error.contains("signed with exp-19's key \(fingerprint), not the key"), "\(told.error)")
+        // What the author typed comes back as typed: were it redacted, which names come back as
+        // [reviewer] would say who the reviewers are.
+        let missing = root.appendingPathComponent("none/exp-12.md").path
+        let draft = try cli.panel(["draft", "submit", "A-2026-002", missing, "--workspace", ws, "--as", "exp-04"])
+        #expect(draft.status != 0 && draft.error.contains(missing), "\(draft.error)")
+        let typo = try cli.panel(["members", "show", "exp-12 ", "--workspace", ws, "--as", "exp-04"])
+        #expect(typo.status != 0 && typo.error.contains("'exp-12 '"), "\(typo.error)")
+        let folder = root.appendingPathComponent("exp-35").path
+        let exported = try cli.panel(["export", "A-2026-002", "--dir", folder, "--workspace", ws, "--as", "exp-04"])
+        #expect(exported.status == 0 && exported.output.contains(folder), "\(exported.output)")
+        // A review the author sends in another member's name is refused before anything about the
+        // assessment is looked at, in the same words whichever member it names.
+        var answers: Set<String> = []
+        let forged = root.appendingPathComponent("forged.yaml").path
+        for reviewer in ["exp-12", "exp-13", "exp-35"] {
+            let text = try String(contentsOfFile: wrong, encoding: .utf8).replacingOccurrences(of: "reviewer: exp-12", with: "reviewer: \(reviewer)")
+            try text.write(toFile: forged, atomically: true, encoding: .utf8)
+            let sent = try cli.panel(["review", "submit", forged, "--workspace", ws, "--as", "exp-04"])
+            #expect(sent.status == 3, "\(reviewer): \(sent.output)\(sent.error)")
+            answers.insert(sent.output + sent.error)
+        }
+        #expect(answers.count == 1 && answers.first?.contains("exp-04 may not submit another member's review unsigned") == true, "\(answers)")
+        // The author's own inbox run: the file is said to be where it went, and the reason written
+        // beside it passes through the policy like the report.
+        let drop = root.appendingPathComponent("drop").path
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        for suffix in ["", ".sig"] { try FileManager.default.copyItem(atPath: wrong + suffix, toPath: drop + "/to-check.yaml" + suffix) }
+        let run = try cli.panel(["inbox", drop, "--settle", "0", "--workspace", ws, "--as", "exp-04"])
+        #expect(run.status == 2 && run.output.contains("→ \(drop)/rejected/to-check.yaml, the reason in \(drop)/rejected/to-check.yaml.reason.txt"),
+                "\(run.output)")
+        let reason = try String(contentsOfFile: drop + "/rejected/to-check.yaml.reason.txt", encoding: .utf8)
+        #expect(reason.hasPrefix("\(drop)/to-check.yaml.sig: signed with [reviewer]'s key [reviewer], not the key"), "\(reason)")
+        for secret in secrets + [fingerprint] {
+            #expect(!(run.output + run.error + reason).contains(secret), "the author's inbox run shows \(secret)")
+        }
         // Asking for the chairs' view is refused everywhere.
         for run in [["review", "list", "A-2026-002"], ["comments", "export", "A-2026-002"], ["export", "A-2026-002", "--dir", export]] {
             let refused = try cli.panel(run + ["--audience", "chairs", "--workspace", ws, "--as", "exp-04"])

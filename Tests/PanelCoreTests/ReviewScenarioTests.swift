@@ -197,6 +197,23 @@ struct ReviewScenarioTests {
                                              assessments: [world.assessment], actor: "exp-01", now: day(offset)).get())
     }
 
+    /// An assigned reviewer never joins the team, before or after reviewing: as an author they
+    /// would see the blinded review from the other side, and judge a draft they wrote.
+    @Test func anAssignedReviewerCannotJoinTheTeam() throws {
+        var world = try inReview()
+        try assigned(&world, ["exp-12"])
+        for role in [AssessmentRole.leadAuthor, .contributingAuthor, .reviewEditor] {
+            let refused = ProcedureDecisions.changeTeam(world.assessment, add: [AssessmentAuthor(member: "exp-12", role: role)], remove: [],
+                                                        reason: nil, members: members, actor: "exp-01", now: day(2))
+            guard case .failure(let refusal) = refused else { Issue.record("\(role): accepted"); continue }
+            #expect(refusal.reasons == ["exp-12 is a reviewer of A-2026-001, so cannot become its \(role.rawValue)"], "\(role)")
+        }
+        #expect(throws: Never.self) {
+            try ProcedureDecisions.changeTeam(world.assessment, add: [AssessmentAuthor(member: "exp-13", role: .leadAuthor)], remove: [],
+                                              reason: nil, members: members, actor: "exp-01", now: day(2)).get()
+        }
+    }
+
     @Test func goodReviewsAreRecordedWithNumberedComments() throws {
         var world = try inReview()
         try assigned(&world, ["exp-12", "exp-19"])
@@ -238,7 +255,7 @@ struct ReviewScenarioTests {
         ("reviews/bad/unknown-field.yaml", ["reviews/bad/unknown-field.yaml:5:1: unknown key 'rating'"]),
         ("reviews/bad/malformed.yaml", ["reviews/bad/malformed.yaml:8:1: not valid YAML: found unexpected end of stream (the file ends inside a quoted value or a bracketed list: a closing quote or bracket is missing)"]),
         ("reviews/bad/bad-values.csv", [
-            "reviews/bad/bad-values.csv:2:1: 'recommendation' must be one of accept, minor-revisions, major-revisions, reject, not 'maybe'",
+            "reviews/bad/bad-values.csv:2:4: 'recommendation' must be one of accept, minor-revisions, major-revisions, reject, not 'maybe'",
             "reviews/bad/bad-values.csv:3:5: 'from_line' and 'to_line' must be line numbers",
             "reviews/bad/bad-values.csv:4:7: 'kind' must be one of substantive, editorial, reference, not 'typo'",
         ]),
@@ -250,6 +267,26 @@ struct ReviewScenarioTests {
         } catch {
             #expect((error as? ValidationFailure)?.problems.map(\.description) == expected)
         }
+    }
+
+    /// A sheet's problems are named as Excel names the cell, on the sheet's own rows: here a
+    /// template with two rows above its header, so the first comment is on row 4.
+    @Test func aSheetsProblemsAreNamedByCell() throws {
+        let header = ["assessment", "draft", "reviewer", "recommendation", "from_line", "to_line", "kind", "comment"]
+        let rows = [CSV.Row(line: 3, fields: header, sheet: "Comments"),
+                    CSV.Row(line: 4, fields: ["A-2026-002", "1", "", "maybe", "3", "3", "editorial", "Fine."], sheet: "Comments"),
+                    CSV.Row(line: 5, fields: ["A-2026-003", "1", "", "", "4", "4", "editorial", "Also."], sheet: "Comments")]
+        #expect(throws: ValidationFailure([
+            Problem(SourceLocation(file: "r.xlsx", line: 5, column: 1, sheet: "Comments"),
+                    "'assessment' is 'A-2026-003' here but 'A-2026-002' in cell A4: one review per file"),
+            Problem(SourceLocation(file: "r.xlsx", line: 4, column: 3, sheet: "Comments"), "missing value for 'reviewer'"),
+            Problem(SourceLocation(file: "r.xlsx", line: 4, column: 4, sheet: "Comments"),
+                    "'recommendation' must be one of accept, minor-revisions, major-revisions, reject, not 'maybe'"),
+        ])) { try ReviewFile.parse(rows: rows, file: "r.xlsx") }
+        #expect(SourceLocation(file: "r.xlsx", line: 4, column: 3, sheet: "Comments").description == "r.xlsx, sheet 'Comments', cell C4")
+        #expect(SourceLocation(file: "r.xlsx", line: 12, column: 28, sheet: "S").cell == "AB12")
+        #expect(SourceLocation(file: "r.xlsx", line: 1, column: 702, sheet: "S").cell == "ZZ1")
+        #expect(SourceLocation(file: "r.xlsx", line: 1, column: 703, sheet: "S").cell == "AAA1")
     }
 
     @Test func lateReviewsFollowTheWorkflow() throws {

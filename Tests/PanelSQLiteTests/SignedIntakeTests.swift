@@ -105,7 +105,7 @@ struct SignedIntakeTests {
         let (world, keys) = try world()
         let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp19.path)
         let fingerprint = SSHSignature.fingerprint(ofKeyBlob: try #require(SSHSignature.keyBlob(ofLine: keys.exp19.publicLine)))
-        #expect(try rejection(world) == "\(file.path).sig: signed with exp-19's key \(fingerprint), but the review is exp-12's; a reviewer signs their own review")
+        #expect(try rejection(world) == "\(file.path).sig: signed with exp-19's key \(fingerprint), not the key of the reviewer the file names; a reviewer signs their own review")
     }
 
     @Test func aKeyNobodyHoldsIsRejected() throws {
@@ -265,6 +265,24 @@ struct SignedIntakeTests {
         few.maxComments = 2
         let problems = ReviewIntake.problems(bytes, path: file.path, signer: signer, limits: few)
         #expect(problems.count == 1 && problems[0].contains("4 comments") && problems[0].contains("max-comments"), "\(problems)")
+    }
+
+    /// A file is told everything it is rejected for at once: a review over the comment limit,
+    /// signed with another member's key, hears of both (the inbox and verify-signature alike).
+    @Test func everyFaultOfAFileIsGivenAtOnce() throws {
+        let (world, keys) = try world()
+        let file = try signedReview("reviews/exp-12-replication.yaml", in: world, key: keys.exp19.path)
+        var few = ReviewLimits.default
+        few.maxComments = 2
+        let bytes = [UInt8](try Data(contentsOf: file))
+        let signer = try SignedFile.signer(of: bytes, signature: try #require(try SignedFile.signatureText(for: file.path)),
+                                           members: try world.temporary.store.members()).get()
+        let judged = ReviewIntake.problems(bytes, path: file.path, signer: signer, limits: few)
+        let results = try ReviewIntake(store: world.temporary.store, workflows: world.workflows, clock: world.clock, actor: "cron",
+                                       limits: few).processInbox(world.inbox).files
+        #expect(results.map(\.outcome) == [.rejected(judged)])
+        #expect(judged.count == 2, "\(judged)")
+        #expect(judged.first?.contains("max-comments") == true && judged.last?.contains("a reviewer signs their own review") == true, "\(judged)")
     }
 
     /// A signed file whose own move fails (after its signature's) takes its signature back: the

@@ -59,7 +59,7 @@ struct SpreadsheetTests {
         let world = try ReviewWorld(kind: kind)
         let path = Fixtures.path("reviews/excel/bad/exp-19-header-typo.xlsx")
         guard case .rejected(let reasons) = try world.intake().submit(path) else { Issue.record("accepted"); return }
-        #expect(reasons.first?.hasPrefix("\(path):1:4: unknown column 'recomendation' (did you mean 'recommendation'?)") == true, "\(reasons)")
+        #expect(reasons.first?.hasPrefix("\(path), sheet 'Comments', cell D1: unknown column 'recomendation' (did you mean 'recommendation'?)") == true, "\(reasons)")
     }
 
     @Test func windows1252SaysWhatItIsAndWhere() throws {
@@ -119,8 +119,8 @@ struct SpreadsheetTests {
         let world = try ReviewWorld(kind: kind)
         let path = Fixtures.path("reviews/excel/bad/exp-19-typos.xlsx")
         #expect(try world.intake().submit(path) == .rejected([
-            "\(path):2:7: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
-            "\(path):3:5: 'from_line' and 'to_line' must be line numbers",
+            "\(path), sheet 'Comments', cell G2: 'kind' must be one of substantive, editorial, reference, not 'substantve' (did you mean 'substantive'?)",
+            "\(path), sheet 'Comments', cell E3: 'from_line' and 'to_line' must be line numbers",
         ]))
         #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }

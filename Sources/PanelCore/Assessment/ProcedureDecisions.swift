@@ -18,7 +18,9 @@ public enum ProcedureDecisions {
         if let refusal = notWithdrawn(assessment) { return .failure(refusal) }
         var reasons: [String] = []
         if add.isEmpty && remove.isEmpty { reasons.append("nothing to change: name people to add or remove as MEMBER:ROLE") }
-        let reviewed = Set(assessment.reviews.map(\.reviewer))
+        // A reviewer (assigned, or who has reviewed) joining the team would sit among the authors
+        // a blinded review hides them from, and judge a draft they wrote.
+        let reviewers = Set(assessment.reviews.map(\.reviewer) + assessment.assignments.map(\.reviewer))
         var team = assessment.authors
         for person in remove {
             if team.contains(person) {
@@ -37,8 +39,8 @@ public enum ProcedureDecisions {
                 continue
             }
             if team.contains(person) { reasons.append("\(person.member) is already \(person.role.rawValue) of \(assessment.id)"); continue }
-            if reviewed.contains(person.member) {
-                reasons.append("\(person.member) reviewed \(assessment.id), so cannot become its \(person.role.rawValue)")
+            if reviewers.contains(person.member) {
+                reasons.append("\(person.member) is a reviewer of \(assessment.id), so cannot become its \(person.role.rawValue)")
             }
             if person.role == .reviewEditor {
                 if team.contains(where: { $0.member == person.member && $0.role.isAuthor }) {

@@ -81,7 +81,7 @@ public enum CommentMatrix {
             let value = record.values
             let rowAssessment = value["assessment"]!
             if let assessment, assessment != rowAssessment {
-                problems.append(Problem(location, "comment of \(rowAssessment) in a matrix of \(assessment): one assessment per file"))
+                problems.append(Problem(record.location(of: "assessment"), "comment of \(rowAssessment) in a matrix of \(assessment): one assessment per file"))
                 continue
             }
             assessment = rowAssessment
@@ -93,7 +93,9 @@ public enum CommentMatrix {
             }
             entries.append(ResponseEntry(comment: value["comment_id"]!, kind: kind, text: value["response_text"]!, location: location))
         }
-        if assessment == nil { problems.append(Problem(SourceLocation(file: file, line: 2, column: 1), "the matrix has no rows")) }
+        if assessment == nil {
+            problems.append(Problem(SourceLocation(file: file, line: (rows.first?.line ?? 1) + 1, column: 1, sheet: rows.first?.sheet), "the matrix has no rows"))
+        }
         if !problems.isEmpty { throw ValidationFailure(problems) }
         return (assessment!, entries)
     }

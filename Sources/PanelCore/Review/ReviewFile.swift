@@ -86,8 +86,8 @@ public enum ReviewFile {
     static func parse(rows: [CSV.Row], file: String) throws(ValidationFailure) -> ReviewSubmission {
         var (records, problems) = CSV.table(rows: rows, file: file, columns: csvColumns + optionalCSVColumns, required: csvColumns)
         if records.isEmpty && !problems.isEmpty { throw ValidationFailure(problems) }
-        // Each review field as first given, with its line (a later row that disagrees is named against it).
-        var first: [String: (text: String, line: Int)] = [:]
+        // Each review field as first given, with where (a later row that disagrees is named against it).
+        var first: [String: (text: String, at: SourceLocation)] = [:]
         var comments: [ReviewSubmission.SubmittedComment] = []
         for record in records {
             let location = record.location
@@ -96,10 +96,10 @@ public enum ReviewFile {
                 guard let text = value[key], !text.isEmpty else { continue }
                 if let given = first[key] {
                     if given.text != text {
-                        problems.append(Problem(record.location(of: key), "'\(key)' is '\(text)' here but '\(given.text)' on line \(given.line): one review per file"))
+                        problems.append(Problem(record.location(of: key), "'\(key)' is '\(text)' here but '\(given.text)' \(given.at.inWords): one review per file"))
                     }
                 } else {
-                    first[key] = (text, location.line)
+                    first[key] = (text, record.location(of: key))
                 }
             }
             // Every problem of the row, not only the first.
@@ -117,22 +117,25 @@ public enum ReviewFile {
             comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
         }
         let fields = first.mapValues(\.text)
-        let firstRow = SourceLocation(file: file, line: 2, column: 1)
+        // A value is named where it was given; a missing one in its column of the first row.
+        let firstRow = records.first ?? CSV.Record(location: SourceLocation(file: file, line: (rows.first?.line ?? 1) + 1, column: 1,
+                                                                            sheet: rows.first?.sheet), values: [:])
+        func at(_ key: String) -> SourceLocation { first[key]?.at ?? firstRow.location(of: key) }
         for key in ["assessment", "draft", "reviewer", "recommendation"] where fields[key] == nil {
-            problems.append(Problem(firstRow, "missing value for '\(key)'"))
+            problems.append(Problem(at(key), "missing value for '\(key)'"))
         }
         let draft = fields["draft"].flatMap(Int.init)
-        if fields["draft"] != nil && draft == nil { problems.append(Problem(firstRow, "'draft' must be a version number")) }
+        if fields["draft"] != nil && draft == nil { problems.append(Problem(at("draft"), "'draft' must be a version number")) }
         let recommendation = fields["recommendation"].flatMap(Recommendation.init(rawValue:))
         if let text = fields["recommendation"], recommendation == nil {
-            problems.append(Problem(firstRow, "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: Recommendation.allCases.map(\.rawValue)))"))
+            problems.append(Problem(at("recommendation"), "'recommendation' must be one of \(Recommendation.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: Recommendation.allCases.map(\.rawValue)))"))
         }
         let confidence = fields["confidence"].flatMap(ReviewerConfidence.init(rawValue:))
         if let text = fields["confidence"], confidence == nil {
-            problems.append(Problem(firstRow, "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: ReviewerConfidence.allCases.map(\.rawValue)))"))
+            problems.append(Problem(at("confidence"), "'confidence' must be one of \(ReviewerConfidence.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'\(didYouMean(text, among: ReviewerConfidence.allCases.map(\.rawValue)))"))
         }
         if !problems.isEmpty { throw ValidationFailure(problems) }
-        let locations = first.mapValues { SourceLocation(file: file, line: $0.line, column: 1) }
+        let locations = first.mapValues(\.at)
         return ReviewSubmission(
             file: file, assessment: fields["assessment"]!, draft: draft!, reviewer: fields["reviewer"]!,
             recommendation: recommendation!, confidence: confidence, summary: fields["summary"] ?? "",

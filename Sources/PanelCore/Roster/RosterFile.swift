@@ -184,6 +184,8 @@ enum CSV {
     struct Row {
         var line: Int
         var fields: [String]
+        /// The workbook sheet the row is from (its line is then the sheet's row number).
+        var sheet: String? = nil
     }
 
     /// One data row by column name (values trimmed), with where it starts.
@@ -230,20 +232,20 @@ enum CSV {
         var problems: [Problem] = []
         let names = header.fields.map(columnKey)
         for (index, name) in names.enumerated() where !known.contains(name) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1),
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: index + 1, sheet: header.sheet),
                                     "unknown column '\(name)'\(didYouMean(name, among: known)) (known: \(known.joined(separator: ", ")))"))
         }
         // A misspelt column is reported once, as unknown with the name meant, not also as missing.
         let meant = Set(names.filter { !known.contains($0) }.compactMap { closest(to: $0, among: known) })
         for column in required where !names.contains(column) && !meant.contains(column) {
-            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1), "missing column '\(column)'"))
+            problems.append(Problem(SourceLocation(file: file, line: header.line, column: 1, sheet: header.sheet), "missing column '\(column)'"))
         }
         guard problems.isEmpty else { return ([], problems) }
         var records: [Record] = []
         // A row with nothing in any cell is no record: spreadsheets write them (`,,,,` below the
         // data, or a blank line) and nobody sees them there.
         for row in rows.dropFirst() where !row.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            let location = SourceLocation(file: file, line: row.line, column: 1)
+            let location = SourceLocation(file: file, line: row.line, column: 1, sheet: row.sheet)
             guard row.fields.count == names.count else {
                 problems.append(Problem(location, "row has \(row.fields.count) fields, the header has \(names.count)"))
                 continue

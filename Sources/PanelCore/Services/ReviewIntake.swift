@@ -41,6 +41,10 @@ public final class ReviewIntake {
     private let limits: ReviewLimits
     /// A run nobody attends (cron): files are recorded as their signers', never as the runner's.
     public var unattended = false
+    /// A reason as the one running the intake may read it, keeping the file's path (given second)
+    /// as it is: the shell passes it through the visibility policy before it is written beside
+    /// the file in `rejected/`.
+    public var shown: (_ reason: String, _ keeping: String) -> String = { reason, _ in reason }
     private let fault: ((Step, String) throws -> Void)?
     /// Assessments and roster read once per run and folded forward in memory.
     private var assessments: [String: Assessment] = [:]
@@ -168,6 +172,17 @@ public final class ReviewIntake {
         init(_ lines: [String]) { self.lines = lines }
     }
 
+    /// Everything the content alone is rejected for, together: the workspace's limits it goes
+    /// beyond and, for a signed review, a signer who is not its reviewer. Empty when nothing.
+    static func faults(of content: Content, limits: ReviewLimits, path: String, signer: SignedFile.Signer?) -> [String] {
+        var faults = beyond(limits, content, path: path) ?? []
+        if case .review(let submission) = content, let signer,
+           let mismatch = signedByAnother(path: path, signer: signer, reviewer: submission.reviewer) {
+            faults.append(mismatch)
+        }
+        return faults
+    }
+
     /// What of the workspace's limits a file's content goes beyond, if anything.
     static func beyond(_ limits: ReviewLimits, _ content: Content, path: String) -> [String]? {
         switch content {
@@ -188,17 +203,31 @@ public final class ReviewIntake {
         if bytes.count > limits.maxFileBytes { return [limits.fileTooLarge(path, bytes: bytes.count)] }
         switch decode(bytes, path: path).flatMap({ content(of: $0, path: path) }) {
         case .failure(let reasons): return reasons.lines
-        case .success(let content):
-            if let beyond = beyond(limits, content, path: path) { return beyond }
-            guard case .review(let submission) = content else { return [] }
-            return signedByAnother(path: path, signer: signer, reviewer: submission.reviewer).map { [$0] } ?? []
+        case .success(let content): return faults(of: content, limits: limits, path: path, signer: signer)
         }
     }
 
     /// Why a review signed by someone other than its reviewer is refused; nil when it is theirs.
     public static func signedByAnother(path: String, signer: SignedFile.Signer, reviewer: String) -> String? {
         guard signer.member.id != reviewer else { return nil }
-        return "\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), but the review is \(reviewer)'s; a reviewer signs their own review"
+        // The reviewer the file names is not echoed back: to an author, whether it came back as
+        // `[reviewer]` would say who reviews their assessment.
+        return "\(path).sig: signed with \(signer.member.id)'s key \(signer.fingerprint), not the key of the reviewer the file names; a reviewer signs their own review"
+    }
+
+    /// Whether the one submitting may hand in `reviewer`'s review without the reviewer's signature:
+    /// the reviewer, the secretariat, an unattended or undeclared run, and under `declared`
+    /// identity a chair. A member who declares themselves someone else may not: not even under
+    /// `declared`, where it would record one member's review as sent by another.
+    private func maySubmitUnsigned(for reviewer: String, _ session: any StoreWriter) throws -> Bool {
+        if submitter.actor == reviewer || submitter.isSecretariat { return true }
+        switch submitter.policy {
+        case .osUser: return false
+        case .declared:
+            let members = try roster(session)
+            guard members.contains(where: { $0.id == submitter.actor }) else { return true }
+            return ReviewDecisions.chair(submitter.actor, in: members) == nil
+        }
     }
 
     /// Decides on one file and, when it is good, writes it in the caller's savepoint.
@@ -233,11 +262,12 @@ public final class ReviewIntake {
         case .failure(let reasons): return .rejected(reasons.lines)
         case .success(let read): content = read
         }
-        if let beyond = Self.beyond(limits, content, path: path) { return .rejected(beyond) }
+        let faults = Self.faults(of: content, limits: limits, path: path, signer: signer)
+        if !faults.isEmpty { return .rejected(faults) }
         switch content {
         case .matrix(let matrix):
             guard let assessment = try assessment(matrix.assessment, session) else {
-                return .rejected(["\(path):2:1: no assessment '\(matrix.assessment)'"])
+                return .rejected(["\(matrix.entries.first.map { "\($0.location)" } ?? path): no assessment '\(matrix.assessment)'"])
             }
             // Responses are the signer's when signed, else whoever runs the import; an unattended
             // run (cron) is nobody's, so it takes only signed matrices.
@@ -256,11 +286,10 @@ public final class ReviewIntake {
             case .success(let made): events = made
             }
         case .review(let submission):
-            if let signer, let mismatch = Self.signedByAnother(path: path, signer: signer, reviewer: submission.reviewer) {
-                return .rejected([mismatch])
-            }
-            if signer == nil && submitter.policy == .osUser && !submitter.isSecretariat && submitter.actor != submission.reviewer {
-                return .refused(["\(path): \(submitter.actor) may not submit \(submission.reviewer)'s review unsigned; the reviewer signs it (\(SignedFile.howToSign((path as NSString).lastPathComponent)))"])
+            // Decided before anything about the assessment is looked at: what follows would tell
+            // whoever sent it whether the reviewer it names is assigned.
+            if signer == nil, try !maySubmitUnsigned(for: submission.reviewer, session) {
+                return .refused(["\(path): \(submitter.actor) may not submit another member's review unsigned; its reviewer signs it (\(SignedFile.howToSign((path as NSString).lastPathComponent)))"])
             }
             let target = try assessment(submission.assessment, session)
             switch ReviewDecisions.receive(submission, fileHash: hash, assessment: target,
@@ -478,7 +507,7 @@ public final class ReviewIntake {
         case .rejected(let reasons), .refused(let reasons):
             try fault?(.writeReason, file.path)
             let target = DropFolder.freeName(name, in: rejected, companions: [DropFolder.reasonSuffix, ".sig"], strict: hasSignature ? [".sig"] : [])
-            let reason = reasons.map(\.oneLine).joined(separator: "\n") + "\n"
+            let reason = reasons.map { shown($0.oneLine, file.path.oneLine) }.joined(separator: "\n") + "\n"
             try DropFolder.placing(name, in: rejected) {
                 try Debris.writeAtomically(Data(reason.utf8), to: rejected.appendingPathComponent(target + DropFolder.reasonSuffix))
             }

@@ -32,7 +32,8 @@ enum Spreadsheet {
             guard let header = sheet.rows.prefix(20).firstIndex(where: { isHeader($0.cells) }) else { continue }
             let width = sheet.rows[header].cells.count
             let rows = sheet.rows[header...].map { row in
-                CSV.Row(line: row.number, fields: row.cells.count < width ? row.cells + Array(repeating: "", count: width - row.cells.count) : row.cells)
+                CSV.Row(line: row.number, fields: row.cells.count < width ? row.cells + Array(repeating: "", count: width - row.cells.count) : row.cells,
+                        sheet: sheet.name)
             }
             return .success(rows)
         }

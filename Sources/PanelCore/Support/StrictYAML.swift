@@ -6,15 +6,38 @@ public struct SourceLocation: Sendable, Equatable, Hashable, Codable, CustomStri
     public var file: String
     public var line: Int
     public var column: Int
+    /// The workbook sheet it is on, if any: then `line` is the sheet's row and `column` its column,
+    /// and the place is named as Excel names it (`cell G2`).
+    public var sheet: String?
 
-    public init(file: String, line: Int, column: Int) {
+    public init(file: String, line: Int, column: Int, sheet: String? = nil) {
         self.file = file
         self.line = line
         self.column = column
+        self.sheet = sheet
     }
 
-    /// `file:line:column`; a whole file or folder (line 0) is named alone.
-    public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
+    /// `file:line:column`, or `file, sheet 'Comments', cell G2` on a workbook's sheet; a whole
+    /// file or folder (line 0) is named alone.
+    public var description: String {
+        guard line > 0 else { return file }
+        if let sheet { return "\(file), sheet '\(sheet)', cell \(cell)" }
+        return "\(file):\(line):\(column)"
+    }
+
+    /// Where in its file, in words a later message can point back with: `on line 3`, `in cell D3`.
+    public var inWords: String { sheet == nil ? "on line \(line)" : "in cell \(cell)" }
+
+    /// The cell's name as a spreadsheet gives it: column letters, then the row (`G2`, `AA10`).
+    public var cell: String {
+        var letters = ""
+        var number = max(column, 1)
+        while number > 0 {
+            letters.insert(Character(UnicodeScalar(UInt8(65 + (number - 1) % 26))), at: letters.startIndex)
+            number = (number - 1) / 26
+        }
+        return letters + String(line)
+    }
 }
 
 /// One problem in a declarative file: `file:line:column: message`.

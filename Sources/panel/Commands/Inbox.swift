@@ -73,7 +73,9 @@ struct Inbox: ParsableCommand {
                 // Its folder refused it (said on stderr below): it waits in the inbox for the next run.
                 Console.out("           stays in the inbox: its folder refused it; the next run moves it")
             case .rejected, .refused:
-                Console.out("           → inbox/\(place), the reason in inbox/\(place).reason.txt".oneLine, keeping: place.oneLine)
+                // Named in the folder as it was given (the workspace's inbox when none was).
+                let moved = (directory.map { ($0 as NSString).standardizingPath } ?? "inbox") + "/" + place
+                Console.out("           → \(moved), the reason in \(moved).reason.txt".oneLine, keeping: moved.oneLine)
             default: break
             }
         }

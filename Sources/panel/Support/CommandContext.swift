@@ -208,7 +208,7 @@ enum Console {
     }
 
     /// `text` through the policy, except where it names one of `kept` verbatim.
-    private static func visible(_ text: String, keeping kept: [String]) -> String {
+    static func visible(_ text: String, keeping kept: [String]) -> String {
         guard let first = kept.first(where: { !$0.isEmpty && text.contains($0) }) else { return visible(text) }
         let rest = kept.filter { $0 != first }
         return text.components(separatedBy: first).map { visible($0, keeping: rest) }.joined(separator: first)
@@ -218,7 +218,7 @@ enum Console {
     /// the panel, not who reviews what) is printed with `redacting: false`, so that which names are
     /// withheld elsewhere does not single out the reviewers.
     static func out(_ text: String, redacting: Bool = true) {
-        emit((redacting ? visible(text) : text) + "\n", to: STDOUT_FILENO)
+        emit((redacting ? visible(text, keeping: Given.paths) : text) + "\n", to: STDOUT_FILENO)
     }
 
     /// Writes the whole of `text` to a stream, unbuffered as FileHandle did, without building a
@@ -247,7 +247,7 @@ enum Console {
     /// Redacts `text` except where it names `kept` (a path the person running the command gave
     /// or holds, such as an inbox file): a path must stay usable, and it tells them nothing new.
     static func out(_ text: String, keeping kept: String) {
-        out(visible(text, keeping: [kept]), redacting: false)
+        out(visible(text, keeping: [kept] + Given.paths), redacting: false)
     }
 
     /// Writes output to a file or standard output, through the visibility policy.
@@ -269,7 +269,7 @@ enum Console {
         case nil:
             if working { saidWhileWorking.append(text) }
             emitError(text)
-        case .success: emitError(visible(text, keeping: kept + givenFiles))
+        case .success: emitError(visible(text, keeping: kept + Given.echoes))
         case .failure(let error):
             // Mostly the failure that stopped the command is the one that stopped the policy, and
             // was said while it was worked out: then nothing is withheld.
@@ -280,10 +280,24 @@ enum Console {
         }
     }
 
-    /// The arguments of this run that name a file or folder: the person holds them.
-    private static let givenFiles: [String] = CommandLine.arguments.dropFirst().filter {
-        !$0.hasPrefix("-") && FileManager.default.fileExists(atPath: $0)
-    }.sorted { $0.count > $1.count }
+    /// What the person typed stays as typed where it is echoed back: were it redacted, whether it
+    /// was would tell them which names are hidden (a path `/tmp/exp-12.md` shown as `[reviewer].md`).
+    enum Given {
+        /// The values given on the command line (an option's too), longest first.
+        static let values: [String] = CommandLine.arguments.dropFirst().compactMap { argument -> String? in
+            guard argument.hasPrefix("-") else { return argument }
+            return argument.firstIndex(of: "=").map { String(argument[argument.index(after: $0)...]) }
+        }.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+
+        /// Values that are paths: with a folder in them. Kept on standard output too.
+        static let paths: [String] = values.filter { $0.contains("/") }
+
+        /// What errors echo: paths (a folder in them, a file's extension, or there on disk), and any
+        /// value where a message quotes it ('exp-12 '). A bare word is not kept where it stands alone.
+        static let echoes: [String] = values.filter { value in
+            value.contains("/") || value.dropLast().contains(".") || FileManager.default.fileExists(atPath: value)
+        } + values.map { "'\($0)'" }
+    }
 
     /// One line on standard error as it is. A control character in it (a newline in a file's name,
     /// in a path given on the command line) is printed escaped, so a message cannot split or forge
@@ -387,6 +401,10 @@ extension CommandContext {
         let intake = ReviewIntake(store: store, workflows: workflows, clock: clock, actor: actor, submitter: identity,
                                   requireSignature: workspace.config.requireSignature, limits: workspace.config.reviewLimits)
         intake.unattended = unattended
+        // Reasons written beside rejected files are outputs too. The policy is worked out now,
+        // before any file moves: if it cannot be, the run stops here rather than halfway.
+        _ = Console.visible("")
+        intake.shown = { reason, path in Console.visible(reason, keeping: [path] + Console.Given.paths) }
         return intake
     }
 }
