@@ -29,6 +29,24 @@ struct RuleTests {
         }
     }
 
+    /// An overdue review's flag is fingerprinted by the assignment's place, never by the reviewer:
+    /// the flag's id is a hash of the fingerprint, which an author who sees the id could otherwise
+    /// test every member's id against to find who reviews a blinded assessment.
+    @Test func anOverdueReviewsFlagIdDoesNotHideTheReviewer() throws {
+        var assessment = Assessment(id: "A-2026-001", title: "t", kind: .risk, domain: .misinformation, workflow: "rapid-assessment",
+                                    stage: "expert-review", stageEnteredAt: "2026-03-25T09:00:00.000Z", openedAt: "", authors: [], ratings: Ratings())
+        assessment.assignments = ["exp-12", "exp-19"].map {
+            ReviewAssignment(reviewer: $0, stage: "expert-review", deadline: "2026-04-04T09:00:00.000Z")
+        }
+        let rule = Rule(id: "review-overdue", title: "Review overdue", severity: .warning, watch: .process(.reviewOverdue(days: 3)),
+                        message: "review of {{assessment}} by {{reviewer}}")
+        let firings = RuleEngine.stateFirings([rule], assessments: [assessment], workflows: try Fixtures.workflows(), members: [], now: now)
+        #expect(firings.map(\.fingerprint) == ["A-2026-001:expert-review:assignment-1", "A-2026-001:expert-review:assignment-2"])
+        #expect(firings.map(\.message) == ["review of A-2026-001 by exp-12", "review of A-2026-001 by exp-19"])
+        let guessable = Set((1...40).map { Flag.id(rule: rule.id, fingerprint: "A-2026-001:expert-review:exp-\(String(format: "%02d", $0))") })
+        #expect(firings.allSatisfy { !guessable.contains($0.flagID) })
+    }
+
     /// Every shipped reference rule has a negative case: a document that mentions what it
     /// watches for without being the warning, which the rule must not match.
     @Test func everyShippedReferenceRuleHasANegativeCase() throws {

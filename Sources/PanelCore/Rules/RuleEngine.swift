@@ -120,11 +120,14 @@ public enum RuleEngine {
         switch condition {
         case .reviewOverdue(let days):
             let received = Set(assessment.reviews.filter { $0.stage == stage.id }.map(\.reviewer))
-            return assessment.currentAssignments.compactMap { assignment in
-                guard !received.contains(assignment.reviewer), let deadline = Timestamp.parse(assignment.deadline) else { return nil }
+            return assessment.assignments.enumerated().compactMap { position, assignment in
+                guard assignment.stage == assessment.stage, !received.contains(assignment.reviewer),
+                      let deadline = Timestamp.parse(assignment.deadline) else { return nil }
                 let late = Int(now.timeIntervalSince(deadline) / 86_400)
                 guard now > deadline, late >= days else { return nil }
-                return Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id):\(assignment.reviewer)", subject: assessment.id,
+                // The assignment by its place in the log, not the reviewer: a flag's id is a hash of
+                // its fingerprint, which anyone who sees the id could test each member's id against.
+                return Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id):assignment-\(position + 1)", subject: assessment.id,
                               message: rule.render(["assessment": assessment.id, "title": assessment.title, "stage": stage.id,
                                                     "reviewer": assignment.reviewer, "days": String(late)]))
             }
