@@ -54,13 +54,18 @@ struct DigestCommand: ParsableCommand {
         defer { lock?.release() }
         let runner = try context.runner()
         let now = context.clock.now()
+        // The log's head seals what the policy withholds: only a reader who sees every name, or
+        // the published digest (the anchor it exists to carry), shows it.
+        let anchored = try CommandContext.publishing || context.redactor().isEmpty
         var summaryNote = ""
         let digest = try Console.run { () -> Digest in
             if !dryRun { try runner.evaluate() }
             // Pages and the feed are written inside the digest's transaction, before it is recorded:
             // a write that fails leaves the digest unrecorded, to be issued again next time.
             return try runner.digest(since: since.flatMap(Duration.seconds).map { now.addingTimeInterval(-$0) }, dryRun: dryRun) { digest in
-                summaryNote = try write(digest, context: context)
+                var shown = digest
+                if !anchored { shown.head = nil }
+                summaryNote = try write(shown, context: context)
             }
         }
         let summary = digest.isEmpty ? digest.nothingNew.prefix(1).lowercased() + digest.nothingNew.dropFirst()

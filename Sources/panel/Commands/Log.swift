@@ -2,7 +2,12 @@ import ArgumentParser
 import PanelCore
 
 struct Log: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "log", abstract: "List events from the tamper-evident log, oldest first.")
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "List events from the tamper-evident log, oldest first.",
+        discussion: """
+            Everything passes through the visibility policy. To anyone who may not see a blinded \
+            assessment's reviewers, roster events are withheld alike and no event's hash is shown \
+            (a hash seals what is withheld; 'panel audit verify' is for those who see every name).
+            """)
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var output: OutputOptions
@@ -19,6 +24,9 @@ struct Log: ParsableCommand {
     @Option(help: "Only events about this subject (an assessment, a member, a flag id).")
     var subject: String?
 
+    /// In place of a hash a reader with a restricted view may not have.
+    static let withheld = "(withheld: the chain is checked by those who see every name)"
+
     func run() throws {
         let context = try CommandContext.load(workspace, access: .readOnly)
         let filtered = type != nil || subject != nil
@@ -31,14 +39,18 @@ struct Log: ParsableCommand {
         // Every event passes through the visibility policy. For someone with the authors' view of a
         // blinded assessment, roster events are withheld all alike (the roster is 'panel members
         // list'), so that which names are withheld elsewhere does not single out the reviewers.
+        // Nor are the hashes shown to them: an event's hash seals what the policy withholds from
+        // them, so with the hashes they could try each member's id until one gives it.
         let roster: Set<String> = [MemberRegistered.type, MemberUpdated.type, ReviewerRegistered.type, RosterExceptionAccepted.type]
         if try !context.redactor().isEmpty {
             events = events.map { event in
-                guard roster.contains(event.type) else { return event }
-                var withheld = event
-                withheld.subject = "(roster)"
-                withheld.payload = "{\"withheld\":\"see panel members list\"}"
-                return withheld
+                var shown = event
+                shown.hash = Log.withheld
+                shown.previousHash = Log.withheld
+                guard roster.contains(event.type) else { return shown }
+                shown.subject = "(roster)"
+                shown.payload = "{\"withheld\":\"see panel members list\"}"
+                return shown
             }
         }
         switch output.format {
