@@ -228,6 +228,10 @@ struct GlobalDialogueTests {
         #expect(unsigned.status == 2)
         #expect(try JSONDecoder().decode(Verdict.self, from: Data(unsigned.output.utf8)).problems
                 == ["\(padded).sig: 65537 bytes, too large for an SSH signature (at most 65536 bytes); not read"], "\(unsigned.output)")
+        let nowhere = root.appendingPathComponent("nowhere.yaml").path
+        let unreadable = try cli.panel(["verify-signature", nowhere, "--format", "json", "--as", "exp-01"] + ws + day(38))
+        #expect(unreadable.status == 2)
+        #expect(try JSONDecoder().decode(Verdict.self, from: Data(unreadable.output.utf8)).problems == ["\(nowhere): cannot read the file"])
         let acceptedJSON = try cli.panel(["verify-signature", kenyanFile, "--format", "json", "--as", "exp-01"] + ws + day(38))
         let acceptance = try JSONDecoder().decode(Verdict.self, from: Data(acceptedJSON.output.utf8))
         #expect(acceptedJSON.status == 0 && acceptance.accepted && acceptance.signer == "gov-ke" && acceptance.problems.isEmpty)

@@ -382,6 +382,17 @@ struct GuaranteeTests {
                 #expect(!seen.contains(secret), "\(run.joined(separator: " ")) shows \(secret)")
             }
         }
+        // No hash of the log either: each seals what is withheld, so with it and the rest of the
+        // event an author could try each member's id until the hash came out. A chair sees them.
+        // (A draft's content hash in a payload seals nothing withheld.)
+        let hex64 = try Regex("\"(hash|previousHash|head)\" : \"[0-9a-f]{64}|(hash|head) [0-9]*:?[0-9a-f]{64}")
+        for run in [["log", "--format", "json"], ["audit", "verify"], ["audit", "verify", "--format", "json"],
+                    ["digest", "--dry-run", "--format", "json"], ["digest", "--dry-run"]] {
+            let result = try cli.panel(run + ["--workspace", ws, "--as", "exp-04"])
+            #expect(result.status == 0 && !result.output.contains(hex64), "\(run): \(result.output.prefix(300))")
+            let chair = try cli.panel(run + ["--workspace", ws, "--as", "exp-01"])
+            #expect(chair.status == 0 && chair.output.contains(hex64), "\(run) as a chair")
+        }
         // A signed review checked by someone else: the path stays as given (they hold the file),
         // the signer and the key do not show.
         let signed = ws + "/inbox/processed/exp-12-replication.yaml"
@@ -416,6 +427,16 @@ struct GuaranteeTests {
         #expect(draft.status != 0 && draft.error.contains(missing), "\(draft.error)")
         let typo = try cli.panel(["members", "show", "exp-12 ", "--workspace", ws, "--as", "exp-04"])
         #expect(typo.status != 0 && typo.error.contains("'exp-12 '"), "\(typo.error)")
+        let bare = try cli.panel(["draft", "submit", "A-2026-002", "exp-12", "--workspace", ws, "--as", "exp-04"])
+        #expect(bare.status != 0 && bare.error.hasPrefix("panel: exp-12: "), "\(bare.error)")
+        let search = try cli.panel(["refs", "search", "exp-12", "--workspace", ws, "--as", "exp-04"])
+        #expect(search.output.contains("'exp-12'"), "\(search.output)")
+        // So is what a file says, quoted back in its reasons: the sender wrote it.
+        let probe = root.appendingPathComponent("probe.yaml").path
+        try (try String(contentsOfFile: signed, encoding: .utf8).replacingOccurrences(of: "recommendation: major-revisions", with: "recommendation: exp-19")
+            .replacingOccurrences(of: "reviewer: exp-12", with: "reviewer: exp-04")).write(toFile: probe, atomically: true, encoding: .utf8)
+        let probed = try cli.panel(["review", "submit", probe, "--workspace", ws, "--as", "exp-04"])
+        #expect(probed.status == 2 && probed.output.contains("not 'exp-19'"), "\(probed.output)")
         let folder = root.appendingPathComponent("exp-35").path
         let exported = try cli.panel(["export", "A-2026-002", "--dir", folder, "--workspace", ws, "--as", "exp-04"])
         #expect(exported.status == 0 && exported.output.contains(folder), "\(exported.output)")

@@ -244,7 +244,7 @@ struct BoundsTests {
         let long = world.inbox.appendingPathComponent("long.csv")
         try Data((header + "A-2026-002,1,exp-19,minor-revisions,9,9,editorial,\(String(repeating: "é", count: 101))\n").utf8).write(to: long)
         #expect(try world.intake(limits: config.reviewLimits).submit(long.path)
-            == .rejected(["\(long.path):2:1: 101 characters of text, over the limit of 100 (reviews: max-comment-characters in panel.yaml)"]))
+            == .rejected(["\(long.path):2:8: 101 characters of text, over the limit of 100 (reviews: max-comment-characters in panel.yaml)"]))
         #expect(try world.temporary.store.reviews(of: "A-2026-002").isEmpty)
     }
 

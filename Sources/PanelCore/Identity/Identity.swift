@@ -22,6 +22,9 @@ public struct ActingIdentity: Sendable, Equatable {
 
     /// What `recordedBy` says when the workspace believes `--as`.
     public static let declaredMarker = "declared"
+
+    /// The actor of a run under `declared` identity that names nobody (`system`, `system:LOGIN`).
+    public static func declaresNobody(_ actor: String) -> Bool { actor == "system" || actor.hasPrefix("system:") }
 }
 
 /// Establishes who acts: from the OS user and the roster under `os-user`,

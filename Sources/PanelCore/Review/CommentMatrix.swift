@@ -77,7 +77,6 @@ public enum CommentMatrix {
         var assessment: String?
         var entries: [ResponseEntry] = []
         for record in records {
-            let location = record.location
             let value = record.values
             let rowAssessment = value["assessment"]!
             if let assessment, assessment != rowAssessment {
@@ -91,7 +90,7 @@ public enum CommentMatrix {
                 problems.append(Problem(record.location(of: "response"), "response '\(word)' must be one of \(ResponseKind.allCases.map(\.rawValue).joined(separator: ", "))\(didYouMean(word, among: ResponseKind.allCases.map(\.rawValue)))"))
                 continue
             }
-            entries.append(ResponseEntry(comment: value["comment_id"]!, kind: kind, text: value["response_text"]!, location: location))
+            entries.append(ResponseEntry(comment: value["comment_id"]!, kind: kind, text: value["response_text"]!, location: record.location(of: "comment_id")))
         }
         if assessment == nil {
             problems.append(Problem(SourceLocation(file: file, line: (rows.first?.line ?? 1) + 1, column: 1, sheet: rows.first?.sheet), "the matrix has no rows"))

@@ -9,7 +9,10 @@ public struct ReviewSubmission: Sendable, Equatable {
         public var toLine: Int
         public var kind: CommentKind
         public var text: String
+        /// Where the comment is: in a table, its from_line cell (what its problems are mostly about).
         public var location: SourceLocation
+        /// Where its text is, when not at `location` (a table's comment cell).
+        public var textLocation: SourceLocation? = nil
     }
 
     public var file: String
@@ -90,7 +93,6 @@ public enum ReviewFile {
         var first: [String: (text: String, at: SourceLocation)] = [:]
         var comments: [ReviewSubmission.SubmittedComment] = []
         for record in records {
-            let location = record.location
             let value = record.values
             for key in ["assessment", "draft", "reviewer", "recommendation", "confidence", "summary"] {
                 guard let text = value[key], !text.isEmpty else { continue }
@@ -114,7 +116,9 @@ public enum ReviewFile {
             let body = value["comment"] ?? ""
             if body.isEmpty { problems.append(Problem(record.location(of: "comment"), "the comment is empty")) }
             guard let from, let to, let kind, !body.isEmpty else { continue }
-            comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: location))
+            // A comment's problems are about its lines: named at its from_line cell.
+            comments.append(.init(fromLine: from, toLine: to, kind: kind, text: body, location: record.location(of: "from_line"),
+                                  textLocation: record.location(of: "comment")))
         }
         let fields = first.mapValues(\.text)
         // A value is named where it was given; a missing one in its column of the first row.

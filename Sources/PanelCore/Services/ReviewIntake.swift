@@ -58,8 +58,9 @@ public final class ReviewIntake {
         self.workflows = workflows
         self.clock = clock
         self.actor = actor
+        // None given: the caller's own intake (a program, a test), which hands files in as the secretariat does.
         self.submitter = submitter ?? ActingIdentity(actor: actor, recordedBy: ActingIdentity.declaredMarker, policy: .declared,
-                                                     login: nil, isSecretariat: false)
+                                                     login: nil, isSecretariat: true)
         self.requireSignature = requireSignature
         self.fault = fault
     }
@@ -191,7 +192,7 @@ public final class ReviewIntake {
             return limits.overlong(matrix.entries.map { ($0.location, $0.text) })
         case .review(let submission):
             if submission.comments.count > limits.maxComments { return [limits.tooManyComments(path, count: submission.comments.count, what: "comments")] }
-            return limits.overlong(submission.comments.map { ($0.location, $0.text) })
+            return limits.overlong(submission.comments.map { ($0.textLocation ?? $0.location, $0.text) })
         }
     }
 
@@ -216,17 +217,16 @@ public final class ReviewIntake {
     }
 
     /// Whether the one submitting may hand in `reviewer`'s review without the reviewer's signature:
-    /// the reviewer, the secretariat, an unattended or undeclared run, and under `declared`
-    /// identity a chair. A member who declares themselves someone else may not: not even under
-    /// `declared`, where it would record one member's review as sent by another.
+    /// the reviewer, the secretariat, and under `declared` identity a chair or a run that declares
+    /// nobody (the secretariat's intake, cron). Whoever declares themselves someone else may not:
+    /// not even under `declared`, where it would record one member's review as sent by another.
     private func maySubmitUnsigned(for reviewer: String, _ session: any StoreWriter) throws -> Bool {
         if submitter.actor == reviewer || submitter.isSecretariat { return true }
         switch submitter.policy {
         case .osUser: return false
         case .declared:
-            let members = try roster(session)
-            guard members.contains(where: { $0.id == submitter.actor }) else { return true }
-            return ReviewDecisions.chair(submitter.actor, in: members) == nil
+            if ActingIdentity.declaresNobody(submitter.actor) { return true }
+            return ReviewDecisions.chair(submitter.actor, in: try roster(session)) == nil
         }
     }
 

@@ -33,7 +33,9 @@ struct Inbox: ParsableCommand {
         // everything else passes through the visibility policy.
         let name = (file as NSString).lastPathComponent
         // On one line each: a newline in a file's name cannot split a line of the report or forge one.
-        func show(_ text: String) { Console.out(text.oneLine, keeping: (text.contains(file) ? file : name).oneLine) }
+        func show(_ text: String) {
+            Console.out(Console.visible(reason: text.oneLine, about: (text.contains(file) ? file : name).oneLine), redacting: false)
+        }
         switch outcome {
         case .recorded(let review, let comments): show("recorded   \(file): review \(review), \(counted(comments, "comment"))")
         case .responses(let assessment, let count): show("recorded   \(file): \(counted(count, "response")) on \(assessment)")
@@ -74,7 +76,8 @@ struct Inbox: ParsableCommand {
                 Console.out("           stays in the inbox: its folder refused it; the next run moves it")
             case .rejected, .refused:
                 // Named in the folder as it was given (the workspace's inbox when none was).
-                let moved = (directory.map { ($0 as NSString).standardizingPath } ?? "inbox") + "/" + place
+                let folder = directory.map { $0.hasSuffix("/") && $0.count > 1 ? String($0.dropLast()) : $0 } ?? "inbox"
+                let moved = folder + "/" + place
                 Console.out("           → \(moved), the reason in \(moved).reason.txt".oneLine, keeping: moved.oneLine)
             default: break
             }

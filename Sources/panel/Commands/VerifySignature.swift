@@ -34,12 +34,14 @@ struct VerifySignature: ParsableCommand {
 
     func run() throws {
         let context = try CommandContext.load(workspace)
-        if file.hasSuffix(".sig"), FileManager.default.fileExists(atPath: String(file.dropLast(4))) {
-            throw CommandFailure.badInput("\(file): this is the signature; give the signed file: panel verify-signature \(file.dropLast(4))")
-        }
-        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
         let signed: SignedFile.Signer
+        let data: Data
         do {
+            if file.hasSuffix(".sig"), FileManager.default.fileExists(atPath: String(file.dropLast(4))) {
+                throw CommandFailure.badInput("\(file): this is the signature; give the signed file: panel verify-signature \(file.dropLast(4))")
+            }
+            guard let read = FileManager.default.contents(atPath: file) else { throw CommandFailure.badInput("\(file): cannot read the file") }
+            data = read
             guard let signature = try SignedFile.signatureText(for: file) else {
                 throw CommandFailure.badInput("\(file): no signature beside it (\(file).sig); sign it with: \(SignedFile.howToSign(file))")
             }
@@ -53,8 +55,10 @@ struct VerifySignature: ParsableCommand {
         let problems = ReviewIntake.problems([UInt8](data), path: file, signer: signed, limits: context.workspace.config.reviewLimits)
         guard problems.isEmpty else {
             try refuse(problems, signer: signed)
-            throw CommandFailure(messages: problems + ["\(file): the signature by \(signed.member.id) is good, but the inbox would reject the file for the above"],
-                                 code: Exit.badInput)
+            // What the reasons quote from the file stays as the sender wrote it.
+            for problem in problems { Console.error(problem, keeping: [file] + Console.Given.quotes(in: problem)) }
+            Console.error("\(file): the signature by \(signed.member.id) is good, but the inbox would reject the file for the above")
+            throw Exit.badInput
         }
         if output.format == .json {
             Console.out(try Console.json(Report(file: file, accepted: true, signer: signed.member.id, name: signed.member.name,
@@ -71,9 +75,10 @@ struct VerifySignature: ParsableCommand {
     /// lines standard error gives).
     private func refuse(_ problems: [String], signer: SignedFile.Signer?) throws {
         guard output.format == .json else { return }
-        Console.out(try Console.json(Report(file: file, accepted: false, signer: signer?.member.id, name: signer?.member.name,
-                                            fingerprint: signer?.fingerprint, problems: problems)),
-                    keeping: try escaped)
+        let json = try Console.json(Report(file: file, accepted: false, signer: signer?.member.id, name: signer?.member.name,
+                                           fingerprint: signer?.fingerprint, problems: problems))
+        Console.out(Console.visible(json, keeping: [try escaped] + problems.flatMap(Console.Given.quotes(in:)) + Console.Given.paths),
+                    redacting: false)
     }
 
     /// The path as it appears inside the JSON's strings (its own and the problems'), kept as given.

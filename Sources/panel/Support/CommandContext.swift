@@ -177,6 +177,8 @@ enum Console {
     /// The state changed: the policy is worked out again on the next output.
     static func reconsider() {
         worked = nil
+        saidWhileWorking = []
+        withholdingSaid = false
     }
 
     /// The policy of the command being run: nil before a command has loaded its workspace
@@ -218,7 +220,7 @@ enum Console {
     /// the panel, not who reviews what) is printed with `redacting: false`, so that which names are
     /// withheld elsewhere does not single out the reviewers.
     static func out(_ text: String, redacting: Bool = true) {
-        emit((redacting ? visible(text, keeping: Given.paths) : text) + "\n", to: STDOUT_FILENO)
+        emit((redacting ? visible(text, keeping: Given.paths + Given.quoted) : text) + "\n", to: STDOUT_FILENO)
     }
 
     /// Writes the whole of `text` to a stream, unbuffered as FileHandle did, without building a
@@ -247,7 +249,7 @@ enum Console {
     /// Redacts `text` except where it names `kept` (a path the person running the command gave
     /// or holds, such as an inbox file): a path must stay usable, and it tells them nothing new.
     static func out(_ text: String, keeping kept: String) {
-        out(visible(text, keeping: [kept] + Given.paths), redacting: false)
+        out(visible(text, keeping: [kept] + Given.paths + Given.quoted), redacting: false)
     }
 
     /// Writes output to a file or standard output, through the visibility policy.
@@ -269,7 +271,13 @@ enum Console {
         case nil:
             if working { saidWhileWorking.append(text) }
             emitError(text)
-        case .success: emitError(visible(text, keeping: kept + Given.echoes))
+        case .success:
+            // A message that begins with what was typed ("exp-12: cannot read the file") keeps it.
+            if let given = Given.values.first(where: { text.hasPrefix($0 + ":") }) {
+                emitError(given + visible(String(text.dropFirst(given.count)), keeping: kept + Given.echoes))
+            } else {
+                emitError(visible(text, keeping: kept + Given.echoes))
+            }
         case .failure(let error):
             // Mostly the failure that stopped the command is the one that stopped the policy, and
             // was said while it was worked out: then nothing is withheld.
@@ -292,11 +300,29 @@ enum Console {
         /// Values that are paths: with a folder in them. Kept on standard output too.
         static let paths: [String] = values.filter { $0.contains("/") }
 
-        /// What errors echo: paths (a folder in them, a file's extension, or there on disk), and any
-        /// value where a message quotes it ('exp-12 '). A bare word is not kept where it stands alone.
+        /// Each value where a message quotes it ('exp-12 '). Kept on standard output too.
+        static let quoted: [String] = values.map { "'\($0)'" }
+
+        /// What errors echo: paths (a folder in them, a file's extension, or there on disk), and
+        /// quoted values. A bare word is not kept where it stands alone (nor, to begin a message,
+        /// anywhere but there).
         static let echoes: [String] = values.filter { value in
             value.contains("/") || value.dropLast().contains(".") || FileManager.default.fileExists(atPath: value)
-        } + values.map { "'\($0)'" }
+        } + quoted
+
+        /// The values a file's reasons quote from the file itself ('maybe', an unknown column):
+        /// the sender wrote them. A file's reasons come before anything about the state is
+        /// looked at for anyone who may not see its reviewers, so every quoted fragment is theirs.
+        static func quotes(in reason: String) -> [String] {
+            reason.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+                .compactMap { $0.offset % 2 == 1 && !$0.element.isEmpty ? "'\($0.element)'" : nil }
+        }
+    }
+
+    /// A reason given about a file (an inbox's, verify-signature's): through the policy, keeping
+    /// the file's path and what the reason quotes from the file.
+    static func visible(reason: String, about file: String) -> String {
+        visible(reason, keeping: [file] + Given.quotes(in: reason) + Given.paths)
     }
 
     /// One line on standard error as it is. A control character in it (a newline in a file's name,
@@ -404,7 +430,7 @@ extension CommandContext {
         // Reasons written beside rejected files are outputs too. The policy is worked out now,
         // before any file moves: if it cannot be, the run stops here rather than halfway.
         _ = Console.visible("")
-        intake.shown = { reason, path in Console.visible(reason, keeping: [path] + Console.Given.paths) }
+        intake.shown = { reason, path in Console.visible(reason: reason, about: path) }
         return intake
     }
 }
