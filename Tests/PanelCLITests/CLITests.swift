@@ -262,8 +262,10 @@ struct CLITests {
         #expect(refused.status == 3)
         #expect(refused.error == "panel: A-2026-001 cannot advance from scoping:\npanel:   - min-days-in-stage: 0 days, needs at least 14 days\n")
         let explained = try panel(["explain", "A-2026-001", "--format", "json"], environment: env)
-        let transitions = try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [[String: Any]]
-        #expect(transitions?.first?["to"] as? String == "first-order-draft")
+        let explanation = try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [String: Any]
+        #expect(explanation?["assessment"] as? String == "A-2026-001" && explanation?["stage"] as? String == "scoping")
+        #expect((explanation?["transitions"] as? [[String: Any]])?.first?["to"] as? String == "first-order-draft")
+        #expect((explanation?["withdrawnSignOffs"] as? [Any])?.isEmpty == true)
         let dry = try panel(["advance", "A-2026-001", "--as", "exp-01", "--dry-run", "--now", "2026-03-20T09:00:00Z"], environment: env)
         #expect(dry.output == "A-2026-001 would advance from scoping to first-order-draft (dry run: nothing recorded)\n")
         let advanced = try panel(["advance", "A-2026-001", "--as", "exp-01", "--now", "2026-03-20T09:00:00Z"], environment: env)

@@ -106,6 +106,21 @@ struct ProcedureTests {
         let changed = try cli.panel(["respond", "A-2026-001", "C00001", "--response", "rejected", "--text", "On reflection, no.", "--as", "exp-03"] + ws + day(28))
         #expect(changed.status == 3)
         #expect(changed.error.contains("the responses to first-order-draft comments are final: exp-22, exp-31 signed off"), "\(changed.error)")
+        // A chair reopens them: the sign-offs are withdrawn, and explain says so, in JSON too.
+        #expect(try cli.panel(["review", "reopen", "A-2026-001", "--reason", "C00001 was misread", "--as", "exp-01"] + ws + day(28)).status == 0)
+        let reopened = try cli.panel(["explain", "A-2026-001", "--format", "json", "--as", "exp-01"] + ws + day(28))
+        struct Explained: Decodable {
+            struct Withdrawal: Decodable { var editor: String; var reason: String }
+            var assessment: String
+            var stage: String
+            var withdrawnSignOffs: [Withdrawal]
+        }
+        let explained = try JSONDecoder().decode(Explained.self, from: Data(reopened.output.utf8))
+        #expect(explained.assessment == "A-2026-001" && explained.stage == "first-order-draft")
+        #expect(explained.withdrawnSignOffs.map(\.editor).sorted() == ["exp-22", "exp-31"])
+        #expect(explained.withdrawnSignOffs.allSatisfy { $0.reason.contains("C00001 was misread") }, "\(reopened.output)")
+        #expect(try cli.panel(["signoff", "A-2026-001", "--report", report.path, "--as", "exp-22"] + ws + day(28)).status == 0)
+        #expect(try cli.panel(["signoff", "A-2026-001", "--as", "exp-31"] + ws + day(28)).status == 0)
         let toSecond = try cli.panel(["advance", "A-2026-001", "--as", "exp-03"] + ws + day(29))
         #expect(toSecond.status == 0, "\(toSecond.error)")
 

@@ -16,19 +16,37 @@ struct ExplainCommand: ParsableCommand {
         let explanations = AssessmentDecisions.explain(
             assessment, workflow: try context.workflow(for: assessment), members: try context.members,
             actor: context.actor, now: context.clock.now(), citations: try context.store.read { try $0.citations(of: assessment) })
+        // Sign-offs of this stage that no longer stand, and why.
+        var withdrawals: [Explained.Withdrawal] = []
+        for record in try context.store.events(about: id, type: SignOffWithdrawn.type) {
+            if let withdrawn = try record.payload(as: SignOffWithdrawn.self), withdrawn.stage == assessment.stage {
+                withdrawals.append(Explained.Withdrawal(editor: withdrawn.editor, at: record.time, reason: withdrawn.reason))
+            }
+        }
         if output.format == .json {
-            Console.out(try Console.json(explanations))
+            Console.out(try Console.json(Explained(assessment: assessment.id, stage: assessment.stage, withdrawn: assessment.withdrawn,
+                                                   transitions: explanations, withdrawnSignOffs: withdrawals)))
         } else {
             Console.out("\(assessment.id) is in \(assessment.stage)\(assessment.withdrawn.map { " (withdrawn: \($0))" } ?? "")")
             Self.print(explanations)
-            // Sign-offs of this stage that no longer stand, and why.
-            let withdrawals = try context.store.events(about: id, type: SignOffWithdrawn.type)
-            for record in withdrawals {
-                if let withdrawn = try record.payload(as: SignOffWithdrawn.self), withdrawn.stage == assessment.stage {
-                    Console.out("  sign-off by \(withdrawn.editor) withdrawn on \(record.time): \(withdrawn.reason)")
-                }
+            for withdrawal in withdrawals {
+                Console.out("  sign-off by \(withdrawal.editor) withdrawn on \(withdrawal.at): \(withdrawal.reason)")
             }
         }
+    }
+
+    /// `--format json`: what the text says, the assessment and its stage with each way on.
+    struct Explained: Encodable {
+        struct Withdrawal: Encodable {
+            var editor: String
+            var at: String
+            var reason: String
+        }
+        var assessment: String
+        var stage: String
+        var withdrawn: String?
+        var transitions: [TransitionExplanation]
+        var withdrawnSignOffs: [Withdrawal]
     }
 
     static func print(_ explanations: [TransitionExplanation]) {
