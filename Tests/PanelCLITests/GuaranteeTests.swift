@@ -393,6 +393,25 @@ struct GuaranteeTests {
             let chair = try cli.panel(run + ["--workspace", ws, "--as", "exp-01"])
             #expect(chair.status == 0 && chair.output.contains(hex64), "\(run) as a chair")
         }
+        // Nor does an anchor that fails name part of the hash it found, and no checkpoint is
+        // theirs to write.
+        let wrongHead = try cli.panel(["audit", "verify", "--head", "5:" + String(repeating: "0", count: 64), "--workspace", ws, "--as", "exp-04"])
+        let hashPart = try Regex("[1-9a-f][0-9a-f]{11}")
+        #expect(wrongHead.status == 4 && !(wrongHead.output + wrongHead.error).contains(hashPart), "\(wrongHead.output)")
+        let checkpointKey = try SSHKeygen.key("ed25519", in: root, name: "checkpoint-key")
+        let checkpointed = try cli.panel(["audit", "checkpoint", "--key", checkpointKey.path, "--out", root.appendingPathComponent("cp.txt").path,
+                                          "--workspace", ws, "--as", "exp-04"])
+        #expect(checkpointed.status == 3 && !FileManager.default.fileExists(atPath: root.appendingPathComponent("cp.txt").path))
+        // Nor the hash of a blinded review's file: it can be rebuilt from the comments they see.
+        struct ListedReview: Decodable { var file: String }
+        let asChair = try cli.panel(["review", "list", "A-2026-002", "--format", "json", "--workspace", ws, "--as", "exp-01"])
+        let receivedFile = try #require(try JSONDecoder().decode([ListedReview].self, from: Data(asChair.output.utf8)).first?.file)
+        #expect(receivedFile.count == 64)
+        for run in [["review", "list", "A-2026-002", "--format", "json"], ["log", "--format", "json", "--type", "review.received"]] {
+            let listed = try cli.panel(run + ["--workspace", ws, "--as", "exp-04"])
+            #expect(listed.status == 0 && !listed.output.contains(receivedFile) && listed.output.contains("(withheld"), "\(run)")
+            #expect(try cli.panel(run + ["--workspace", ws, "--as", "exp-01"]).output.contains(receivedFile), "\(run) as a chair")
+        }
         // A signed review checked by someone else: the path stays as given (they hold the file),
         // the signer and the key do not show.
         let signed = ws + "/inbox/processed/exp-12-replication.yaml"
@@ -452,6 +471,11 @@ struct GuaranteeTests {
             answers.insert(sent.output + sent.error)
         }
         #expect(answers.count == 1 && answers.first?.contains("exp-04 may not submit another member's review unsigned") == true, "\(answers)")
+        // Its name, too, is as the sender gave it wherever the reasons name it (the signing hint).
+        let named = root.appendingPathComponent("exp-12-review.yaml").path
+        try FileManager.default.copyItem(atPath: forged, toPath: named)
+        let hinted = try cli.panel(["review", "submit", named, "--workspace", ws, "--as", "exp-04"])
+        #expect(hinted.status == 3 && hinted.output.contains("-n panel-review exp-12-review.yaml"), "\(hinted.output)")
         // The author's own inbox run: the file is said to be where it went, and the reason written
         // beside it passes through the policy like the report.
         let drop = root.appendingPathComponent("drop").path
@@ -490,7 +514,7 @@ struct GuaranteeTests {
         #expect(digest.output.contains("\"hash\" : \"\(head.hash)\""))
         let key = try SSHKeygen.key("ed25519", in: root, name: "secretariat")
         let checkpoint = root.appendingPathComponent("checkpoint.txt").path
-        let written = try cli.panel(["audit", "checkpoint", "--key", key.path, "--out", checkpoint, "--workspace", ws])
+        let written = try cli.panel(["audit", "checkpoint", "--key", key.path, "--out", checkpoint, "--workspace", ws, "--as", "exp-01"])
         try #require(written.status == 0, "\(written.error)")
         #expect(try cli.panel(["audit", "verify", "--workspace", ws, "--checkpoint", checkpoint, "--signer", key.path + ".pub",
                                "--head", "\(head.sequence):\(head.hash)"]).status == 0)

@@ -86,6 +86,9 @@ struct SpreadsheetTests {
     @Test func workbooksAndUTF16AreNamed() throws {
         guard case .rejected(let workbook) = try take([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00], name: "review.xlsx") else { Issue.record("accepted"); return }
         #expect(workbook.first?.contains("not a readable .xlsx workbook: the ZIP archive is damaged") == true, "\(workbook)")
+        // Named .xlsx but not a workbook at all (a CSV or a YAML renamed): said so, not read as YAML.
+        guard case .rejected(let renamed) = try take(Array("assessment,draft\n".utf8), name: "review.xlsx") else { Issue.record("accepted"); return }
+        #expect(renamed.count == 1 && renamed[0].hasSuffix("review.xlsx: not a .xlsx workbook (a workbook is a ZIP archive, and this is not one): save it from Excel as .xlsx, or as CSV UTF-8"), "\(renamed)")
         guard case .rejected(let utf16) = try take([0xFF, 0xFE, 0x61, 0x00]) else { Issue.record("accepted"); return }
         #expect(utf16.first?.contains("UTF-16 text") == true)
     }

@@ -138,6 +138,10 @@ public final class ReviewIntake {
     }
 
     static func decode(_ bytes: [UInt8], path: String, sheet: String? = nil) -> Result<Decoded, Reasons> {
+        let lowered = path.lowercased()
+        if !Workbook.looksLikeZIP(bytes), lowered.hasSuffix(".xlsx") || lowered.hasSuffix(".xlsm") {
+            return .failure(Reasons(["\(path): not a .xlsx workbook (a workbook is a ZIP archive, and this is not one): save it from Excel as .xlsx, or as CSV UTF-8"]))
+        }
         if Workbook.looksLikeZIP(bytes) {
             switch Spreadsheet.table(bytes, file: path, sheet: sheet) {
             case .failure(let failure): return .failure(Reasons(failure.shown))

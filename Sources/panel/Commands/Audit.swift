@@ -100,28 +100,32 @@ struct Audit: ParsableCommand {
             }
             // The tables are compared only with a log that is itself intact.
             let differences = verifier.firstBreak == nil ? try context.store.verifyState() : []
-            // The head seals everything in the log, what the policy withholds from a reader too.
-            let head = try context.redactor().isEmpty ? verifier.headHash : Log.withheld
+            // The head seals everything in the log, what the policy withholds from a reader too; so
+            // does any hash, or part of one, a failure names (a wrong --head: "now 11feb69a…").
+            let restricted = try !context.redactor().isEmpty
+            let head = restricted ? Log.withheld : verifier.headHash
+            let hexadecimal = try Regex("[0-9a-f]{12,}…?")
+            func shown(_ text: String) -> String { restricted ? text.replacing(hexadecimal, with: "(withheld)") : text }
             let report = Report(
                 ok: verifier.firstBreak == nil && differences.isEmpty, events: verifier.checked, head: head,
-                firstBad: verifier.firstBreak?.sequence, reason: verifier.firstBreak?.reason,
-                tables: differences.map { TableDifference(table: $0.table, key: $0.key, detail: $0.detail) })
+                firstBad: verifier.firstBreak?.sequence, reason: verifier.firstBreak.map { shown($0.reason) },
+                tables: differences.map { TableDifference(table: $0.table, key: shown($0.key), detail: shown($0.detail)) })
             if output.format == .json {
                 Console.out(try Console.json(report))
             } else if let broken = verifier.firstBreak {
-                Console.out("FAILED: \(broken)")
+                Console.out(shown("FAILED: \(broken)"))
             } else if !differences.isEmpty {
                 Console.out("FAILED: the query tables disagree with the log (\(verifier.checked) events, chain intact):")
-                for difference in differences { Console.out("  \(difference)") }
+                for difference in differences { Console.out(shown("  \(difference)")) }
             } else {
                 Console.out("OK: \(verifier.checked) events, chain head \(head); every query table equals the fold of the log")
             }
             if let broken = verifier.firstBreak {
-                if output.format == .json { Console.error("tampering detected at \(broken)") }
+                if output.format == .json { Console.error(shown("tampering detected at \(broken)")) }
                 throw Exit.tampered
             }
             if !differences.isEmpty {
-                if output.format == .json { Console.error("the query tables disagree with the log: \(differences[0])") }
+                if output.format == .json { Console.error(shown("the query tables disagree with the log: \(differences[0])")) }
                 throw Exit.tampered
             }
         }
@@ -147,6 +151,10 @@ struct Audit: ParsableCommand {
             let identity = context.identity
             if identity.policy == .osUser && !identity.isSecretariat {
                 throw Refusal("only the secretariat's logins write checkpoints; you are OS user '\(identity.login ?? "?")'")
+            }
+            // A checkpoint carries the head, which seals every name in the log.
+            if try !context.redactor().isEmpty {
+                throw Refusal("\(identity.actor) may not see every reviewer's name, and a checkpoint seals them all; chairs and the secretariat write checkpoints")
             }
             let verifier = try context.store.verifyChain()
             if let broken = verifier.firstBreak {

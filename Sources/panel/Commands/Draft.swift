@@ -34,12 +34,14 @@ struct DraftCommand: ParsableCommand {
         func run() throws {
             let context = try CommandContext.load(workspace)
             let (draft, lines) = try DraftCommand.text(of: id, version: version, context: context)
+            // The draft's text is the authors' own, shown as they wrote it: redacting it would both
+            // change their words and, by what it changed, say who the hidden reviewers are.
             if numbered {
                 let width = String(lines.count).count
                 Console.out("\(id) draft \(draft.version) (\(draft.lines) lines, submitted \(draft.submittedAt))")
-                for (index, line) in lines.enumerated() { Console.out("\(String(index + 1).leftPadded(width))  \(line)") }
+                for (index, line) in lines.enumerated() { Console.out("\(String(index + 1).leftPadded(width))  \(line)", redacting: false) }
             } else {
-                for line in lines { Console.out(line) }
+                for line in lines { Console.out(line, redacting: false) }
             }
         }
     }
@@ -59,7 +61,7 @@ struct DraftCommand: ParsableCommand {
             let (_, old) = try DraftCommand.text(of: id, version: from, context: context)
             let (_, new) = try DraftCommand.text(of: id, version: to, context: context)
             Console.out("\(id): draft \(from) → draft \(to)   (- removed, + added; line in draft \(from), line in draft \(to))")
-            Console.emit(Console.visible(DraftDiff.render(DraftDiff.lines(from: old, to: new))), to: STDOUT_FILENO)
+            Console.emit(DraftDiff.render(DraftDiff.lines(from: old, to: new)), to: STDOUT_FILENO)  // the authors' text, as above
         }
     }
 

@@ -31,10 +31,9 @@ struct Inbox: ParsableCommand {
     static func report(_ file: String, _ outcome: ReviewIntake.Outcome) {
         // The file's own name and path stay as given (the person running this holds the file);
         // everything else passes through the visibility policy.
-        let name = (file as NSString).lastPathComponent
         // On one line each: a newline in a file's name cannot split a line of the report or forge one.
         func show(_ text: String) {
-            Console.out(Console.visible(reason: text.oneLine, about: (text.contains(file) ? file : name).oneLine), redacting: false)
+            Console.out(Console.visible(reason: text.oneLine, about: file.oneLine), redacting: false)
         }
         switch outcome {
         case .recorded(let review, let comments): show("recorded   \(file): review \(review), \(counted(comments, "comment"))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PanelCore
 
 struct Log: ParsableCommand {
@@ -24,8 +25,17 @@ struct Log: ParsableCommand {
     @Option(help: "Only events about this subject (an assessment, a member, a flag id).")
     var subject: String?
 
+    /// A review event's payload without the hash of the review's file.
+    static func withholdingFileHash(_ payload: String) throws -> String {
+        guard var object = try JSONSerialization.jsonObject(with: Data(payload.utf8)) as? [String: Any],
+              var review = object["review"] as? [String: Any] else { return payload }
+        review["file"] = withheld
+        object["review"] = review
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+    }
+
     /// In place of a hash a reader with a restricted view may not have.
-    static let withheld = "(withheld: the chain is checked by those who see every name)"
+    static let withheld = "(withheld: it seals names you may not see)"
 
     func run() throws {
         let context = try CommandContext.load(workspace, access: .readOnly)
@@ -43,10 +53,12 @@ struct Log: ParsableCommand {
         // them, so with the hashes they could try each member's id until one gives it.
         let roster: Set<String> = [MemberRegistered.type, MemberUpdated.type, ReviewerRegistered.type, RosterExceptionAccepted.type]
         if try !context.redactor().isEmpty {
-            events = events.map { event in
+            events = try events.map { event in
                 var shown = event
                 shown.hash = Log.withheld
                 shown.previousHash = Log.withheld
+                // So is a review file's hash: the file can be rebuilt from the comments they see.
+                if event.type == ReviewReceived.type { shown.payload = try Log.withholdingFileHash(event.payload) }
                 guard roster.contains(event.type) else { return shown }
                 shown.subject = "(roster)"
                 shown.payload = "{\"withheld\":\"see panel members list\"}"

@@ -4,7 +4,7 @@ import PanelCore
 
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Early-warning rules: validate, test, evaluate.",
+        commandName: "rules", abstract: "Early-warning rules: validate, test, eval.",
         subcommands: [Validate.self, Test.self, Eval.self])
 
     struct Validate: ParsableCommand {

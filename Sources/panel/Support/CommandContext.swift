@@ -216,9 +216,10 @@ enum Console {
         return text.components(separatedBy: first).map { visible($0, keeping: rest) }.joined(separator: first)
     }
 
-    /// Prints a line through the visibility policy. Only the roster itself (public: who serves on
-    /// the panel, not who reviews what) is printed with `redacting: false`, so that which names are
-    /// withheld elsewhere does not single out the reviewers.
+    /// Prints a line through the visibility policy. Printed with `redacting: false` are only the
+    /// roster itself (public: who serves on the panel, not who reviews what), so that which names
+    /// are withheld elsewhere does not single out the reviewers, a draft's text (the authors' own
+    /// words), and lines already passed through the policy.
     static func out(_ text: String, redacting: Bool = true) {
         emit((redacting ? visible(text, keeping: Given.paths + Given.quoted) : text) + "\n", to: STDOUT_FILENO)
     }
@@ -322,7 +323,7 @@ enum Console {
     /// A reason given about a file (an inbox's, verify-signature's): through the policy, keeping
     /// the file's path and what the reason quotes from the file.
     static func visible(reason: String, about file: String) -> String {
-        visible(reason, keeping: [file] + Given.quotes(in: reason) + Given.paths)
+        visible(reason, keeping: [file, (file as NSString).lastPathComponent] + Given.quotes(in: reason) + Given.paths)
     }
 
     /// One line on standard error as it is. A control character in it (a newline in a file's name,
