@@ -499,6 +499,29 @@ struct GuaranteeTests {
         #expect(try cli.panel(["review", "list", "A-2026-002", "--workspace", ws, "--as", "exp-01"]).output.contains("exp-12"))
     }
 
+    /// A draft's text is the authors' own: shown to them as they wrote it, even where it names a
+    /// reviewer the policy hides from them elsewhere (redacting it would change their words, and
+    /// by what it changed say who reviews).
+    @Test func aDraftIsShownAsItsAuthorsWroteIt() throws {
+        let (root, ws) = try workspace()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try #require(try cli.panel(open(ws)).status == 0)
+        let thanks = "We thank Haruka Sato and Camille Moreau for early comments."
+        let draft = root.appendingPathComponent("draft.md").path
+        try (try String(contentsOfFile: cli.fixture("drafts/replication-v1.md"), encoding: .utf8) + "\n" + thanks + "\n")
+            .write(toFile: draft, atomically: true, encoding: .utf8)
+        try #require(try cli.panel(["draft", "submit", "A-2026-001", draft, "--workspace", ws, "--as", "exp-17"]).status == 0)
+        try #require(try cli.panel(["advance", "A-2026-001", "--workspace", ws, "--as", "exp-01"]).status == 0)
+        let assigned = try cli.panel(["review", "assign", "A-2026-001", "--reviewer", "exp-12", "exp-19", "--workspace", ws, "--as", "exp-01"])
+        try #require(assigned.status == 0, "\(assigned.error)")
+        // exp-12 (Haruka Sato) is hidden from the author now: the log names no reviewer to them.
+        #expect(try !cli.panel(["log", "--workspace", ws, "--as", "exp-17"]).output.contains("exp-12"))
+        for run in [["draft", "show", "A-2026-001"], ["draft", "show", "A-2026-001", "--numbered"]] {
+            let shown = try cli.panel(run + ["--workspace", ws, "--as", "exp-17"])
+            #expect(shown.status == 0 && shown.output.contains(thanks), "\(run): \(shown.output.suffix(200))")
+        }
+    }
+
     /// Someone who can write the store edits an early event and recomputes every later hash and
     /// the recorded head: the chain is consistent again, so plain 'audit verify' cannot tell; a
     /// head kept outside the store (a digest's, a signed checkpoint) can.

@@ -351,7 +351,7 @@ struct ReviewScenarioTests {
                                               entry("C00002", .noted, "", line: 4), entry("C00001", .noted, "again", line: 5)],
                                              assessment: world.assessment, comments: world.comments, members: members, actor: "exp-04", now: day(4))
         #expect(result == .failure(ValidationFailure([
-            Problem(SourceLocation(file: "m.csv", line: 3, column: 1), "A-2026-001 has no comment C00099"),
+            Problem(SourceLocation(file: "m.csv", line: 3, column: 1), "A-2026-001 has no comment 'C00099'"),
             Problem(SourceLocation(file: "m.csv", line: 4, column: 1), "a 'noted' response to C00002 needs a text explaining it"),
             Problem(SourceLocation(file: "m.csv", line: 5, column: 1), "comment C00001 is answered twice in this file"),
         ])))

@@ -407,7 +407,7 @@ public enum ReviewDecisions {
         var unchanged = 0
         for entry in entries {
             guard let comment = byID[entry.comment] else {
-                problems.append(Problem(entry.location, "\(assessment.id) has no comment \(entry.comment)"))
+                problems.append(Problem(entry.location, "\(assessment.id) has no comment '\(entry.comment)'"))
                 continue
             }
             // Only what changed is recorded again (a re-imported matrix repeats every row).
