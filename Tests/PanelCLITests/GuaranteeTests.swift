@@ -436,6 +436,12 @@ struct GuaranteeTests {
         for secret in secrets + [fingerprint] {
             #expect(!refused.error.contains(secret), "verify-signature's error shows \(secret)")
         }
+        // A file named like a member, given by its bare name, keeps its name where the message
+        // begins with it and nowhere else: the signer's name in the same line stays hidden.
+        let memberNamed = root.appendingPathComponent("exp-19")
+        for suffix in ["", ".sig"] { try FileManager.default.copyItem(atPath: wrong + suffix, toPath: memberNamed.path + suffix) }
+        let byBareName = try cli.panel(["verify-signature", "exp-19", "--workspace", ws, "--as", "exp-04"], in: root)
+        #expect(byBareName.status == 2 && byBareName.error.hasPrefix("panel: exp-19.sig: signed with [reviewer]'s key [reviewer]"), "\(byBareName.error)")
         // The chair who may see reviewers is told who signed it.
         let told = try cli.panel(["verify-signature", wrong, "--workspace", ws, "--as", "exp-01"])
         #expect(told.status == 2 && told.error.contains("signed with exp-19's key \(fingerprint), not the key"), "\(told.error)")

@@ -56,7 +56,7 @@ struct VerifySignature: ParsableCommand {
         guard problems.isEmpty else {
             try refuse(problems, signer: signed)
             // What the reasons quote from the file stays as the sender wrote it.
-            for problem in problems { Console.error(problem, keeping: [file] + Console.Given.quotes(in: problem)) }
+            for problem in problems { Console.error(problem, keeping: Console.kept(in: problem, about: file)) }
             Console.error("\(file): the signature by \(signed.member.id) is good, but the inbox would reject the file for the above")
             throw Exit.badInput
         }

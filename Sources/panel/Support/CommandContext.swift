@@ -273,8 +273,9 @@ enum Console {
             if working { saidWhileWorking.append(text) }
             emitError(text)
         case .success:
-            // A message that begins with what was typed ("exp-12: cannot read the file") keeps it.
-            if let given = Given.values.first(where: { text.hasPrefix($0 + ":") }) {
+            // A message that begins with what was typed ("exp-12: cannot read the file", or its
+            // signature "exp-12.sig: ...") keeps it there, and only there.
+            if let given = Given.values.first(where: { text.hasPrefix($0 + ":") || text.hasPrefix($0 + ".sig:") }) {
                 emitError(given + visible(String(text.dropFirst(given.count)), keeping: kept + Given.echoes))
             } else {
                 emitError(visible(text, keeping: kept + Given.echoes))
@@ -304,12 +305,10 @@ enum Console {
         /// Each value where a message quotes it ('exp-12 '). Kept on standard output too.
         static let quoted: [String] = values.map { "'\($0)'" }
 
-        /// What errors echo: paths (a folder in them, a file's extension, or there on disk), and
-        /// quoted values. A bare word is not kept where it stands alone (nor, to begin a message,
-        /// anywhere but there).
-        static let echoes: [String] = values.filter { value in
-            value.contains("/") || value.dropLast().contains(".") || FileManager.default.fileExists(atPath: value)
-        } + quoted
+        /// What errors echo: paths (a folder or a file's extension in them) and quoted values. A
+        /// bare word is kept only where a message begins with it: kept anywhere, a file named
+        /// `exp-12` would keep a signer's `exp-12` too.
+        static let echoes: [String] = values.filter { $0.contains("/") || $0.dropLast().contains(".") } + quoted
 
         /// The values a file's reasons quote from the file itself ('maybe', an unknown column):
         /// the sender wrote them. A file's reasons come before anything about the state is
@@ -321,9 +320,16 @@ enum Console {
     }
 
     /// A reason given about a file (an inbox's, verify-signature's): through the policy, keeping
-    /// the file's path and what the reason quotes from the file.
+    /// the file's path and name where they read as such (a folder or an extension in them: a bare
+    /// `exp-12` would be kept wherever the reason says it, a signer's name too), and what the
+    /// reason quotes from the file.
     static func visible(reason: String, about file: String) -> String {
-        visible(reason, keeping: [file, (file as NSString).lastPathComponent] + Given.quotes(in: reason) + Given.paths)
+        visible(reason, keeping: kept(in: reason, about: file) + Given.paths)
+    }
+
+    /// What a reason about `file` keeps as written (see `visible(reason:about:)`).
+    static func kept(in reason: String, about file: String) -> [String] {
+        [file, (file as NSString).lastPathComponent].filter { $0.contains("/") || $0.dropLast().contains(".") } + Given.quotes(in: reason)
     }
 
     /// One line on standard error as it is. A control character in it (a newline in a file's name,
