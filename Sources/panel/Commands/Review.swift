@@ -108,7 +108,7 @@ struct ReviewCommand: ParsableCommand {
                 shown.reviewer = names.label(review.reviewer, stage: review.stage)
                 // The file's hash would identify the reviewer: the file can be rebuilt from what
                 // the authors see, once for each member's id, until the hash comes out.
-                if chosen == .authors && names.label(review.reviewer, stage: review.stage) != review.reviewer { shown.file = Log.withheld }
+                if chosen == .authors && shown.reviewer != review.reviewer { shown.file = Log.withheld }
                 return shown
             }
             if output.format == .json {
