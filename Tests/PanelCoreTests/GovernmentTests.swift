@@ -99,7 +99,7 @@ struct GovernmentTests {
         let stage = try #require(figures.first)
         #expect(stage.participants.total == 3)
         #expect(stage.participants.byDevelopment == ["developed": 1, "developing": 1, "in-transition": 1])
-        #expect(stage.states.byGroup["African"] == 1 && stage.states.byGroup["Eastern European"] == 1)
+        #expect(stage.states.byGroup?["African"] == 1 && stage.states.byGroup?["Eastern European"] == 1)
         #expect(stage.participants.developingShare.map { abs($0 - 1.0 / 3.0) < 1e-9 } == true)
         // The process rule fires below its threshold, and not above it.
         let rule = Rule(id: "low", title: "Low", severity: .warning, watch: .process(.participationBelow(developingShare: 0.4)),

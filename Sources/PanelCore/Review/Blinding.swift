@@ -47,6 +47,9 @@ public struct ReviewerNames: Sendable {
         return pseudonyms[reviewer] ?? "R?"
     }
 
+    /// Whether this audience may not see who reviewed in `stage`.
+    public func hidesReviewers(of stage: String) -> Bool { audience == .authors && blindedStages.contains(stage) }
+
     /// The member state whose focal point this is, for government comments (nil for an expert).
     public func state(of reviewer: String) -> String? { states[reviewer] }
 }

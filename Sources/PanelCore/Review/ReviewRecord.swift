@@ -60,7 +60,7 @@ public struct ReviewRecord: Codable, Sendable, Equatable {
                 reports: [String: String] = [:], cites: [CitedReference] = [], members: [Member] = []) {
         self.reports = reports
         self.cites = cites
-        participation = Participation.figures(assessment, comments: comments, members: members)
+        participation = Participation.figures(assessment, comments: comments, members: members, hiding: names.hidesReviewers(of:))
         evidence = Participation.evidence(assessment)
         governments = reviews.compactMap { review in
             guard let code = review.state else { return nil }

@@ -157,7 +157,7 @@ public enum RuleEngine {
             guard stage.allows(.review) || stage.allows(.governmentReview),
                   let figures = Participation.figures(assessment, comments: [], members: members).first(where: { $0.stage == stage.id }),
                   let share = figures.participants.developingShare, share < threshold else { return [] }
-            let developing = figures.participants.byDevelopment[DevelopmentStatus.developing.rawValue] ?? 0
+            let developing = figures.participants.byDevelopment?[DevelopmentStatus.developing.rawValue] ?? 0
             return [Firing(rule: rule, fingerprint: "\(assessment.id):\(stage.id)", subject: assessment.id,
                            message: rule.render(["assessment": assessment.id, "title": assessment.title, "stage": stage.id,
                                                  "count": "\(developing) of \(figures.participants.total)",

@@ -58,11 +58,15 @@ struct StatusCommand: ParsableCommand {
         }
     }
 
-    /// Who took part in each review stage of one assessment, in figures (aggregates only:
-    /// no reviewer is named, so blinding holds for every reader).
+    /// Who took part in each review stage of one assessment, in figures: no reviewer is named, and
+    /// for a reader who may not see a blinded stage's reviewers, no breakdown singles one out.
     static func detail(_ id: String, context: CommandContext, format: OutputFormat) throws {
         let assessment = try context.assessment(id)
-        let figures = Participation.figures(assessment, comments: try context.store.comments(of: id), members: try context.members)
+        let members = try context.members
+        let audience = Visibility.audience(for: context.identity, on: assessment, members: members)
+        let names = ReviewerNames(assessment: assessment, workflow: try context.workflow(for: assessment), audience: audience)
+        let figures = Participation.figures(assessment, comments: try context.store.comments(of: id), members: members,
+                                            hiding: names.hidesReviewers(of:))
         let evidence = Participation.evidence(assessment)
         if format == .json {
             struct Detail: Encodable { var assessment: String; var stage: String; var participation: [StageParticipation]; var evidence: EvidenceFigures? }
